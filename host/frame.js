@@ -1,0 +1,28 @@
+// The Jira-like frame around a Custom UI page: answers the page's bridge calls.
+// `window.STEWARD_FRAME = {moduleKey, context}` is written into the page by the host.
+(function () {
+  var frame = window.STEWARD_FRAME;
+  var iframe = document.getElementById('app');
+  function reply(id, ok, valueOrError) {
+    var message = { steward: 'bridge-reply', id: id, ok: ok };
+    if (ok) message.value = valueOrError; else message.error = String(valueOrError);
+    iframe.contentWindow.postMessage(message, window.location.origin);
+  }
+  window.addEventListener('message', function (event) {
+    if (event.origin !== window.location.origin || event.source !== iframe.contentWindow) return;
+    var m = event.data;
+    if (!m || m.steward !== 'bridge') return;
+    if (m.cmd === 'getContext') return reply(m.id, true, frame.context);
+    if (m.cmd === 'invoke') {
+      return fetch('/__host/invoke', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ moduleKey: frame.moduleKey, functionKey: m.payload.functionKey, payload: m.payload.payload, extension: frame.context.extension }),
+      })
+        .then(function (r) { return r.json(); })
+        .then(function (answer) { reply(m.id, answer.ok, answer.ok ? answer.value : answer.error); })
+        .catch(function (error) { reply(m.id, false, error.message); });
+    }
+    reply(m.id, true, undefined); // other bridge calls (flags, resize, history) are no-ops here
+  });
+})();

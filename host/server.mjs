@@ -1,0 +1,226 @@
+// Steward's local host: serves both Custom UI pages inside a Jira-like frame on 127.0.0.1 and runs
+// the same Forge handlers through the local platform adapter. Jira is the embedded simulator, or a
+// real Jira Cloud site when JIRA_SITE, JIRA_EMAIL and JIRA_API_TOKEN are set (read-only unless
+// STEWARD_ALLOW_WRITES=1).
+//
+// Usage: node host/server.mjs [--port 8080] [--bundle host/.build/index.cjs]
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createPlatform } from './platform.mjs';
+import { startSimulator } from '../sim/server.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const MODULES = {
+  'steward-admin': { app: 'admin', title: 'Service Accounts', type: 'jira:adminPage' },
+  'steward-project': { app: 'project', title: 'Bot access', type: 'jira:projectSettingsPage' },
+};
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json' };
+
+const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+// JSON inside <script>: `<` escaped so a hostile name cannot close the tag.
+const scriptJson = (value) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+export function jiraFromEnv(env = process.env) {
+  const { JIRA_SITE, JIRA_EMAIL, JIRA_API_TOKEN } = env;
+  if (!JIRA_SITE && !JIRA_EMAIL && !JIRA_API_TOKEN) return null;
+  const missing = ['JIRA_SITE', 'JIRA_EMAIL', 'JIRA_API_TOKEN'].filter((name) => !env[name]);
+  if (missing.length) throw new Error(`set ${missing.join(', ')} as well to use a real Jira site`);
+  const url = /^https?:\/\//.test(JIRA_SITE) ? JIRA_SITE : `https://${JIRA_SITE}`;
+  return { url, email: JIRA_EMAIL, token: JIRA_API_TOKEN, real: true };
+}
+
+function framePage({ moduleKey, context, user, projects }) {
+  const module = MODULES[moduleKey];
+  const project = context.extension.project;
+  const sidebar = module.type === 'jira:adminPage'
+    ? `<h3>Apps</h3><a>Manage apps</a><a class="active">${escapeHtml(module.title)}</a><h3>Projects</h3>`
+      + projects.map((p) => `<a href="/jira/software/projects/${encodeURIComponent(p.key)}/settings/apps/steward">${escapeHtml(p.name)} settings</a>`).join('')
+    : `<h3>${escapeHtml(project.name ?? project.key)}</h3><a>Details</a><a>People</a><a>Permissions</a><h3>Apps</h3><a class="active">${escapeHtml(module.title)}</a>`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(module.title)} - Jira (local)</title>
+<style>
+  body { margin: 0; font: 14px/1.43 -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #172b4d; display: grid; grid-template: 48px 1fr / 240px 1fr; height: 100vh; }
+  header { grid-column: 1 / 3; display: flex; align-items: center; gap: 16px; padding: 0 16px; border-bottom: 1px solid #dcdfe4; }
+  header .logo { font-weight: 700; color: #0c66e4; } header .who { margin-left: auto; color: #626f86; }
+  nav { border-right: 1px solid #dcdfe4; padding: 16px 8px; background: #f7f8f9; overflow: auto; }
+  nav h3 { font-size: 11px; text-transform: uppercase; color: #626f86; margin: 16px 8px 4px; }
+  nav a { display: block; padding: 6px 8px; border-radius: 3px; color: inherit; text-decoration: none; }
+  nav a.active { background: #e9f2ff; color: #0c66e4; font-weight: 600; }
+  iframe { border: 0; width: 100%; height: 100%; }
+</style></head>
+<body>
+<header><span class="logo">Jira</span><span>${module.type === 'jira:adminPage' ? 'Settings › Apps' : `Projects › ${escapeHtml(project.key)} › Project settings`}</span><span class="who">${escapeHtml(user.displayName)} · local host</span></header>
+<nav>${sidebar}</nav>
+<main><iframe id="app" title="${escapeHtml(module.title)}" src="/ui/${module.app}/index.html"></iframe></main>
+<script>window.STEWARD_FRAME = ${scriptJson({ moduleKey, context })};</script>
+<script src="/__host/frame.js"></script>
+</body></html>`;
+}
+
+function indexPage(urls, jiraLabel) {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Steward (local)</title></head>
+<body style="font: 14px -apple-system, Roboto, Arial, sans-serif; padding: 32px; color: #172b4d">
+<h1>Steward, running locally</h1><p>Jira: ${escapeHtml(jiraLabel)}</p>
+<ul><li><a href="${urls.admin}">Apps → Service Accounts</a></li>${urls.projects.map((u) => `<li><a href="${u.url}">Project settings → Bot access (${escapeHtml(u.key)})</a></li>`).join('')}</ul>
+</body></html>`;
+}
+
+async function readJson(req, limit = 1_000_000) {
+  let size = 0;
+  const chunks = [];
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > limit) throw new Error('request body too large');
+    chunks.push(chunk);
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+}
+
+export async function startHost({ port = 8080, jira = null, allowWrites = false, bundlePath = join(root, 'host/.build/index.cjs'), log = () => {} } = {}) {
+  let simulator = null;
+  if (!jira) {
+    simulator = await startSimulator();
+    const admin = simulator.data.users.find((u) => u.siteAdmin);
+    jira = { url: simulator.url, email: admin.email, token: admin.token, real: false };
+  }
+  const platform = createPlatform({ jira, allowWrites, bundlePath, log });
+  const jiraGet = async (path) => {
+    const response = await globalThis.__forge_fetch__({ remote: 'jira', provider: 'user' }, path, {});
+    if (!response.ok) throw new Error(`jira answered ${response.status} for ${path}`);
+    return response.json();
+  };
+  const me = await jiraGet('/rest/api/3/myself');
+
+  async function listProjects() {
+    const page = await jiraGet('/rest/api/3/project/search?maxResults=50');
+    return page.values.map((p) => ({ key: p.key, name: p.name }));
+  }
+
+  async function serveStatic(res, app, rest) {
+    const dir = join(root, 'static', app, 'build');
+    const file = normalize(join(dir, rest || 'index.html'));
+    if (!file.startsWith(dir)) return notFound(res);
+    try {
+      if (!(await stat(file)).isFile()) return notFound(res);
+    } catch {
+      return notFound(res);
+    }
+    let body = await readFile(file);
+    if (file.endsWith('index.html')) {
+      body = body.toString('utf8').replace('<head>', '<head><script src="/__host/bridge-shim.js"></script>');
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(body);
+  }
+
+  function notFound(res, what = 'not found') {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end(what);
+  }
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://local.invalid');
+    const path = url.pathname;
+    try {
+      if (req.method === 'GET' && path === '/') {
+        const projects = await listProjects();
+        res.writeHead(200, { 'content-type': TYPES['.html'] });
+        return res.end(indexPage(pageUrls(projects), jira.real ? jira.url : 'embedded simulator'));
+      }
+      if (req.method === 'GET' && path === '/jira/settings/apps/steward') {
+        const context = { accountId: me.accountId, moduleKey: 'steward-admin', extension: { type: 'jira:adminPage' }, siteUrl: jira.url, locale: 'en_US', environmentType: 'DEVELOPMENT' };
+        res.writeHead(200, { 'content-type': TYPES['.html'] });
+        return res.end(framePage({ moduleKey: 'steward-admin', context, user: me, projects: await listProjects() }));
+      }
+      const projectPage = path.match(/^\/jira\/software\/projects\/([^/]+)\/settings\/apps\/steward$/);
+      if (req.method === 'GET' && projectPage) {
+        let project;
+        try {
+          project = await jiraGet(`/rest/api/3/project/${encodeURIComponent(decodeURIComponent(projectPage[1]))}`);
+        } catch {
+          return notFound(res, 'no such project');
+        }
+        const context = {
+          accountId: me.accountId, moduleKey: 'steward-project', siteUrl: jira.url, locale: 'en_US', environmentType: 'DEVELOPMENT',
+          extension: { type: 'jira:projectSettingsPage', project: { id: project.id, key: project.key, type: project.projectTypeKey, name: project.name } },
+        };
+        res.writeHead(200, { 'content-type': TYPES['.html'] });
+        return res.end(framePage({ moduleKey: 'steward-project', context, user: me, projects: [] }));
+      }
+      const ui = path.match(/^\/ui\/(admin|project)\/(.*)$/);
+      if (req.method === 'GET' && ui) return serveStatic(res, ui[1], ui[2]);
+      if (req.method === 'GET' && (path === '/__host/bridge-shim.js' || path === '/__host/frame.js')) {
+        res.writeHead(200, { 'content-type': TYPES['.js'] });
+        return res.end(await readFile(join(root, 'host', path.slice('/__host/'.length))));
+      }
+      if (req.method === 'POST' && path === '/__host/invoke') {
+        const call = await readJson(req);
+        const module = MODULES[call.moduleKey];
+        if (!module || typeof call.functionKey !== 'string') return notFound(res, 'unknown module or function');
+        const context = { moduleKey: call.moduleKey, extension: { ...call.extension, type: module.type }, siteUrl: jira.url };
+        let answer;
+        try {
+          answer = { ok: true, value: await platform.invoke({ functionKey: call.functionKey, payload: call.payload ?? {}, context, accountId: me.accountId }) };
+        } catch (error) {
+          log(`resolver ${call.functionKey} failed: ${error.stack ?? error}`);
+          answer = { ok: false, error: String(error.message ?? error) };
+        }
+        res.writeHead(200, { 'content-type': TYPES['.json'] });
+        return res.end(JSON.stringify(answer));
+      }
+      notFound(res);
+    } catch (error) {
+      log(`error serving ${req.method} ${path}: ${error.stack ?? error}`);
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(String(error.message ?? error));
+    }
+  });
+
+  await new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolveListen);
+  });
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  function pageUrls(projects) {
+    return {
+      admin: `${origin}/jira/settings/apps/steward`,
+      projects: projects.map((p) => ({ key: p.key, url: `${origin}/jira/software/projects/${encodeURIComponent(p.key)}/settings/apps/steward` })),
+    };
+  }
+  return {
+    origin,
+    jira,
+    simulator,
+    urls: pageUrls(await listProjects()),
+    close: async () => {
+      await new Promise((r) => server.close(r));
+      if (simulator) await simulator.close();
+    },
+  };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const arg = (name, fallback) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 ? process.argv[i + 1] : fallback;
+  };
+  try {
+    const host = await startHost({
+      port: Number(arg('port', process.env.PORT ?? 8080)),
+      jira: jiraFromEnv(),
+      allowWrites: process.env.STEWARD_ALLOW_WRITES === '1',
+      bundlePath: resolve(arg('bundle', join(root, 'host/.build/index.cjs'))),
+      log: process.env.STEWARD_VERBOSE ? (line) => console.log(`  ${line}`) : () => {},
+    });
+    console.log(`Steward is running on ${host.origin} against ${host.jira.real ? host.jira.url : `the embedded Jira simulator (${host.jira.url})`}${host.jira.real && process.env.STEWARD_ALLOW_WRITES !== '1' ? ', read-only' : ''}`);
+    console.log(`  Apps → Service Accounts:       ${host.urls.admin}`);
+    const first = host.urls.projects[0];
+    if (first) console.log(`  Project settings → Bot access: ${first.url}  (any project key works)`);
+    console.log('Press Ctrl+C to stop.');
+  } catch (error) {
+    console.error(`steward: ${error.message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,56 @@
+use std::fmt;
+
+use serde::Serialize;
+
+/// Why a read from Jira failed. Every variant names the path it was reading.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "kebab-case")]
+pub enum CollectError {
+    /// The host could not deliver the request.
+    Transport { path: String, message: String },
+    /// Jira answered with a non-success status.
+    Status {
+        path: String,
+        status: u16,
+        message: Option<String>,
+    },
+    /// Jira's answer was not the JSON the spec describes.
+    Decode { path: String, message: String },
+}
+
+impl CollectError {
+    /// The HTTP status, where Jira answered at all.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            CollectError::Status { status, .. } => Some(*status),
+            CollectError::Transport { .. } | CollectError::Decode { .. } => None,
+        }
+    }
+}
+
+impl fmt::Display for CollectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CollectError::Transport { path, message } => {
+                write!(f, "could not reach jira for `{path}`: {message}")
+            }
+            CollectError::Status {
+                path,
+                status,
+                message: Some(message),
+            } => {
+                write!(f, "jira answered {status} for `{path}`: {message}")
+            }
+            CollectError::Status {
+                path,
+                status,
+                message: None,
+            } => {
+                write!(f, "jira answered {status} for `{path}`")
+            }
+            CollectError::Decode { path, message } => {
+                write!(f, "could not read jira's answer for `{path}`: {message}")
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::lenient;
+use super::project::ProjectRef;
+
+/// `GET /rest/api/3/permissionscheme` (`PermissionSchemes`). Elements stay raw so that one bad
+/// scheme is skipped with a warning rather than failing the list.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PermissionSchemes {
+    pub permission_schemes: Vec<Value>,
+}
+
+/// `PermissionScheme`: a named set of grants, shared by the projects that use it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PermissionScheme {
+    #[serde(deserialize_with = "lenient::id")]
+    pub id: Option<String>,
+    pub name: String,
+    pub description: Option<String>,
+    pub permissions: Vec<Value>,
+    pub scope: Option<Scope>,
+}
+
+/// A scheme's scope: set for team-managed projects, whose schemes belong to one project.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Scope {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub project: Option<ProjectRef>,
+}
+
+/// `PermissionGrant`: one permission given to one holder. A grant without a permission or a holder
+/// says nothing and is skipped with a warning.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PermissionGrant {
+    #[serde(default, deserialize_with = "lenient::id")]
+    pub id: Option<String>,
+    pub permission: String,
+    pub holder: PermissionHolder,
+}
+
+/// `PermissionHolder`: `type` plus a type-dependent `parameter` and `value`. With `expand`, Jira
+/// adds sub-objects (`user`, `group`, `projectRole`, `field`) that the spec does not list.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PermissionHolder {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub parameter: Option<String>,
+    #[serde(default)]
+    pub value: Option<String>,
+}

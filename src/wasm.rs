@@ -1,0 +1,139 @@
+//! The WebAssembly boundary: the only file that names `wasm_bindgen` or `js_sys`.
+//!
+//! It converts JS values to the core's types and back, and nothing else. Every export returns the
+//! JSON envelope of [`crate::api`], parsed into a JS object.
+
+use std::collections::BTreeMap;
+
+use js_sys::{Function, JSON, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::api;
+use crate::host::{Host, HostError, HttpRequest, HttpResponse};
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    #[cfg(feature = "console_error_panic_hook")]
+    console_error_panic_hook::set_once();
+}
+
+/// The core's version, so a page can tell which build answered.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// The Jira endpoints the core may call: `[{method, path}]`, paths as the OpenAPI spec names them.
+#[wasm_bindgen]
+pub fn endpoints() -> Result<JsValue, JsValue> {
+    let json =
+        serde_json::to_string(&api::endpoints()).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    to_js(&json)
+}
+
+/// The site's permission schemes and the projects using each. `host` is `{request(method, path, body)}`.
+#[wasm_bindgen(js_name = adminOverview)]
+pub async fn admin_overview(host: JsValue) -> Result<JsValue, JsValue> {
+    let host = JsHost::new(host)?;
+    to_js(&api::admin_overview(&host).await.to_json())
+}
+
+/// The permission scheme of `project_key`.
+#[wasm_bindgen(js_name = projectOverview)]
+pub async fn project_overview(host: JsValue, project_key: String) -> Result<JsValue, JsValue> {
+    let host = JsHost::new(host)?;
+    to_js(&api::project_overview(&host, &project_key).await.to_json())
+}
+
+/// Whether `host`'s principal holds `permission`, globally or in `project_key`.
+#[wasm_bindgen(js_name = checkPermission)]
+pub async fn check_permission(
+    host: JsValue,
+    permission: String,
+    project_key: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let host = JsHost::new(host)?;
+    to_js(
+        &api::check_permission(&host, &permission, project_key.as_deref())
+            .await
+            .to_json(),
+    )
+}
+
+fn to_js(json: &str) -> Result<JsValue, JsValue> {
+    JSON::parse(json)
+}
+
+/// A JS object with `request(method, path, body) → Promise<{status, headers, body}>`.
+struct JsHost {
+    target: JsValue,
+    request: Function,
+}
+
+impl JsHost {
+    fn new(target: JsValue) -> Result<Self, JsValue> {
+        let request = Reflect::get(&target, &JsValue::from_str("request"))?
+            .dyn_into::<Function>()
+            .map_err(|_| {
+                JsValue::from(js_sys::TypeError::new("host.request must be a function"))
+            })?;
+        Ok(JsHost { target, request })
+    }
+
+    async fn call(&self, request: HttpRequest) -> Result<HttpResponse, JsValue> {
+        let body = request
+            .body
+            .map_or(JsValue::NULL, |b| JsValue::from_str(&b));
+        let returned = self.request.call3(
+            &self.target,
+            &JsValue::from_str(request.method.as_str()),
+            &JsValue::from_str(&request.path),
+            &body,
+        )?;
+        let value = JsFuture::from(Promise::resolve(&returned)).await?;
+        let status = Reflect::get(&value, &JsValue::from_str("status"))?
+            .as_f64()
+            .filter(|s| (100.0..=599.0).contains(s))
+            .ok_or_else(|| JsValue::from_str("host response has no valid `status`"))?;
+        let body = Reflect::get(&value, &JsValue::from_str("body"))?
+            .as_string()
+            .unwrap_or_default();
+        let mut headers = BTreeMap::new();
+        let raw_headers = Reflect::get(&value, &JsValue::from_str("headers"))?;
+        if raw_headers.is_object() {
+            for entry in Object::entries(&Object::from(raw_headers)).iter() {
+                let pair = js_sys::Array::from(&entry);
+                if let (Some(name), Some(value)) =
+                    (pair.get(0).as_string(), pair.get(1).as_string())
+                {
+                    headers.insert(name.to_ascii_lowercase(), value);
+                }
+            }
+        }
+        Ok(HttpResponse {
+            status: status as u16,
+            headers,
+            body,
+        })
+    }
+}
+
+impl Host for JsHost {
+    async fn request(&self, request: HttpRequest) -> Result<HttpResponse, HostError> {
+        self.call(request).await.map_err(|error| HostError {
+            message: describe(&error),
+        })
+    }
+}
+
+fn describe(error: &JsValue) -> String {
+    error
+        .as_string()
+        .or_else(|| {
+            Reflect::get(error, &JsValue::from_str("message"))
+                .ok()
+                .and_then(|m| m.as_string())
+        })
+        .unwrap_or_else(|| "the host's request failed".to_owned())
+}

@@ -1,0 +1,83 @@
+// Both pages in headless Chromium (Debian's package, driven by playwright-core) on the local host,
+// with the handlers running through the local platform adapter against the Jira simulator.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startHost } from '../../host/server.mjs';
+import { startSimulator } from '../../sim/server.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const artifacts = join(here, 'artifacts');
+let browser;
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+after(() => browser?.close());
+
+async function withHost(options, fn) {
+  const host = await startHost({ port: 0, ...options });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  try {
+    await fn(host, page);
+    assert.deepEqual(errors, [], 'no script errors on the page');
+    const text = await page.frameLocator('#app').locator('body').innerText();
+    assert.doesNotMatch(text, /\b(null|undefined|NaN|\[object \w+\])\b/, 'no placeholder leaks into the page');
+  } finally {
+    await page.close();
+    await host.close();
+  }
+}
+
+test('the admin page lists the permission schemes the core fetched from Jira', () => withHost({}, async (host, page) => {
+  await page.goto(host.urls.admin);
+  const app = page.frameLocator('#app');
+  await app.locator('[data-testid=schemes]').waitFor({ timeout: 15_000 });
+  await page.screenshot({ path: join(artifacts, 'admin.png') });
+
+  assert.equal(await app.locator('[data-testid=summary]').textContent(), '4 schemes across 6 projects');
+  const row = app.locator('tr', { hasText: 'Default software scheme' });
+  assert.match(await row.textContent(), /6\s*APP OPS WEB/);
+  assert.match(await app.locator('tr', { hasText: 'Unused legacy scheme' }).textContent(), /none known/);
+  assert.equal(await page.title(), 'Service Accounts - Jira (local)');
+  // A project name with markup is shown as text, not parsed.
+  assert.equal(await page.locator('nav a', { hasText: 'Community <Forum> settings' }).count(), 1);
+  assert.equal(await page.locator('forum').count(), 0);
+}));
+
+test('the project page shows the context project and its permission scheme', () => withHost({}, async (host, page) => {
+  const pay = host.urls.projects.find((p) => p.key === 'PAY');
+  await page.goto(pay.url);
+  const app = page.frameLocator('#app');
+  await app.locator('[data-testid=project-facts]').waitFor({ timeout: 15_000 });
+  await page.screenshot({ path: join(artifacts, 'project.png') });
+
+  assert.equal(await app.locator('[data-testid=project-key]').textContent(), 'PAY');
+  assert.equal(await app.locator('[data-testid=scheme-name]').textContent(), 'Finance restricted scheme');
+  assert.equal(await app.locator('[data-testid=grant-count]').textContent(), '3');
+}));
+
+test('a user who is not a Jira admin sees why the admin page is refused', async () => {
+  const sim = await startSimulator();
+  const vic = sim.data.users.find((u) => u.displayName === 'Vic Viewer');
+  try {
+    await withHost({ jira: { url: sim.url, email: vic.email, token: vic.token } }, async (host, page) => {
+      await page.goto(host.urls.admin);
+      const alert = page.frameLocator('#app').locator('[role=alert]');
+      await alert.waitFor({ timeout: 15_000 });
+      assert.match(await alert.textContent(), /forbidden.*does not hold `ADMINISTER`/);
+    });
+  } finally {
+    await sim.close();
+  }
+});

@@ -1,0 +1,50 @@
+// The offline manifest check (tools/validate-manifest.mjs) passes on manifest.yml and fails on the
+// mistakes it exists to catch: a removed scope, a misspelled module key, a wrong handler.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { validateManifest } from '../../tools/validate-manifest.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const original = readFileSync(join(root, 'manifest.yml'), 'utf8');
+let scratch;
+
+// The manifest resolves `resources` against its own folder: give each variant the app beside it.
+function variant(name, text) {
+  writeFileSync(join(scratch, `${name}.yml`), text);
+  return join(scratch, `${name}.yml`);
+}
+
+before(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'steward-manifest-'));
+  symlinkSync(join(root, 'static'), join(scratch, 'static'));
+  symlinkSync(join(root, 'src'), join(scratch, 'src'));
+});
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+test('manifest.yml passes the full validator and the permission lint', async () => {
+  assert.deepEqual(await validateManifest(join(root, 'manifest.yml')), []);
+});
+
+test('removing a scope the core needs fails the permission lint', async () => {
+  const problems = await validateManifest(variant('no-scope', original.replace('    - read:jira-work\n', '    - read:jira-user\n')));
+  assert.ok(problems.some((p) => /GET \/rest\/api\/3\/permissionscheme requires "read:jira-work"/.test(p)), problems.join('\n'));
+});
+
+test('a misspelled module key fails the schema', async () => {
+  const problems = await validateManifest(variant('typo', original.replace('jira:adminPage:', 'jira:adminPagez:')));
+  assert.ok(problems.some((p) => /invalid value 'jira:adminPagez' in modules/.test(p)), problems.join('\n'));
+});
+
+test('a handler that points at no file fails', async () => {
+  const problems = await validateManifest(variant('handler', original.replace('handler: forge/index.handler', 'handler: forge/missing.handler')));
+  assert.ok(problems.some((p) => /cannot find associated file/.test(p)), problems.join('\n'));
+});
+
+test('an unknown scope fails', async () => {
+  const problems = await validateManifest(variant('unknown-scope', original.replace('    - read:jira-work\n', '    - read:jira-work\n    - read:jira-everything\n')));
+  assert.ok(problems.length > 0);
+});

@@ -1,0 +1,26 @@
+// Validates a JSON body against the response schema Atlassian's OpenAPI spec (the repo's copy)
+// gives for an operation, with Ajv.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const Ajv = require('ajv');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const spec = JSON.parse(readFileSync(join(root, 'spec/jira-openapi/swagger-v3.v3.json'), 'utf8'));
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+ajv.addSchema({ components: spec.components }, 'spec');
+
+export function responseSchemaRef(method, path, status = '200') {
+  const schema = spec.paths[path]?.[method.toLowerCase()]?.responses?.[status]?.content?.['application/json']?.schema;
+  if (!schema) throw new Error(`the spec has no ${status} JSON response for ${method} ${path}`);
+  return schema.$ref ? `spec${schema.$ref}` : null;
+}
+
+// Returns Ajv's errors, or [] when `body` fits the spec's schema for the operation.
+export function shapeErrors(method, path, body, status = '200') {
+  const ref = responseSchemaRef(method, path, status);
+  const validate = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
+  return validate(body) ? [] : validate.errors.map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+}

@@ -1,0 +1,66 @@
+#![allow(
+    dead_code,
+    reason = "each test crate uses a different part of the support module"
+)]
+
+//! A host that answers from a table of recorded responses and remembers every request.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use steward::host::{Host, HostError, HttpRequest, HttpResponse};
+
+#[derive(Default)]
+pub struct RecordedHost {
+    answers: BTreeMap<String, (u16, String)>,
+    pub requests: RefCell<Vec<HttpRequest>>,
+}
+
+impl RecordedHost {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Answers `GET path` (path and query exactly) with `status` and `body`.
+    pub fn on(mut self, path: &str, status: u16, body: impl Into<String>) -> Self {
+        self.answers.insert(path.to_owned(), (status, body.into()));
+        self
+    }
+
+    pub fn paths(&self) -> Vec<String> {
+        self.requests
+            .borrow()
+            .iter()
+            .map(|r| r.path.clone())
+            .collect()
+    }
+}
+
+impl Host for RecordedHost {
+    async fn request(&self, request: HttpRequest) -> Result<HttpResponse, HostError> {
+        self.requests.borrow_mut().push(request.clone());
+        match self.answers.get(&request.path) {
+            Some((status, body)) => Ok(HttpResponse {
+                status: *status,
+                headers: BTreeMap::new(),
+                body: body.clone(),
+            }),
+            None => Err(HostError {
+                message: format!("no recording for {}", request.path),
+            }),
+        }
+    }
+}
+
+pub const SCHEMES: &str =
+    "/rest/api/3/permissionscheme?expand=permissions%2Cuser%2Cgroup%2CprojectRole%2Cfield";
+
+pub fn project_scheme_path(key: &str) -> String {
+    format!(
+        "/rest/api/3/project/{key}/permissionscheme?expand=permissions%2Cuser%2Cgroup%2CprojectRole%2Cfield"
+    )
+}
+
+pub fn run<F: std::future::Future>(future: F) -> F::Output {
+    futures_executor::block_on(future)
+}
