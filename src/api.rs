@@ -1,20 +1,69 @@
-//! The JSON facade: what the pages and handlers ask for, answered as one tagged envelope.
-//!
-//! Every answer is `{"type":"success","result":…,"warnings":[…]}` or
-//! `{"type":"failure","errors":[…],"warnings":[…]}`; bad data from Jira never throws.
+//! The JSON facade: what the pages, handlers and command line ask for, answered as one tagged
+//! envelope. Every answer is `{"type":"success","result":…,"warnings":[…]}` or
+//! `{"type":"failure","errors":[…],"warnings":[…]}`; bad data never throws.
 
 use std::collections::BTreeMap;
 
 use futures_util::stream::{self, StreamExt};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::collect::{self, CollectError};
+use crate::engine::what_if::{self, ChangeSet};
+use crate::engine::why_not;
+use crate::engine::{AccountSelection, Selection, analyze};
 use crate::host::Host;
 use crate::jira::PermissionScheme;
+use crate::model::Site;
+use crate::report::Analysis;
+use crate::snapshot::{self, SnapshotError};
 use crate::warning::{Warning, WarningCode};
 
 /// How many per-project reads run at once: fast enough for a 25 s resolver, gentle on burst limits.
 const PROJECT_READS_IN_FLIGHT: usize = 8;
+
+/// One error in a failure envelope: a stable code, a lowercase message naming the input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiError {
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            code,
+            message: message.into(),
+            path: None,
+        }
+    }
+}
+
+impl From<CollectError> for ApiError {
+    fn from(error: CollectError) -> Self {
+        let (code, path) = match &error {
+            CollectError::Transport { path, .. } => ("transport", path),
+            CollectError::Status { path, .. } => ("status", path),
+            CollectError::Decode { path, .. } => ("decode", path),
+        };
+        ApiError {
+            code,
+            message: error.to_string(),
+            path: Some(path.clone()),
+        }
+    }
+}
+
+impl From<SnapshotError> for ApiError {
+    fn from(error: SnapshotError) -> Self {
+        let code = match error {
+            SnapshotError::Malformed { .. } => "bad-snapshot",
+            SnapshotError::UnsupportedVersion { .. } => "unsupported-snapshot-version",
+        };
+        ApiError::new(code, error.to_string())
+    }
+}
 
 #[derive(Debug, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -24,19 +73,19 @@ pub enum Answer<T> {
         warnings: Vec<Warning>,
     },
     Failure {
-        errors: Vec<CollectError>,
+        errors: Vec<ApiError>,
         warnings: Vec<Warning>,
     },
 }
 
 impl<T: Serialize> Answer<T> {
-    fn from_result(result: Result<T, CollectError>, mut warnings: Vec<Warning>) -> Self {
+    fn from_result<E: Into<ApiError>>(result: Result<T, E>, mut warnings: Vec<Warning>) -> Self {
         warnings.sort();
         warnings.dedup();
         match result {
             Ok(result) => Answer::Success { result, warnings },
             Err(error) => Answer::Failure {
-                errors: vec![error],
+                errors: vec![error.into()],
                 warnings,
             },
         }
@@ -49,6 +98,8 @@ impl<T: Serialize> Answer<T> {
         })
     }
 }
+
+// ---- the walking-skeleton pages ---------------------------------------------------------------
 
 /// One permission scheme as the admin page lists it.
 #[derive(Debug, Serialize)]
@@ -208,4 +259,100 @@ pub async fn check_permission<H: Host>(
             granted,
         });
     Answer::from_result(result, Vec::new())
+}
+
+// ---- analysis over a snapshot ----------------------------------------------------------------
+
+/// Options of `analyze`: the app's own input, so unknown fields are rejected.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct AnalyzeOptions {
+    pub account_id: Option<String>,
+    pub project: Option<String>,
+    pub all_accounts: bool,
+    pub skip_transitions: bool,
+}
+
+impl AnalyzeOptions {
+    pub fn selection(&self) -> Selection {
+        let accounts = match (&self.account_id, self.all_accounts) {
+            (Some(id), _) => AccountSelection::One(id.clone()),
+            (None, true) => AccountSelection::All,
+            (None, false) => AccountSelection::NonHuman,
+        };
+        Selection {
+            accounts,
+            project: self.project.clone(),
+            skip_transitions: self.skip_transitions,
+        }
+    }
+}
+
+fn options<T: for<'de> Deserialize<'de> + Default>(json: &str) -> Result<T, ApiError> {
+    if json.trim().is_empty() {
+        return Ok(T::default());
+    }
+    serde_json::from_str(json)
+        .map_err(|e| ApiError::new("bad-options", format!("the options are not valid: {e}")))
+}
+
+/// Loads a snapshot, or fails with the reason.
+pub fn load(snapshot: &str) -> Result<(Site, Vec<Warning>), ApiError> {
+    snapshot::load(snapshot).map_err(ApiError::from)
+}
+
+/// The full analysis of a snapshot: the `analyze` contract, with load warnings merged in.
+pub fn analyze_snapshot(snapshot: &str, options: &AnalyzeOptions) -> Result<Analysis, ApiError> {
+    let (site, load_warnings) = load(snapshot)?;
+    let mut analysis = analyze(&site, &options.selection());
+    analysis.warnings.extend(load_warnings);
+    analysis.warnings.sort();
+    analysis.warnings.dedup();
+    Ok(analysis)
+}
+
+/// `analyze` as JSON in, JSON out: the analysis itself, or a failure envelope.
+pub fn analyze_json(snapshot: &str, options_json: &str) -> String {
+    let result =
+        options::<AnalyzeOptions>(options_json).and_then(|o| analyze_snapshot(snapshot, &o));
+    match result {
+        Ok(analysis) => serde_json::to_string(&analysis).unwrap_or_default(),
+        Err(error) => Answer::<()>::from_result(Err(error), Vec::new()).to_json(),
+    }
+}
+
+/// Why `account_id` lacks `permission` in `project`: the grants that would give it.
+pub fn why_not_json(snapshot: &str, account_id: &str, project: &str, permission: &str) -> String {
+    let result = load(snapshot).and_then(|(site, _)| {
+        why_not::why_not(&site, account_id, project, permission).ok_or_else(|| {
+            ApiError::new(
+                "unknown-reference",
+                format!("account `{account_id}` or project `{project}` is not in the snapshot"),
+            )
+        })
+    });
+    Answer::from_result(result, Vec::new()).to_json()
+}
+
+/// The diff of effective access if `changes` (a change set) were applied.
+pub fn what_if_json(snapshot: &str, changes: &str) -> String {
+    let result = load(snapshot).and_then(|(site, warnings)| {
+        let changes: ChangeSet = serde_json::from_str(changes).map_err(|e| {
+            ApiError::new(
+                "bad-change-set",
+                format!("the change set is not valid: {e}"),
+            )
+        })?;
+        what_if::what_if(&site, &changes)
+            .map(|diff| (diff, warnings))
+            .map_err(|e| ApiError::new("bad-change", e.to_string()))
+    });
+    match result {
+        Ok((diff, warnings)) => Answer::Success {
+            result: diff,
+            warnings,
+        }
+        .to_json(),
+        Err(error) => Answer::<()>::from_result(Err(error), Vec::new()).to_json(),
+    }
 }

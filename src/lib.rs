@@ -6,8 +6,12 @@
 
 pub mod api;
 pub mod collect;
+pub mod engine;
 pub mod host;
 pub mod jira;
+pub mod model;
+pub mod report;
+pub mod snapshot;
 pub mod warning;
 
 #[cfg(target_arch = "wasm32")]

@@ -61,6 +61,37 @@ pub async fn check_permission(
     )
 }
 
+/// The `analyze` contract over a snapshot (JSON text); `options` is JSON text or empty.
+#[wasm_bindgen]
+pub fn analyze(snapshot: &str, options: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::analyze_json(snapshot, options))
+}
+
+/// The `analyze` contract as JSON text, for callers that pass it on without reading it.
+#[wasm_bindgen(js_name = analyzeToString)]
+pub fn analyze_to_string(snapshot: &str, options: &str) -> String {
+    api::analyze_json(snapshot, options)
+}
+
+/// Why an account lacks a permission in a project.
+#[wasm_bindgen(js_name = whyNot)]
+pub fn why_not(
+    snapshot: &str,
+    account_id: &str,
+    project: &str,
+    permission: &str,
+) -> Result<JsValue, JsValue> {
+    to_js(&api::why_not_json(
+        snapshot, account_id, project, permission,
+    ))
+}
+
+/// The diff of effective access if a change set were applied.
+#[wasm_bindgen(js_name = whatIf)]
+pub fn what_if(snapshot: &str, changes: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::what_if_json(snapshot, changes))
+}
+
 fn to_js(json: &str) -> Result<JsValue, JsValue> {
     JSON::parse(json)
 }

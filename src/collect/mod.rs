@@ -81,14 +81,14 @@ pub async fn permission_schemes<H: Host>(
         encode_component(SCHEME_EXPAND)
     );
     let list: PermissionSchemes = get_json(host, &path).await?;
-    Ok(decode_each(list.permission_schemes, "permission scheme"))
+    Ok(decode_each(&list.permission_schemes, "permission scheme"))
 }
 
 /// Every project the caller can see, following Jira's paging to the end.
 pub async fn projects<H: Host>(host: &H) -> Result<(Vec<Project>, Vec<Warning>), CollectError> {
     let (values, mut warnings) =
         all_pages(host, "/rest/api/3/project/search?maxResults=100").await?;
-    let (projects, skipped) = decode_each(values, "project");
+    let (projects, skipped) = decode_each(&values, "project");
     warnings.extend(skipped);
     Ok((projects, warnings))
 }

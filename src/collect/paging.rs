@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::{CollectError, get_json};
 use crate::host::Host;
@@ -18,7 +18,7 @@ const MAX_PAGES: usize = 10_000;
 pub async fn all_pages<H: Host>(
     host: &H,
     first: &str,
-) -> Result<(Vec<Value>, Vec<Warning>), CollectError> {
+) -> Result<(Vec<Box<RawValue>>, Vec<Warning>), CollectError> {
     let mut values = Vec::new();
     let mut warnings = Vec::new();
     let mut seen = BTreeSet::new();

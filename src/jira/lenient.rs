@@ -1,18 +1,24 @@
 //! Helpers that let one bad element or an oddly typed id cost a warning, not the whole response.
 
+use std::ops::Deref;
+
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::warning::{Warning, WarningCode};
 
 /// Decodes each element on its own; an element that fails becomes a `skipped-item` warning naming
-/// `what` and its position.
-pub fn decode_each<T: DeserializeOwned>(items: Vec<Value>, what: &str) -> (Vec<T>, Vec<Warning>) {
+/// `what` and its position. Elements arrive as raw JSON so a bad one is never half-decoded.
+pub fn decode_each<T, R>(items: &[R], what: &str) -> (Vec<T>, Vec<Warning>)
+where
+    T: DeserializeOwned,
+    R: Deref<Target = RawValue>,
+{
     let mut decoded = Vec::with_capacity(items.len());
     let mut warnings = Vec::new();
-    for (index, item) in items.into_iter().enumerate() {
-        match serde_json::from_value::<T>(item) {
+    for (index, item) in items.iter().enumerate() {
+        match serde_json::from_str::<T>(item.get()) {
             Ok(value) => decoded.push(value),
             Err(error) => warnings.push(Warning::new(
                 WarningCode::SkippedItem,
@@ -21,6 +27,16 @@ pub fn decode_each<T: DeserializeOwned>(items: Vec<Value>, what: &str) -> (Vec<T
         }
     }
     (decoded, warnings)
+}
+
+/// Decodes a whole body, turning a failure into a `skipped-item` warning naming `what`.
+pub fn decode_one<T: DeserializeOwned>(raw: &RawValue, what: &str) -> Result<T, Warning> {
+    serde_json::from_str(raw.get()).map_err(|error| {
+        Warning::new(
+            WarningCode::SkippedItem,
+            format!("could not read {what}: {error}"),
+        )
+    })
 }
 
 /// Jira sends ids as numbers in some payloads and as strings in others; keep them as strings.
@@ -37,4 +53,12 @@ pub fn id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, 
         Some(Id::Text(s)) => Some(s),
         Some(Id::Other(_)) | None => None,
     })
+}
+
+/// A list of ids (`[10001, "10002"]`) as strings; elements of other types are dropped.
+pub fn ids<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    struct Wrapped(#[serde(deserialize_with = "id")] Option<String>);
+    let items = Option::<Vec<Wrapped>>::deserialize(deserializer)?.unwrap_or_default();
+    Ok(items.into_iter().filter_map(|Wrapped(id)| id).collect())
 }

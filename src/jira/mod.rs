@@ -4,17 +4,28 @@
 //! A list element that cannot be read is skipped with a coded warning, never silently.
 
 mod error_collection;
+mod issue_security;
 mod lenient;
-mod my_permissions;
 mod page;
 mod permission_scheme;
+mod permissions;
 mod project;
+mod user;
+mod workflow;
 
 pub use error_collection::ErrorCollection;
-pub use lenient::decode_each;
-pub use my_permissions::MyPermissions;
-pub use page::Page;
+pub use issue_security::{
+    SecurityLevel, SecurityLevelMember, SecurityScheme, SecuritySchemeProject, SecuritySchemes,
+};
+pub use lenient::{decode_each, decode_one};
+pub use page::{Page, page_values};
 pub use permission_scheme::{
     PermissionGrant, PermissionHolder, PermissionScheme, PermissionSchemes,
 };
+pub use permissions::{BulkPermissionGrants, BulkPermissionsRequest, Permissions};
 pub use project::{Project, ProjectRef};
+pub use user::{ApplicationRole, GroupName, ProjectRole, RoleActor, User};
+pub use workflow::{ConditionGroup, Rule, Workflow, WorkflowSchemeAssociations};
+
+/// Kept for callers of the walking skeleton: `mypermissions` has the `Permissions` shape.
+pub type MyPermissions = Permissions;

@@ -1,5 +1,5 @@
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// A `PageBean*` page: `startAt`/`maxResults`/`total`/`isLast`/`nextPage` around `values`.
 #[derive(Debug, Default, Deserialize)]
@@ -10,5 +10,15 @@ pub struct Page {
     pub total: Option<u64>,
     pub is_last: Option<bool>,
     pub next_page: Option<String>,
-    pub values: Vec<Value>,
+    pub values: Vec<Box<RawValue>>,
+}
+
+/// The elements of one page of a paged listing in a snapshot: a `PageBean` object, or a bare
+/// array (the shape of `GET /users/search`).
+pub fn page_values(raw: &RawValue) -> Result<Vec<Box<RawValue>>, serde_json::Error> {
+    if raw.get().trim_start().starts_with('[') {
+        serde_json::from_str(raw.get())
+    } else {
+        serde_json::from_str::<Page>(raw.get()).map(|page| page.values)
+    }
 }

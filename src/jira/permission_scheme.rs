@@ -1,5 +1,5 @@
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::lenient;
 use super::project::ProjectRef;
@@ -9,18 +9,18 @@ use super::project::ProjectRef;
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct PermissionSchemes {
-    pub permission_schemes: Vec<Value>,
+    pub permission_schemes: Vec<Box<RawValue>>,
 }
 
 /// `PermissionScheme`: a named set of grants, shared by the projects that use it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct PermissionScheme {
     #[serde(deserialize_with = "lenient::id")]
     pub id: Option<String>,
     pub name: String,
     pub description: Option<String>,
-    pub permissions: Vec<Value>,
+    pub permissions: Vec<Box<RawValue>>,
     pub scope: Option<Scope>,
 }
 
@@ -51,8 +51,39 @@ pub struct PermissionGrant {
 pub struct PermissionHolder {
     #[serde(rename = "type")]
     pub kind: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::id")]
     pub parameter: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::id")]
     pub value: Option<String>,
+    /// Present with `expand=user`: the user the grant names.
+    #[serde(default)]
+    pub user: Option<HolderUser>,
+    /// Present with `expand=group`: the group the grant names.
+    #[serde(default)]
+    pub group: Option<HolderGroup>,
+    /// Present with `expand=projectRole`: the role the grant names.
+    #[serde(default)]
+    pub project_role: Option<HolderRole>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct HolderUser {
+    pub account_id: Option<String>,
+    pub display_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct HolderGroup {
+    pub name: Option<String>,
+    pub group_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct HolderRole {
+    #[serde(deserialize_with = "lenient::id")]
+    pub id: Option<String>,
+    pub name: Option<String>,
 }

@@ -18,6 +18,24 @@ pub struct Project {
     pub simplified: Option<bool>,
     #[serde(default)]
     pub style: Option<String>,
+    #[serde(default)]
+    pub lead: Option<ProjectLead>,
+    #[serde(default)]
+    pub archived: Option<bool>,
+}
+
+impl Project {
+    /// Team-managed ("next-gen") projects: `style: next-gen` or `simplified: true`.
+    pub fn team_managed(&self) -> bool {
+        self.style.as_deref() == Some("next-gen") || self.simplified == Some(true)
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ProjectLead {
+    pub account_id: Option<String>,
+    pub display_name: Option<String>,
 }
 
 /// A project named inside another object (a scheme's scope, a context).

@@ -1,0 +1,245 @@
+//! Is an account in a group, a role, a product? Yes, no, or *unknown* — never a guess.
+
+use crate::model::{Account, Actor, Holder, ProjectKey, Site};
+
+use super::path::{RoleActorVia, Via};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tri {
+    Yes,
+    No,
+    Unknown,
+}
+
+impl Tri {
+    pub fn or(self, other: Tri) -> Tri {
+        match (self, other) {
+            (Tri::Yes, _) | (_, Tri::Yes) => Tri::Yes,
+            (Tri::Unknown, _) | (_, Tri::Unknown) => Tri::Unknown,
+            _ => Tri::No,
+        }
+    }
+}
+
+/// The id a group holder or actor refers to: by id, else by name (ids never change, names can).
+pub fn group_id(site: &Site, id: Option<&String>, name: Option<&String>) -> Option<String> {
+    id.cloned().or_else(|| {
+        let name = name?;
+        Some(
+            site.group_id_by_name
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| format!("name:{name}")),
+        )
+    })
+}
+
+pub fn group_name(site: &Site, id: &str, fallback: Option<&String>) -> String {
+    site.groups
+        .get(id)
+        .map(|g| g.name.clone())
+        .filter(|n| !n.is_empty())
+        .or_else(|| fallback.cloned())
+        .unwrap_or_else(|| id.to_owned())
+}
+
+pub fn in_group(site: &Site, account: &Account, group: &str) -> Tri {
+    if let Some(groups) = &account.groups {
+        return if groups.contains(group) {
+            Tri::Yes
+        } else {
+            Tri::No
+        };
+    }
+    match site.group_members.get(group) {
+        Some(members) if members.contains(&account.account_id) => Tri::Yes,
+        Some(_) => Tri::No,
+        None => Tri::Unknown,
+    }
+}
+
+/// The result of matching one holder: the ways it matches, and whether some way is unknown.
+#[derive(Debug, Default)]
+pub struct Match {
+    pub vias: Vec<Via>,
+    pub unknown: Option<String>,
+}
+
+impl Match {
+    fn via(via: Via) -> Self {
+        Match {
+            vias: vec![via],
+            unknown: None,
+        }
+    }
+    fn unknown(reason: String) -> Self {
+        Match {
+            vias: Vec::new(),
+            unknown: Some(reason),
+        }
+    }
+    fn none() -> Self {
+        Match::default()
+    }
+}
+
+/// Whether the holder depends on the project (role actors, lead) rather than only the account.
+pub fn depends_on_project(holder: &Holder) -> bool {
+    matches!(holder, Holder::ProjectRole(_) | Holder::ProjectLead)
+}
+
+/// Matches `holder` for an active `account`. `project` is needed for roles and the lead.
+pub fn match_holder(
+    site: &Site,
+    account: &Account,
+    holder: &Holder,
+    project: Option<&ProjectKey>,
+) -> Match {
+    match holder {
+        Holder::Anyone => Match::via(Via::Anyone),
+        Holder::ApplicationRole(None) => Match::via(Via::AnyLoggedIn),
+        Holder::ApplicationRole(Some(key)) => app_role(site, account, key),
+        Holder::Group { id, name } => {
+            let Some(gid) = group_id(site, id.as_ref(), name.as_ref()) else {
+                return Match::unknown("a group grant names no group".to_owned());
+            };
+            let display = group_name(site, &gid, name.as_ref());
+            match in_group(site, account, &gid) {
+                Tri::Yes => Match::via(Via::Group {
+                    name: display,
+                    id: gid,
+                }),
+                Tri::No => Match::none(),
+                Tri::Unknown => Match::unknown(format!(
+                    "membership of group \"{display}\" was not collected"
+                )),
+            }
+        }
+        Holder::User(id) if *id == account.account_id => Match::via(Via::User),
+        Holder::User(_) => Match::none(),
+        Holder::ProjectRole(role) => match project {
+            Some(project) => project_role(site, account, project, role),
+            None => Match::unknown("a role grant needs a project".to_owned()),
+        },
+        Holder::ProjectLead => match project.and_then(|p| site.projects.get(p)) {
+            Some(p) => match &p.lead {
+                Some(lead) if *lead == account.account_id => Match::via(Via::ProjectLead),
+                Some(_) => Match::none(),
+                None => Match::unknown(format!("the lead of project {} was not collected", p.key)),
+            },
+            None => Match::unknown("a project-lead grant needs a project".to_owned()),
+        },
+        Holder::Reporter => Match::via(Via::Reporter),
+        Holder::Assignee => Match::via(Via::Assignee),
+        Holder::UserCustomField(field) => Match::via(Via::UserCustomField(field.clone())),
+        Holder::GroupCustomField(field) => Match::via(Via::GroupCustomField(field.clone())),
+        Holder::CustomerPortalOnly if account.is_customer() => Match::via(Via::CustomerPortal),
+        Holder::CustomerPortalOnly => Match::none(),
+        Holder::Unknown { kind, .. } => {
+            Match::unknown(format!("holder type `{kind}` is not one Jira documents"))
+        }
+    }
+}
+
+fn app_role(site: &Site, account: &Account, key: &str) -> Match {
+    if let Some(keys) = &account.app_roles {
+        return if keys.contains(key) {
+            Match::via(Via::ApplicationRole {
+                key: key.to_owned(),
+                group: None,
+            })
+        } else {
+            Match::none()
+        };
+    }
+    let Some(role) = site.app_roles.get(key) else {
+        return Match::unknown(format!("product access `{key}` was not collected"));
+    };
+    let mut result = Match::none();
+    for gid in &role.group_ids {
+        match in_group(site, account, gid) {
+            Tri::Yes => result.vias.push(Via::ApplicationRole {
+                key: key.to_owned(),
+                group: Some(group_name(site, gid, None)),
+            }),
+            Tri::No => {}
+            Tri::Unknown => {
+                result.unknown = Some(format!(
+                    "membership of group \"{}\" (product access `{key}`) was not collected",
+                    group_name(site, gid, None)
+                ));
+            }
+        }
+    }
+    if !result.vias.is_empty() {
+        result.unknown = None;
+    }
+    result
+}
+
+pub fn project_role(site: &Site, account: &Account, project: &ProjectKey, role: &str) -> Match {
+    let role_name = site
+        .roles
+        .get(role)
+        .map(|r| r.name.clone())
+        .unwrap_or_else(|| role.to_owned());
+    let Some(actors) = site
+        .role_actors
+        .get(project)
+        .and_then(|roles| roles.get(role))
+    else {
+        return Match::unknown(format!(
+            "actors of role \"{role_name}\" in {project} were not collected"
+        ));
+    };
+    let mut result = Match::none();
+    for actor in actors {
+        match actor {
+            Actor::User(id) if *id == account.account_id => {
+                result.vias.push(Via::Role {
+                    id: role.to_owned(),
+                    name: role_name.clone(),
+                    actor: RoleActorVia::User,
+                });
+            }
+            Actor::User(_) => {}
+            Actor::Group { id, name } => {
+                let Some(gid) = group_id(site, id.as_ref(), name.as_ref()) else {
+                    continue;
+                };
+                match in_group(site, account, &gid) {
+                    Tri::Yes => result.vias.push(Via::Role {
+                        id: role.to_owned(),
+                        name: role_name.clone(),
+                        actor: RoleActorVia::Group {
+                            name: group_name(site, &gid, name.as_ref()),
+                            id: gid,
+                        },
+                    }),
+                    Tri::No => {}
+                    Tri::Unknown => {
+                        result.unknown = Some(format!(
+                            "membership of group \"{}\" (an actor of role \"{role_name}\" in {project}) was not collected",
+                            group_name(site, &gid, name.as_ref())
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if !result.vias.is_empty() {
+        result.unknown = None;
+    }
+    result
+}
+
+/// Tri-state view of a match, for conditions that only need yes/no/unknown.
+pub fn tri(m: &Match) -> Tri {
+    if !m.vias.is_empty() {
+        Tri::Yes
+    } else if m.unknown.is_some() {
+        Tri::Unknown
+    } else {
+        Tri::No
+    }
+}

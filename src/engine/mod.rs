@@ -1,0 +1,377 @@
+//! Effective access: for an account and a project, every permission it holds and every path that
+//! grants it (seed 003's model of Jira security), plus security levels, transitions, global
+//! permissions and the agreement with Jira's own permission check.
+//!
+//! Pure: a [`Site`] in, an [`Analysis`] out. Nothing here reads a clock or does I/O.
+
+pub mod membership;
+pub mod path;
+mod security;
+mod transitions;
+pub mod what_if;
+pub mod why_not;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{Account, AccountKind, Grant, Holder, PermissionKind, Project, Scheme, Site};
+use crate::report::{
+    ANALYSIS_VERSION, AccountAccess, Analysis, Coverage, PathEntry, ProjectAccess, Unresolved,
+};
+use crate::warning::{Warning, WarningCode};
+
+use membership::{depends_on_project, match_holder};
+use path::{Origin, Path, Via};
+
+/// Which accounts and projects to analyse.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub accounts: AccountSelection,
+    /// Only this project (by key); every project when `None`.
+    pub project: Option<String>,
+    /// Skip workflow transitions (they dominate output size on large sites).
+    pub skip_transitions: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum AccountSelection {
+    /// Service accounts and other app accounts: the default.
+    #[default]
+    NonHuman,
+    All,
+    One(String),
+}
+
+/// Analyses the selected accounts across the selected projects.
+pub fn analyze(site: &Site, selection: &Selection) -> Analysis {
+    let mut warnings = lint_schemes(site);
+    let projects: Vec<&Project> = match &selection.project {
+        Some(key) => {
+            let found: Vec<&Project> = site.projects.get(key).into_iter().collect();
+            if found.is_empty() {
+                warnings.push(Warning::new(
+                    WarningCode::UnknownReference,
+                    format!("project `{key}` is not in the snapshot"),
+                ));
+            }
+            found
+        }
+        None => site.projects.values().collect(),
+    };
+    let accounts: Vec<&Account> = match &selection.accounts {
+        AccountSelection::NonHuman => site
+            .accounts
+            .values()
+            .filter(|a| a.kind() != AccountKind::Human)
+            .collect(),
+        AccountSelection::All => site.accounts.values().collect(),
+        AccountSelection::One(id) => {
+            let found: Vec<&Account> = site.accounts.get(id).into_iter().collect();
+            if found.is_empty() {
+                warnings.push(Warning::new(
+                    WarningCode::UnknownReference,
+                    format!("account `{id}` is not in the snapshot"),
+                ));
+            }
+            found
+        }
+    };
+    let mut result = Vec::with_capacity(accounts.len());
+    for account in accounts {
+        result.push(account_access(
+            site,
+            account,
+            &projects,
+            selection,
+            &mut warnings,
+        ));
+    }
+    warnings.sort();
+    warnings.dedup();
+    Analysis {
+        analysis_version: ANALYSIS_VERSION,
+        site: site.site.clone(),
+        collected_at: site.collected_at.clone(),
+        accounts: result,
+        warnings,
+    }
+}
+
+/// Problems in the schemes themselves, reported once each rather than per account.
+fn lint_schemes(site: &Site) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for scheme in site.schemes.values() {
+        for grant in &scheme.grants {
+            let grant_id = grant.id.as_deref().unwrap_or("?");
+            match &grant.holder {
+                Holder::Unknown { kind, .. } => warnings.push(Warning::new(
+                    WarningCode::UnknownHolderType,
+                    format!("grant {grant_id} of scheme \"{}\" has holder type `{kind}`, which Jira does not document; it is reported as unresolved, never matched", scheme.name),
+                )),
+                Holder::Group { id: None, name: Some(name) } if !site.group_id_by_name.contains_key(name) && !site.groups.is_empty() => {
+                    warnings.push(Warning::new(
+                        WarningCode::UnknownGroup,
+                        format!("grant {grant_id} of scheme \"{}\" names group \"{name}\" by name only, and no group has that name", scheme.name),
+                    ));
+                }
+                _ => {}
+            }
+            if !site.permission_defs.is_empty()
+                && !site.permission_defs.contains_key(&grant.permission)
+            {
+                warnings.push(Warning::new(
+                    WarningCode::UnknownPermissionKey,
+                    format!("grant {grant_id} of scheme \"{}\" gives `{}`, which GET /permissions does not list", scheme.name, grant.permission),
+                ));
+            }
+        }
+    }
+    warnings
+}
+
+/// A scheme evaluated for one account, before the project-dependent grants (roles, lead).
+#[derive(Default)]
+struct SchemeEval<'s> {
+    paths: BTreeMap<String, BTreeSet<PathEntry>>,
+    unresolved: Vec<Unresolved>,
+    per_project: Vec<&'s Grant>,
+}
+
+fn origin(scheme: &Scheme, grant: &Grant) -> Origin {
+    Origin::Grant {
+        scheme_id: scheme.id.clone(),
+        scheme_name: scheme.name.clone(),
+        grant: grant.id.clone(),
+    }
+}
+
+fn add_match(
+    paths: &mut BTreeMap<String, BTreeSet<PathEntry>>,
+    unresolved: &mut Vec<Unresolved>,
+    scheme: &Scheme,
+    grant: &Grant,
+    found: membership::Match,
+) {
+    for via in found.vias {
+        let path = Path {
+            origin: origin(scheme, grant),
+            via,
+        };
+        let conditional = path.conditional();
+        paths
+            .entry(grant.permission.clone())
+            .or_default()
+            .insert(PathEntry { path, conditional });
+    }
+    if let Some(reason) = found.unknown {
+        unresolved.push(Unresolved {
+            permission: grant.permission.clone(),
+            grant: grant.id.clone(),
+            reason,
+        });
+    }
+}
+
+fn evaluate_scheme<'s>(site: &Site, account: &Account, scheme: &'s Scheme) -> SchemeEval<'s> {
+    let mut eval = SchemeEval::default();
+    for grant in &scheme.grants {
+        if depends_on_project(&grant.holder) {
+            eval.per_project.push(grant);
+            continue;
+        }
+        let found = match_holder(site, account, &grant.holder, None);
+        add_match(&mut eval.paths, &mut eval.unresolved, scheme, grant, found);
+    }
+    eval
+}
+
+fn account_access(
+    site: &Site,
+    account: &Account,
+    projects: &[&Project],
+    selection: &Selection,
+    warnings: &mut Vec<Warning>,
+) -> AccountAccess {
+    let checks = site.checks.get(&account.account_id);
+    let (global, global_coverage) = match checks {
+        Some(c) if !c.global_asked.is_empty() => {
+            let listed: Vec<&String> = site
+                .permission_defs
+                .values()
+                .filter(|d| d.kind == PermissionKind::Global)
+                .map(|d| &d.key)
+                .collect();
+            let complete = !listed.is_empty() && listed.iter().all(|k| c.global_asked.contains(*k));
+            let granted: Vec<String> = c
+                .global_granted
+                .iter()
+                .filter(|k| c.global_asked.contains(*k))
+                .cloned()
+                .collect();
+            (
+                granted,
+                if complete {
+                    Coverage::Complete
+                } else {
+                    Coverage::Partial
+                },
+            )
+        }
+        _ => (Vec::new(), Coverage::None),
+    };
+    let mut access = AccountAccess {
+        account_id: account.account_id.clone(),
+        display_name: account.display_name.clone(),
+        kind: account.kind().as_str(),
+        active: account.active,
+        global,
+        global_coverage,
+        projects: Vec::new(),
+    };
+    if !account.active {
+        return access;
+    }
+    let global_admin = access.global.iter().any(|k| k == "ADMINISTER");
+    let mut cache: BTreeMap<&str, SchemeEval<'_>> = BTreeMap::new();
+    for project in projects {
+        let scheme = project
+            .scheme_id
+            .as_deref()
+            .and_then(|id| site.schemes.get(id));
+        let mut paths: BTreeMap<String, BTreeSet<PathEntry>> = BTreeMap::new();
+        let mut unresolved = Vec::new();
+        let coverage_none = scheme.is_none();
+        match scheme {
+            Some(scheme) => {
+                let eval = cache
+                    .entry(scheme.id.as_str())
+                    .or_insert_with(|| evaluate_scheme(site, account, scheme));
+                paths.clone_from(&eval.paths);
+                unresolved.extend(eval.unresolved.iter().cloned());
+                for grant in &eval.per_project {
+                    let found = match_holder(site, account, &grant.holder, Some(&project.key));
+                    add_match(&mut paths, &mut unresolved, scheme, grant, found);
+                }
+            }
+            None => unresolved.push(Unresolved {
+                permission: "*".to_owned(),
+                grant: None,
+                reason: scheme_gap(site, project),
+            }),
+        }
+        if global_admin {
+            let path = Path {
+                origin: Origin::GlobalAdminister,
+                via: Via::Origin,
+            };
+            paths
+                .entry("ADMINISTER_PROJECTS".to_owned())
+                .or_default()
+                .insert(PathEntry {
+                    path,
+                    conditional: false,
+                });
+        }
+        let coverage = if coverage_none {
+            Coverage::None
+        } else if unresolved.is_empty() {
+            Coverage::Complete
+        } else {
+            Coverage::Partial
+        };
+        if let Some(checks) = checks {
+            agree_with_jira(account, project, checks, coverage, &mut paths, warnings);
+        }
+        let permissions: BTreeMap<String, Vec<PathEntry>> = paths
+            .into_iter()
+            .map(|(k, v)| (k, v.into_iter().collect()))
+            .collect();
+        let security_levels = security::levels(site, account, project);
+        let transitions = if selection.skip_transitions {
+            Vec::new()
+        } else {
+            transitions::evaluate(site, account, project, &permissions, coverage, warnings)
+        };
+        unresolved.sort();
+        unresolved.dedup();
+        let interesting = !permissions.is_empty()
+            || !unresolved.is_empty()
+            || !security_levels.is_empty()
+            || transitions.iter().any(|t| t.result != "fails");
+        if interesting {
+            access.projects.push(ProjectAccess {
+                key: project.key.clone(),
+                name: project.name.clone(),
+                team_managed: project.team_managed,
+                coverage,
+                permissions,
+                unresolved,
+                security_levels,
+                transitions,
+            });
+        }
+    }
+    access
+}
+
+fn scheme_gap(site: &Site, project: &Project) -> String {
+    let recorded = site
+        .gaps
+        .get(&("projectPermissionSchemes".to_owned(), project.key.clone()));
+    match (&project.scheme_id, recorded) {
+        (_, Some(reason)) => format!(
+            "the permission scheme of {} could not be read: {reason}",
+            project.key
+        ),
+        (Some(id), None) => format!(
+            "project {} uses permission scheme {id}, which is not in the snapshot",
+            project.key
+        ),
+        (None, None) => format!("the permission scheme of {} was not collected", project.key),
+    }
+}
+
+/// Compares the derivation with Jira's `POST /permissions/check` answers for this project.
+/// Jira is the ground truth: what it grants is never reported as "no access".
+fn agree_with_jira(
+    account: &Account,
+    project: &Project,
+    checks: &crate::model::PermissionChecks,
+    coverage: Coverage,
+    paths: &mut BTreeMap<String, BTreeSet<PathEntry>>,
+    warnings: &mut Vec<Warning>,
+) {
+    let range = (project.key.clone(), String::new())..;
+    for ((key, permission), &jira_says) in checks.project.range(range) {
+        if *key != project.key {
+            break;
+        }
+        let derived = paths.get(permission);
+        let unconditional = derived.is_some_and(|set| set.iter().any(|e| !e.conditional));
+        let conditional = derived.is_some_and(|set| set.iter().any(|e| e.conditional));
+        let about = |w: Warning| w.about(&account.account_id, &project.key, permission);
+        match (jira_says, unconditional, conditional) {
+            (true, true, _) | (false, false, _) => {}
+            (true, false, true) => warnings.push(about(Warning::new(
+                WarningCode::CheckCountsConditional,
+                format!("Jira's check grants {permission} to {} in {}, which the snapshot grants only on some issues", account.account_id, project.key),
+            ))),
+            (true, false, false) => {
+                let path = Path { origin: Origin::JiraCheck, via: Via::Origin };
+                paths.entry(permission.clone()).or_default().insert(PathEntry { path, conditional: false });
+                let (code, why) = if coverage == Coverage::Complete {
+                    (WarningCode::ModelDrift, "but no grant in the snapshot gives it")
+                } else {
+                    (WarningCode::CheckUnexplained, "and the snapshot is missing the part that would explain it")
+                };
+                warnings.push(about(Warning::new(
+                    code,
+                    format!("Jira's check grants {permission} to {} in {}, {why}", account.account_id, project.key),
+                )));
+            }
+            (false, true, _) => warnings.push(about(Warning::new(
+                WarningCode::ModelDrift,
+                format!("the snapshot grants {permission} to {} in {}, but Jira's check says it is not held", account.account_id, project.key),
+            ))),
+        }
+    }
+}

@@ -1,0 +1,383 @@
+//! What-if: apply a change set to the model and diff everyone's effective access.
+//!
+//! The change set is the app's own input, so it is strict: unknown fields, projects, schemes or
+//! grants are errors that name what was wrong.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Actor, Grant, Holder, Site};
+
+use super::{AccountSelection, Selection, analyze};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase", deny_unknown_fields)]
+pub enum Change {
+    #[serde(rename_all = "camelCase")]
+    AddRoleActor {
+        project: String,
+        role_id: String,
+        account_id: Option<String>,
+        group_id: Option<String>,
+    },
+    #[serde(rename_all = "camelCase")]
+    RemoveRoleActor {
+        project: String,
+        role_id: String,
+        account_id: Option<String>,
+        group_id: Option<String>,
+    },
+    #[serde(rename_all = "camelCase")]
+    AddGrant {
+        scheme_id: String,
+        permission: String,
+        holder: HolderInput,
+    },
+    #[serde(rename_all = "camelCase")]
+    RemoveGrant { scheme_id: String, grant_id: String },
+    #[serde(rename_all = "camelCase")]
+    AddGroupMember {
+        group_id: String,
+        account_id: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    RemoveGroupMember {
+        group_id: String,
+        account_id: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    SetProjectScheme { project: String, scheme_id: String },
+}
+
+/// A holder as Jira's `PermissionHolder` writes it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HolderInput {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub parameter: Option<String>,
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeSet {
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WhatIfError {
+    UnknownProject { project: String },
+    UnknownScheme { scheme: String },
+    UnknownGrant { scheme: String, grant: String },
+    UnknownAccount { account: String },
+    RoleActorNeedsOne { project: String, role: String },
+    NotAnActor { project: String, role: String },
+    BadHolder { kind: String },
+}
+
+impl fmt::Display for WhatIfError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WhatIfError::UnknownProject { project } => {
+                write!(f, "project `{project}` is not in the snapshot")
+            }
+            WhatIfError::UnknownScheme { scheme } => {
+                write!(f, "permission scheme `{scheme}` is not in the snapshot")
+            }
+            WhatIfError::UnknownGrant { scheme, grant } => {
+                write!(f, "scheme `{scheme}` has no grant `{grant}`")
+            }
+            WhatIfError::UnknownAccount { account } => {
+                write!(f, "account `{account}` is not in the snapshot")
+            }
+            WhatIfError::RoleActorNeedsOne { project, role } => {
+                write!(
+                    f,
+                    "a role-actor change for role `{role}` in `{project}` needs exactly one of `accountId` and `groupId`"
+                )
+            }
+            WhatIfError::NotAnActor { project, role } => {
+                write!(
+                    f,
+                    "the actor to remove is not an actor of role `{role}` in `{project}`"
+                )
+            }
+            WhatIfError::BadHolder { kind } => {
+                write!(f, "holder type `{kind}` needs a parameter or value")
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessChange {
+    pub account_id: String,
+    pub display_name: String,
+    pub kind: &'static str,
+    pub project: String,
+    pub permission: String,
+    /// `gained` | `lost`.
+    pub change: &'static str,
+    pub conditional: bool,
+    /// The paths that granted it after (gained) or before (lost) the change.
+    pub paths: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatIf {
+    pub changes: Vec<AccessChange>,
+    /// Accounts whose access changes, and in how many projects: the blast radius.
+    pub accounts_affected: usize,
+    pub projects_affected: usize,
+}
+
+fn holder_from(input: &HolderInput) -> Result<Holder, WhatIfError> {
+    let param = input.value.clone().or_else(|| input.parameter.clone());
+    let need = || WhatIfError::BadHolder {
+        kind: input.kind.clone(),
+    };
+    Ok(match input.kind.as_str() {
+        "anyone" => Holder::Anyone,
+        "applicationRole" => Holder::ApplicationRole(input.parameter.clone()),
+        "group" => Holder::Group {
+            id: input.value.clone(),
+            name: input.parameter.clone(),
+        },
+        "user" => Holder::User(param.ok_or_else(need)?),
+        "projectRole" => Holder::ProjectRole(param.ok_or_else(need)?),
+        "projectLead" => Holder::ProjectLead,
+        "reporter" => Holder::Reporter,
+        "assignee" => Holder::Assignee,
+        "userCustomField" => Holder::UserCustomField(param.ok_or_else(need)?),
+        "groupCustomField" => Holder::GroupCustomField(param.ok_or_else(need)?),
+        "sd.customer.portal.only" => Holder::CustomerPortalOnly,
+        other => Holder::Unknown {
+            kind: other.to_owned(),
+            parameter: input.parameter.clone(),
+        },
+    })
+}
+
+fn actor(
+    project: &str,
+    role: &str,
+    account: &Option<String>,
+    group: &Option<String>,
+) -> Result<Actor, WhatIfError> {
+    match (account, group) {
+        (Some(a), None) => Ok(Actor::User(a.clone())),
+        (None, Some(g)) => Ok(Actor::Group {
+            id: Some(g.clone()),
+            name: None,
+        }),
+        _ => Err(WhatIfError::RoleActorNeedsOne {
+            project: project.to_owned(),
+            role: role.to_owned(),
+        }),
+    }
+}
+
+/// Applies `changes` to a copy of the site; the original is untouched.
+pub fn apply(site: &Site, changes: &ChangeSet) -> Result<Site, WhatIfError> {
+    let mut next = site.clone();
+    for change in &changes.changes {
+        match change {
+            Change::AddRoleActor {
+                project,
+                role_id,
+                account_id,
+                group_id,
+            }
+            | Change::RemoveRoleActor {
+                project,
+                role_id,
+                account_id,
+                group_id,
+            } => {
+                if !next.projects.contains_key(project) {
+                    return Err(WhatIfError::UnknownProject {
+                        project: project.clone(),
+                    });
+                }
+                let wanted = actor(project, role_id, account_id, group_id)?;
+                let actors = next
+                    .role_actors
+                    .entry(project.clone())
+                    .or_default()
+                    .entry(role_id.clone())
+                    .or_default();
+                let same = |a: &Actor| match (a, &wanted) {
+                    (Actor::Group { id, .. }, Actor::Group { id: w, .. }) => id == w,
+                    _ => *a == wanted,
+                };
+                if matches!(change, Change::AddRoleActor { .. }) {
+                    if !actors.iter().any(same) {
+                        actors.push(wanted);
+                        actors.sort();
+                    }
+                } else {
+                    let before = actors.len();
+                    actors.retain(|a| !same(a));
+                    if actors.len() == before {
+                        return Err(WhatIfError::NotAnActor {
+                            project: project.clone(),
+                            role: role_id.clone(),
+                        });
+                    }
+                }
+            }
+            Change::AddGrant {
+                scheme_id,
+                permission,
+                holder,
+            } => {
+                let holder = holder_from(holder)?;
+                let scheme =
+                    next.schemes
+                        .get_mut(scheme_id)
+                        .ok_or_else(|| WhatIfError::UnknownScheme {
+                            scheme: scheme_id.clone(),
+                        })?;
+                scheme.grants.push(Grant {
+                    id: Some("what-if".to_owned()),
+                    permission: permission.clone(),
+                    holder,
+                });
+            }
+            Change::RemoveGrant {
+                scheme_id,
+                grant_id,
+            } => {
+                let scheme =
+                    next.schemes
+                        .get_mut(scheme_id)
+                        .ok_or_else(|| WhatIfError::UnknownScheme {
+                            scheme: scheme_id.clone(),
+                        })?;
+                let before = scheme.grants.len();
+                scheme
+                    .grants
+                    .retain(|g| g.id.as_deref() != Some(grant_id.as_str()));
+                if scheme.grants.len() == before {
+                    return Err(WhatIfError::UnknownGrant {
+                        scheme: scheme_id.clone(),
+                        grant: grant_id.clone(),
+                    });
+                }
+            }
+            Change::AddGroupMember {
+                group_id,
+                account_id,
+            }
+            | Change::RemoveGroupMember {
+                group_id,
+                account_id,
+            } => {
+                let account = next.accounts.get_mut(account_id).ok_or_else(|| {
+                    WhatIfError::UnknownAccount {
+                        account: account_id.clone(),
+                    }
+                })?;
+                let add = matches!(change, Change::AddGroupMember { .. });
+                if let Some(groups) = account.groups.as_mut() {
+                    if add {
+                        groups.insert(group_id.clone());
+                    } else {
+                        groups.remove(group_id);
+                    }
+                }
+                let members = next.group_members.entry(group_id.clone()).or_default();
+                if add {
+                    members.insert(account_id.clone());
+                } else {
+                    members.remove(account_id);
+                }
+            }
+            Change::SetProjectScheme { project, scheme_id } => {
+                if !next.schemes.contains_key(scheme_id) {
+                    return Err(WhatIfError::UnknownScheme {
+                        scheme: scheme_id.clone(),
+                    });
+                }
+                let p =
+                    next.projects
+                        .get_mut(project)
+                        .ok_or_else(|| WhatIfError::UnknownProject {
+                            project: project.clone(),
+                        })?;
+                p.scheme_id = Some(scheme_id.clone());
+            }
+        }
+    }
+    Ok(next)
+}
+
+type Held = BTreeMap<(String, String, String), (bool, Vec<String>)>;
+
+/// (account, project, permission) → (conditional only?, paths) for every account.
+fn held(site: &Site) -> Held {
+    let selection = Selection {
+        accounts: AccountSelection::All,
+        project: None,
+        skip_transitions: true,
+    };
+    let mut out = Held::new();
+    for account in analyze(site, &selection).accounts {
+        for project in account.projects {
+            for (permission, paths) in project.permissions {
+                let conditional = paths.iter().all(|p| p.conditional);
+                let text = paths.iter().map(|p| p.path.to_string()).collect();
+                out.insert(
+                    (account.account_id.clone(), project.key.clone(), permission),
+                    (conditional, text),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Who gains or loses what, where, if `changes` were made.
+pub fn what_if(site: &Site, changes: &ChangeSet) -> Result<WhatIf, WhatIfError> {
+    let after_site = apply(site, changes)?;
+    let before = held(site);
+    let after = held(&after_site);
+    let mut result = Vec::new();
+    let keys: BTreeSet<&(String, String, String)> = before.keys().chain(after.keys()).collect();
+    for key in keys {
+        let (account_id, project, permission) = key;
+        let change = match (before.get(key), after.get(key)) {
+            (None, Some((conditional, paths))) => Some(("gained", *conditional, paths.clone())),
+            (Some((conditional, paths)), None) => Some(("lost", *conditional, paths.clone())),
+            // Held both times, but only conditionally on one side: the unconditional side changed.
+            (Some((true, _)), Some((false, paths))) => Some(("gained", false, paths.clone())),
+            (Some((false, paths)), Some((true, _))) => Some(("lost", false, paths.clone())),
+            _ => None,
+        };
+        if let Some((change, conditional, paths)) = change {
+            let account = site.accounts.get(account_id);
+            result.push(AccessChange {
+                account_id: account_id.clone(),
+                display_name: account.map(|a| a.display_name.clone()).unwrap_or_default(),
+                kind: account.map_or("human", |a| a.kind().as_str()),
+                project: project.clone(),
+                permission: permission.clone(),
+                change,
+                conditional,
+                paths,
+            });
+        }
+    }
+    let accounts: BTreeSet<&String> = result.iter().map(|c| &c.account_id).collect();
+    let projects: BTreeSet<&String> = result.iter().map(|c| &c.project).collect();
+    Ok(WhatIf {
+        accounts_affected: accounts.len(),
+        projects_affected: projects.len(),
+        changes: result,
+    })
+}

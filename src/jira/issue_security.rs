@@ -1,0 +1,50 @@
+use serde::Deserialize;
+
+use super::lenient;
+use super::permission_scheme::PermissionHolder;
+
+/// `GET /issuesecurityschemes` (`SecuritySchemes`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SecuritySchemes {
+    pub issue_security_schemes: Vec<SecurityScheme>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SecurityScheme {
+    #[serde(deserialize_with = "lenient::id")]
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub levels: Vec<SecurityLevel>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SecurityLevel {
+    #[serde(deserialize_with = "lenient::id")]
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+}
+
+/// `IssueSecuritySchemeToProjectMapping` (`GET /issuesecurityschemes/project`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SecuritySchemeProject {
+    #[serde(deserialize_with = "lenient::id")]
+    pub issue_security_scheme_id: Option<String>,
+    #[serde(deserialize_with = "lenient::id")]
+    pub project_id: Option<String>,
+}
+
+/// `IssueSecurityLevelMember` / `SecurityLevelMember`: one holder of one level.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecurityLevelMember {
+    #[serde(default, deserialize_with = "lenient::id")]
+    pub id: Option<String>,
+    #[serde(deserialize_with = "lenient::id")]
+    pub issue_security_level_id: Option<String>,
+    pub holder: PermissionHolder,
+}

@@ -1,0 +1,188 @@
+//! The `analyze` output contract (documented in `schema/analysis-v1.schema.json`) and its text form.
+//!
+//! Scripts read this JSON, so fields are only ever added, never renamed or removed.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::engine::path::Path;
+use crate::warning::Warning;
+
+pub const ANALYSIS_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Analysis {
+    pub analysis_version: u32,
+    pub site: Option<String>,
+    pub collected_at: Option<String>,
+    pub accounts: Vec<AccountAccess>,
+    pub warnings: Vec<Warning>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Coverage {
+    /// Every grant that could apply was evaluated.
+    Complete,
+    /// Some grants could not be evaluated (see `unresolved`); what is listed is proven.
+    Partial,
+    /// Nothing could be evaluated (the project's scheme, or the check, was not collected).
+    None,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountAccess {
+    pub account_id: String,
+    pub display_name: String,
+    /// `service` | `app` | `human`.
+    pub kind: &'static str,
+    pub active: bool,
+    /// Global permissions Jira's permission check granted.
+    pub global: Vec<String>,
+    /// `complete` when every global permission Jira lists was asked; `none` without a check.
+    pub global_coverage: Coverage,
+    pub projects: Vec<ProjectAccess>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectAccess {
+    pub key: String,
+    pub name: String,
+    pub team_managed: bool,
+    pub coverage: Coverage,
+    /// Permission key → every path that grants it, sorted.
+    pub permissions: BTreeMap<String, Vec<PathEntry>>,
+    /// Grants that could not be evaluated, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unresolved: Vec<Unresolved>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub security_levels: Vec<LevelAccess>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub transitions: Vec<TransitionAccess>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct PathEntry {
+    pub path: Path,
+    pub conditional: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Unresolved {
+    pub permission: String,
+    pub grant: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LevelAccess {
+    pub id: String,
+    pub name: String,
+    /// `yes` | `conditional` | `unknown`.
+    pub access: &'static str,
+    pub paths: Vec<PathEntry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransitionAccess {
+    pub workflow: String,
+    pub id: String,
+    pub name: String,
+    /// `passes` | `fails` | `conditional` | `unknown`.
+    pub result: &'static str,
+    pub because: Vec<String>,
+}
+
+impl Analysis {
+    /// One line per fact, sorted: the text format of `steward analyze` and of the golden files.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for account in &self.accounts {
+            let who = format!(
+                "{} ({}, {})",
+                account.account_id, account.display_name, account.kind
+            );
+            if !account.active {
+                let _ = writeln!(out, "{who}: inactive, holds nothing");
+            }
+            if account.global_coverage != Coverage::None {
+                let global = if account.global.is_empty() {
+                    "none".to_owned()
+                } else {
+                    account.global.join(", ")
+                };
+                let _ = writeln!(out, "{who} global: {global}");
+            }
+            for project in &account.projects {
+                let p = format!("{who} {}", project.key);
+                if project.coverage != Coverage::Complete {
+                    let _ = writeln!(out, "{p}: coverage {:?}", project.coverage);
+                }
+                for (permission, paths) in &project.permissions {
+                    for entry in paths {
+                        let tag = if entry.conditional {
+                            " [conditional]"
+                        } else {
+                            ""
+                        };
+                        let _ = writeln!(out, "{p} {permission}{tag} ← {}", entry.path);
+                    }
+                }
+                for u in &project.unresolved {
+                    let grant = u.grant.as_deref().unwrap_or("?");
+                    let _ = writeln!(
+                        out,
+                        "{p} {} unresolved (grant {grant}): {}",
+                        u.permission, u.reason
+                    );
+                }
+                for level in &project.security_levels {
+                    let _ = writeln!(
+                        out,
+                        "{p} security level \"{}\": {}",
+                        level.name, level.access
+                    );
+                    for entry in &level.paths {
+                        let _ = writeln!(
+                            out,
+                            "{p} security level \"{}\" ← {}",
+                            level.name, entry.path
+                        );
+                    }
+                }
+                for t in &project.transitions {
+                    let _ = writeln!(
+                        out,
+                        "{p} transition \"{}\" ({}): {} — {}",
+                        t.name,
+                        t.workflow,
+                        t.result,
+                        t.because.join("; ")
+                    );
+                }
+            }
+        }
+        for w in &self.warnings {
+            let _ = writeln!(
+                out,
+                "warning {}: {}",
+                serde_json::to_value(w.code)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                w.message
+            );
+        }
+        out
+    }
+}

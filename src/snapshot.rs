@@ -1,0 +1,812 @@
+//! Snapshot format v1: verbatim Jira REST v3 response bodies grouped by what they describe, plus
+//! metadata. The contract between collection and analysis; documented in
+//! `schema/snapshot-v1.schema.json`.
+//!
+//! Each part holds bodies exactly as Jira returned them. Paged listings hold their pages in order;
+//! per-project or per-entity bodies are keyed by the project key or id they were fetched for.
+//! A part that is absent was not collected, and the engine treats what it describes as unknown.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::jira::{self, decode_each, decode_one, page_values};
+use crate::model::{
+    Account, Actor, AppRole, ConditionGroup, Grant, Group, Holder, PermissionChecks, PermissionDef,
+    PermissionKind, Project, Role, Rule, Scheme, SecurityLevel, SecurityScheme, Site, Transition,
+    Workflow,
+};
+use crate::warning::{Warning, WarningCode};
+
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+/// The raw document. Parts borrow from the input text; nothing is copied until decoded.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotDoc<'a> {
+    pub snapshot_version: u32,
+    #[serde(default)]
+    pub meta: Meta,
+    /// `GET /rest/api/3/permissions`.
+    #[serde(borrow, default)]
+    pub permissions: Option<&'a RawValue>,
+    /// `GET /rest/api/3/permissionscheme?expand=permissions,user,group,projectRole,field`.
+    #[serde(borrow, default)]
+    pub permission_schemes: Option<&'a RawValue>,
+    /// Pages of `GET /rest/api/3/project/search?expand=lead`.
+    #[serde(borrow, default)]
+    pub projects: Vec<&'a RawValue>,
+    /// Project key → `GET /rest/api/3/project/{key}/permissionscheme`.
+    #[serde(borrow, default)]
+    pub project_permission_schemes: BTreeMap<String, &'a RawValue>,
+    /// `GET /rest/api/3/role`.
+    #[serde(borrow, default)]
+    pub roles: Option<&'a RawValue>,
+    /// Project key → role id → `GET /rest/api/3/project/{key}/role/{id}`.
+    #[serde(borrow, default)]
+    pub project_roles: BTreeMap<String, BTreeMap<String, &'a RawValue>>,
+    /// Pages of `GET /rest/api/3/users/search` (bare arrays).
+    #[serde(borrow, default)]
+    pub users: Vec<&'a RawValue>,
+    /// Account id → `GET /rest/api/3/user?accountId=…&expand=groups,applicationRoles`.
+    #[serde(borrow, default)]
+    pub user_details: BTreeMap<String, &'a RawValue>,
+    /// Pages of `GET /rest/api/3/group/bulk`.
+    #[serde(borrow, default)]
+    pub groups: Vec<&'a RawValue>,
+    /// Group id → pages of `GET /rest/api/3/group/member?groupId=…&includeInactiveUsers=true`.
+    #[serde(borrow, default)]
+    pub group_members: BTreeMap<String, Vec<&'a RawValue>>,
+    /// `GET /rest/api/3/applicationrole`.
+    #[serde(borrow, default)]
+    pub application_roles: Option<&'a RawValue>,
+    /// `GET /rest/api/3/issuesecurityschemes`.
+    #[serde(borrow, default)]
+    pub issue_security_schemes: Option<&'a RawValue>,
+    /// Pages of `GET /rest/api/3/issuesecurityschemes/project`.
+    #[serde(borrow, default)]
+    pub issue_security_projects: Option<Vec<&'a RawValue>>,
+    /// Scheme id → pages of `GET /rest/api/3/issuesecurityschemes/{id}/members?expand=all`.
+    #[serde(borrow, default)]
+    pub issue_security_members: BTreeMap<String, Vec<&'a RawValue>>,
+    /// Pages of `GET /rest/api/3/workflows/search?expand=values.transitions`.
+    #[serde(borrow, default)]
+    pub workflows: Vec<&'a RawValue>,
+    /// Bodies of `GET /rest/api/3/workflowscheme/project?projectId=…`.
+    #[serde(borrow, default)]
+    pub workflow_scheme_projects: Vec<&'a RawValue>,
+    /// Account id → `POST /rest/api/3/permissions/check` exchanges (request and response).
+    #[serde(borrow, default)]
+    pub permission_checks: BTreeMap<String, Vec<CheckExchange<'a>>>,
+    /// Parts a newer format may add; reported, not fatal.
+    #[serde(flatten, borrow)]
+    pub unknown: BTreeMap<String, &'a RawValue>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Meta {
+    pub site: Option<String>,
+    pub collected_at: Option<String>,
+    pub collector: Option<String>,
+    /// What could not be collected, and why.
+    pub gaps: Vec<Gap>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Gap {
+    pub part: String,
+    pub key: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CheckExchange<'a> {
+    #[serde(borrow)]
+    pub request: &'a RawValue,
+    #[serde(borrow)]
+    pub response: &'a RawValue,
+}
+
+/// Why a snapshot could not be read at all. Problems inside parts are warnings instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SnapshotError {
+    Malformed { message: String },
+    UnsupportedVersion { found: u32 },
+}
+
+impl fmt::Display for SnapshotError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SnapshotError::Malformed { message } => {
+                write!(f, "the snapshot is not valid json of format v1: {message}")
+            }
+            SnapshotError::UnsupportedVersion { found } => {
+                write!(
+                    f,
+                    "snapshot version `{found}` is not supported; this build reads version {SNAPSHOT_VERSION}"
+                )
+            }
+        }
+    }
+}
+
+/// Parses a snapshot and builds the engine's model, reporting everything it had to skip.
+pub fn load(text: &str) -> Result<(Site, Vec<Warning>), SnapshotError> {
+    let doc: SnapshotDoc<'_> =
+        serde_json::from_str(text).map_err(|e| SnapshotError::Malformed {
+            message: e.to_string(),
+        })?;
+    if doc.snapshot_version != SNAPSHOT_VERSION {
+        return Err(SnapshotError::UnsupportedVersion {
+            found: doc.snapshot_version,
+        });
+    }
+    let mut builder = Builder::default();
+    builder.build(doc);
+    Ok((builder.site, builder.warnings))
+}
+
+#[derive(Default)]
+struct Builder {
+    site: Site,
+    warnings: Vec<Warning>,
+}
+
+impl Builder {
+    fn warn(&mut self, code: WarningCode, message: impl Into<String>) {
+        self.warnings.push(Warning::new(code, message));
+    }
+
+    fn each<T: serde::de::DeserializeOwned>(
+        &mut self,
+        items: &[Box<RawValue>],
+        what: &str,
+    ) -> Vec<T> {
+        let (decoded, warnings) = decode_each(items, what);
+        self.warnings.extend(warnings);
+        decoded
+    }
+
+    fn one<T: serde::de::DeserializeOwned>(&mut self, raw: &RawValue, what: &str) -> Option<T> {
+        decode_one(raw, what)
+            .map_err(|w| self.warnings.push(w))
+            .ok()
+    }
+
+    /// The elements of every page of a paged part, in order.
+    fn pages(&mut self, pages: &[&RawValue], what: &str) -> Vec<Box<RawValue>> {
+        let mut values = Vec::new();
+        for (index, page) in pages.iter().enumerate() {
+            match page_values(page) {
+                Ok(page) => values.extend(page),
+                Err(error) => self.warn(
+                    WarningCode::SkippedItem,
+                    format!("could not read page {index} of {what}: {error}"),
+                ),
+            }
+        }
+        values
+    }
+
+    fn build(&mut self, doc: SnapshotDoc<'_>) {
+        self.site.site = doc.meta.site.clone();
+        self.site.collected_at = doc.meta.collected_at.clone();
+        for gap in &doc.meta.gaps {
+            self.site.gaps.insert(
+                (gap.part.clone(), gap.key.clone().unwrap_or_default()),
+                gap.reason.clone(),
+            );
+        }
+        for name in doc.unknown.keys() {
+            self.warn(
+                WarningCode::UnknownSnapshotPart,
+                format!("ignored part `{name}`, which format v1 does not define"),
+            );
+        }
+        self.permissions(doc.permissions);
+        self.schemes(doc.permission_schemes);
+        self.groups(&doc.groups);
+        self.users(&doc.users, &doc.user_details);
+        self.group_members(&doc.group_members);
+        self.projects(&doc.projects, &doc.project_permission_schemes);
+        self.roles(doc.roles, &doc.project_roles);
+        self.app_roles(doc.application_roles);
+        self.security(
+            doc.issue_security_schemes,
+            doc.issue_security_projects.as_deref(),
+            &doc.issue_security_members,
+        );
+        self.workflows(&doc.workflows, &doc.workflow_scheme_projects);
+        self.checks(&doc.permission_checks);
+    }
+
+    fn permissions(&mut self, raw: Option<&RawValue>) {
+        let Some(list) = raw.and_then(|r| self.one::<jira::Permissions>(r, "permissions")) else {
+            return;
+        };
+        for (key, p) in list.permissions {
+            let kind = match p.kind.as_deref() {
+                Some("GLOBAL") => PermissionKind::Global,
+                Some("PROJECT") => PermissionKind::Project,
+                other => {
+                    self.warn(
+                        WarningCode::UnknownPermissionType,
+                        format!(
+                            "permission `{key}` has type `{}`; treated as a project permission",
+                            other.unwrap_or("")
+                        ),
+                    );
+                    PermissionKind::Project
+                }
+            };
+            self.site.permission_defs.insert(
+                key.clone(),
+                PermissionDef {
+                    key,
+                    name: p.name,
+                    kind,
+                },
+            );
+        }
+    }
+
+    fn schemes(&mut self, raw: Option<&RawValue>) {
+        let Some(list) =
+            raw.and_then(|r| self.one::<jira::PermissionSchemes>(r, "permission schemes"))
+        else {
+            self.warn(
+                WarningCode::MissingPart,
+                "the snapshot has no permission schemes; no project access can be derived",
+            );
+            return;
+        };
+        let schemes: Vec<jira::PermissionScheme> =
+            self.each(&list.permission_schemes, "permission scheme");
+        for scheme in schemes {
+            let Some(id) = scheme.id.clone() else {
+                self.warn(
+                    WarningCode::SkippedItem,
+                    format!("skipped permission scheme `{}` without an id", scheme.name),
+                );
+                continue;
+            };
+            let grants: Vec<jira::PermissionGrant> = self.each(
+                &scheme.permissions,
+                &format!("grant of permission scheme {id}"),
+            );
+            let grants = grants
+                .into_iter()
+                .map(|g| Grant {
+                    id: g.id,
+                    permission: g.permission,
+                    holder: self.holder(&g.holder),
+                })
+                .collect();
+            self.site.schemes.insert(
+                id.clone(),
+                Scheme {
+                    id,
+                    name: scheme.name,
+                    grants,
+                },
+            );
+        }
+    }
+
+    fn holder(&mut self, h: &jira::PermissionHolder) -> Holder {
+        let param = h.value.clone().or_else(|| h.parameter.clone());
+        match h.kind.as_str() {
+            "anyone" => Holder::Anyone,
+            "applicationRole" => {
+                Holder::ApplicationRole(h.parameter.clone().filter(|p| !p.is_empty()))
+            }
+            "group" => {
+                let id = h
+                    .value
+                    .clone()
+                    .or_else(|| h.group.as_ref().and_then(|g| g.group_id.clone()));
+                let name = h
+                    .parameter
+                    .clone()
+                    .or_else(|| h.group.as_ref().and_then(|g| g.name.clone()));
+                Holder::Group { id, name }
+            }
+            "user" => match param.or_else(|| h.user.as_ref().and_then(|u| u.account_id.clone())) {
+                Some(account) => Holder::User(account),
+                None => Holder::Unknown {
+                    kind: "user".into(),
+                    parameter: None,
+                },
+            },
+            "projectRole" | "projectrole" => {
+                match param.or_else(|| h.project_role.as_ref().and_then(|r| r.id.clone())) {
+                    Some(role) => Holder::ProjectRole(role),
+                    None => Holder::Unknown {
+                        kind: h.kind.clone(),
+                        parameter: None,
+                    },
+                }
+            }
+            "projectLead" => Holder::ProjectLead,
+            "reporter" => Holder::Reporter,
+            "assignee" => Holder::Assignee,
+            "userCustomField" => Holder::UserCustomField(param.unwrap_or_default()),
+            "groupCustomField" => Holder::GroupCustomField(param.unwrap_or_default()),
+            "sd.customer.portal.only" => Holder::CustomerPortalOnly,
+            other => Holder::Unknown {
+                kind: other.to_owned(),
+                parameter: h.parameter.clone(),
+            },
+        }
+    }
+
+    fn groups(&mut self, pages: &[&RawValue]) {
+        let values = self.pages(pages, "groups");
+        let groups: Vec<jira::GroupName> = self.each(&values, "group");
+        for g in groups {
+            self.add_group(g.group_id, g.name);
+        }
+    }
+
+    /// Records a group and returns its id; a group known only by name gets `name:<name>` as id.
+    fn add_group(&mut self, id: Option<String>, name: Option<String>) -> Option<String> {
+        let id = id
+            .or_else(|| {
+                name.as_ref()
+                    .and_then(|n| self.site.group_id_by_name.get(n).cloned())
+            })
+            .or_else(|| name.as_ref().map(|n| format!("name:{n}")))?;
+        let entry = self.site.groups.entry(id.clone()).or_insert_with(|| Group {
+            id: id.clone(),
+            name: String::new(),
+        });
+        if let Some(name) = name {
+            if entry.name.is_empty() {
+                entry.name = name.clone();
+            }
+            self.site
+                .group_id_by_name
+                .entry(name)
+                .or_insert_with(|| id.clone());
+        }
+        Some(id)
+    }
+
+    fn account_from(&mut self, user: jira::User) {
+        let groups = match user.groups {
+            Some(wrapper) => {
+                let mut ids = BTreeSet::new();
+                for g in wrapper.items {
+                    if let Some(id) = self.add_group(g.group_id, g.name) {
+                        ids.insert(id);
+                    }
+                }
+                Some(ids)
+            }
+            None => None,
+        };
+        let app_roles = user
+            .application_roles
+            .map(|w| w.items.into_iter().filter_map(|r| r.key).collect());
+        let account = self
+            .site
+            .accounts
+            .entry(user.account_id.clone())
+            .or_insert_with(|| Account {
+                account_id: user.account_id.clone(),
+                display_name: String::new(),
+                account_type: None,
+                app_type: None,
+                active: true,
+                groups: None,
+                app_roles: None,
+            });
+        if let Some(name) = user.display_name {
+            account.display_name = name;
+        }
+        if user.account_type.is_some() {
+            account.account_type = user.account_type;
+        }
+        if user.app_type.is_some() {
+            account.app_type = user.app_type;
+        }
+        if let Some(active) = user.active {
+            account.active = active;
+        }
+        if groups.is_some() {
+            account.groups = groups;
+        }
+        if app_roles.is_some() {
+            account.app_roles = app_roles;
+        }
+    }
+
+    fn users(&mut self, pages: &[&RawValue], details: &BTreeMap<String, &RawValue>) {
+        let values = self.pages(pages, "users");
+        let users: Vec<jira::User> = self.each(&values, "user");
+        for user in users {
+            self.account_from(user);
+        }
+        for (account_id, raw) in details {
+            if let Some(user) =
+                self.one::<jira::User>(raw, &format!("details of user `{account_id}`"))
+            {
+                self.account_from(user);
+            }
+        }
+    }
+
+    fn group_members(&mut self, members: &BTreeMap<String, Vec<&RawValue>>) {
+        for (group_id, pages) in members {
+            let values = self.pages(pages, &format!("members of group `{group_id}`"));
+            let users: Vec<jira::User> =
+                self.each(&values, &format!("member of group `{group_id}`"));
+            let id = self
+                .add_group(Some(group_id.clone()), None)
+                .unwrap_or_else(|| group_id.clone());
+            let mut set = BTreeSet::new();
+            for user in users {
+                set.insert(user.account_id.clone());
+                if !self.site.accounts.contains_key(&user.account_id) {
+                    self.account_from(user);
+                }
+            }
+            self.site.group_members.insert(id, set);
+        }
+    }
+
+    fn projects(&mut self, pages: &[&RawValue], schemes: &BTreeMap<String, &RawValue>) {
+        let values = self.pages(pages, "projects");
+        let projects: Vec<jira::Project> = self.each(&values, "project");
+        for p in projects {
+            if let Some(id) = &p.id {
+                self.site
+                    .project_key_by_id
+                    .insert(id.clone(), p.key.clone());
+            }
+            let lead = p.lead.as_ref().and_then(|l| l.account_id.clone());
+            let team_managed = p.team_managed();
+            self.site.projects.insert(
+                p.key.clone(),
+                Project {
+                    id: p.id,
+                    key: p.key,
+                    name: p.name,
+                    lead,
+                    team_managed,
+                    scheme_id: None,
+                },
+            );
+        }
+        for (key, raw) in schemes {
+            let Some(scheme) = self.one::<jira::PermissionScheme>(
+                raw,
+                &format!("permission scheme of project `{key}`"),
+            ) else {
+                continue;
+            };
+            match self.site.projects.get_mut(key) {
+                Some(project) => project.scheme_id = scheme.id,
+                None => self.warn(
+                    WarningCode::UnknownReference,
+                    format!("a permission scheme is recorded for project `{key}`, which is not in the project list"),
+                ),
+            }
+        }
+    }
+
+    fn roles(
+        &mut self,
+        raw: Option<&RawValue>,
+        per_project: &BTreeMap<String, BTreeMap<String, &RawValue>>,
+    ) {
+        if let Some(roles) = raw.and_then(|r| self.one::<Vec<Box<RawValue>>>(r, "roles")) {
+            let roles: Vec<jira::ProjectRole> = self.each(&roles, "role");
+            for role in roles {
+                if let Some(id) = role.id {
+                    self.site.roles.insert(
+                        id.clone(),
+                        Role {
+                            id,
+                            name: role.name.unwrap_or_default(),
+                        },
+                    );
+                }
+            }
+        }
+        for (project, roles) in per_project {
+            for (role_id, raw) in roles {
+                let what = format!("actors of role `{role_id}` in project `{project}`");
+                let Some(role) = self.one::<jira::ProjectRole>(raw, &what) else {
+                    continue;
+                };
+                if let (Some(name), false) = (&role.name, self.site.roles.contains_key(role_id)) {
+                    self.site.roles.insert(
+                        role_id.clone(),
+                        Role {
+                            id: role_id.clone(),
+                            name: name.clone(),
+                        },
+                    );
+                }
+                let mut actors = Vec::with_capacity(role.actors.len());
+                for actor in role.actors {
+                    if let Some(user) = actor.actor_user.and_then(|u| u.account_id) {
+                        actors.push(Actor::User(user));
+                    } else if let Some(group) = actor.actor_group {
+                        let id = self.add_group(group.group_id, group.name.clone());
+                        actors.push(Actor::Group {
+                            id,
+                            name: group.name,
+                        });
+                    } else {
+                        self.warn(
+                            WarningCode::UnknownActor,
+                            format!(
+                                "{what}: an actor of type `{}` names no user or group",
+                                actor.kind.unwrap_or_default()
+                            ),
+                        );
+                    }
+                }
+                actors.sort();
+                self.site
+                    .role_actors
+                    .entry(project.clone())
+                    .or_default()
+                    .insert(role_id.clone(), actors);
+            }
+        }
+    }
+
+    fn app_roles(&mut self, raw: Option<&RawValue>) {
+        let Some(list) = raw.and_then(|r| self.one::<Vec<Box<RawValue>>>(r, "application roles"))
+        else {
+            return;
+        };
+        let roles: Vec<jira::ApplicationRole> = self.each(&list, "application role");
+        for role in roles {
+            let mut group_ids = BTreeSet::new();
+            for g in role.group_details {
+                if let Some(id) = self.add_group(g.group_id, g.name) {
+                    group_ids.insert(id);
+                }
+            }
+            for name in role.groups {
+                if let Some(id) = self.add_group(None, Some(name)) {
+                    group_ids.insert(id);
+                }
+            }
+            self.site.app_roles.insert(
+                role.key.clone(),
+                AppRole {
+                    key: role.key,
+                    name: role.name,
+                    group_ids,
+                },
+            );
+        }
+    }
+
+    fn security(
+        &mut self,
+        schemes: Option<&RawValue>,
+        projects: Option<&[&RawValue]>,
+        members: &BTreeMap<String, Vec<&RawValue>>,
+    ) {
+        if let Some(list) =
+            schemes.and_then(|r| self.one::<jira::SecuritySchemes>(r, "issue security schemes"))
+        {
+            for scheme in list.issue_security_schemes {
+                let Some(id) = scheme.id else { continue };
+                let levels = scheme
+                    .levels
+                    .into_iter()
+                    .filter_map(|l| {
+                        Some(SecurityLevel {
+                            id: l.id?,
+                            name: l.name.unwrap_or_default(),
+                            members: Vec::new(),
+                        })
+                    })
+                    .collect();
+                let name = scheme.name.unwrap_or_default();
+                self.site.security_schemes.insert(
+                    id.clone(),
+                    SecurityScheme {
+                        id,
+                        name,
+                        levels,
+                        members_known: false,
+                    },
+                );
+            }
+        }
+        if let Some(pages) = projects {
+            self.site.security_mapping_known = true;
+            let values = self.pages(pages, "issue security scheme projects");
+            let rows: Vec<jira::SecuritySchemeProject> =
+                self.each(&values, "issue security scheme project");
+            for row in rows {
+                let (Some(scheme), Some(project)) = (row.issue_security_scheme_id, row.project_id)
+                else {
+                    continue;
+                };
+                match self.site.project_key_by_id.get(&project) {
+                    Some(key) => {
+                        self.site.project_security_scheme.insert(key.clone(), scheme);
+                    }
+                    None => self.warn(
+                        WarningCode::UnknownReference,
+                        format!("issue security scheme `{scheme}` is mapped to project id `{project}`, which is not in the project list"),
+                    ),
+                }
+            }
+        }
+        for (scheme_id, pages) in members {
+            let values = self.pages(
+                pages,
+                &format!("members of issue security scheme `{scheme_id}`"),
+            );
+            let rows: Vec<jira::SecurityLevelMember> = self.each(
+                &values,
+                &format!("member of issue security scheme `{scheme_id}`"),
+            );
+            let holders: Vec<(Option<String>, Holder)> = rows
+                .iter()
+                .map(|m| (m.issue_security_level_id.clone(), self.holder(&m.holder)))
+                .collect();
+            let Some(scheme) = self.site.security_schemes.get_mut(scheme_id) else {
+                self.warn(
+                    WarningCode::UnknownReference,
+                    format!("members are recorded for issue security scheme `{scheme_id}`, which is not in the scheme list"),
+                );
+                continue;
+            };
+            scheme.members_known = true;
+            for (level_id, holder) in holders {
+                if let Some(level) = scheme
+                    .levels
+                    .iter_mut()
+                    .find(|l| Some(&l.id) == level_id.as_ref())
+                {
+                    level.members.push(holder);
+                }
+            }
+        }
+    }
+
+    fn workflows(&mut self, pages: &[&RawValue], scheme_projects: &[&RawValue]) {
+        let values = self.pages(pages, "workflows");
+        let workflows: Vec<jira::Workflow> = self.each(&values, "workflow");
+        for wf in workflows {
+            let transitions = wf
+                .transitions
+                .into_iter()
+                .map(|t| Transition {
+                    id: t.id.unwrap_or_default(),
+                    name: t.name,
+                    conditions: t.conditions.map(condition_group),
+                })
+                .collect();
+            self.site.workflows.insert(
+                wf.name.clone(),
+                Workflow {
+                    name: wf.name,
+                    transitions,
+                },
+            );
+        }
+        for (index, raw) in scheme_projects.iter().enumerate() {
+            let what = format!("workflow scheme projects body {index}");
+            let Some(body) = self.one::<jira::WorkflowSchemeAssociations>(raw, &what) else {
+                continue;
+            };
+            for assoc in body.values {
+                let mut names: BTreeSet<String> = assoc
+                    .workflow_scheme
+                    .issue_type_mappings
+                    .into_values()
+                    .collect();
+                // Jira's default workflow scheme names no default; its workflow is `jira`.
+                names.insert(
+                    assoc
+                        .workflow_scheme
+                        .default_workflow
+                        .unwrap_or_else(|| "jira".to_owned()),
+                );
+                for project_id in assoc.project_ids {
+                    if let Some(key) = self.site.project_key_by_id.get(&project_id).cloned() {
+                        self.site
+                            .project_workflows
+                            .entry(key)
+                            .or_default()
+                            .extend(names.iter().cloned());
+                    }
+                }
+            }
+        }
+    }
+
+    fn checks(&mut self, checks: &BTreeMap<String, Vec<CheckExchange<'_>>>) {
+        for (account, exchanges) in checks {
+            let mut result = PermissionChecks::default();
+            for (index, exchange) in exchanges.iter().enumerate() {
+                let what = format!("permission check {index} of `{account}`");
+                let Some(request) = self.one::<jira::BulkPermissionsRequest>(
+                    exchange.request,
+                    &format!("{what} (request)"),
+                ) else {
+                    continue;
+                };
+                let Some(response) = self.one::<jira::BulkPermissionGrants>(
+                    exchange.response,
+                    &format!("{what} (response)"),
+                ) else {
+                    continue;
+                };
+                result.global_asked.extend(request.global_permissions);
+                result.global_granted.extend(response.global_permissions);
+                let granted: BTreeSet<(String, String)> = response
+                    .project_permissions
+                    .iter()
+                    .flat_map(|g| {
+                        g.projects
+                            .iter()
+                            .map(move |p| (p.clone(), g.permission.clone()))
+                    })
+                    .collect();
+                for asked in request.project_permissions {
+                    for project_id in &asked.projects {
+                        let Some(key) = self.site.project_key_by_id.get(project_id).cloned() else {
+                            continue;
+                        };
+                        for permission in &asked.permissions {
+                            let held = granted.contains(&(project_id.clone(), permission.clone()));
+                            result
+                                .project
+                                .insert((key.clone(), permission.clone()), held);
+                        }
+                    }
+                }
+            }
+            self.site.checks.insert(account.clone(), result);
+        }
+    }
+}
+
+fn condition_group(group: jira::ConditionGroup) -> ConditionGroup {
+    ConditionGroup {
+        any: group
+            .operation
+            .as_deref()
+            .is_some_and(|op| op.eq_ignore_ascii_case("ANY")),
+        rules: group
+            .conditions
+            .into_iter()
+            .map(|r| Rule {
+                key: r.rule_key,
+                parameters: r
+                    .parameters
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let text = match v {
+                            serde_json::Value::String(s) => s,
+                            other => other.to_string(),
+                        };
+                        (k, text)
+                    })
+                    .collect(),
+            })
+            .collect(),
+        groups: group
+            .condition_groups
+            .into_iter()
+            .map(condition_group)
+            .collect(),
+    }
+}
