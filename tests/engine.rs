@@ -1,0 +1,301 @@
+//! What-if, why-not and account selection over a small site: two projects sharing a scheme,
+//! a bot role with a group actor, a direct grant, and a conditional reporter grant.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "tests fail loudly on a bad fixture"
+)]
+
+use serde_json::{Value, json};
+use steward::api;
+use steward::engine::what_if::{ChangeSet, WhatIfError, what_if};
+use steward::engine::why_not::why_not;
+use steward::engine::{AccountSelection, Selection, analyze};
+use steward::snapshot;
+
+fn site_json() -> Value {
+    json!({
+      "snapshotVersion": 1,
+      "permissionSchemes": {"permissionSchemes": [
+        {"id": 1, "name": "Shared", "permissions": [
+          {"id": 11, "permission": "BROWSE_PROJECTS", "holder": {"type": "projectRole", "value": "10"}},
+          {"id": 12, "permission": "EDIT_ISSUES", "holder": {"type": "projectRole", "value": "10"}},
+          {"id": 13, "permission": "DELETE_ISSUES", "holder": {"type": "user", "value": "bot-a"}},
+          {"id": 14, "permission": "ADD_COMMENTS", "holder": {"type": "reporter"}}]},
+        {"id": 2, "name": "Locked", "permissions": [
+          {"id": 21, "permission": "BROWSE_PROJECTS", "holder": {"type": "group", "parameter": "admins", "value": "g-admins"}}]}]},
+      "projects": [{"isLast": true, "values": [
+        {"id": "100", "key": "AAA", "name": "A"}, {"id": "101", "key": "BBB", "name": "B"}, {"id": "102", "key": "CCC", "name": "C"}]}],
+      "projectPermissionSchemes": {"AAA": {"id": 1}, "BBB": {"id": 1}, "CCC": {"id": 2}},
+      "roles": [{"id": 10, "name": "Bots"}],
+      "projectRoles": {
+        "AAA": {"10": {"id": 10, "actors": [{"type": "atlassian-group-role-actor", "actorGroup": {"name": "bots", "groupId": "g-bots"}}]}},
+        "BBB": {"10": {"id": 10, "actors": []}}},
+      "users": [[
+        {"accountId": "bot-a", "accountType": "app", "appType": "service", "active": true, "displayName": "Bot A"},
+        {"accountId": "bot-b", "accountType": "app", "appType": "service", "active": true, "displayName": "Bot B"},
+        {"accountId": "rovo", "accountType": "app", "appType": "agent", "active": true, "displayName": "Rovo"},
+        {"accountId": "hana", "accountType": "atlassian", "active": true, "displayName": "Hana"}]],
+      "groups": [{"isLast": true, "values": [{"groupId": "g-bots", "name": "bots"}, {"groupId": "g-admins", "name": "admins"}]}],
+      "groupMembers": {
+        "g-bots": [{"isLast": true, "values": [{"accountId": "bot-a"}, {"accountId": "bot-b"}]}],
+        "g-admins": [{"isLast": true, "values": [{"accountId": "hana"}]}]}
+    })
+}
+
+fn site() -> steward::model::Site {
+    snapshot::load(&site_json().to_string()).unwrap().0
+}
+
+fn changes(value: Value) -> ChangeSet {
+    serde_json::from_value(value).unwrap()
+}
+
+fn summary(diff: &steward::engine::what_if::WhatIf) -> Vec<String> {
+    diff.changes
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} {} {}",
+                c.change, c.account_id, c.project, c.permission
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn removing_a_group_from_a_role_shows_every_member_losing_access_there_only() {
+    let diff = what_if(
+        &site(),
+        &changes(json!({"changes": [{"op": "removeRoleActor", "project": "AAA", "roleId": "10", "groupId": "g-bots"}]})),
+    )
+    .unwrap();
+
+    assert_eq!(
+        summary(&diff),
+        [
+            "lost bot-a AAA BROWSE_PROJECTS",
+            "lost bot-a AAA EDIT_ISSUES",
+            "lost bot-b AAA BROWSE_PROJECTS",
+            "lost bot-b AAA EDIT_ISSUES"
+        ]
+    );
+    assert_eq!((diff.accounts_affected, diff.projects_affected), (2, 1));
+    assert!(
+        diff.changes[0].paths[0].contains("actor group \"bots\""),
+        "{:?}",
+        diff.changes[0].paths
+    );
+}
+
+#[test]
+fn adding_a_grant_reaches_every_project_that_uses_the_scheme() {
+    let diff = what_if(
+        &site(),
+        &changes(json!({"changes": [{"op": "addGrant", "schemeId": "1", "permission": "ADMINISTER_PROJECTS",
+                                     "holder": {"type": "user", "value": "bot-b"}}]})),
+    )
+    .unwrap();
+
+    assert_eq!(
+        summary(&diff),
+        [
+            "gained bot-b AAA ADMINISTER_PROJECTS",
+            "gained bot-b BBB ADMINISTER_PROJECTS"
+        ]
+    );
+}
+
+#[test]
+fn switching_a_projects_scheme_diffs_both_ways() {
+    let diff = what_if(
+        &site(),
+        &changes(
+            json!({"changes": [{"op": "setProjectScheme", "project": "CCC", "schemeId": "1"}]}),
+        ),
+    )
+    .unwrap();
+
+    let lines = summary(&diff);
+    assert!(
+        lines.contains(&"lost hana CCC BROWSE_PROJECTS".to_owned()),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"gained bot-a CCC DELETE_ISSUES".to_owned()),
+        "{lines:?}"
+    );
+    let comment = diff
+        .changes
+        .iter()
+        .find(|c| c.account_id == "hana" && c.permission == "ADD_COMMENTS")
+        .unwrap();
+    assert!(
+        comment.conditional,
+        "a reporter grant is gained only conditionally"
+    );
+}
+
+#[test]
+fn adding_a_group_member_gains_what_the_group_gives() {
+    let diff = what_if(&site(), &changes(json!({"changes": [{"op": "addGroupMember", "groupId": "g-admins", "accountId": "bot-b"}]})))
+        .unwrap();
+
+    assert_eq!(summary(&diff), ["gained bot-b CCC BROWSE_PROJECTS"]);
+}
+
+#[test]
+fn what_if_leaves_the_site_it_was_given_unchanged() {
+    let site = site();
+    let set =
+        changes(json!({"changes": [{"op": "removeGrant", "schemeId": "1", "grantId": "13"}]}));
+    let first = what_if(&site, &set).unwrap();
+    let second = what_if(&site, &set).unwrap();
+    assert_eq!(
+        summary(&first),
+        [
+            "lost bot-a AAA DELETE_ISSUES",
+            "lost bot-a BBB DELETE_ISSUES"
+        ]
+    );
+    assert_eq!(summary(&first), summary(&second));
+}
+
+#[test]
+fn what_if_errors_name_what_was_wrong() {
+    let site = site();
+    let err = |v: Value| what_if(&site, &changes(v)).unwrap_err();
+    assert_eq!(
+        err(json!({"changes": [{"op": "removeGrant", "schemeId": "1", "grantId": "999"}]})),
+        WhatIfError::UnknownGrant {
+            scheme: "1".into(),
+            grant: "999".into()
+        }
+    );
+    assert_eq!(
+        err(json!({"changes": [{"op": "setProjectScheme", "project": "NOPE", "schemeId": "1"}]}))
+            .to_string(),
+        "project `NOPE` is not in the snapshot"
+    );
+    assert!(matches!(
+        err(json!({"changes": [{"op": "addRoleActor", "project": "AAA", "roleId": "10"}]})),
+        WhatIfError::RoleActorNeedsOne { .. }
+    ));
+    assert!(matches!(
+        err(
+            json!({"changes": [{"op": "removeRoleActor", "project": "BBB", "roleId": "10", "accountId": "bot-a"}]})
+        ),
+        WhatIfError::NotAnActor { .. }
+    ));
+}
+
+#[test]
+fn a_change_set_with_an_unknown_field_is_rejected_as_input() {
+    let answer: Value = serde_json::from_str(&api::what_if_json(
+        &site_json().to_string(),
+        r#"{"changes": [{"op": "setProjectScheme", "project": "CCC", "schemeId": "1", "sheme": "typo"}]}"#,
+    ))
+    .unwrap();
+    assert_eq!(answer["type"], "failure");
+    assert_eq!(answer["errors"][0]["code"], "bad-change-set");
+    assert!(
+        answer["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("sheme")
+    );
+}
+
+#[test]
+fn why_not_names_the_role_and_whether_the_account_meets_it() {
+    let site = site();
+    let answer = why_not(&site, "rovo", "AAA", "EDIT_ISSUES").unwrap();
+    assert!(!answer.held);
+    assert_eq!(answer.options.len(), 1);
+    assert_eq!(answer.options[0].status, "missing");
+    assert_eq!(
+        answer.options[0].need,
+        "to be in role \"Bots\" [10] in AAA, directly or through a group"
+    );
+
+    let held = why_not(&site, "bot-a", "AAA", "EDIT_ISSUES").unwrap();
+    assert!(held.held);
+
+    let conditional = why_not(&site, "rovo", "AAA", "ADD_COMMENTS").unwrap();
+    assert_eq!(conditional.options[0].status, "conditional");
+
+    let nothing = why_not(&site, "rovo", "CCC", "EDIT_ISSUES").unwrap();
+    assert!(nothing.options.is_empty());
+    assert!(
+        nothing
+            .note
+            .unwrap()
+            .contains("no grant in scheme \"Locked\"")
+    );
+}
+
+#[test]
+fn why_not_says_unknown_where_the_role_actors_were_not_collected() {
+    let mut json = site_json();
+    json["projectRoles"].as_object_mut().unwrap().remove("BBB");
+    let site = snapshot::load(&json.to_string()).unwrap().0;
+    let answer = why_not(&site, "rovo", "BBB", "EDIT_ISSUES").unwrap();
+    assert_eq!(answer.options[0].status, "unknown");
+}
+
+#[test]
+fn default_selection_is_every_non_human_account() {
+    let analysis = analyze(&site(), &Selection::default());
+    let ids: Vec<&str> = analysis
+        .accounts
+        .iter()
+        .map(|a| a.account_id.as_str())
+        .collect();
+    assert_eq!(ids, ["bot-a", "bot-b", "rovo"]);
+    let kinds: Vec<&str> = analysis.accounts.iter().map(|a| a.kind).collect();
+    assert_eq!(kinds, ["service", "service", "app"]);
+}
+
+#[test]
+fn selecting_one_account_and_one_project_narrows_the_answer() {
+    let selection = Selection {
+        accounts: AccountSelection::One("hana".into()),
+        project: Some("CCC".into()),
+        skip_transitions: false,
+    };
+    let analysis = analyze(&site(), &selection);
+    assert_eq!(analysis.accounts.len(), 1);
+    let projects: Vec<&str> = analysis.accounts[0]
+        .projects
+        .iter()
+        .map(|p| p.key.as_str())
+        .collect();
+    assert_eq!(projects, ["CCC"]);
+
+    let missing = analyze(
+        &site(),
+        &Selection {
+            accounts: AccountSelection::One("ghost".into()),
+            ..Selection::default()
+        },
+    );
+    assert!(missing.accounts.is_empty());
+    assert_eq!(
+        serde_json::to_value(missing.warnings[0].code).unwrap(),
+        "unknown-reference"
+    );
+}
+
+#[test]
+fn analysis_output_is_deterministic() {
+    let text = site_json().to_string();
+    let options = api::AnalyzeOptions {
+        all_accounts: true,
+        ..Default::default()
+    };
+    let a = serde_json::to_string(&api::analyze_snapshot(&text, &options).unwrap()).unwrap();
+    let b = serde_json::to_string(&api::analyze_snapshot(&text, &options).unwrap()).unwrap();
+    assert_eq!(a, b);
+}

@@ -1,0 +1,45 @@
+// The two documented contracts: every scenario snapshot fits schema/snapshot-v1.schema.json, and
+// the analysis the wasm core produces for it fits schema/analysis-v1.schema.json. The warning
+// codes in the schema are exactly the codes the core can emit.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const Ajv = require('ajv');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const ajv = new Ajv({ allErrors: true, strict: false });
+const snapshotSchema = ajv.compile(JSON.parse(readFileSync(join(root, 'schema/snapshot-v1.schema.json'), 'utf8')));
+const analysisJson = JSON.parse(readFileSync(join(root, 'schema/analysis-v1.schema.json'), 'utf8'));
+const analysisSchema = ajv.compile(analysisJson);
+
+const steward = await import(join(root, 'pkg/steward.js'));
+steward.initSync({ module: readFileSync(join(root, 'pkg/steward_bg.wasm')) });
+
+const scenarios = readdirSync(join(root, 'tests/scenarios')).filter((d) => existsSync(join(root, 'tests/scenarios', d, 'snapshot.json')));
+
+test('there are scenarios to check', () => assert.ok(scenarios.length > 0));
+
+for (const name of scenarios) {
+  test(`scenario ${name}: snapshot and analysis fit their schemas`, () => {
+    const text = readFileSync(join(root, 'tests/scenarios', name, 'snapshot.json'), 'utf8');
+    assert.ok(snapshotSchema(JSON.parse(text)), JSON.stringify(snapshotSchema.errors));
+    const analysis = steward.analyze(text, '{"allAccounts": true}');
+    assert.ok(analysisSchema(analysis), JSON.stringify(analysisSchema.errors));
+  });
+}
+
+test('the schema rejects an analysis with an undocumented field', () => {
+  const bad = { analysisVersion: 1, accounts: [], warnings: [], extra: true };
+  assert.equal(analysisSchema(bad), false);
+});
+
+test('the schema lists exactly the warning codes the core defines', () => {
+  const source = readFileSync(join(root, 'src/warning.rs'), 'utf8');
+  const body = source.slice(source.indexOf('pub enum WarningCode'), source.indexOf('}', source.indexOf('pub enum WarningCode')));
+  const variants = [...body.matchAll(/^\s{4}([A-Z][A-Za-z]+),$/gm)].map((m) => m[1].replace(/[A-Z]/g, (c, i) => (i ? '-' : '') + c.toLowerCase()));
+  assert.deepEqual([...analysisJson.definitions.warning.properties.code.enum].sort(), variants.sort());
+});
