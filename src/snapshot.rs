@@ -12,7 +12,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::jira::{self, decode_each, decode_one, page_values};
+use crate::jira::{self, decode_each, decode_each_from, decode_one, page_items, page_values};
 use crate::model::{
     Account, Actor, AppRole, ConditionGroup, Grant, Group, Holder, PermissionChecks, PermissionDef,
     PermissionKind, Project, Role, Rule, Scheme, SecurityLevel, SecurityScheme, Site, Transition,
@@ -23,66 +23,104 @@ use crate::warning::{Warning, WarningCode};
 pub const SNAPSHOT_VERSION: u32 = 1;
 
 /// The raw document. Parts borrow from the input text; nothing is copied until decoded.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Default)]
 pub struct SnapshotDoc<'a> {
     pub snapshot_version: u32,
-    #[serde(default)]
     pub meta: Meta,
     /// `GET /rest/api/3/permissions`.
-    #[serde(borrow, default)]
     pub permissions: Option<&'a RawValue>,
     /// `GET /rest/api/3/permissionscheme?expand=permissions,user,group,projectRole,field`.
-    #[serde(borrow, default)]
     pub permission_schemes: Option<&'a RawValue>,
     /// Pages of `GET /rest/api/3/project/search?expand=lead`.
-    #[serde(borrow, default)]
     pub projects: Vec<&'a RawValue>,
     /// Project key → `GET /rest/api/3/project/{key}/permissionscheme`.
-    #[serde(borrow, default)]
     pub project_permission_schemes: BTreeMap<String, &'a RawValue>,
     /// `GET /rest/api/3/role`.
-    #[serde(borrow, default)]
     pub roles: Option<&'a RawValue>,
     /// Project key → role id → `GET /rest/api/3/project/{key}/role/{id}`.
-    #[serde(borrow, default)]
     pub project_roles: BTreeMap<String, BTreeMap<String, &'a RawValue>>,
     /// Pages of `GET /rest/api/3/users/search` (bare arrays).
-    #[serde(borrow, default)]
     pub users: Vec<&'a RawValue>,
     /// Account id → `GET /rest/api/3/user?accountId=…&expand=groups,applicationRoles`.
-    #[serde(borrow, default)]
     pub user_details: BTreeMap<String, &'a RawValue>,
     /// Pages of `GET /rest/api/3/group/bulk`.
-    #[serde(borrow, default)]
     pub groups: Vec<&'a RawValue>,
     /// Group id → pages of `GET /rest/api/3/group/member?groupId=…&includeInactiveUsers=true`.
-    #[serde(borrow, default)]
     pub group_members: BTreeMap<String, Vec<&'a RawValue>>,
     /// `GET /rest/api/3/applicationrole`.
-    #[serde(borrow, default)]
     pub application_roles: Option<&'a RawValue>,
     /// `GET /rest/api/3/issuesecurityschemes`.
-    #[serde(borrow, default)]
     pub issue_security_schemes: Option<&'a RawValue>,
     /// Pages of `GET /rest/api/3/issuesecurityschemes/project`.
-    #[serde(borrow, default)]
     pub issue_security_projects: Option<Vec<&'a RawValue>>,
     /// Scheme id → pages of `GET /rest/api/3/issuesecurityschemes/{id}/members?expand=all`.
-    #[serde(borrow, default)]
     pub issue_security_members: BTreeMap<String, Vec<&'a RawValue>>,
     /// Pages of `GET /rest/api/3/workflows/search?expand=values.transitions`.
-    #[serde(borrow, default)]
     pub workflows: Vec<&'a RawValue>,
     /// Bodies of `GET /rest/api/3/workflowscheme/project?projectId=…`.
-    #[serde(borrow, default)]
     pub workflow_scheme_projects: Vec<&'a RawValue>,
     /// Account id → `POST /rest/api/3/permissions/check` exchanges (request and response).
-    #[serde(borrow, default)]
     pub permission_checks: BTreeMap<String, Vec<CheckExchange<'a>>>,
-    /// Parts a newer format may add; reported, not fatal.
-    #[serde(flatten, borrow)]
-    pub unknown: BTreeMap<String, &'a RawValue>,
+    /// Names of parts a newer format may add; reported, not fatal.
+    pub unknown: Vec<String>,
+}
+
+/// Hand-written because serde's `flatten` cannot carry borrowed raw values: unknown parts are
+/// skipped without being buffered, and their names kept for the warning.
+impl<'de: 'a, 'a> Deserialize<'de> for SnapshotDoc<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visitor<'a> {
+            type Value = SnapshotDoc<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a snapshot object")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> Result<SnapshotDoc<'a>, M::Error> {
+                let mut doc = SnapshotDoc::default();
+                let mut version = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "snapshotVersion" => version = Some(map.next_value()?),
+                        "meta" => doc.meta = map.next_value()?,
+                        "permissions" => doc.permissions = map.next_value()?,
+                        "permissionSchemes" => doc.permission_schemes = map.next_value()?,
+                        "projects" => doc.projects = map.next_value()?,
+                        "projectPermissionSchemes" => {
+                            doc.project_permission_schemes = map.next_value()?
+                        }
+                        "roles" => doc.roles = map.next_value()?,
+                        "projectRoles" => doc.project_roles = map.next_value()?,
+                        "users" => doc.users = map.next_value()?,
+                        "userDetails" => doc.user_details = map.next_value()?,
+                        "groups" => doc.groups = map.next_value()?,
+                        "groupMembers" => doc.group_members = map.next_value()?,
+                        "applicationRoles" => doc.application_roles = map.next_value()?,
+                        "issueSecuritySchemes" => doc.issue_security_schemes = map.next_value()?,
+                        "issueSecurityProjects" => {
+                            doc.issue_security_projects = map.next_value()?
+                        }
+                        "issueSecurityMembers" => doc.issue_security_members = map.next_value()?,
+                        "workflows" => doc.workflows = map.next_value()?,
+                        "workflowSchemeProjects" => {
+                            doc.workflow_scheme_projects = map.next_value()?
+                        }
+                        "permissionChecks" => doc.permission_checks = map.next_value()?,
+                        other => {
+                            doc.unknown.push(other.to_owned());
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                doc.snapshot_version =
+                    version.ok_or_else(|| serde::de::Error::missing_field("snapshotVersion"))?;
+                Ok(doc)
+            }
+        }
+        deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -177,19 +215,36 @@ impl Builder {
             .ok()
     }
 
-    /// The elements of every page of a paged part, in order.
-    fn pages(&mut self, pages: &[&RawValue], what: &str) -> Vec<Box<RawValue>> {
-        let mut values = Vec::new();
+    /// The decoded elements of every page of a paged part. Well-formed pages decode in one pass;
+    /// a page with a bad element is decoded element by element so only that element is skipped.
+    fn paged<T: serde::de::DeserializeOwned>(
+        &mut self,
+        pages: &[&RawValue],
+        what: &str,
+        item: &str,
+    ) -> Vec<T> {
+        let mut out = Vec::new();
+        let mut position = 0;
         for (index, page) in pages.iter().enumerate() {
+            if let Ok(items) = page_items::<T>(page) {
+                position += items.len();
+                out.extend(items);
+                continue;
+            }
             match page_values(page) {
-                Ok(page) => values.extend(page),
+                Ok(values) => {
+                    let (decoded, warnings) = decode_each_from(&values, item, position);
+                    position += values.len();
+                    out.extend(decoded);
+                    self.warnings.extend(warnings);
+                }
                 Err(error) => self.warn(
                     WarningCode::SkippedItem,
                     format!("could not read page {index} of {what}: {error}"),
                 ),
             }
         }
-        values
+        out
     }
 
     fn build(&mut self, doc: SnapshotDoc<'_>) {
@@ -201,7 +256,7 @@ impl Builder {
                 gap.reason.clone(),
             );
         }
-        for name in doc.unknown.keys() {
+        for name in &doc.unknown {
             self.warn(
                 WarningCode::UnknownSnapshotPart,
                 format!("ignored part `{name}`, which format v1 does not define"),
@@ -255,46 +310,67 @@ impl Builder {
     }
 
     fn schemes(&mut self, raw: Option<&RawValue>) {
-        let Some(list) =
-            raw.and_then(|r| self.one::<jira::PermissionSchemes>(r, "permission schemes"))
-        else {
+        let Some(raw) = raw else {
             self.warn(
                 WarningCode::MissingPart,
                 "the snapshot has no permission schemes; no project access can be derived",
             );
             return;
         };
+        // Fast path: every scheme and grant well-formed, decoded in one pass.
+        type Typed = jira::PermissionSchemes<jira::PermissionScheme<jira::PermissionGrant>>;
+        if let Ok(list) = serde_json::from_str::<Typed>(raw.get()) {
+            for scheme in list.permission_schemes {
+                self.add_scheme(scheme);
+            }
+            return;
+        }
+        let Some(list) = self.one::<jira::PermissionSchemes>(raw, "permission schemes") else {
+            return;
+        };
         let schemes: Vec<jira::PermissionScheme> =
             self.each(&list.permission_schemes, "permission scheme");
         for scheme in schemes {
-            let Some(id) = scheme.id.clone() else {
-                self.warn(
-                    WarningCode::SkippedItem,
-                    format!("skipped permission scheme `{}` without an id", scheme.name),
-                );
-                continue;
-            };
-            let grants: Vec<jira::PermissionGrant> = self.each(
-                &scheme.permissions,
-                &format!("grant of permission scheme {id}"),
+            let what = format!(
+                "grant of permission scheme {}",
+                scheme.id.as_deref().unwrap_or("?")
             );
-            let grants = grants
-                .into_iter()
-                .map(|g| Grant {
-                    id: g.id,
-                    permission: g.permission,
-                    holder: self.holder(&g.holder),
-                })
-                .collect();
-            self.site.schemes.insert(
-                id.clone(),
-                Scheme {
-                    id,
-                    name: scheme.name,
-                    grants,
-                },
-            );
+            let grants: Vec<jira::PermissionGrant> = self.each(&scheme.permissions, &what);
+            self.add_scheme(jira::PermissionScheme {
+                id: scheme.id,
+                name: scheme.name,
+                description: scheme.description,
+                permissions: grants,
+                scope: scheme.scope,
+            });
         }
+    }
+
+    fn add_scheme(&mut self, scheme: jira::PermissionScheme<jira::PermissionGrant>) {
+        let Some(id) = scheme.id else {
+            self.warn(
+                WarningCode::SkippedItem,
+                format!("skipped permission scheme `{}` without an id", scheme.name),
+            );
+            return;
+        };
+        let grants = scheme
+            .permissions
+            .into_iter()
+            .map(|g| Grant {
+                id: g.id,
+                permission: g.permission,
+                holder: self.holder(&g.holder),
+            })
+            .collect();
+        self.site.schemes.insert(
+            id.clone(),
+            Scheme {
+                id,
+                name: scheme.name,
+                grants,
+            },
+        );
     }
 
     fn holder(&mut self, h: &jira::PermissionHolder) -> Holder {
@@ -345,8 +421,7 @@ impl Builder {
     }
 
     fn groups(&mut self, pages: &[&RawValue]) {
-        let values = self.pages(pages, "groups");
-        let groups: Vec<jira::GroupName> = self.each(&values, "group");
+        let groups: Vec<jira::GroupName> = self.paged(pages, "groups", "group");
         for g in groups {
             self.add_group(g.group_id, g.name);
         }
@@ -426,8 +501,7 @@ impl Builder {
     }
 
     fn users(&mut self, pages: &[&RawValue], details: &BTreeMap<String, &RawValue>) {
-        let values = self.pages(pages, "users");
-        let users: Vec<jira::User> = self.each(&values, "user");
+        let users: Vec<jira::User> = self.paged(pages, "users", "user");
         for user in users {
             self.account_from(user);
         }
@@ -442,9 +516,11 @@ impl Builder {
 
     fn group_members(&mut self, members: &BTreeMap<String, Vec<&RawValue>>) {
         for (group_id, pages) in members {
-            let values = self.pages(pages, &format!("members of group `{group_id}`"));
-            let users: Vec<jira::User> =
-                self.each(&values, &format!("member of group `{group_id}`"));
+            let users: Vec<jira::User> = self.paged(
+                pages,
+                &format!("members of group `{group_id}`"),
+                &format!("member of group `{group_id}`"),
+            );
             let id = self
                 .add_group(Some(group_id.clone()), None)
                 .unwrap_or_else(|| group_id.clone());
@@ -460,8 +536,7 @@ impl Builder {
     }
 
     fn projects(&mut self, pages: &[&RawValue], schemes: &BTreeMap<String, &RawValue>) {
-        let values = self.pages(pages, "projects");
-        let projects: Vec<jira::Project> = self.each(&values, "project");
+        let projects: Vec<jira::Project> = self.paged(pages, "projects", "project");
         for p in projects {
             if let Some(id) = &p.id {
                 self.site
@@ -628,9 +703,11 @@ impl Builder {
         }
         if let Some(pages) = projects {
             self.site.security_mapping_known = true;
-            let values = self.pages(pages, "issue security scheme projects");
-            let rows: Vec<jira::SecuritySchemeProject> =
-                self.each(&values, "issue security scheme project");
+            let rows: Vec<jira::SecuritySchemeProject> = self.paged(
+                pages,
+                "issue security scheme projects",
+                "issue security scheme project",
+            );
             for row in rows {
                 let (Some(scheme), Some(project)) = (row.issue_security_scheme_id, row.project_id)
                 else {
@@ -648,12 +725,9 @@ impl Builder {
             }
         }
         for (scheme_id, pages) in members {
-            let values = self.pages(
+            let rows: Vec<jira::SecurityLevelMember> = self.paged(
                 pages,
                 &format!("members of issue security scheme `{scheme_id}`"),
-            );
-            let rows: Vec<jira::SecurityLevelMember> = self.each(
-                &values,
                 &format!("member of issue security scheme `{scheme_id}`"),
             );
             let holders: Vec<(Option<String>, Holder)> = rows
@@ -681,8 +755,7 @@ impl Builder {
     }
 
     fn workflows(&mut self, pages: &[&RawValue], scheme_projects: &[&RawValue]) {
-        let values = self.pages(pages, "workflows");
-        let workflows: Vec<jira::Workflow> = self.each(&values, "workflow");
+        let workflows: Vec<jira::Workflow> = self.paged(pages, "workflows", "workflow");
         for wf in workflows {
             let transitions = wf
                 .transitions

@@ -15,6 +15,15 @@ where
     T: DeserializeOwned,
     R: Deref<Target = RawValue>,
 {
+    decode_each_from(items, what, 0)
+}
+
+/// [`decode_each`] for a list that continues an earlier one: positions count from `offset`.
+pub fn decode_each_from<T, R>(items: &[R], what: &str, offset: usize) -> (Vec<T>, Vec<Warning>)
+where
+    T: DeserializeOwned,
+    R: Deref<Target = RawValue>,
+{
     let mut decoded = Vec::with_capacity(items.len());
     let mut warnings = Vec::new();
     for (index, item) in items.iter().enumerate() {
@@ -22,7 +31,7 @@ where
             Ok(value) => decoded.push(value),
             Err(error) => warnings.push(Warning::new(
                 WarningCode::SkippedItem,
-                format!("skipped {what} at position {index}: {error}"),
+                format!("skipped {what} at position {}: {error}", offset + index),
             )),
         }
     }

@@ -17,8 +17,8 @@ pub use error_collection::ErrorCollection;
 pub use issue_security::{
     SecurityLevel, SecurityLevelMember, SecurityScheme, SecuritySchemeProject, SecuritySchemes,
 };
-pub use lenient::{decode_each, decode_one};
-pub use page::{Page, page_values};
+pub use lenient::{decode_each, decode_each_from, decode_one};
+pub use page::{Page, page_items, page_values};
 pub use permission_scheme::{
     PermissionGrant, PermissionHolder, PermissionScheme, PermissionSchemes,
 };

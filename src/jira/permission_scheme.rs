@@ -6,22 +6,52 @@ use super::project::ProjectRef;
 
 /// `GET /rest/api/3/permissionscheme` (`PermissionSchemes`). Elements stay raw so that one bad
 /// scheme is skipped with a warning rather than failing the list.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct PermissionSchemes {
-    pub permission_schemes: Vec<Box<RawValue>>,
+/// `S` is the element type: raw (decoded one by one) or typed (the one-pass fast path).
+#[derive(Debug, Deserialize)]
+#[serde(
+    default,
+    rename_all = "camelCase",
+    bound = "S: serde::de::DeserializeOwned"
+)]
+pub struct PermissionSchemes<S = Box<RawValue>> {
+    pub permission_schemes: Vec<S>,
+}
+
+impl<S> Default for PermissionSchemes<S> {
+    fn default() -> Self {
+        PermissionSchemes {
+            permission_schemes: Vec::new(),
+        }
+    }
 }
 
 /// `PermissionScheme`: a named set of grants, shared by the projects that use it.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct PermissionScheme {
+/// `G` is the grant type: raw (decoded one by one) or typed (the one-pass fast path).
+#[derive(Debug, Deserialize)]
+#[serde(
+    default,
+    rename_all = "camelCase",
+    bound = "G: serde::de::DeserializeOwned"
+)]
+pub struct PermissionScheme<G = Box<RawValue>> {
     #[serde(deserialize_with = "lenient::id")]
     pub id: Option<String>,
     pub name: String,
     pub description: Option<String>,
-    pub permissions: Vec<Box<RawValue>>,
+    pub permissions: Vec<G>,
     pub scope: Option<Scope>,
+}
+
+impl<G> Default for PermissionScheme<G> {
+    fn default() -> Self {
+        PermissionScheme {
+            id: None,
+            name: String::new(),
+            description: None,
+            permissions: Vec::new(),
+            scope: None,
+        }
+    }
 }
 
 /// A scheme's scope: set for team-managed projects, whose schemes belong to one project.

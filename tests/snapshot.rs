@@ -1,0 +1,141 @@
+//! Loading snapshots: well-formed pages take the one-pass path, a bad element costs only itself,
+//! and the format's version and unknown parts are handled as documented.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "tests fail loudly on a bad fixture"
+)]
+
+use steward::snapshot::{SnapshotError, load};
+use steward::warning::WarningCode;
+
+fn codes(warnings: &[steward::warning::Warning]) -> Vec<WarningCode> {
+    warnings.iter().map(|w| w.code).collect()
+}
+
+/// The warnings about skipped data (a snapshot without schemes also warns `missing-part`).
+fn skipped(warnings: &[steward::warning::Warning]) -> Vec<&steward::warning::Warning> {
+    warnings
+        .iter()
+        .filter(|w| w.code == WarningCode::SkippedItem)
+        .collect()
+}
+
+#[test]
+fn a_bad_element_is_skipped_and_named_by_its_position_across_pages() {
+    let (site, warnings) = load(
+        r#"{"snapshotVersion": 1, "users": [
+            [{"accountId": "a"}, {"accountId": "b"}],
+            [{"accountId": "c"}, {"displayName": "no id"}, {"accountId": "e"}]]}"#,
+    )
+    .unwrap();
+
+    let ids: Vec<&String> = site.accounts.keys().collect();
+    assert_eq!(ids, ["a", "b", "c", "e"]);
+    let skipped = skipped(&warnings);
+    assert_eq!(skipped.len(), 1);
+    assert!(
+        skipped[0]
+            .message
+            .starts_with("skipped user at position 3:"),
+        "{}",
+        skipped[0].message
+    );
+}
+
+#[test]
+fn a_bad_grant_costs_only_that_grant() {
+    let (site, warnings) = load(
+        r#"{"snapshotVersion": 1, "permissionSchemes": {"permissionSchemes": [
+            {"id": 1, "name": "One", "permissions": [
+                {"id": 10, "permission": "BROWSE_PROJECTS", "holder": {"type": "anyone"}},
+                {"id": 11, "permission": "EDIT_ISSUES"},
+                {"id": 12, "permission": "ADD_COMMENTS", "holder": {"type": "reporter"}}]},
+            {"id": 2, "name": "Two", "permissions": []}]}}"#,
+    )
+    .unwrap();
+
+    assert_eq!(site.schemes.len(), 2);
+    let grants: Vec<&str> = site.schemes["1"]
+        .grants
+        .iter()
+        .map(|g| g.permission.as_str())
+        .collect();
+    assert_eq!(grants, ["BROWSE_PROJECTS", "ADD_COMMENTS"]);
+    assert_eq!(codes(&warnings), [WarningCode::SkippedItem]);
+    assert!(
+        warnings[0]
+            .message
+            .contains("grant of permission scheme 1 at position 1"),
+        "{}",
+        warnings[0].message
+    );
+}
+
+#[test]
+fn a_page_that_is_neither_an_object_nor_an_array_is_reported() {
+    let (site, warnings) =
+        load(r#"{"snapshotVersion": 1, "projects": ["oops", [{"key": "A"}]]}"#).unwrap();
+    assert!(site.projects.contains_key("A"));
+    assert!(
+        skipped(&warnings)[0].message.contains("page 0 of projects"),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn ids_come_as_numbers_or_strings_and_end_up_the_same() {
+    let (site, warnings) = load(
+        r#"{"snapshotVersion": 1, "permissionSchemes": {"permissionSchemes": [{"id": "7", "name": "S", "permissions": [
+            {"id": 1, "permission": "X", "holder": {"type": "projectRole", "parameter": 10002, "value": 10002}}]}]}}"#,
+    )
+    .unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        site.schemes["7"].grants[0].holder,
+        steward::model::Holder::ProjectRole("10002".into())
+    );
+}
+
+#[test]
+fn an_unknown_part_is_a_warning_and_another_version_an_error() {
+    let (_, warnings) = load(r#"{"snapshotVersion": 1, "dashboards": []}"#).unwrap();
+    assert_eq!(
+        codes(&warnings),
+        [WarningCode::UnknownSnapshotPart, WarningCode::MissingPart]
+    );
+    assert!(warnings[0].message.contains("`dashboards`"));
+    assert!(
+        matches!(
+            load(r#"{"users": []}"#).unwrap_err(),
+            SnapshotError::Malformed { .. }
+        ),
+        "the version is required"
+    );
+
+    assert_eq!(
+        load(r#"{"snapshotVersion": 2}"#).unwrap_err(),
+        SnapshotError::UnsupportedVersion { found: 2 }
+    );
+    assert!(matches!(
+        load("[]").unwrap_err(),
+        SnapshotError::Malformed { .. }
+    ));
+    assert!(matches!(
+        load("").unwrap_err(),
+        SnapshotError::Malformed { .. }
+    ));
+}
+
+#[test]
+fn a_group_known_only_by_name_still_joins_up_with_its_id_later() {
+    let (site, _) = load(
+        r#"{"snapshotVersion": 1,
+            "groups": [[{"groupId": "g-1", "name": "devs"}]],
+            "users": [[{"accountId": "bot", "groups": {"size": 1, "items": [{"name": "devs"}]}}]]}"#,
+    )
+    .unwrap();
+    let groups = site.accounts["bot"].groups.as_ref().unwrap();
+    assert!(groups.contains("g-1"), "{groups:?}");
+}
