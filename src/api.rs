@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use futures_util::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
 
+use crate::collect::client::{Client, RetryPolicy};
 use crate::collect::{self, CollectError};
 use crate::engine::what_if::{self, ChangeSet};
 use crate::engine::why_not;
@@ -32,11 +33,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        ApiError {
-            code,
-            message: message.into(),
-            path: None,
-        }
+        ApiError { code, message: message.into(), path: None }
     }
 }
 
@@ -46,12 +43,10 @@ impl From<CollectError> for ApiError {
             CollectError::Transport { path, .. } => ("transport", path),
             CollectError::Status { path, .. } => ("status", path),
             CollectError::Decode { path, .. } => ("decode", path),
+            CollectError::Timeout { path, .. } => ("timeout", path),
+            CollectError::QuotaExhausted { path, .. } => ("quota-exhausted", path),
         };
-        ApiError {
-            code,
-            message: error.to_string(),
-            path: Some(path.clone()),
-        }
+        ApiError { code, message: error.to_string(), path: Some(path.clone()) }
     }
 }
 
@@ -68,14 +63,8 @@ impl From<SnapshotError> for ApiError {
 #[derive(Debug, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum Answer<T> {
-    Success {
-        result: T,
-        warnings: Vec<Warning>,
-    },
-    Failure {
-        errors: Vec<ApiError>,
-        warnings: Vec<Warning>,
-    },
+    Success { result: T, warnings: Vec<Warning> },
+    Failure { errors: Vec<ApiError>, warnings: Vec<Warning> },
 }
 
 impl<T: Serialize> Answer<T> {
@@ -84,10 +73,7 @@ impl<T: Serialize> Answer<T> {
         warnings.dedup();
         match result {
             Ok(result) => Answer::Success { result, warnings },
-            Err(error) => Answer::Failure {
-                errors: vec![error.into()],
-                warnings,
-            },
+            Err(error) => Answer::Failure { errors: vec![error.into()], warnings },
         }
     }
 
@@ -125,12 +111,13 @@ pub struct AdminOverview {
 /// The site's permission schemes and which projects use each.
 pub async fn admin_overview<H: Host>(host: &H) -> Answer<AdminOverview> {
     let mut warnings = Vec::new();
-    let result = admin_overview_inner(host, &mut warnings).await;
+    let client = Client::new(host, RetryPolicy::default());
+    let result = admin_overview_inner(&client, &mut warnings).await;
     Answer::from_result(result, warnings)
 }
 
 async fn admin_overview_inner<H: Host>(
-    host: &H,
+    host: &Client<'_, H>,
     warnings: &mut Vec<Warning>,
 ) -> Result<AdminOverview, CollectError> {
     let (schemes, scheme_warnings) = collect::permission_schemes(host).await?;
@@ -139,12 +126,7 @@ async fn admin_overview_inner<H: Host>(
     warnings.extend(project_warnings);
 
     let lookups = stream::iter(projects.iter())
-        .map(|project| async move {
-            (
-                project,
-                collect::project_permission_scheme(host, &project.key).await,
-            )
-        })
+        .map(|project| async move { (project, collect::project_permission_scheme(host, &project.key).await) })
         .buffered(PROJECT_READS_IN_FLIGHT)
         .collect::<Vec<_>>()
         .await;
@@ -153,17 +135,11 @@ async fn admin_overview_inner<H: Host>(
     let mut unmapped = Vec::new();
     for (project, lookup) in lookups {
         match lookup {
-            Ok(scheme) => users
-                .entry(scheme.id.unwrap_or_default())
-                .or_default()
-                .push(project.key.clone()),
+            Ok(scheme) => users.entry(scheme.id.unwrap_or_default()).or_default().push(project.key.clone()),
             Err(error) => {
                 warnings.push(Warning::new(
                     WarningCode::ProjectSchemeUnreadable,
-                    format!(
-                        "the permission scheme of project `{}` could not be read: {error}",
-                        project.key
-                    ),
+                    format!("the permission scheme of project `{}` could not be read: {error}", project.key),
                 ));
                 unmapped.push(project.key.clone());
             }
@@ -173,23 +149,14 @@ async fn admin_overview_inner<H: Host>(
     let mut summaries: Vec<SchemeSummary> = schemes
         .into_iter()
         .map(|scheme| {
-            let mut keys = scheme
-                .id
-                .as_ref()
-                .and_then(|id| users.get(id))
-                .cloned()
-                .unwrap_or_default();
+            let mut keys = scheme.id.as_ref().and_then(|id| users.get(id)).cloned().unwrap_or_default();
             keys.sort();
             summarize(scheme, keys)
         })
         .collect();
     summaries.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
     unmapped.sort();
-    Ok(AdminOverview {
-        schemes: summaries,
-        project_count: projects.len(),
-        unmapped_projects: unmapped,
-    })
+    Ok(AdminOverview { schemes: summaries, project_count: projects.len(), unmapped_projects: unmapped })
 }
 
 fn summarize(scheme: PermissionScheme, projects: Vec<String>) -> SchemeSummary {
@@ -211,12 +178,11 @@ pub struct ProjectOverview {
 
 /// The permission scheme of one project. The key must come from a trusted context, not a payload.
 pub async fn project_overview<H: Host>(host: &H, project_key: &str) -> Answer<ProjectOverview> {
-    let result = collect::project_permission_scheme(host, project_key)
-        .await
-        .map(|scheme| ProjectOverview {
-            project_key: project_key.to_owned(),
-            permission_scheme: summarize(scheme, vec![project_key.to_owned()]),
-        });
+    let client = Client::new(host, RetryPolicy::default());
+    let result = collect::project_permission_scheme(&client, project_key).await.map(|scheme| ProjectOverview {
+        project_key: project_key.to_owned(),
+        permission_scheme: summarize(scheme, vec![project_key.to_owned()]),
+    });
     Answer::from_result(result, Vec::new())
 }
 
@@ -228,13 +194,7 @@ pub struct Endpoint {
 
 /// The Jira endpoints the core may call, for scope checks.
 pub fn endpoints() -> Vec<Endpoint> {
-    collect::ENDPOINTS
-        .iter()
-        .map(|&(method, path)| Endpoint {
-            method: method.as_str(),
-            path,
-        })
-        .collect()
+    collect::ENDPOINTS.iter().map(|&(method, path)| Endpoint { method: method.as_str(), path }).collect()
 }
 
 #[derive(Debug, Serialize)]
@@ -251,13 +211,12 @@ pub async fn check_permission<H: Host>(
     permission: &str,
     project_key: Option<&str>,
 ) -> Answer<PermissionCheck> {
-    let result = collect::holds_permission(host, permission, project_key)
-        .await
-        .map(|granted| PermissionCheck {
-            permission: permission.to_owned(),
-            project_key: project_key.map(str::to_owned),
-            granted,
-        });
+    let client = Client::new(host, RetryPolicy::default());
+    let result = collect::holds_permission(&client, permission, project_key).await.map(|granted| PermissionCheck {
+        permission: permission.to_owned(),
+        project_key: project_key.map(str::to_owned),
+        granted,
+    });
     Answer::from_result(result, Vec::new())
 }
 
@@ -280,11 +239,7 @@ impl AnalyzeOptions {
             (None, true) => AccountSelection::All,
             (None, false) => AccountSelection::NonHuman,
         };
-        Selection {
-            accounts,
-            project: self.project.clone(),
-            skip_transitions: self.skip_transitions,
-        }
+        Selection { accounts, project: self.project.clone(), skip_transitions: self.skip_transitions }
     }
 }
 
@@ -292,8 +247,7 @@ fn options<T: for<'de> Deserialize<'de> + Default>(json: &str) -> Result<T, ApiE
     if json.trim().is_empty() {
         return Ok(T::default());
     }
-    serde_json::from_str(json)
-        .map_err(|e| ApiError::new("bad-options", format!("the options are not valid: {e}")))
+    serde_json::from_str(json).map_err(|e| ApiError::new("bad-options", format!("the options are not valid: {e}")))
 }
 
 /// Loads a snapshot, or fails with the reason.
@@ -313,8 +267,7 @@ pub fn analyze_snapshot(snapshot: &str, options: &AnalyzeOptions) -> Result<Anal
 
 /// `analyze` as JSON in, JSON out: the analysis itself, or a failure envelope.
 pub fn analyze_json(snapshot: &str, options_json: &str) -> String {
-    let result =
-        options::<AnalyzeOptions>(options_json).and_then(|o| analyze_snapshot(snapshot, &o));
+    let result = options::<AnalyzeOptions>(options_json).and_then(|o| analyze_snapshot(snapshot, &o));
     match result {
         Ok(analysis) => serde_json::to_string(&analysis).unwrap_or_default(),
         Err(error) => Answer::<()>::from_result(Err(error), Vec::new()).to_json(),
@@ -337,22 +290,14 @@ pub fn why_not_json(snapshot: &str, account_id: &str, project: &str, permission:
 /// The diff of effective access if `changes` (a change set) were applied.
 pub fn what_if_json(snapshot: &str, changes: &str) -> String {
     let result = load(snapshot).and_then(|(site, warnings)| {
-        let changes: ChangeSet = serde_json::from_str(changes).map_err(|e| {
-            ApiError::new(
-                "bad-change-set",
-                format!("the change set is not valid: {e}"),
-            )
-        })?;
+        let changes: ChangeSet = serde_json::from_str(changes)
+            .map_err(|e| ApiError::new("bad-change-set", format!("the change set is not valid: {e}")))?;
         what_if::what_if(&site, &changes)
             .map(|diff| (diff, warnings))
             .map_err(|e| ApiError::new("bad-change", e.to_string()))
     });
     match result {
-        Ok((diff, warnings)) => Answer::Success {
-            result: diff,
-            warnings,
-        }
-        .to_json(),
+        Ok((diff, warnings)) => Answer::Success { result: diff, warnings }.to_json(),
         Err(error) => Answer::<()>::from_result(Err(error), Vec::new()).to_json(),
     }
 }

@@ -37,11 +37,11 @@ pub struct HttpRequest {
 
 impl HttpRequest {
     pub fn get(path: impl Into<String>) -> Self {
-        HttpRequest {
-            method: Method::Get,
-            path: path.into(),
-            body: None,
-        }
+        HttpRequest { method: Method::Get, path: path.into(), body: None }
+    }
+
+    pub fn post(path: impl Into<String>, body: String) -> Self {
+        HttpRequest { method: Method::Post, path: path.into(), body: Some(body) }
     }
 }
 
@@ -69,10 +69,20 @@ impl fmt::Display for HostError {
 ///
 /// Futures need not be `Send`: in wasm they wrap JS promises.
 pub trait Host {
-    fn request(
-        &self,
-        request: HttpRequest,
-    ) -> impl Future<Output = Result<HttpResponse, HostError>>;
+    fn request(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse, HostError>>;
+
+    /// Waits `millis` milliseconds: backoff and per-call timeouts need time, and the core reads no
+    /// clock. A host that cannot wait (a recording) returns at once.
+    fn sleep(&self, millis: u64) -> impl Future<Output = ()> {
+        let _ = millis;
+        std::future::ready(())
+    }
+
+    /// Whether `sleep` really waits. Per-call timeouts apply only then; a host without timers
+    /// would otherwise time every call out at once.
+    fn has_timers(&self) -> bool {
+        false
+    }
 }
 
 /// Percent-encodes one path segment or query value (RFC 3986 unreserved characters pass through).

@@ -98,13 +98,7 @@ pub enum Holder {
 impl Holder {
     /// Whether a match depends on the issue (reporter, assignee, custom fields).
     pub fn is_conditional(&self) -> bool {
-        matches!(
-            self,
-            Holder::Reporter
-                | Holder::Assignee
-                | Holder::UserCustomField(_)
-                | Holder::GroupCustomField(_)
-        )
+        matches!(self, Holder::Reporter | Holder::Assignee | Holder::UserCustomField(_) | Holder::GroupCustomField(_))
     }
 }
 
@@ -127,10 +121,7 @@ pub struct Role {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Actor {
     User(AccountId),
-    Group {
-        id: Option<GroupId>,
-        name: Option<String>,
-    },
+    Group { id: Option<GroupId>, name: Option<String> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

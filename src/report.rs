@@ -108,19 +108,12 @@ impl Analysis {
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         for account in &self.accounts {
-            let who = format!(
-                "{} ({}, {})",
-                account.account_id, account.display_name, account.kind
-            );
+            let who = format!("{} ({}, {})", account.account_id, account.display_name, account.kind);
             if !account.active {
                 let _ = writeln!(out, "{who}: inactive, holds nothing");
             }
             if account.global_coverage != Coverage::None {
-                let global = if account.global.is_empty() {
-                    "none".to_owned()
-                } else {
-                    account.global.join(", ")
-                };
+                let global = if account.global.is_empty() { "none".to_owned() } else { account.global.join(", ") };
                 let _ = writeln!(out, "{who} global: {global}");
             }
             for project in &account.projects {
@@ -130,34 +123,18 @@ impl Analysis {
                 }
                 for (permission, paths) in &project.permissions {
                     for entry in paths {
-                        let tag = if entry.conditional {
-                            " [conditional]"
-                        } else {
-                            ""
-                        };
+                        let tag = if entry.conditional { " [conditional]" } else { "" };
                         let _ = writeln!(out, "{p} {permission}{tag} ← {}", entry.path);
                     }
                 }
                 for u in &project.unresolved {
                     let grant = u.grant.as_deref().unwrap_or("?");
-                    let _ = writeln!(
-                        out,
-                        "{p} {} unresolved (grant {grant}): {}",
-                        u.permission, u.reason
-                    );
+                    let _ = writeln!(out, "{p} {} unresolved (grant {grant}): {}", u.permission, u.reason);
                 }
                 for level in &project.security_levels {
-                    let _ = writeln!(
-                        out,
-                        "{p} security level \"{}\": {}",
-                        level.name, level.access
-                    );
+                    let _ = writeln!(out, "{p} security level \"{}\": {}", level.name, level.access);
                     for entry in &level.paths {
-                        let _ = writeln!(
-                            out,
-                            "{p} security level \"{}\" ← {}",
-                            level.name, entry.path
-                        );
+                        let _ = writeln!(out, "{p} security level \"{}\" ← {}", level.name, entry.path);
                     }
                 }
                 for t in &project.transitions {
@@ -176,10 +153,7 @@ impl Analysis {
             let _ = writeln!(
                 out,
                 "warning {}: {}",
-                serde_json::to_value(w.code)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
+                serde_json::to_value(w.code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
                 w.message
             );
         }

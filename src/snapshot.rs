@@ -14,9 +14,8 @@ use serde_json::value::RawValue;
 
 use crate::jira::{self, decode_each, decode_each_from, decode_one, page_items, page_values};
 use crate::model::{
-    Account, Actor, AppRole, ConditionGroup, Grant, Group, Holder, PermissionChecks, PermissionDef,
-    PermissionKind, Project, Role, Rule, Scheme, SecurityLevel, SecurityScheme, Site, Transition,
-    Workflow,
+    Account, Actor, AppRole, ConditionGroup, Grant, Group, Holder, PermissionChecks, PermissionDef, PermissionKind,
+    Project, Role, Rule, Scheme, SecurityLevel, SecurityScheme, Site, Transition, Workflow,
 };
 use crate::warning::{Warning, WarningCode};
 
@@ -75,10 +74,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for SnapshotDoc<'a> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a snapshot object")
             }
-            fn visit_map<M: serde::de::MapAccess<'de>>(
-                self,
-                mut map: M,
-            ) -> Result<SnapshotDoc<'a>, M::Error> {
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<SnapshotDoc<'a>, M::Error> {
                 let mut doc = SnapshotDoc::default();
                 let mut version = None;
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
@@ -88,9 +84,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for SnapshotDoc<'a> {
                         "permissions" => doc.permissions = map.next_value()?,
                         "permissionSchemes" => doc.permission_schemes = map.next_value()?,
                         "projects" => doc.projects = map.next_value()?,
-                        "projectPermissionSchemes" => {
-                            doc.project_permission_schemes = map.next_value()?
-                        }
+                        "projectPermissionSchemes" => doc.project_permission_schemes = map.next_value()?,
                         "roles" => doc.roles = map.next_value()?,
                         "projectRoles" => doc.project_roles = map.next_value()?,
                         "users" => doc.users = map.next_value()?,
@@ -99,14 +93,10 @@ impl<'de: 'a, 'a> Deserialize<'de> for SnapshotDoc<'a> {
                         "groupMembers" => doc.group_members = map.next_value()?,
                         "applicationRoles" => doc.application_roles = map.next_value()?,
                         "issueSecuritySchemes" => doc.issue_security_schemes = map.next_value()?,
-                        "issueSecurityProjects" => {
-                            doc.issue_security_projects = map.next_value()?
-                        }
+                        "issueSecurityProjects" => doc.issue_security_projects = map.next_value()?,
                         "issueSecurityMembers" => doc.issue_security_members = map.next_value()?,
                         "workflows" => doc.workflows = map.next_value()?,
-                        "workflowSchemeProjects" => {
-                            doc.workflow_scheme_projects = map.next_value()?
-                        }
+                        "workflowSchemeProjects" => doc.workflow_scheme_projects = map.next_value()?,
                         "permissionChecks" => doc.permission_checks = map.next_value()?,
                         other => {
                             doc.unknown.push(other.to_owned());
@@ -114,8 +104,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for SnapshotDoc<'a> {
                         }
                     }
                 }
-                doc.snapshot_version =
-                    version.ok_or_else(|| serde::de::Error::missing_field("snapshotVersion"))?;
+                doc.snapshot_version = version.ok_or_else(|| serde::de::Error::missing_field("snapshotVersion"))?;
                 Ok(doc)
             }
         }
@@ -163,10 +152,7 @@ impl fmt::Display for SnapshotError {
                 write!(f, "the snapshot is not valid json of format v1: {message}")
             }
             SnapshotError::UnsupportedVersion { found } => {
-                write!(
-                    f,
-                    "snapshot version `{found}` is not supported; this build reads version {SNAPSHOT_VERSION}"
-                )
+                write!(f, "snapshot version `{found}` is not supported; this build reads version {SNAPSHOT_VERSION}")
             }
         }
     }
@@ -175,13 +161,9 @@ impl fmt::Display for SnapshotError {
 /// Parses a snapshot and builds the engine's model, reporting everything it had to skip.
 pub fn load(text: &str) -> Result<(Site, Vec<Warning>), SnapshotError> {
     let doc: SnapshotDoc<'_> =
-        serde_json::from_str(text).map_err(|e| SnapshotError::Malformed {
-            message: e.to_string(),
-        })?;
+        serde_json::from_str(text).map_err(|e| SnapshotError::Malformed { message: e.to_string() })?;
     if doc.snapshot_version != SNAPSHOT_VERSION {
-        return Err(SnapshotError::UnsupportedVersion {
-            found: doc.snapshot_version,
-        });
+        return Err(SnapshotError::UnsupportedVersion { found: doc.snapshot_version });
     }
     let mut builder = Builder::default();
     builder.build(doc);
@@ -199,30 +181,19 @@ impl Builder {
         self.warnings.push(Warning::new(code, message));
     }
 
-    fn each<T: serde::de::DeserializeOwned>(
-        &mut self,
-        items: &[Box<RawValue>],
-        what: &str,
-    ) -> Vec<T> {
+    fn each<T: serde::de::DeserializeOwned>(&mut self, items: &[Box<RawValue>], what: &str) -> Vec<T> {
         let (decoded, warnings) = decode_each(items, what);
         self.warnings.extend(warnings);
         decoded
     }
 
     fn one<T: serde::de::DeserializeOwned>(&mut self, raw: &RawValue, what: &str) -> Option<T> {
-        decode_one(raw, what)
-            .map_err(|w| self.warnings.push(w))
-            .ok()
+        decode_one(raw, what).map_err(|w| self.warnings.push(w)).ok()
     }
 
     /// The decoded elements of every page of a paged part. Well-formed pages decode in one pass;
     /// a page with a bad element is decoded element by element so only that element is skipped.
-    fn paged<T: serde::de::DeserializeOwned>(
-        &mut self,
-        pages: &[&RawValue],
-        what: &str,
-        item: &str,
-    ) -> Vec<T> {
+    fn paged<T: serde::de::DeserializeOwned>(&mut self, pages: &[&RawValue], what: &str, item: &str) -> Vec<T> {
         let mut out = Vec::new();
         let mut position = 0;
         for (index, page) in pages.iter().enumerate() {
@@ -238,10 +209,9 @@ impl Builder {
                     out.extend(decoded);
                     self.warnings.extend(warnings);
                 }
-                Err(error) => self.warn(
-                    WarningCode::SkippedItem,
-                    format!("could not read page {index} of {what}: {error}"),
-                ),
+                Err(error) => {
+                    self.warn(WarningCode::SkippedItem, format!("could not read page {index} of {what}: {error}"))
+                }
             }
         }
         out
@@ -251,10 +221,7 @@ impl Builder {
         self.site.site = doc.meta.site.clone();
         self.site.collected_at = doc.meta.collected_at.clone();
         for gap in &doc.meta.gaps {
-            self.site.gaps.insert(
-                (gap.part.clone(), gap.key.clone().unwrap_or_default()),
-                gap.reason.clone(),
-            );
+            self.site.gaps.insert((gap.part.clone(), gap.key.clone().unwrap_or_default()), gap.reason.clone());
         }
         for name in &doc.unknown {
             self.warn(
@@ -270,11 +237,7 @@ impl Builder {
         self.projects(&doc.projects, &doc.project_permission_schemes);
         self.roles(doc.roles, &doc.project_roles);
         self.app_roles(doc.application_roles);
-        self.security(
-            doc.issue_security_schemes,
-            doc.issue_security_projects.as_deref(),
-            &doc.issue_security_members,
-        );
+        self.security(doc.issue_security_schemes, doc.issue_security_projects.as_deref(), &doc.issue_security_members);
         self.workflows(&doc.workflows, &doc.workflow_scheme_projects);
         self.checks(&doc.permission_checks);
     }
@@ -298,14 +261,7 @@ impl Builder {
                     PermissionKind::Project
                 }
             };
-            self.site.permission_defs.insert(
-                key.clone(),
-                PermissionDef {
-                    key,
-                    name: p.name,
-                    kind,
-                },
-            );
+            self.site.permission_defs.insert(key.clone(), PermissionDef { key, name: p.name, kind });
         }
     }
 
@@ -328,13 +284,9 @@ impl Builder {
         let Some(list) = self.one::<jira::PermissionSchemes>(raw, "permission schemes") else {
             return;
         };
-        let schemes: Vec<jira::PermissionScheme> =
-            self.each(&list.permission_schemes, "permission scheme");
+        let schemes: Vec<jira::PermissionScheme> = self.each(&list.permission_schemes, "permission scheme");
         for scheme in schemes {
-            let what = format!(
-                "grant of permission scheme {}",
-                scheme.id.as_deref().unwrap_or("?")
-            );
+            let what = format!("grant of permission scheme {}", scheme.id.as_deref().unwrap_or("?"));
             let grants: Vec<jira::PermissionGrant> = self.each(&scheme.permissions, &what);
             self.add_scheme(jira::PermissionScheme {
                 id: scheme.id,
@@ -348,63 +300,35 @@ impl Builder {
 
     fn add_scheme(&mut self, scheme: jira::PermissionScheme<jira::PermissionGrant>) {
         let Some(id) = scheme.id else {
-            self.warn(
-                WarningCode::SkippedItem,
-                format!("skipped permission scheme `{}` without an id", scheme.name),
-            );
+            self.warn(WarningCode::SkippedItem, format!("skipped permission scheme `{}` without an id", scheme.name));
             return;
         };
         let grants = scheme
             .permissions
             .into_iter()
-            .map(|g| Grant {
-                id: g.id,
-                permission: g.permission,
-                holder: self.holder(&g.holder),
-            })
+            .map(|g| Grant { id: g.id, permission: g.permission, holder: self.holder(&g.holder) })
             .collect();
-        self.site.schemes.insert(
-            id.clone(),
-            Scheme {
-                id,
-                name: scheme.name,
-                grants,
-            },
-        );
+        self.site.schemes.insert(id.clone(), Scheme { id, name: scheme.name, grants });
     }
 
     fn holder(&mut self, h: &jira::PermissionHolder) -> Holder {
         let param = h.value.clone().or_else(|| h.parameter.clone());
         match h.kind.as_str() {
             "anyone" => Holder::Anyone,
-            "applicationRole" => {
-                Holder::ApplicationRole(h.parameter.clone().filter(|p| !p.is_empty()))
-            }
+            "applicationRole" => Holder::ApplicationRole(h.parameter.clone().filter(|p| !p.is_empty())),
             "group" => {
-                let id = h
-                    .value
-                    .clone()
-                    .or_else(|| h.group.as_ref().and_then(|g| g.group_id.clone()));
-                let name = h
-                    .parameter
-                    .clone()
-                    .or_else(|| h.group.as_ref().and_then(|g| g.name.clone()));
+                let id = h.value.clone().or_else(|| h.group.as_ref().and_then(|g| g.group_id.clone()));
+                let name = h.parameter.clone().or_else(|| h.group.as_ref().and_then(|g| g.name.clone()));
                 Holder::Group { id, name }
             }
             "user" => match param.or_else(|| h.user.as_ref().and_then(|u| u.account_id.clone())) {
                 Some(account) => Holder::User(account),
-                None => Holder::Unknown {
-                    kind: "user".into(),
-                    parameter: None,
-                },
+                None => Holder::Unknown { kind: "user".into(), parameter: None },
             },
             "projectRole" | "projectrole" => {
                 match param.or_else(|| h.project_role.as_ref().and_then(|r| r.id.clone())) {
                     Some(role) => Holder::ProjectRole(role),
-                    None => Holder::Unknown {
-                        kind: h.kind.clone(),
-                        parameter: None,
-                    },
+                    None => Holder::Unknown { kind: h.kind.clone(), parameter: None },
                 }
             }
             "projectLead" => Holder::ProjectLead,
@@ -413,10 +337,7 @@ impl Builder {
             "userCustomField" => Holder::UserCustomField(param.unwrap_or_default()),
             "groupCustomField" => Holder::GroupCustomField(param.unwrap_or_default()),
             "sd.customer.portal.only" => Holder::CustomerPortalOnly,
-            other => Holder::Unknown {
-                kind: other.to_owned(),
-                parameter: h.parameter.clone(),
-            },
+            other => Holder::Unknown { kind: other.to_owned(), parameter: h.parameter.clone() },
         }
     }
 
@@ -430,23 +351,14 @@ impl Builder {
     /// Records a group and returns its id; a group known only by name gets `name:<name>` as id.
     fn add_group(&mut self, id: Option<String>, name: Option<String>) -> Option<String> {
         let id = id
-            .or_else(|| {
-                name.as_ref()
-                    .and_then(|n| self.site.group_id_by_name.get(n).cloned())
-            })
+            .or_else(|| name.as_ref().and_then(|n| self.site.group_id_by_name.get(n).cloned()))
             .or_else(|| name.as_ref().map(|n| format!("name:{n}")))?;
-        let entry = self.site.groups.entry(id.clone()).or_insert_with(|| Group {
-            id: id.clone(),
-            name: String::new(),
-        });
+        let entry = self.site.groups.entry(id.clone()).or_insert_with(|| Group { id: id.clone(), name: String::new() });
         if let Some(name) = name {
             if entry.name.is_empty() {
                 entry.name = name.clone();
             }
-            self.site
-                .group_id_by_name
-                .entry(name)
-                .or_insert_with(|| id.clone());
+            self.site.group_id_by_name.entry(name).or_insert_with(|| id.clone());
         }
         Some(id)
     }
@@ -464,22 +376,16 @@ impl Builder {
             }
             None => None,
         };
-        let app_roles = user
-            .application_roles
-            .map(|w| w.items.into_iter().filter_map(|r| r.key).collect());
-        let account = self
-            .site
-            .accounts
-            .entry(user.account_id.clone())
-            .or_insert_with(|| Account {
-                account_id: user.account_id.clone(),
-                display_name: String::new(),
-                account_type: None,
-                app_type: None,
-                active: true,
-                groups: None,
-                app_roles: None,
-            });
+        let app_roles = user.application_roles.map(|w| w.items.into_iter().filter_map(|r| r.key).collect());
+        let account = self.site.accounts.entry(user.account_id.clone()).or_insert_with(|| Account {
+            account_id: user.account_id.clone(),
+            display_name: String::new(),
+            account_type: None,
+            app_type: None,
+            active: true,
+            groups: None,
+            app_roles: None,
+        });
         if let Some(name) = user.display_name {
             account.display_name = name;
         }
@@ -506,9 +412,7 @@ impl Builder {
             self.account_from(user);
         }
         for (account_id, raw) in details {
-            if let Some(user) =
-                self.one::<jira::User>(raw, &format!("details of user `{account_id}`"))
-            {
+            if let Some(user) = self.one::<jira::User>(raw, &format!("details of user `{account_id}`")) {
                 self.account_from(user);
             }
         }
@@ -516,14 +420,9 @@ impl Builder {
 
     fn group_members(&mut self, members: &BTreeMap<String, Vec<&RawValue>>) {
         for (group_id, pages) in members {
-            let users: Vec<jira::User> = self.paged(
-                pages,
-                &format!("members of group `{group_id}`"),
-                &format!("member of group `{group_id}`"),
-            );
-            let id = self
-                .add_group(Some(group_id.clone()), None)
-                .unwrap_or_else(|| group_id.clone());
+            let users: Vec<jira::User> =
+                self.paged(pages, &format!("members of group `{group_id}`"), &format!("member of group `{group_id}`"));
+            let id = self.add_group(Some(group_id.clone()), None).unwrap_or_else(|| group_id.clone());
             let mut set = BTreeSet::new();
             for user in users {
                 set.insert(user.account_id.clone());
@@ -539,29 +438,19 @@ impl Builder {
         let projects: Vec<jira::Project> = self.paged(pages, "projects", "project");
         for p in projects {
             if let Some(id) = &p.id {
-                self.site
-                    .project_key_by_id
-                    .insert(id.clone(), p.key.clone());
+                self.site.project_key_by_id.insert(id.clone(), p.key.clone());
             }
             let lead = p.lead.as_ref().and_then(|l| l.account_id.clone());
             let team_managed = p.team_managed();
             self.site.projects.insert(
                 p.key.clone(),
-                Project {
-                    id: p.id,
-                    key: p.key,
-                    name: p.name,
-                    lead,
-                    team_managed,
-                    scheme_id: None,
-                },
+                Project { id: p.id, key: p.key, name: p.name, lead, team_managed, scheme_id: None },
             );
         }
         for (key, raw) in schemes {
-            let Some(scheme) = self.one::<jira::PermissionScheme>(
-                raw,
-                &format!("permission scheme of project `{key}`"),
-            ) else {
+            let Some(scheme) =
+                self.one::<jira::PermissionScheme>(raw, &format!("permission scheme of project `{key}`"))
+            else {
                 continue;
             };
             match self.site.projects.get_mut(key) {
@@ -574,22 +463,12 @@ impl Builder {
         }
     }
 
-    fn roles(
-        &mut self,
-        raw: Option<&RawValue>,
-        per_project: &BTreeMap<String, BTreeMap<String, &RawValue>>,
-    ) {
+    fn roles(&mut self, raw: Option<&RawValue>, per_project: &BTreeMap<String, BTreeMap<String, &RawValue>>) {
         if let Some(roles) = raw.and_then(|r| self.one::<Vec<Box<RawValue>>>(r, "roles")) {
             let roles: Vec<jira::ProjectRole> = self.each(&roles, "role");
             for role in roles {
                 if let Some(id) = role.id {
-                    self.site.roles.insert(
-                        id.clone(),
-                        Role {
-                            id,
-                            name: role.name.unwrap_or_default(),
-                        },
-                    );
+                    self.site.roles.insert(id.clone(), Role { id, name: role.name.unwrap_or_default() });
                 }
             }
         }
@@ -600,13 +479,7 @@ impl Builder {
                     continue;
                 };
                 if let (Some(name), false) = (&role.name, self.site.roles.contains_key(role_id)) {
-                    self.site.roles.insert(
-                        role_id.clone(),
-                        Role {
-                            id: role_id.clone(),
-                            name: name.clone(),
-                        },
-                    );
+                    self.site.roles.insert(role_id.clone(), Role { id: role_id.clone(), name: name.clone() });
                 }
                 let mut actors = Vec::with_capacity(role.actors.len());
                 for actor in role.actors {
@@ -614,10 +487,7 @@ impl Builder {
                         actors.push(Actor::User(user));
                     } else if let Some(group) = actor.actor_group {
                         let id = self.add_group(group.group_id, group.name.clone());
-                        actors.push(Actor::Group {
-                            id,
-                            name: group.name,
-                        });
+                        actors.push(Actor::Group { id, name: group.name });
                     } else {
                         self.warn(
                             WarningCode::UnknownActor,
@@ -629,18 +499,13 @@ impl Builder {
                     }
                 }
                 actors.sort();
-                self.site
-                    .role_actors
-                    .entry(project.clone())
-                    .or_default()
-                    .insert(role_id.clone(), actors);
+                self.site.role_actors.entry(project.clone()).or_default().insert(role_id.clone(), actors);
             }
         }
     }
 
     fn app_roles(&mut self, raw: Option<&RawValue>) {
-        let Some(list) = raw.and_then(|r| self.one::<Vec<Box<RawValue>>>(r, "application roles"))
-        else {
+        let Some(list) = raw.and_then(|r| self.one::<Vec<Box<RawValue>>>(r, "application roles")) else {
             return;
         };
         let roles: Vec<jira::ApplicationRole> = self.each(&list, "application role");
@@ -656,14 +521,7 @@ impl Builder {
                     group_ids.insert(id);
                 }
             }
-            self.site.app_roles.insert(
-                role.key.clone(),
-                AppRole {
-                    key: role.key,
-                    name: role.name,
-                    group_ids,
-                },
-            );
+            self.site.app_roles.insert(role.key.clone(), AppRole { key: role.key, name: role.name, group_ids });
         }
     }
 
@@ -673,44 +531,28 @@ impl Builder {
         projects: Option<&[&RawValue]>,
         members: &BTreeMap<String, Vec<&RawValue>>,
     ) {
-        if let Some(list) =
-            schemes.and_then(|r| self.one::<jira::SecuritySchemes>(r, "issue security schemes"))
-        {
+        if let Some(list) = schemes.and_then(|r| self.one::<jira::SecuritySchemes>(r, "issue security schemes")) {
             for scheme in list.issue_security_schemes {
                 let Some(id) = scheme.id else { continue };
                 let levels = scheme
                     .levels
                     .into_iter()
                     .filter_map(|l| {
-                        Some(SecurityLevel {
-                            id: l.id?,
-                            name: l.name.unwrap_or_default(),
-                            members: Vec::new(),
-                        })
+                        Some(SecurityLevel { id: l.id?, name: l.name.unwrap_or_default(), members: Vec::new() })
                     })
                     .collect();
                 let name = scheme.name.unwrap_or_default();
-                self.site.security_schemes.insert(
-                    id.clone(),
-                    SecurityScheme {
-                        id,
-                        name,
-                        levels,
-                        members_known: false,
-                    },
-                );
+                self.site
+                    .security_schemes
+                    .insert(id.clone(), SecurityScheme { id, name, levels, members_known: false });
             }
         }
         if let Some(pages) = projects {
             self.site.security_mapping_known = true;
-            let rows: Vec<jira::SecuritySchemeProject> = self.paged(
-                pages,
-                "issue security scheme projects",
-                "issue security scheme project",
-            );
+            let rows: Vec<jira::SecuritySchemeProject> =
+                self.paged(pages, "issue security scheme projects", "issue security scheme project");
             for row in rows {
-                let (Some(scheme), Some(project)) = (row.issue_security_scheme_id, row.project_id)
-                else {
+                let (Some(scheme), Some(project)) = (row.issue_security_scheme_id, row.project_id) else {
                     continue;
                 };
                 match self.site.project_key_by_id.get(&project) {
@@ -730,24 +572,20 @@ impl Builder {
                 &format!("members of issue security scheme `{scheme_id}`"),
                 &format!("member of issue security scheme `{scheme_id}`"),
             );
-            let holders: Vec<(Option<String>, Holder)> = rows
-                .iter()
-                .map(|m| (m.issue_security_level_id.clone(), self.holder(&m.holder)))
-                .collect();
+            let holders: Vec<(Option<String>, Holder)> =
+                rows.iter().map(|m| (m.issue_security_level_id.clone(), self.holder(&m.holder))).collect();
             let Some(scheme) = self.site.security_schemes.get_mut(scheme_id) else {
                 self.warn(
                     WarningCode::UnknownReference,
-                    format!("members are recorded for issue security scheme `{scheme_id}`, which is not in the scheme list"),
+                    format!(
+                        "members are recorded for issue security scheme `{scheme_id}`, which is not in the scheme list"
+                    ),
                 );
                 continue;
             };
             scheme.members_known = true;
             for (level_id, holder) in holders {
-                if let Some(level) = scheme
-                    .levels
-                    .iter_mut()
-                    .find(|l| Some(&l.id) == level_id.as_ref())
-                {
+                if let Some(level) = scheme.levels.iter_mut().find(|l| Some(&l.id) == level_id.as_ref()) {
                     level.members.push(holder);
                 }
             }
@@ -766,13 +604,7 @@ impl Builder {
                     conditions: t.conditions.map(condition_group),
                 })
                 .collect();
-            self.site.workflows.insert(
-                wf.name.clone(),
-                Workflow {
-                    name: wf.name,
-                    transitions,
-                },
-            );
+            self.site.workflows.insert(wf.name.clone(), Workflow { name: wf.name, transitions });
         }
         for (index, raw) in scheme_projects.iter().enumerate() {
             let what = format!("workflow scheme projects body {index}");
@@ -780,25 +612,12 @@ impl Builder {
                 continue;
             };
             for assoc in body.values {
-                let mut names: BTreeSet<String> = assoc
-                    .workflow_scheme
-                    .issue_type_mappings
-                    .into_values()
-                    .collect();
+                let mut names: BTreeSet<String> = assoc.workflow_scheme.issue_type_mappings.into_values().collect();
                 // Jira's default workflow scheme names no default; its workflow is `jira`.
-                names.insert(
-                    assoc
-                        .workflow_scheme
-                        .default_workflow
-                        .unwrap_or_else(|| "jira".to_owned()),
-                );
+                names.insert(assoc.workflow_scheme.default_workflow.unwrap_or_else(|| "jira".to_owned()));
                 for project_id in assoc.project_ids {
                     if let Some(key) = self.site.project_key_by_id.get(&project_id).cloned() {
-                        self.site
-                            .project_workflows
-                            .entry(key)
-                            .or_default()
-                            .extend(names.iter().cloned());
+                        self.site.project_workflows.entry(key).or_default().extend(names.iter().cloned());
                     }
                 }
             }
@@ -810,16 +629,14 @@ impl Builder {
             let mut result = PermissionChecks::default();
             for (index, exchange) in exchanges.iter().enumerate() {
                 let what = format!("permission check {index} of `{account}`");
-                let Some(request) = self.one::<jira::BulkPermissionsRequest>(
-                    exchange.request,
-                    &format!("{what} (request)"),
-                ) else {
+                let Some(request) =
+                    self.one::<jira::BulkPermissionsRequest>(exchange.request, &format!("{what} (request)"))
+                else {
                     continue;
                 };
-                let Some(response) = self.one::<jira::BulkPermissionGrants>(
-                    exchange.response,
-                    &format!("{what} (response)"),
-                ) else {
+                let Some(response) =
+                    self.one::<jira::BulkPermissionGrants>(exchange.response, &format!("{what} (response)"))
+                else {
                     continue;
                 };
                 result.global_asked.extend(request.global_permissions);
@@ -827,11 +644,7 @@ impl Builder {
                 let granted: BTreeSet<(String, String)> = response
                     .project_permissions
                     .iter()
-                    .flat_map(|g| {
-                        g.projects
-                            .iter()
-                            .map(move |p| (p.clone(), g.permission.clone()))
-                    })
+                    .flat_map(|g| g.projects.iter().map(move |p| (p.clone(), g.permission.clone())))
                     .collect();
                 for asked in request.project_permissions {
                     for project_id in &asked.projects {
@@ -840,9 +653,7 @@ impl Builder {
                         };
                         for permission in &asked.permissions {
                             let held = granted.contains(&(project_id.clone(), permission.clone()));
-                            result
-                                .project
-                                .insert((key.clone(), permission.clone()), held);
+                            result.project.insert((key.clone(), permission.clone()), held);
                         }
                     }
                 }
@@ -854,10 +665,7 @@ impl Builder {
 
 fn condition_group(group: jira::ConditionGroup) -> ConditionGroup {
     ConditionGroup {
-        any: group
-            .operation
-            .as_deref()
-            .is_some_and(|op| op.eq_ignore_ascii_case("ANY")),
+        any: group.operation.as_deref().is_some_and(|op| op.eq_ignore_ascii_case("ANY")),
         rules: group
             .conditions
             .into_iter()
@@ -876,10 +684,6 @@ fn condition_group(group: jira::ConditionGroup) -> ConditionGroup {
                     .collect(),
             })
             .collect(),
-        groups: group
-            .condition_groups
-            .into_iter()
-            .map(condition_group)
-            .collect(),
+        groups: group.condition_groups.into_iter().map(condition_group).collect(),
     }
 }

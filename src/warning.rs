@@ -54,13 +54,7 @@ pub struct Warning {
 
 impl Warning {
     pub fn new(code: WarningCode, message: impl Into<String>) -> Self {
-        Warning {
-            code,
-            message: message.into(),
-            account_id: None,
-            project: None,
-            permission: None,
-        }
+        Warning { code, message: message.into(), account_id: None, project: None, permission: None }
     }
 
     /// Names the account, project and permission the warning is about.

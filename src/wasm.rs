@@ -27,8 +27,7 @@ pub fn version() -> String {
 /// The Jira endpoints the core may call: `[{method, path}]`, paths as the OpenAPI spec names them.
 #[wasm_bindgen]
 pub fn endpoints() -> Result<JsValue, JsValue> {
-    let json =
-        serde_json::to_string(&api::endpoints()).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let json = serde_json::to_string(&api::endpoints()).map_err(|e| JsValue::from_str(&e.to_string()))?;
     to_js(&json)
 }
 
@@ -54,11 +53,7 @@ pub async fn check_permission(
     project_key: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let host = JsHost::new(host)?;
-    to_js(
-        &api::check_permission(&host, &permission, project_key.as_deref())
-            .await
-            .to_json(),
-    )
+    to_js(&api::check_permission(&host, &permission, project_key.as_deref()).await.to_json())
 }
 
 /// The `analyze` contract over a snapshot (JSON text); `options` is JSON text or empty.
@@ -75,15 +70,8 @@ pub fn analyze_to_string(snapshot: &str, options: &str) -> String {
 
 /// Why an account lacks a permission in a project.
 #[wasm_bindgen(js_name = whyNot)]
-pub fn why_not(
-    snapshot: &str,
-    account_id: &str,
-    project: &str,
-    permission: &str,
-) -> Result<JsValue, JsValue> {
-    to_js(&api::why_not_json(
-        snapshot, account_id, project, permission,
-    ))
+pub fn why_not(snapshot: &str, account_id: &str, project: &str, permission: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::why_not_json(snapshot, account_id, project, permission))
 }
 
 /// The diff of effective access if a change set were applied.
@@ -106,16 +94,12 @@ impl JsHost {
     fn new(target: JsValue) -> Result<Self, JsValue> {
         let request = Reflect::get(&target, &JsValue::from_str("request"))?
             .dyn_into::<Function>()
-            .map_err(|_| {
-                JsValue::from(js_sys::TypeError::new("host.request must be a function"))
-            })?;
+            .map_err(|_| JsValue::from(js_sys::TypeError::new("host.request must be a function")))?;
         Ok(JsHost { target, request })
     }
 
     async fn call(&self, request: HttpRequest) -> Result<HttpResponse, JsValue> {
-        let body = request
-            .body
-            .map_or(JsValue::NULL, |b| JsValue::from_str(&b));
+        let body = request.body.map_or(JsValue::NULL, |b| JsValue::from_str(&b));
         let returned = self.request.call3(
             &self.target,
             &JsValue::from_str(request.method.as_str()),
@@ -127,44 +111,43 @@ impl JsHost {
             .as_f64()
             .filter(|s| (100.0..=599.0).contains(s))
             .ok_or_else(|| JsValue::from_str("host response has no valid `status`"))?;
-        let body = Reflect::get(&value, &JsValue::from_str("body"))?
-            .as_string()
-            .unwrap_or_default();
+        let body = Reflect::get(&value, &JsValue::from_str("body"))?.as_string().unwrap_or_default();
         let mut headers = BTreeMap::new();
         let raw_headers = Reflect::get(&value, &JsValue::from_str("headers"))?;
         if raw_headers.is_object() {
             for entry in Object::entries(&Object::from(raw_headers)).iter() {
                 let pair = js_sys::Array::from(&entry);
-                if let (Some(name), Some(value)) =
-                    (pair.get(0).as_string(), pair.get(1).as_string())
-                {
+                if let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
                     headers.insert(name.to_ascii_lowercase(), value);
                 }
             }
         }
-        Ok(HttpResponse {
-            status: status as u16,
-            headers,
-            body,
-        })
+        Ok(HttpResponse { status: status as u16, headers, body })
     }
 }
 
 impl Host for JsHost {
+    /// Calls `host.sleep(ms)` when the host has one; otherwise does not wait.
+    async fn sleep(&self, millis: u64) {
+        let Ok(sleep) = Reflect::get(&self.target, &JsValue::from_str("sleep")) else { return };
+        let Some(sleep) = sleep.dyn_ref::<Function>() else { return };
+        if let Ok(returned) = sleep.call1(&self.target, &JsValue::from_f64(millis as f64)) {
+            let _ = JsFuture::from(Promise::resolve(&returned)).await;
+        }
+    }
+
+    fn has_timers(&self) -> bool {
+        Reflect::get(&self.target, &JsValue::from_str("sleep")).is_ok_and(|f| f.is_function())
+    }
+
     async fn request(&self, request: HttpRequest) -> Result<HttpResponse, HostError> {
-        self.call(request).await.map_err(|error| HostError {
-            message: describe(&error),
-        })
+        self.call(request).await.map_err(|error| HostError { message: describe(&error) })
     }
 }
 
 fn describe(error: &JsValue) -> String {
     error
         .as_string()
-        .or_else(|| {
-            Reflect::get(error, &JsValue::from_str("message"))
-                .ok()
-                .and_then(|m| m.as_string())
-        })
+        .or_else(|| Reflect::get(error, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()))
         .unwrap_or_else(|| "the host's request failed".to_owned())
 }

@@ -1,30 +1,16 @@
 //! The `steward` command line: the documented `analyze` contract, text output, errors.
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    reason = "tests fail loudly on a bad fixture"
-)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests fail loudly on a bad fixture")]
 
 use std::process::Command;
 
 use serde_json::Value;
 
-const SNAPSHOT: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/scenarios/several_paths_at_once/snapshot.json"
-);
+const SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios/several_paths_at_once/snapshot.json");
 
 fn steward(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_steward"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let out = Command::new(env!("CARGO_BIN_EXE_steward")).args(args).output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
 }
 
 #[test]
@@ -39,9 +25,7 @@ fn analyze_prints_the_json_contract() {
     let project = &account["projects"][0];
     assert_eq!(project["key"], "ABC");
     assert_eq!(project["coverage"], "complete");
-    let browse = project["permissions"]["BROWSE_PROJECTS"]
-        .as_array()
-        .unwrap();
+    let browse = project["permissions"]["BROWSE_PROJECTS"].as_array().unwrap();
     assert_eq!(browse.len(), 4);
     assert_eq!(browse[0]["conditional"], false);
     assert!(json["warnings"].is_array());
@@ -51,12 +35,7 @@ fn analyze_prints_the_json_contract() {
 fn analyze_text_prints_one_line_per_path() {
     let (code, out, _) = steward(&["analyze", SNAPSHOT, "--format", "text", "--project", "ABC"]);
     assert_eq!(code, 0);
-    assert_eq!(
-        out.lines()
-            .filter(|l| l.contains(" BROWSE_PROJECTS ← "))
-            .count(),
-        4
-    );
+    assert_eq!(out.lines().filter(|l| l.contains(" BROWSE_PROJECTS ← ")).count(), 4);
 }
 
 #[test]
@@ -83,26 +62,14 @@ fn errors_go_to_stderr_with_exit_status_2() {
 
 #[test]
 fn why_not_and_what_if_subcommands_answer() {
-    let (code, out, _) = steward(&[
-        "why-not",
-        SNAPSHOT,
-        "--account",
-        "human-1",
-        "--project",
-        "ABC",
-        "--permission",
-        "EDIT_ISSUES",
-    ]);
+    let (code, out, _) =
+        steward(&["why-not", SNAPSHOT, "--account", "human-1", "--project", "ABC", "--permission", "EDIT_ISSUES"]);
     assert_eq!(code, 0);
     let json: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["result"]["options"][0]["status"], "missing");
 
     let changes = std::env::temp_dir().join(format!("steward-cli-{}.json", std::process::id()));
-    std::fs::write(
-        &changes,
-        r#"{"changes": [{"op": "removeGrant", "schemeId": "10000", "grantId": "4"}]}"#,
-    )
-    .unwrap();
+    std::fs::write(&changes, r#"{"changes": [{"op": "removeGrant", "schemeId": "10000", "grantId": "4"}]}"#).unwrap();
     let (code, out, _) = steward(&["what-if", SNAPSHOT, changes.to_str().unwrap()]);
     std::fs::remove_file(&changes).unwrap();
     assert_eq!(code, 0);

@@ -1,12 +1,7 @@
 //! What-if, why-not and account selection over a small site: two projects sharing a scheme,
 //! a bot role with a group actor, a direct grant, and a conditional reporter grant.
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    reason = "tests fail loudly on a bad fixture"
-)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic, reason = "tests fail loudly on a bad fixture")]
 
 use serde_json::{Value, json};
 use steward::api;
@@ -54,22 +49,16 @@ fn changes(value: Value) -> ChangeSet {
 }
 
 fn summary(diff: &steward::engine::what_if::WhatIf) -> Vec<String> {
-    diff.changes
-        .iter()
-        .map(|c| {
-            format!(
-                "{} {} {} {}",
-                c.change, c.account_id, c.project, c.permission
-            )
-        })
-        .collect()
+    diff.changes.iter().map(|c| format!("{} {} {} {}", c.change, c.account_id, c.project, c.permission)).collect()
 }
 
 #[test]
 fn removing_a_group_from_a_role_shows_every_member_losing_access_there_only() {
     let diff = what_if(
         &site(),
-        &changes(json!({"changes": [{"op": "removeRoleActor", "project": "AAA", "roleId": "10", "groupId": "g-bots"}]})),
+        &changes(
+            json!({"changes": [{"op": "removeRoleActor", "project": "AAA", "roleId": "10", "groupId": "g-bots"}]}),
+        ),
     )
     .unwrap();
 
@@ -83,11 +72,7 @@ fn removing_a_group_from_a_role_shows_every_member_losing_access_there_only() {
         ]
     );
     assert_eq!((diff.accounts_affected, diff.projects_affected), (2, 1));
-    assert!(
-        diff.changes[0].paths[0].contains("actor group \"bots\""),
-        "{:?}",
-        diff.changes[0].paths
-    );
+    assert!(diff.changes[0].paths[0].contains("actor group \"bots\""), "{:?}", diff.changes[0].paths);
 }
 
 #[test]
@@ -99,49 +84,29 @@ fn adding_a_grant_reaches_every_project_that_uses_the_scheme() {
     )
     .unwrap();
 
-    assert_eq!(
-        summary(&diff),
-        [
-            "gained bot-b AAA ADMINISTER_PROJECTS",
-            "gained bot-b BBB ADMINISTER_PROJECTS"
-        ]
-    );
+    assert_eq!(summary(&diff), ["gained bot-b AAA ADMINISTER_PROJECTS", "gained bot-b BBB ADMINISTER_PROJECTS"]);
 }
 
 #[test]
 fn switching_a_projects_scheme_diffs_both_ways() {
-    let diff = what_if(
-        &site(),
-        &changes(
-            json!({"changes": [{"op": "setProjectScheme", "project": "CCC", "schemeId": "1"}]}),
-        ),
-    )
-    .unwrap();
+    let diff =
+        what_if(&site(), &changes(json!({"changes": [{"op": "setProjectScheme", "project": "CCC", "schemeId": "1"}]})))
+            .unwrap();
 
     let lines = summary(&diff);
-    assert!(
-        lines.contains(&"lost hana CCC BROWSE_PROJECTS".to_owned()),
-        "{lines:?}"
-    );
-    assert!(
-        lines.contains(&"gained bot-a CCC DELETE_ISSUES".to_owned()),
-        "{lines:?}"
-    );
-    let comment = diff
-        .changes
-        .iter()
-        .find(|c| c.account_id == "hana" && c.permission == "ADD_COMMENTS")
-        .unwrap();
-    assert!(
-        comment.conditional,
-        "a reporter grant is gained only conditionally"
-    );
+    assert!(lines.contains(&"lost hana CCC BROWSE_PROJECTS".to_owned()), "{lines:?}");
+    assert!(lines.contains(&"gained bot-a CCC DELETE_ISSUES".to_owned()), "{lines:?}");
+    let comment = diff.changes.iter().find(|c| c.account_id == "hana" && c.permission == "ADD_COMMENTS").unwrap();
+    assert!(comment.conditional, "a reporter grant is gained only conditionally");
 }
 
 #[test]
 fn adding_a_group_member_gains_what_the_group_gives() {
-    let diff = what_if(&site(), &changes(json!({"changes": [{"op": "addGroupMember", "groupId": "g-admins", "accountId": "bot-b"}]})))
-        .unwrap();
+    let diff = what_if(
+        &site(),
+        &changes(json!({"changes": [{"op": "addGroupMember", "groupId": "g-admins", "accountId": "bot-b"}]})),
+    )
+    .unwrap();
 
     assert_eq!(summary(&diff), ["gained bot-b CCC BROWSE_PROJECTS"]);
 }
@@ -149,17 +114,10 @@ fn adding_a_group_member_gains_what_the_group_gives() {
 #[test]
 fn what_if_leaves_the_site_it_was_given_unchanged() {
     let site = site();
-    let set =
-        changes(json!({"changes": [{"op": "removeGrant", "schemeId": "1", "grantId": "13"}]}));
+    let set = changes(json!({"changes": [{"op": "removeGrant", "schemeId": "1", "grantId": "13"}]}));
     let first = what_if(&site, &set).unwrap();
     let second = what_if(&site, &set).unwrap();
-    assert_eq!(
-        summary(&first),
-        [
-            "lost bot-a AAA DELETE_ISSUES",
-            "lost bot-a BBB DELETE_ISSUES"
-        ]
-    );
+    assert_eq!(summary(&first), ["lost bot-a AAA DELETE_ISSUES", "lost bot-a BBB DELETE_ISSUES"]);
     assert_eq!(summary(&first), summary(&second));
 }
 
@@ -169,14 +127,10 @@ fn what_if_errors_name_what_was_wrong() {
     let err = |v: Value| what_if(&site, &changes(v)).unwrap_err();
     assert_eq!(
         err(json!({"changes": [{"op": "removeGrant", "schemeId": "1", "grantId": "999"}]})),
-        WhatIfError::UnknownGrant {
-            scheme: "1".into(),
-            grant: "999".into()
-        }
+        WhatIfError::UnknownGrant { scheme: "1".into(), grant: "999".into() }
     );
     assert_eq!(
-        err(json!({"changes": [{"op": "setProjectScheme", "project": "NOPE", "schemeId": "1"}]}))
-            .to_string(),
+        err(json!({"changes": [{"op": "setProjectScheme", "project": "NOPE", "schemeId": "1"}]})).to_string(),
         "project `NOPE` is not in the snapshot"
     );
     assert!(matches!(
@@ -184,9 +138,7 @@ fn what_if_errors_name_what_was_wrong() {
         WhatIfError::RoleActorNeedsOne { .. }
     ));
     assert!(matches!(
-        err(
-            json!({"changes": [{"op": "removeRoleActor", "project": "BBB", "roleId": "10", "accountId": "bot-a"}]})
-        ),
+        err(json!({"changes": [{"op": "removeRoleActor", "project": "BBB", "roleId": "10", "accountId": "bot-a"}]})),
         WhatIfError::NotAnActor { .. }
     ));
 }
@@ -200,12 +152,7 @@ fn a_change_set_with_an_unknown_field_is_rejected_as_input() {
     .unwrap();
     assert_eq!(answer["type"], "failure");
     assert_eq!(answer["errors"][0]["code"], "bad-change-set");
-    assert!(
-        answer["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("sheme")
-    );
+    assert!(answer["errors"][0]["message"].as_str().unwrap().contains("sheme"));
 }
 
 #[test]
@@ -215,10 +162,7 @@ fn why_not_names_the_role_and_whether_the_account_meets_it() {
     assert!(!answer.held);
     assert_eq!(answer.options.len(), 1);
     assert_eq!(answer.options[0].status, "missing");
-    assert_eq!(
-        answer.options[0].need,
-        "to be in role \"Bots\" [10] in AAA, directly or through a group"
-    );
+    assert_eq!(answer.options[0].need, "to be in role \"Bots\" [10] in AAA, directly or through a group");
 
     let held = why_not(&site, "bot-a", "AAA", "EDIT_ISSUES").unwrap();
     assert!(held.held);
@@ -228,12 +172,7 @@ fn why_not_names_the_role_and_whether_the_account_meets_it() {
 
     let nothing = why_not(&site, "rovo", "CCC", "EDIT_ISSUES").unwrap();
     assert!(nothing.options.is_empty());
-    assert!(
-        nothing
-            .note
-            .unwrap()
-            .contains("no grant in scheme \"Locked\"")
-    );
+    assert!(nothing.note.unwrap().contains("no grant in scheme \"Locked\""));
 }
 
 #[test]
@@ -248,11 +187,7 @@ fn why_not_says_unknown_where_the_role_actors_were_not_collected() {
 #[test]
 fn default_selection_is_every_non_human_account() {
     let analysis = analyze(&site(), &Selection::default());
-    let ids: Vec<&str> = analysis
-        .accounts
-        .iter()
-        .map(|a| a.account_id.as_str())
-        .collect();
+    let ids: Vec<&str> = analysis.accounts.iter().map(|a| a.account_id.as_str()).collect();
     assert_eq!(ids, ["bot-a", "bot-b", "rovo"]);
     let kinds: Vec<&str> = analysis.accounts.iter().map(|a| a.kind).collect();
     assert_eq!(kinds, ["service", "service", "app"]);
@@ -267,34 +202,19 @@ fn selecting_one_account_and_one_project_narrows_the_answer() {
     };
     let analysis = analyze(&site(), &selection);
     assert_eq!(analysis.accounts.len(), 1);
-    let projects: Vec<&str> = analysis.accounts[0]
-        .projects
-        .iter()
-        .map(|p| p.key.as_str())
-        .collect();
+    let projects: Vec<&str> = analysis.accounts[0].projects.iter().map(|p| p.key.as_str()).collect();
     assert_eq!(projects, ["CCC"]);
 
-    let missing = analyze(
-        &site(),
-        &Selection {
-            accounts: AccountSelection::One("ghost".into()),
-            ..Selection::default()
-        },
-    );
+    let missing =
+        analyze(&site(), &Selection { accounts: AccountSelection::One("ghost".into()), ..Selection::default() });
     assert!(missing.accounts.is_empty());
-    assert_eq!(
-        serde_json::to_value(missing.warnings[0].code).unwrap(),
-        "unknown-reference"
-    );
+    assert_eq!(serde_json::to_value(missing.warnings[0].code).unwrap(), "unknown-reference");
 }
 
 #[test]
 fn analysis_output_is_deterministic() {
     let text = site_json().to_string();
-    let options = api::AnalyzeOptions {
-        all_accounts: true,
-        ..Default::default()
-    };
+    let options = api::AnalyzeOptions { all_accounts: true, ..Default::default() };
     let a = serde_json::to_string(&api::analyze_snapshot(&text, &options).unwrap()).unwrap();
     let b = serde_json::to_string(&api::analyze_snapshot(&text, &options).unwrap()).unwrap();
     assert_eq!(a, b);

@@ -1,11 +1,6 @@
 //! The walking-skeleton slice: permission schemes and their projects, read through the host bridge.
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    reason = "tests fail loudly on a bad fixture"
-)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic, reason = "tests fail loudly on a bad fixture")]
 
 mod support;
 
@@ -63,11 +58,7 @@ fn admin_overview_follows_next_page_links_and_maps_projects_to_schemes() {
     assert_eq!(schemes[0]["name"], "Alpha");
     assert_eq!(schemes[0]["grantCount"], 2);
     assert_eq!(schemes[0]["projects"], json!(["ABC", "ZED"]));
-    assert_eq!(
-        schemes[0]["description"],
-        Value::Null,
-        "an empty description is no description"
-    );
+    assert_eq!(schemes[0]["description"], Value::Null, "an empty description is no description");
     assert_eq!(schemes[1]["projects"], json!(["MID"]));
     assert_eq!(overview["result"]["projectCount"], 3);
     assert_eq!(overview["warnings"], json!([]));
@@ -110,10 +101,7 @@ fn paging_that_repeats_stops_with_a_warning_instead_of_looping() {
     let overview = answer(&run(api::admin_overview(&host)));
 
     assert_eq!(overview["type"], "success");
-    assert_eq!(
-        overview["warnings"][0]["code"], "paging-stopped",
-        "{overview}"
-    );
+    assert_eq!(overview["warnings"][0]["code"], "paging-stopped", "{overview}");
 }
 
 #[test]
@@ -139,9 +127,7 @@ fn a_project_whose_scheme_is_forbidden_is_unmapped_not_schemeless() {
     assert_eq!(warning["code"], "project-scheme-unreadable");
     let message = warning["message"].as_str().unwrap();
     assert!(
-        message.contains("`SECRET`")
-            && message.contains("403")
-            && message.contains("permission to view"),
+        message.contains("`SECRET`") && message.contains("403") && message.contains("permission to view"),
         "{message}"
     );
 }
@@ -159,12 +145,8 @@ fn a_malformed_scheme_is_skipped_with_a_warning_and_the_rest_kept() {
     let overview = answer(&run(api::admin_overview(&host)));
 
     assert_eq!(overview["result"]["schemes"].as_array().unwrap().len(), 1);
-    let codes: Vec<&str> = overview["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w["code"].as_str().unwrap())
-        .collect();
+    let codes: Vec<&str> =
+        overview["warnings"].as_array().unwrap().iter().map(|w| w["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["skipped-item", "skipped-item"]);
 }
 
@@ -176,12 +158,7 @@ fn a_body_that_is_not_json_fails_with_an_error_naming_the_path() {
 
     assert_eq!(overview["type"], "failure");
     assert_eq!(overview["errors"][0]["code"], "decode");
-    assert!(
-        overview["errors"][0]["path"]
-            .as_str()
-            .unwrap()
-            .starts_with("/rest/api/3/permissionscheme")
-    );
+    assert!(overview["errors"][0]["path"].as_str().unwrap().starts_with("/rest/api/3/permissionscheme"));
 }
 
 #[test]
@@ -206,8 +183,11 @@ fn a_hostile_project_key_is_encoded_into_one_path_segment() {
 
     let _ = run(api::project_overview(&host, "../../admin?x=1"));
 
+    // The unanswered call is retried; every attempt asks for the same single, encoded segment.
+    let mut paths = host.paths();
+    paths.dedup();
     assert_eq!(
-        host.paths(),
+        paths,
         [
             "/rest/api/3/project/..%2F..%2Fadmin%3Fx%3D1/permissionscheme?expand=permissions%2Cuser%2Cgroup%2CprojectRole%2Cfield"
         ]
@@ -221,41 +201,23 @@ fn check_permission_reads_have_permission_and_treats_absence_as_no() {
         200,
         r#"{"permissions": {"ADMINISTER_PROJECTS": {"key": "ADMINISTER_PROJECTS", "havePermission": true, "type": "PROJECT"}}}"#,
     );
-    let absent = RecordedHost::new().on(
-        "/rest/api/3/mypermissions?permissions=ADMINISTER",
-        200,
-        r#"{"permissions": {}}"#,
-    );
+    let absent =
+        RecordedHost::new().on("/rest/api/3/mypermissions?permissions=ADMINISTER", 200, r#"{"permissions": {}}"#);
 
     assert_eq!(
-        answer(&run(api::check_permission(
-            &yes,
-            "ADMINISTER_PROJECTS",
-            Some("PAY")
-        )))["result"]["granted"],
+        answer(&run(api::check_permission(&yes, "ADMINISTER_PROJECTS", Some("PAY"))))["result"]["granted"],
         true
     );
-    assert_eq!(
-        answer(&run(api::check_permission(&absent, "ADMINISTER", None)))["result"]["granted"],
-        false
-    );
+    assert_eq!(answer(&run(api::check_permission(&absent, "ADMINISTER", None)))["result"]["granted"], false);
 }
 
 #[test]
 fn every_request_the_core_makes_is_a_declared_endpoint() {
     let host = RecordedHost::new()
         .on(SCHEMES, 200, two_schemes())
-        .on(
-            "/rest/api/3/project/search?maxResults=100",
-            200,
-            r#"{"isLast": true, "values": [{"key": "A"}]}"#,
-        )
+        .on("/rest/api/3/project/search?maxResults=100", 200, r#"{"isLast": true, "values": [{"key": "A"}]}"#)
         .on(&project_scheme_path("A"), 200, scheme(1, "S"))
-        .on(
-            "/rest/api/3/mypermissions?permissions=ADMINISTER",
-            200,
-            r#"{"permissions": {}}"#,
-        );
+        .on("/rest/api/3/mypermissions?permissions=ADMINISTER", 200, r#"{"permissions": {}}"#);
     run(api::admin_overview(&host));
     run(api::check_permission(&host, "ADMINISTER", None));
     run(api::project_overview(&host, "A"));
@@ -268,12 +230,6 @@ fn every_request_the_core_makes_is_a_declared_endpoint() {
             request.path
         );
     }
-    assert_eq!(
-        endpoint_of(Method::Get, "/rest/api/3/project//permissionscheme"),
-        None
-    );
-    assert_eq!(
-        endpoint_of(Method::Delete, "/rest/api/3/permissionscheme"),
-        None
-    );
+    assert_eq!(endpoint_of(Method::Get, "/rest/api/3/project//permissionscheme"), None);
+    assert_eq!(endpoint_of(Method::Delete, "/rest/api/3/permissionscheme"), None);
 }

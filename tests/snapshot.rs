@@ -1,11 +1,7 @@
 //! Loading snapshots: well-formed pages take the one-pass path, a bad element costs only itself,
 //! and the format's version and unknown parts are handled as documented.
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    reason = "tests fail loudly on a bad fixture"
-)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests fail loudly on a bad fixture")]
 
 use steward::snapshot::{SnapshotError, load};
 use steward::warning::WarningCode;
@@ -16,10 +12,7 @@ fn codes(warnings: &[steward::warning::Warning]) -> Vec<WarningCode> {
 
 /// The warnings about skipped data (a snapshot without schemes also warns `missing-part`).
 fn skipped(warnings: &[steward::warning::Warning]) -> Vec<&steward::warning::Warning> {
-    warnings
-        .iter()
-        .filter(|w| w.code == WarningCode::SkippedItem)
-        .collect()
+    warnings.iter().filter(|w| w.code == WarningCode::SkippedItem).collect()
 }
 
 #[test]
@@ -35,13 +28,7 @@ fn a_bad_element_is_skipped_and_named_by_its_position_across_pages() {
     assert_eq!(ids, ["a", "b", "c", "e"]);
     let skipped = skipped(&warnings);
     assert_eq!(skipped.len(), 1);
-    assert!(
-        skipped[0]
-            .message
-            .starts_with("skipped user at position 3:"),
-        "{}",
-        skipped[0].message
-    );
+    assert!(skipped[0].message.starts_with("skipped user at position 3:"), "{}", skipped[0].message);
 }
 
 #[test]
@@ -57,31 +44,17 @@ fn a_bad_grant_costs_only_that_grant() {
     .unwrap();
 
     assert_eq!(site.schemes.len(), 2);
-    let grants: Vec<&str> = site.schemes["1"]
-        .grants
-        .iter()
-        .map(|g| g.permission.as_str())
-        .collect();
+    let grants: Vec<&str> = site.schemes["1"].grants.iter().map(|g| g.permission.as_str()).collect();
     assert_eq!(grants, ["BROWSE_PROJECTS", "ADD_COMMENTS"]);
     assert_eq!(codes(&warnings), [WarningCode::SkippedItem]);
-    assert!(
-        warnings[0]
-            .message
-            .contains("grant of permission scheme 1 at position 1"),
-        "{}",
-        warnings[0].message
-    );
+    assert!(warnings[0].message.contains("grant of permission scheme 1 at position 1"), "{}", warnings[0].message);
 }
 
 #[test]
 fn a_page_that_is_neither_an_object_nor_an_array_is_reported() {
-    let (site, warnings) =
-        load(r#"{"snapshotVersion": 1, "projects": ["oops", [{"key": "A"}]]}"#).unwrap();
+    let (site, warnings) = load(r#"{"snapshotVersion": 1, "projects": ["oops", [{"key": "A"}]]}"#).unwrap();
     assert!(site.projects.contains_key("A"));
-    assert!(
-        skipped(&warnings)[0].message.contains("page 0 of projects"),
-        "{warnings:?}"
-    );
+    assert!(skipped(&warnings)[0].message.contains("page 0 of projects"), "{warnings:?}");
 }
 
 #[test]
@@ -92,40 +65,22 @@ fn ids_come_as_numbers_or_strings_and_end_up_the_same() {
     )
     .unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
-    assert_eq!(
-        site.schemes["7"].grants[0].holder,
-        steward::model::Holder::ProjectRole("10002".into())
-    );
+    assert_eq!(site.schemes["7"].grants[0].holder, steward::model::Holder::ProjectRole("10002".into()));
 }
 
 #[test]
 fn an_unknown_part_is_a_warning_and_another_version_an_error() {
     let (_, warnings) = load(r#"{"snapshotVersion": 1, "dashboards": []}"#).unwrap();
-    assert_eq!(
-        codes(&warnings),
-        [WarningCode::UnknownSnapshotPart, WarningCode::MissingPart]
-    );
+    assert_eq!(codes(&warnings), [WarningCode::UnknownSnapshotPart, WarningCode::MissingPart]);
     assert!(warnings[0].message.contains("`dashboards`"));
     assert!(
-        matches!(
-            load(r#"{"users": []}"#).unwrap_err(),
-            SnapshotError::Malformed { .. }
-        ),
+        matches!(load(r#"{"users": []}"#).unwrap_err(), SnapshotError::Malformed { .. }),
         "the version is required"
     );
 
-    assert_eq!(
-        load(r#"{"snapshotVersion": 2}"#).unwrap_err(),
-        SnapshotError::UnsupportedVersion { found: 2 }
-    );
-    assert!(matches!(
-        load("[]").unwrap_err(),
-        SnapshotError::Malformed { .. }
-    ));
-    assert!(matches!(
-        load("").unwrap_err(),
-        SnapshotError::Malformed { .. }
-    ));
+    assert_eq!(load(r#"{"snapshotVersion": 2}"#).unwrap_err(), SnapshotError::UnsupportedVersion { found: 2 });
+    assert!(matches!(load("[]").unwrap_err(), SnapshotError::Malformed { .. }));
+    assert!(matches!(load("").unwrap_err(), SnapshotError::Malformed { .. }));
 }
 
 #[test]

@@ -1,28 +1,18 @@
 //! Atlassian's own examples (from the repo's copy of the OpenAPI spec) decode without error, and
 #![cfg(not(target_arch = "wasm32"))]
 //! every endpoint the core calls exists in the spec.
-#![allow(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    reason = "tests fail loudly on a bad fixture"
-)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic, reason = "tests fail loudly on a bad fixture")]
 
 mod support;
 
 use serde_json::Value;
 use steward::collect::{self, ENDPOINTS};
-use steward::jira::{
-    MyPermissions, Page, PermissionGrant, PermissionScheme, PermissionSchemes, Project, decode_each,
-};
+use steward::jira::{MyPermissions, Page, PermissionGrant, PermissionScheme, PermissionSchemes, Project, decode_each};
 use support::{RecordedHost, run};
 
 fn spec() -> Value {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/spec/jira-openapi/swagger-v3.v3.json"
-    ))
-    .unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/spec/jira-openapi/swagger-v3.v3.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
@@ -38,11 +28,7 @@ fn every_core_endpoint_exists_in_the_spec() {
     let spec = spec();
     for (method, path) in ENDPOINTS {
         let operation = &spec["paths"][*path][method.as_str().to_ascii_lowercase()];
-        assert!(
-            operation.is_object(),
-            "{} {path} is not in Atlassian's spec",
-            method.as_str()
-        );
+        assert!(operation.is_object(), "{} {path} is not in Atlassian's spec", method.as_str());
     }
 }
 
@@ -50,8 +36,7 @@ fn every_core_endpoint_exists_in_the_spec() {
 fn spec_example_of_get_permissionscheme_decodes() {
     let body = example(&spec(), "/rest/api/3/permissionscheme");
     let list: PermissionSchemes = serde_json::from_str(&body).unwrap();
-    let (schemes, warnings) =
-        decode_each::<PermissionScheme, _>(&list.permission_schemes, "permission scheme");
+    let (schemes, warnings) = decode_each::<PermissionScheme, _>(&list.permission_schemes, "permission scheme");
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(schemes[0].id.as_deref(), Some("10000"));
     assert_eq!(schemes[0].name, "Example permission scheme");
@@ -65,10 +50,7 @@ fn spec_example_of_get_permission_scheme_with_grants_decodes() {
     let (grants, warnings) = decode_each::<PermissionGrant, _>(&scheme.permissions, "grant");
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(grants[0].holder.kind, "group");
-    assert_eq!(
-        grants[0].holder.value.as_deref(),
-        Some("ca85fac0-d974-40ca-a615-7af99c48d24f")
-    );
+    assert_eq!(grants[0].holder.value.as_deref(), Some("ca85fac0-d974-40ca-a615-7af99c48d24f"));
 }
 
 #[test]
@@ -84,16 +66,14 @@ fn spec_example_of_project_search_decodes_as_a_page_of_projects() {
 
 #[test]
 fn spec_example_of_project_permissionscheme_decodes() {
-    let body = example(
-        &spec(),
-        "/rest/api/3/project/{projectKeyOrId}/permissionscheme",
-    );
+    let body = example(&spec(), "/rest/api/3/project/{projectKeyOrId}/permissionscheme");
     let host = RecordedHost::new().on(
         "/rest/api/3/project/EX/permissionscheme?expand=permissions%2Cuser%2Cgroup%2CprojectRole%2Cfield",
         200,
         body,
     );
-    let scheme = run(collect::project_permission_scheme(&host, "EX")).unwrap();
+    let client = steward::collect::client::Client::new(&host, Default::default());
+    let scheme = run(collect::project_permission_scheme(&client, "EX")).unwrap();
     assert_eq!(scheme.name, "Example permission scheme");
 }
 
@@ -155,13 +135,8 @@ fn a_snapshot_made_of_the_specs_examples_loads_without_warnings() {
         workflow_schemes = ex("/rest/api/3/workflowscheme/project"),
     );
     let (site, warnings) = steward::snapshot::load(&snapshot).unwrap();
-    let skipped: Vec<_> = warnings
-        .iter()
-        .filter(|w| w.code == steward::warning::WarningCode::SkippedItem)
-        .collect();
+    let skipped: Vec<_> = warnings.iter().filter(|w| w.code == steward::warning::WarningCode::SkippedItem).collect();
     assert!(skipped.is_empty(), "{skipped:#?}");
     assert!(!site.schemes.is_empty() && !site.accounts.is_empty() && !site.workflows.is_empty());
-    assert!(
-        !site.security_schemes.is_empty() && !site.app_roles.is_empty() && !site.roles.is_empty()
-    );
+    assert!(!site.security_schemes.is_empty() && !site.app_roles.is_empty() && !site.roles.is_empty());
 }

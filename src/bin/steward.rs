@@ -40,17 +40,11 @@ struct Flags {
 
 impl Flags {
     fn parse(args: &[String], with_value: &[&str], switches: &[&str]) -> Result<Self, String> {
-        let mut flags = Flags {
-            positional: Vec::new(),
-            values: Vec::new(),
-            switches: Vec::new(),
-        };
+        let mut flags = Flags { positional: Vec::new(), values: Vec::new(), switches: Vec::new() };
         let mut iter = args.iter();
         while let Some(arg) = iter.next() {
             if with_value.contains(&arg.as_str()) {
-                let value = iter
-                    .next()
-                    .ok_or_else(|| format!("`{arg}` needs a value\n{USAGE}"))?;
+                let value = iter.next().ok_or_else(|| format!("`{arg}` needs a value\n{USAGE}"))?;
                 flags.values.push((arg.clone(), value.clone()));
             } else if switches.contains(&arg.as_str()) {
                 flags.switches.push(arg.clone());
@@ -64,16 +58,11 @@ impl Flags {
     }
 
     fn value(&self, name: &str) -> Option<&str> {
-        self.values
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.values.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
     fn required(&self, name: &str) -> Result<&str, String> {
-        self.value(name)
-            .ok_or_else(|| format!("`{name}` is required\n{USAGE}"))
+        self.value(name).ok_or_else(|| format!("`{name}` is required\n{USAGE}"))
     }
 
     fn switch(&self, name: &str) -> bool {
@@ -85,11 +74,8 @@ fn run(args: &[String]) -> Result<String, String> {
     let (command, rest) = args.split_first().ok_or_else(|| USAGE.to_owned())?;
     match command.as_str() {
         "analyze" => {
-            let flags = Flags::parse(
-                rest,
-                &["--account", "--project", "--format"],
-                &["--all-accounts", "--no-transitions"],
-            )?;
+            let flags =
+                Flags::parse(rest, &["--account", "--project", "--format"], &["--all-accounts", "--no-transitions"])?;
             let [path] = flags.positional.as_slice() else {
                 return Err(format!("analyze takes one snapshot\n{USAGE}"));
             };
@@ -122,9 +108,7 @@ fn run(args: &[String]) -> Result<String, String> {
         "what-if" => {
             let flags = Flags::parse(rest, &[], &[])?;
             let [snapshot, changes] = flags.positional.as_slice() else {
-                return Err(format!(
-                    "what-if takes a snapshot and a change set\n{USAGE}"
-                ));
+                return Err(format!("what-if takes a snapshot and a change set\n{USAGE}"));
             };
             pretty(&api::what_if_json(&read(snapshot)?, &read(changes)?))
         }

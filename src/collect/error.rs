@@ -9,13 +9,13 @@ pub enum CollectError {
     /// The host could not deliver the request.
     Transport { path: String, message: String },
     /// Jira answered with a non-success status.
-    Status {
-        path: String,
-        status: u16,
-        message: Option<String>,
-    },
+    Status { path: String, status: u16, message: Option<String> },
     /// Jira's answer was not the JSON the spec describes.
     Decode { path: String, message: String },
+    /// The call did not finish in time (after retries).
+    Timeout { path: String, after_ms: u64 },
+    /// Jira answered 429 with a `jira-quota-*` reason: nothing more until the hourly reset.
+    QuotaExhausted { path: String, retry_after_seconds: u64 },
 }
 
 impl CollectError {
@@ -23,7 +23,10 @@ impl CollectError {
     pub fn status(&self) -> Option<u16> {
         match self {
             CollectError::Status { status, .. } => Some(*status),
-            CollectError::Transport { .. } | CollectError::Decode { .. } => None,
+            CollectError::Transport { .. }
+            | CollectError::Decode { .. }
+            | CollectError::Timeout { .. }
+            | CollectError::QuotaExhausted { .. } => None,
         }
     }
 }
@@ -34,23 +37,22 @@ impl fmt::Display for CollectError {
             CollectError::Transport { path, message } => {
                 write!(f, "could not reach jira for `{path}`: {message}")
             }
-            CollectError::Status {
-                path,
-                status,
-                message: Some(message),
-            } => {
+            CollectError::Status { path, status, message: Some(message) } => {
                 write!(f, "jira answered {status} for `{path}`: {message}")
             }
-            CollectError::Status {
-                path,
-                status,
-                message: None,
-            } => {
+            CollectError::Status { path, status, message: None } => {
                 write!(f, "jira answered {status} for `{path}`")
             }
             CollectError::Decode { path, message } => {
                 write!(f, "could not read jira's answer for `{path}`: {message}")
             }
+            CollectError::Timeout { path, after_ms } => {
+                write!(f, "jira did not answer `{path}` within {after_ms} ms")
+            }
+            CollectError::QuotaExhausted { path, retry_after_seconds } => write!(
+                f,
+                "the app's jira points quota is used up (at `{path}`); calls resume in {retry_after_seconds} s"
+            ),
         }
     }
 }

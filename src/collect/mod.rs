@@ -1,5 +1,6 @@
 //! Reading Jira through the host: requests, status handling, paging.
 
+pub mod client;
 mod error;
 mod paging;
 
@@ -9,10 +10,10 @@ pub use error::CollectError;
 pub use paging::all_pages;
 
 use crate::host::{Host, HttpRequest, Method, encode_component};
-use crate::jira::{
-    ErrorCollection, MyPermissions, PermissionScheme, PermissionSchemes, Project, decode_each,
-};
+
+use crate::jira::{MyPermissions, PermissionScheme, PermissionSchemes, Project, decode_each};
 use crate::warning::Warning;
+use client::Client;
 
 /// Every Jira endpoint the core calls, as the spec names its path. Forge's own permission linter
 /// checks the manifest's scopes against this list (tools/validate-manifest.mjs), and the tests fail
@@ -21,10 +22,7 @@ pub const ENDPOINTS: &[(Method, &str)] = &[
     (Method::Get, "/rest/api/3/mypermissions"),
     (Method::Get, "/rest/api/3/permissionscheme"),
     (Method::Get, "/rest/api/3/project/search"),
-    (
-        Method::Get,
-        "/rest/api/3/project/{projectKeyOrId}/permissionscheme",
-    ),
+    (Method::Get, "/rest/api/3/project/{projectKeyOrId}/permissionscheme"),
 ];
 
 /// The `ENDPOINTS` template a request falls under, if any (`{…}` matches one path segment).
@@ -47,47 +45,30 @@ pub fn endpoint_of(method: Method, path: &str) -> Option<&'static str> {
 /// Every expansion the engine needs on a scheme: grants plus the holders' details.
 pub const SCHEME_EXPAND: &str = "permissions,user,group,projectRole,field";
 
-/// GETs `path` and decodes a 200 answer as `T`; anything else is a typed error naming the path.
-pub async fn get_json<H: Host, T: DeserializeOwned>(
-    host: &H,
-    path: &str,
-) -> Result<T, CollectError> {
-    let response = host
-        .request(HttpRequest::get(path))
-        .await
-        .map_err(|error| CollectError::Transport {
-            path: path.to_owned(),
-            message: error.message,
-        })?;
-    if !(200..300).contains(&response.status) {
-        return Err(CollectError::Status {
-            path: path.to_owned(),
-            status: response.status,
-            message: ErrorCollection::summary(&response.body),
-        });
-    }
-    serde_json::from_str(&response.body).map_err(|error| CollectError::Decode {
-        path: path.to_owned(),
-        message: error.to_string(),
-    })
+/// GETs `path` and decodes a 2xx answer as `T`; anything else is a typed error naming the path.
+pub async fn get_json<H: Host, T: DeserializeOwned>(client: &Client<'_, H>, path: &str) -> Result<T, CollectError> {
+    let response = client.send(HttpRequest::get(path)).await?;
+    decode(path, &response.body)
+}
+
+/// Decodes a body, naming the path on failure.
+pub fn decode<T: DeserializeOwned>(path: &str, body: &str) -> Result<T, CollectError> {
+    serde_json::from_str(body)
+        .map_err(|error| CollectError::Decode { path: path.to_owned(), message: error.to_string() })
 }
 
 /// All permission schemes with their grants, in one unpaginated call.
 pub async fn permission_schemes<H: Host>(
-    host: &H,
+    host: &Client<'_, H>,
 ) -> Result<(Vec<PermissionScheme>, Vec<Warning>), CollectError> {
-    let path = format!(
-        "/rest/api/3/permissionscheme?expand={}",
-        encode_component(SCHEME_EXPAND)
-    );
+    let path = format!("/rest/api/3/permissionscheme?expand={}", encode_component(SCHEME_EXPAND));
     let list: PermissionSchemes = get_json(host, &path).await?;
     Ok(decode_each(&list.permission_schemes, "permission scheme"))
 }
 
 /// Every project the caller can see, following Jira's paging to the end.
-pub async fn projects<H: Host>(host: &H) -> Result<(Vec<Project>, Vec<Warning>), CollectError> {
-    let (values, mut warnings) =
-        all_pages(host, "/rest/api/3/project/search?maxResults=100").await?;
+pub async fn projects<H: Host>(host: &Client<'_, H>) -> Result<(Vec<Project>, Vec<Warning>), CollectError> {
+    let (values, mut warnings) = all_pages(host, "/rest/api/3/project/search?maxResults=100").await?;
     let (projects, skipped) = decode_each(&values, "project");
     warnings.extend(skipped);
     Ok((projects, warnings))
@@ -95,7 +76,7 @@ pub async fn projects<H: Host>(host: &H) -> Result<(Vec<Project>, Vec<Warning>),
 
 /// The permission scheme a project uses. One call per project: Jira has no bulk mapping.
 pub async fn project_permission_scheme<H: Host>(
-    host: &H,
+    host: &Client<'_, H>,
     project_key: &str,
 ) -> Result<PermissionScheme, CollectError> {
     let path = format!(
@@ -108,14 +89,11 @@ pub async fn project_permission_scheme<H: Host>(
 
 /// Whether the host's principal holds `permission` (globally, or in `project_key`).
 pub async fn holds_permission<H: Host>(
-    host: &H,
+    host: &Client<'_, H>,
     permission: &str,
     project_key: Option<&str>,
 ) -> Result<bool, CollectError> {
-    let mut path = format!(
-        "/rest/api/3/mypermissions?permissions={}",
-        encode_component(permission)
-    );
+    let mut path = format!("/rest/api/3/mypermissions?permissions={}", encode_component(permission));
     if let Some(key) = project_key {
         path.push_str("&projectKey=");
         path.push_str(&encode_component(key));

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::value::RawValue;
 
+use super::client::Client;
 use super::{CollectError, get_json};
 use crate::host::Host;
 use crate::jira::Page;
@@ -16,7 +17,7 @@ const MAX_PAGES: usize = 10_000;
 
 /// Reads every page starting at `first` and returns all `values`, in order.
 pub async fn all_pages<H: Host>(
-    host: &H,
+    host: &Client<'_, H>,
     first: &str,
 ) -> Result<(Vec<Box<RawValue>>, Vec<Warning>), CollectError> {
     let mut values = Vec::new();
@@ -35,9 +36,8 @@ pub async fn all_pages<H: Host>(
         let returned = page.values.len() as u64;
         let start = page.start_at.unwrap_or(0);
         values.extend(page.values);
-        let last = page.is_last.unwrap_or(false)
-            || returned == 0
-            || page.total.is_some_and(|total| start + returned >= total);
+        let last =
+            page.is_last.unwrap_or(false) || returned == 0 || page.total.is_some_and(|total| start + returned >= total);
         if last {
             break;
         }
@@ -52,11 +52,7 @@ pub async fn all_pages<H: Host>(
 /// The path and query of a `nextPage` URL, kept only if it stays inside Jira's REST API.
 fn site_path(url: &str) -> Option<String> {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let path = if url.contains("://") {
-        rest.get(rest.find('/')?..)?
-    } else {
-        rest
-    };
+    let path = if url.contains("://") { rest.get(rest.find('/')?..)? } else { rest };
     path.starts_with("/rest/api/").then(|| path.to_owned())
 }
 

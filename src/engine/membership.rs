@@ -25,12 +25,7 @@ impl Tri {
 pub fn group_id(site: &Site, id: Option<&String>, name: Option<&String>) -> Option<String> {
     id.cloned().or_else(|| {
         let name = name?;
-        Some(
-            site.group_id_by_name
-                .get(name)
-                .cloned()
-                .unwrap_or_else(|| format!("name:{name}")),
-        )
+        Some(site.group_id_by_name.get(name).cloned().unwrap_or_else(|| format!("name:{name}")))
     })
 }
 
@@ -45,11 +40,7 @@ pub fn group_name(site: &Site, id: &str, fallback: Option<&String>) -> String {
 
 pub fn in_group(site: &Site, account: &Account, group: &str) -> Tri {
     if let Some(groups) = &account.groups {
-        return if groups.contains(group) {
-            Tri::Yes
-        } else {
-            Tri::No
-        };
+        return if groups.contains(group) { Tri::Yes } else { Tri::No };
     }
     match site.group_members.get(group) {
         Some(members) if members.contains(&account.account_id) => Tri::Yes,
@@ -67,16 +58,10 @@ pub struct Match {
 
 impl Match {
     fn via(via: Via) -> Self {
-        Match {
-            vias: vec![via],
-            unknown: None,
-        }
+        Match { vias: vec![via], unknown: None }
     }
     fn unknown(reason: String) -> Self {
-        Match {
-            vias: Vec::new(),
-            unknown: Some(reason),
-        }
+        Match { vias: Vec::new(), unknown: Some(reason) }
     }
     fn none() -> Self {
         Match::default()
@@ -89,12 +74,7 @@ pub fn depends_on_project(holder: &Holder) -> bool {
 }
 
 /// Matches `holder` for an active `account`. `project` is needed for roles and the lead.
-pub fn match_holder(
-    site: &Site,
-    account: &Account,
-    holder: &Holder,
-    project: Option<&ProjectKey>,
-) -> Match {
+pub fn match_holder(site: &Site, account: &Account, holder: &Holder, project: Option<&ProjectKey>) -> Match {
     match holder {
         Holder::Anyone => Match::via(Via::Anyone),
         Holder::ApplicationRole(None) => Match::via(Via::AnyLoggedIn),
@@ -105,14 +85,9 @@ pub fn match_holder(
             };
             let display = group_name(site, &gid, name.as_ref());
             match in_group(site, account, &gid) {
-                Tri::Yes => Match::via(Via::Group {
-                    name: display,
-                    id: gid,
-                }),
+                Tri::Yes => Match::via(Via::Group { name: display, id: gid }),
                 Tri::No => Match::none(),
-                Tri::Unknown => Match::unknown(format!(
-                    "membership of group \"{display}\" was not collected"
-                )),
+                Tri::Unknown => Match::unknown(format!("membership of group \"{display}\" was not collected")),
             }
         }
         Holder::User(id) if *id == account.account_id => Match::via(Via::User),
@@ -135,19 +110,14 @@ pub fn match_holder(
         Holder::GroupCustomField(field) => Match::via(Via::GroupCustomField(field.clone())),
         Holder::CustomerPortalOnly if account.is_customer() => Match::via(Via::CustomerPortal),
         Holder::CustomerPortalOnly => Match::none(),
-        Holder::Unknown { kind, .. } => {
-            Match::unknown(format!("holder type `{kind}` is not one Jira documents"))
-        }
+        Holder::Unknown { kind, .. } => Match::unknown(format!("holder type `{kind}` is not one Jira documents")),
     }
 }
 
 fn app_role(site: &Site, account: &Account, key: &str) -> Match {
     if let Some(keys) = &account.app_roles {
         return if keys.contains(key) {
-            Match::via(Via::ApplicationRole {
-                key: key.to_owned(),
-                group: None,
-            })
+            Match::via(Via::ApplicationRole { key: key.to_owned(), group: None })
         } else {
             Match::none()
         };
@@ -158,10 +128,9 @@ fn app_role(site: &Site, account: &Account, key: &str) -> Match {
     let mut result = Match::none();
     for gid in &role.group_ids {
         match in_group(site, account, gid) {
-            Tri::Yes => result.vias.push(Via::ApplicationRole {
-                key: key.to_owned(),
-                group: Some(group_name(site, gid, None)),
-            }),
+            Tri::Yes => {
+                result.vias.push(Via::ApplicationRole { key: key.to_owned(), group: Some(group_name(site, gid, None)) })
+            }
             Tri::No => {}
             Tri::Unknown => {
                 result.unknown = Some(format!(
@@ -178,29 +147,15 @@ fn app_role(site: &Site, account: &Account, key: &str) -> Match {
 }
 
 pub fn project_role(site: &Site, account: &Account, project: &ProjectKey, role: &str) -> Match {
-    let role_name = site
-        .roles
-        .get(role)
-        .map(|r| r.name.clone())
-        .unwrap_or_else(|| role.to_owned());
-    let Some(actors) = site
-        .role_actors
-        .get(project)
-        .and_then(|roles| roles.get(role))
-    else {
-        return Match::unknown(format!(
-            "actors of role \"{role_name}\" in {project} were not collected"
-        ));
+    let role_name = site.roles.get(role).map(|r| r.name.clone()).unwrap_or_else(|| role.to_owned());
+    let Some(actors) = site.role_actors.get(project).and_then(|roles| roles.get(role)) else {
+        return Match::unknown(format!("actors of role \"{role_name}\" in {project} were not collected"));
     };
     let mut result = Match::none();
     for actor in actors {
         match actor {
             Actor::User(id) if *id == account.account_id => {
-                result.vias.push(Via::Role {
-                    id: role.to_owned(),
-                    name: role_name.clone(),
-                    actor: RoleActorVia::User,
-                });
+                result.vias.push(Via::Role { id: role.to_owned(), name: role_name.clone(), actor: RoleActorVia::User });
             }
             Actor::User(_) => {}
             Actor::Group { id, name } => {
@@ -211,10 +166,7 @@ pub fn project_role(site: &Site, account: &Account, project: &ProjectKey, role: 
                     Tri::Yes => result.vias.push(Via::Role {
                         id: role.to_owned(),
                         name: role_name.clone(),
-                        actor: RoleActorVia::Group {
-                            name: group_name(site, &gid, name.as_ref()),
-                            id: gid,
-                        },
+                        actor: RoleActorVia::Group { name: group_name(site, &gid, name.as_ref()), id: gid },
                     }),
                     Tri::No => {}
                     Tri::Unknown => {

@@ -14,9 +14,7 @@ pub mod why_not;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Account, AccountKind, Grant, Holder, PermissionKind, Project, Scheme, Site};
-use crate::report::{
-    ANALYSIS_VERSION, AccountAccess, Analysis, Coverage, PathEntry, ProjectAccess, Unresolved,
-};
+use crate::report::{ANALYSIS_VERSION, AccountAccess, Analysis, Coverage, PathEntry, ProjectAccess, Unresolved};
 use crate::warning::{Warning, WarningCode};
 
 use membership::{depends_on_project, match_holder};
@@ -58,11 +56,7 @@ pub fn analyze(site: &Site, selection: &Selection) -> Analysis {
         None => site.projects.values().collect(),
     };
     let accounts: Vec<&Account> = match &selection.accounts {
-        AccountSelection::NonHuman => site
-            .accounts
-            .values()
-            .filter(|a| a.kind() != AccountKind::Human)
-            .collect(),
+        AccountSelection::NonHuman => site.accounts.values().filter(|a| a.kind() != AccountKind::Human).collect(),
         AccountSelection::All => site.accounts.values().collect(),
         AccountSelection::One(id) => {
             let found: Vec<&Account> = site.accounts.get(id).into_iter().collect();
@@ -77,13 +71,7 @@ pub fn analyze(site: &Site, selection: &Selection) -> Analysis {
     };
     let mut result = Vec::with_capacity(accounts.len());
     for account in accounts {
-        result.push(account_access(
-            site,
-            account,
-            &projects,
-            selection,
-            &mut warnings,
-        ));
+        result.push(account_access(site, account, &projects, selection, &mut warnings));
     }
     warnings.sort();
     warnings.dedup();
@@ -115,12 +103,13 @@ fn lint_schemes(site: &Site) -> Vec<Warning> {
                 }
                 _ => {}
             }
-            if !site.permission_defs.is_empty()
-                && !site.permission_defs.contains_key(&grant.permission)
-            {
+            if !site.permission_defs.is_empty() && !site.permission_defs.contains_key(&grant.permission) {
                 warnings.push(Warning::new(
                     WarningCode::UnknownPermissionKey,
-                    format!("grant {grant_id} of scheme \"{}\" gives `{}`, which GET /permissions does not list", scheme.name, grant.permission),
+                    format!(
+                        "grant {grant_id} of scheme \"{}\" gives `{}`, which GET /permissions does not list",
+                        scheme.name, grant.permission
+                    ),
                 ));
             }
         }
@@ -137,11 +126,7 @@ struct SchemeEval<'s> {
 }
 
 fn origin(scheme: &Scheme, grant: &Grant) -> Origin {
-    Origin::Grant {
-        scheme_id: scheme.id.clone(),
-        scheme_name: scheme.name.clone(),
-        grant: grant.id.clone(),
-    }
+    Origin::Grant { scheme_id: scheme.id.clone(), scheme_name: scheme.name.clone(), grant: grant.id.clone() }
 }
 
 fn add_match(
@@ -152,22 +137,12 @@ fn add_match(
     found: membership::Match,
 ) {
     for via in found.vias {
-        let path = Path {
-            origin: origin(scheme, grant),
-            via,
-        };
+        let path = Path { origin: origin(scheme, grant), via };
         let conditional = path.conditional();
-        paths
-            .entry(grant.permission.clone())
-            .or_default()
-            .insert(PathEntry { path, conditional });
+        paths.entry(grant.permission.clone()).or_default().insert(PathEntry { path, conditional });
     }
     if let Some(reason) = found.unknown {
-        unresolved.push(Unresolved {
-            permission: grant.permission.clone(),
-            grant: grant.id.clone(),
-            reason,
-        });
+        unresolved.push(Unresolved { permission: grant.permission.clone(), grant: grant.id.clone(), reason });
     }
 }
 
@@ -194,27 +169,12 @@ fn account_access(
     let checks = site.checks.get(&account.account_id);
     let (global, global_coverage) = match checks {
         Some(c) if !c.global_asked.is_empty() => {
-            let listed: Vec<&String> = site
-                .permission_defs
-                .values()
-                .filter(|d| d.kind == PermissionKind::Global)
-                .map(|d| &d.key)
-                .collect();
+            let listed: Vec<&String> =
+                site.permission_defs.values().filter(|d| d.kind == PermissionKind::Global).map(|d| &d.key).collect();
             let complete = !listed.is_empty() && listed.iter().all(|k| c.global_asked.contains(*k));
-            let granted: Vec<String> = c
-                .global_granted
-                .iter()
-                .filter(|k| c.global_asked.contains(*k))
-                .cloned()
-                .collect();
-            (
-                granted,
-                if complete {
-                    Coverage::Complete
-                } else {
-                    Coverage::Partial
-                },
-            )
+            let granted: Vec<String> =
+                c.global_granted.iter().filter(|k| c.global_asked.contains(*k)).cloned().collect();
+            (granted, if complete { Coverage::Complete } else { Coverage::Partial })
         }
         _ => (Vec::new(), Coverage::None),
     };
@@ -233,18 +193,13 @@ fn account_access(
     let global_admin = access.global.iter().any(|k| k == "ADMINISTER");
     let mut cache: BTreeMap<&str, SchemeEval<'_>> = BTreeMap::new();
     for project in projects {
-        let scheme = project
-            .scheme_id
-            .as_deref()
-            .and_then(|id| site.schemes.get(id));
+        let scheme = project.scheme_id.as_deref().and_then(|id| site.schemes.get(id));
         let mut paths: BTreeMap<String, BTreeSet<PathEntry>> = BTreeMap::new();
         let mut unresolved = Vec::new();
         let coverage_none = scheme.is_none();
         match scheme {
             Some(scheme) => {
-                let eval = cache
-                    .entry(scheme.id.as_str())
-                    .or_insert_with(|| evaluate_scheme(site, account, scheme));
+                let eval = cache.entry(scheme.id.as_str()).or_insert_with(|| evaluate_scheme(site, account, scheme));
                 paths.clone_from(&eval.paths);
                 unresolved.extend(eval.unresolved.iter().cloned());
                 for grant in &eval.per_project {
@@ -259,17 +214,8 @@ fn account_access(
             }),
         }
         if global_admin {
-            let path = Path {
-                origin: Origin::GlobalAdminister,
-                via: Via::Origin,
-            };
-            paths
-                .entry("ADMINISTER_PROJECTS".to_owned())
-                .or_default()
-                .insert(PathEntry {
-                    path,
-                    conditional: false,
-                });
+            let path = Path { origin: Origin::GlobalAdminister, via: Via::Origin };
+            paths.entry("ADMINISTER_PROJECTS".to_owned()).or_default().insert(PathEntry { path, conditional: false });
         }
         let coverage = if coverage_none {
             Coverage::None
@@ -281,10 +227,8 @@ fn account_access(
         if let Some(checks) = checks {
             agree_with_jira(account, project, checks, coverage, &mut paths, warnings);
         }
-        let permissions: BTreeMap<String, Vec<PathEntry>> = paths
-            .into_iter()
-            .map(|(k, v)| (k, v.into_iter().collect()))
-            .collect();
+        let permissions: BTreeMap<String, Vec<PathEntry>> =
+            paths.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect();
         let security_levels = security::levels(site, account, project);
         let transitions = if selection.skip_transitions {
             Vec::new()
@@ -314,18 +258,12 @@ fn account_access(
 }
 
 fn scheme_gap(site: &Site, project: &Project) -> String {
-    let recorded = site
-        .gaps
-        .get(&("projectPermissionSchemes".to_owned(), project.key.clone()));
+    let recorded = site.gaps.get(&("projectPermissionSchemes".to_owned(), project.key.clone()));
     match (&project.scheme_id, recorded) {
-        (_, Some(reason)) => format!(
-            "the permission scheme of {} could not be read: {reason}",
-            project.key
-        ),
-        (Some(id), None) => format!(
-            "project {} uses permission scheme {id}, which is not in the snapshot",
-            project.key
-        ),
+        (_, Some(reason)) => format!("the permission scheme of {} could not be read: {reason}", project.key),
+        (Some(id), None) => {
+            format!("project {} uses permission scheme {id}, which is not in the snapshot", project.key)
+        }
         (None, None) => format!("the permission scheme of {} was not collected", project.key),
     }
 }
@@ -353,7 +291,10 @@ fn agree_with_jira(
             (true, true, _) | (false, false, _) => {}
             (true, false, true) => warnings.push(about(Warning::new(
                 WarningCode::CheckCountsConditional,
-                format!("Jira's check grants {permission} to {} in {}, which the snapshot grants only on some issues", account.account_id, project.key),
+                format!(
+                    "Jira's check grants {permission} to {} in {}, which the snapshot grants only on some issues",
+                    account.account_id, project.key
+                ),
             ))),
             (true, false, false) => {
                 let path = Path { origin: Origin::JiraCheck, via: Via::Origin };
@@ -370,7 +311,10 @@ fn agree_with_jira(
             }
             (false, true, _) => warnings.push(about(Warning::new(
                 WarningCode::ModelDrift,
-                format!("the snapshot grants {permission} to {} in {}, but Jira's check says it is not held", account.account_id, project.key),
+                format!(
+                    "the snapshot grants {permission} to {} in {}, but Jira's check says it is not held",
+                    account.account_id, project.key
+                ),
             ))),
         }
     }

@@ -10,16 +10,9 @@ use serde::{Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Origin {
     /// Grant `grant` of scheme `scheme_name` [`scheme_id`].
-    Grant {
-        scheme_id: String,
-        scheme_name: String,
-        grant: Option<String>,
-    },
+    Grant { scheme_id: String, scheme_name: String, grant: Option<String> },
     /// A security level of an issue security scheme.
-    Level {
-        scheme_name: String,
-        level_name: String,
-    },
+    Level { scheme_name: String, level_name: String },
     /// The global permission ADMINISTER (Jira administrators administer every project).
     GlobalAdminister,
     /// Jira's own `POST /permissions/check` answer, with no derivation in the snapshot.
@@ -70,10 +63,7 @@ pub struct Path {
 impl Via {
     /// Holds only for some issues (the account is the reporter, the assignee, in a field).
     pub fn conditional(&self) -> bool {
-        matches!(
-            self,
-            Via::Reporter | Via::Assignee | Via::UserCustomField(_) | Via::GroupCustomField(_)
-        )
+        matches!(self, Via::Reporter | Via::Assignee | Via::UserCustomField(_) | Via::GroupCustomField(_))
     }
 }
 
@@ -99,11 +89,7 @@ fn quoted(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
 impl fmt::Display for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.origin {
-            Origin::Grant {
-                scheme_id,
-                scheme_name,
-                grant,
-            } => {
+            Origin::Grant { scheme_id, scheme_name, grant } => {
                 f.write_str("scheme ")?;
                 quoted(f, scheme_name)?;
                 write!(f, " [{scheme_id}]")?;
@@ -111,41 +97,30 @@ impl fmt::Display for Path {
                     write!(f, " grant {grant}")?;
                 }
             }
-            Origin::Level {
-                scheme_name,
-                level_name,
-            } => {
+            Origin::Level { scheme_name, level_name } => {
                 f.write_str("security scheme ")?;
                 quoted(f, scheme_name)?;
                 f.write_str(" level ")?;
                 quoted(f, level_name)?;
             }
             Origin::GlobalAdminister => {
-                return f.write_str(
-                    "global permission ADMINISTER (Jira administrators administer every project)",
-                );
+                return f.write_str("global permission ADMINISTER (Jira administrators administer every project)");
             }
             Origin::JiraCheck => {
-                return f.write_str(
-                    "Jira's permission check says held; no path in the snapshot explains it",
-                );
+                return f.write_str("Jira's permission check says held; no path in the snapshot explains it");
             }
         }
         f.write_str(" → ")?;
         match &self.via {
             Via::Anyone => f.write_str("anyone (public, including anonymous users)"),
             Via::AnyLoggedIn => f.write_str("applicationRole (any logged-in user)"),
-            Via::ApplicationRole {
-                key,
-                group: Some(group),
-            } => {
+            Via::ApplicationRole { key, group: Some(group) } => {
                 write!(f, "applicationRole {key} → group ")?;
                 quoted(f, group)
             }
-            Via::ApplicationRole { key, group: None } => write!(
-                f,
-                "applicationRole {key} (the account has that product access)"
-            ),
+            Via::ApplicationRole { key, group: None } => {
+                write!(f, "applicationRole {key} (the account has that product access)")
+            }
             Via::Group { name, id } => {
                 f.write_str("group ")?;
                 quoted(f, name)?;
@@ -168,15 +143,11 @@ impl fmt::Display for Path {
             Via::ProjectLead => f.write_str("projectLead (this account leads the project)"),
             Via::Reporter => f.write_str("reporter (only on issues this account reported)"),
             Via::Assignee => f.write_str("assignee (only on issues assigned to this account)"),
-            Via::UserCustomField(field) => write!(
-                f,
-                "userCustomField {field} (only on issues whose field names this account)"
-            ),
+            Via::UserCustomField(field) => {
+                write!(f, "userCustomField {field} (only on issues whose field names this account)")
+            }
             Via::GroupCustomField(field) => {
-                write!(
-                    f,
-                    "groupCustomField {field} (only on issues whose field names a group of this account)"
-                )
+                write!(f, "groupCustomField {field} (only on issues whose field names a group of this account)")
             }
             Via::CustomerPortal => f.write_str("sd.customer.portal.only (customer portal only)"),
             Via::Origin => Ok(()),

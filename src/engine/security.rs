@@ -7,10 +7,7 @@ use super::membership::match_holder;
 use super::path::{Origin, Path};
 
 pub fn levels(site: &Site, account: &Account, project: &Project) -> Vec<LevelAccess> {
-    let Some(scheme) = site
-        .project_security_scheme
-        .get(&project.key)
-        .and_then(|id| site.security_schemes.get(id))
+    let Some(scheme) = site.project_security_scheme.get(&project.key).and_then(|id| site.security_schemes.get(id))
     else {
         return Vec::new();
     };
@@ -22,10 +19,7 @@ pub fn levels(site: &Site, account: &Account, project: &Project) -> Vec<LevelAcc
                 name: level.name.clone(),
                 access: "unknown",
                 paths: Vec::new(),
-                reason: Some(format!(
-                    "the members of security scheme \"{}\" were not collected",
-                    scheme.name
-                )),
+                reason: Some(format!("the members of security scheme \"{}\" were not collected", scheme.name)),
             });
             continue;
         }
@@ -35,10 +29,7 @@ pub fn levels(site: &Site, account: &Account, project: &Project) -> Vec<LevelAcc
             let found = match_holder(site, account, holder, Some(&project.key));
             for via in found.vias {
                 let path = Path {
-                    origin: Origin::Level {
-                        scheme_name: scheme.name.clone(),
-                        level_name: level.name.clone(),
-                    },
+                    origin: Origin::Level { scheme_name: scheme.name.clone(), level_name: level.name.clone() },
                     via,
                 };
                 let conditional = path.conditional();
@@ -60,13 +51,7 @@ pub fn levels(site: &Site, account: &Account, project: &Project) -> Vec<LevelAcc
             continue;
         };
         let reason = if access == "unknown" { unknown } else { None };
-        out.push(LevelAccess {
-            id: level.id.clone(),
-            name: level.name.clone(),
-            access,
-            paths,
-            reason,
-        });
+        out.push(LevelAccess { id: level.id.clone(), name: level.name.clone(), access, paths, reason });
     }
     out
 }

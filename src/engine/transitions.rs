@@ -82,22 +82,11 @@ fn held(ctx: &Ctx<'_>, key: &str) -> Outcome {
 fn list(rule: &Rule, name: &str) -> Vec<String> {
     rule.parameters
         .get(name)
-        .map(|v| {
-            v.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
+        .map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
         .unwrap_or_default()
 }
 
-fn rule_outcome(
-    ctx: &Ctx<'_>,
-    rule: &Rule,
-    because: &mut Vec<String>,
-    warnings: &mut Vec<Warning>,
-) -> Outcome {
+fn rule_outcome(ctx: &Ctx<'_>, rule: &Rule, because: &mut Vec<String>, warnings: &mut Vec<Warning>) -> Outcome {
     match rule.key.as_str() {
         "system:restrict-issue-transition" => {
             let mut outcomes = Vec::new();
@@ -109,12 +98,7 @@ fn rule_outcome(
                 }
             }
             for role in list(rule, "roleIds") {
-                outcomes.push(from_tri(tri(&project_role(
-                    ctx.site,
-                    ctx.account,
-                    &ctx.project.key,
-                    &role,
-                ))));
+                outcomes.push(from_tri(tri(&project_role(ctx.site, ctx.account, &ctx.project.key, &role))));
             }
             for group in list(rule, "groupIds") {
                 outcomes.push(from_tri(in_group(ctx.site, ctx.account, &group)));
@@ -122,36 +106,22 @@ fn rule_outcome(
             for key in list(rule, "permissionKeys") {
                 outcomes.push(held(ctx, &key));
             }
-            for name in [
-                "groupCustomFields",
-                "allowUserCustomFields",
-                "denyUserCustomFields",
-            ] {
+            for name in ["groupCustomFields", "allowUserCustomFields", "denyUserCustomFields"] {
                 if !list(rule, name).is_empty() {
                     outcomes.push(Outcome::Conditional);
                 }
             }
             let result = combine(true, &outcomes);
-            because.push(format!(
-                "restricted to listed users, roles, groups or permissions: {}",
-                result.as_str()
-            ));
+            because.push(format!("restricted to listed users, roles, groups or permissions: {}", result.as_str()));
             result
         }
         "system:restrict-from-all-users" => {
-            let mode = rule
-                .parameters
-                .get("restrictMode")
-                .map(String::as_str)
-                .unwrap_or("users");
+            let mode = rule.parameters.get("restrictMode").map(String::as_str).unwrap_or("users");
             if mode == "usersAndAPI" || ctx.account.kind() == AccountKind::Human {
                 because.push(format!("restricted from all users (mode {mode})"));
                 Outcome::Fails
             } else {
-                because.push(
-                    "restricted from people in the UI only; API callers such as bots pass"
-                        .to_owned(),
-                );
+                because.push("restricted from people in the UI only; API callers such as bots pass".to_owned());
                 Outcome::Passes
             }
         }
@@ -174,7 +144,9 @@ fn rule_outcome(
             });
             warnings.push(Warning::new(
                 WarningCode::OpaqueCondition,
-                format!("workflow condition `{key}` cannot be evaluated statically; transitions guarded by it are `unknown`"),
+                format!(
+                    "workflow condition `{key}` cannot be evaluated statically; transitions guarded by it are `unknown`"
+                ),
             ));
             Outcome::Unknown
         }
@@ -187,17 +159,8 @@ fn group_outcome(
     because: &mut Vec<String>,
     warnings: &mut Vec<Warning>,
 ) -> Outcome {
-    let mut outcomes: Vec<Outcome> = group
-        .rules
-        .iter()
-        .map(|r| rule_outcome(ctx, r, because, warnings))
-        .collect();
-    outcomes.extend(
-        group
-            .groups
-            .iter()
-            .map(|g| group_outcome(ctx, g, because, warnings)),
-    );
+    let mut outcomes: Vec<Outcome> = group.rules.iter().map(|r| rule_outcome(ctx, r, because, warnings)).collect();
+    outcomes.extend(group.groups.iter().map(|g| group_outcome(ctx, g, because, warnings)));
     combine(group.any, &outcomes)
 }
 
@@ -212,13 +175,7 @@ pub fn evaluate(
     let Some(names) = site.project_workflows.get(&project.key) else {
         return Vec::new();
     };
-    let ctx = Ctx {
-        site,
-        account,
-        project,
-        permissions,
-        coverage,
-    };
+    let ctx = Ctx { site, account, project, permissions, coverage };
     let transition_permission = held(&ctx, "TRANSITION_ISSUES");
     let mut out = Vec::new();
     for name in names {
@@ -231,10 +188,7 @@ pub fn evaluate(
                 Some(group) => group_outcome(&ctx, group, &mut because, warnings),
                 None => Outcome::Passes,
             };
-            because.push(format!(
-                "TRANSITION_ISSUES: {}",
-                transition_permission.as_str()
-            ));
+            because.push(format!("TRANSITION_ISSUES: {}", transition_permission.as_str()));
             let result = combine(false, &[guard, transition_permission]);
             out.push(TransitionAccess {
                 workflow: workflow.name.clone(),

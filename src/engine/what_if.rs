@@ -16,37 +16,17 @@ use super::{AccountSelection, Selection, analyze};
 #[serde(tag = "op", rename_all = "camelCase", deny_unknown_fields)]
 pub enum Change {
     #[serde(rename_all = "camelCase")]
-    AddRoleActor {
-        project: String,
-        role_id: String,
-        account_id: Option<String>,
-        group_id: Option<String>,
-    },
+    AddRoleActor { project: String, role_id: String, account_id: Option<String>, group_id: Option<String> },
     #[serde(rename_all = "camelCase")]
-    RemoveRoleActor {
-        project: String,
-        role_id: String,
-        account_id: Option<String>,
-        group_id: Option<String>,
-    },
+    RemoveRoleActor { project: String, role_id: String, account_id: Option<String>, group_id: Option<String> },
     #[serde(rename_all = "camelCase")]
-    AddGrant {
-        scheme_id: String,
-        permission: String,
-        holder: HolderInput,
-    },
+    AddGrant { scheme_id: String, permission: String, holder: HolderInput },
     #[serde(rename_all = "camelCase")]
     RemoveGrant { scheme_id: String, grant_id: String },
     #[serde(rename_all = "camelCase")]
-    AddGroupMember {
-        group_id: String,
-        account_id: String,
-    },
+    AddGroupMember { group_id: String, account_id: String },
     #[serde(rename_all = "camelCase")]
-    RemoveGroupMember {
-        group_id: String,
-        account_id: String,
-    },
+    RemoveGroupMember { group_id: String, account_id: String },
     #[serde(rename_all = "camelCase")]
     SetProjectScheme { project: String, scheme_id: String },
 }
@@ -100,10 +80,7 @@ impl fmt::Display for WhatIfError {
                 )
             }
             WhatIfError::NotAnActor { project, role } => {
-                write!(
-                    f,
-                    "the actor to remove is not an actor of role `{role}` in `{project}`"
-                )
+                write!(f, "the actor to remove is not an actor of role `{role}` in `{project}`")
             }
             WhatIfError::BadHolder { kind } => {
                 write!(f, "holder type `{kind}` needs a parameter or value")
@@ -138,16 +115,11 @@ pub struct WhatIf {
 
 fn holder_from(input: &HolderInput) -> Result<Holder, WhatIfError> {
     let param = input.value.clone().or_else(|| input.parameter.clone());
-    let need = || WhatIfError::BadHolder {
-        kind: input.kind.clone(),
-    };
+    let need = || WhatIfError::BadHolder { kind: input.kind.clone() };
     Ok(match input.kind.as_str() {
         "anyone" => Holder::Anyone,
         "applicationRole" => Holder::ApplicationRole(input.parameter.clone()),
-        "group" => Holder::Group {
-            id: input.value.clone(),
-            name: input.parameter.clone(),
-        },
+        "group" => Holder::Group { id: input.value.clone(), name: input.parameter.clone() },
         "user" => Holder::User(param.ok_or_else(need)?),
         "projectRole" => Holder::ProjectRole(param.ok_or_else(need)?),
         "projectLead" => Holder::ProjectLead,
@@ -156,29 +128,15 @@ fn holder_from(input: &HolderInput) -> Result<Holder, WhatIfError> {
         "userCustomField" => Holder::UserCustomField(param.ok_or_else(need)?),
         "groupCustomField" => Holder::GroupCustomField(param.ok_or_else(need)?),
         "sd.customer.portal.only" => Holder::CustomerPortalOnly,
-        other => Holder::Unknown {
-            kind: other.to_owned(),
-            parameter: input.parameter.clone(),
-        },
+        other => Holder::Unknown { kind: other.to_owned(), parameter: input.parameter.clone() },
     })
 }
 
-fn actor(
-    project: &str,
-    role: &str,
-    account: &Option<String>,
-    group: &Option<String>,
-) -> Result<Actor, WhatIfError> {
+fn actor(project: &str, role: &str, account: &Option<String>, group: &Option<String>) -> Result<Actor, WhatIfError> {
     match (account, group) {
         (Some(a), None) => Ok(Actor::User(a.clone())),
-        (None, Some(g)) => Ok(Actor::Group {
-            id: Some(g.clone()),
-            name: None,
-        }),
-        _ => Err(WhatIfError::RoleActorNeedsOne {
-            project: project.to_owned(),
-            role: role.to_owned(),
-        }),
+        (None, Some(g)) => Ok(Actor::Group { id: Some(g.clone()), name: None }),
+        _ => Err(WhatIfError::RoleActorNeedsOne { project: project.to_owned(), role: role.to_owned() }),
     }
 }
 
@@ -187,30 +145,13 @@ pub fn apply(site: &Site, changes: &ChangeSet) -> Result<Site, WhatIfError> {
     let mut next = site.clone();
     for change in &changes.changes {
         match change {
-            Change::AddRoleActor {
-                project,
-                role_id,
-                account_id,
-                group_id,
-            }
-            | Change::RemoveRoleActor {
-                project,
-                role_id,
-                account_id,
-                group_id,
-            } => {
+            Change::AddRoleActor { project, role_id, account_id, group_id }
+            | Change::RemoveRoleActor { project, role_id, account_id, group_id } => {
                 if !next.projects.contains_key(project) {
-                    return Err(WhatIfError::UnknownProject {
-                        project: project.clone(),
-                    });
+                    return Err(WhatIfError::UnknownProject { project: project.clone() });
                 }
                 let wanted = actor(project, role_id, account_id, group_id)?;
-                let actors = next
-                    .role_actors
-                    .entry(project.clone())
-                    .or_default()
-                    .entry(role_id.clone())
-                    .or_default();
+                let actors = next.role_actors.entry(project.clone()).or_default().entry(role_id.clone()).or_default();
                 let same = |a: &Actor| match (a, &wanted) {
                     (Actor::Group { id, .. }, Actor::Group { id: w, .. }) => id == w,
                     _ => *a == wanted,
@@ -224,65 +165,34 @@ pub fn apply(site: &Site, changes: &ChangeSet) -> Result<Site, WhatIfError> {
                     let before = actors.len();
                     actors.retain(|a| !same(a));
                     if actors.len() == before {
-                        return Err(WhatIfError::NotAnActor {
-                            project: project.clone(),
-                            role: role_id.clone(),
-                        });
+                        return Err(WhatIfError::NotAnActor { project: project.clone(), role: role_id.clone() });
                     }
                 }
             }
-            Change::AddGrant {
-                scheme_id,
-                permission,
-                holder,
-            } => {
+            Change::AddGrant { scheme_id, permission, holder } => {
                 let holder = holder_from(holder)?;
-                let scheme =
-                    next.schemes
-                        .get_mut(scheme_id)
-                        .ok_or_else(|| WhatIfError::UnknownScheme {
-                            scheme: scheme_id.clone(),
-                        })?;
-                scheme.grants.push(Grant {
-                    id: Some("what-if".to_owned()),
-                    permission: permission.clone(),
-                    holder,
-                });
+                let scheme = next
+                    .schemes
+                    .get_mut(scheme_id)
+                    .ok_or_else(|| WhatIfError::UnknownScheme { scheme: scheme_id.clone() })?;
+                scheme.grants.push(Grant { id: Some("what-if".to_owned()), permission: permission.clone(), holder });
             }
-            Change::RemoveGrant {
-                scheme_id,
-                grant_id,
-            } => {
-                let scheme =
-                    next.schemes
-                        .get_mut(scheme_id)
-                        .ok_or_else(|| WhatIfError::UnknownScheme {
-                            scheme: scheme_id.clone(),
-                        })?;
+            Change::RemoveGrant { scheme_id, grant_id } => {
+                let scheme = next
+                    .schemes
+                    .get_mut(scheme_id)
+                    .ok_or_else(|| WhatIfError::UnknownScheme { scheme: scheme_id.clone() })?;
                 let before = scheme.grants.len();
-                scheme
-                    .grants
-                    .retain(|g| g.id.as_deref() != Some(grant_id.as_str()));
+                scheme.grants.retain(|g| g.id.as_deref() != Some(grant_id.as_str()));
                 if scheme.grants.len() == before {
-                    return Err(WhatIfError::UnknownGrant {
-                        scheme: scheme_id.clone(),
-                        grant: grant_id.clone(),
-                    });
+                    return Err(WhatIfError::UnknownGrant { scheme: scheme_id.clone(), grant: grant_id.clone() });
                 }
             }
-            Change::AddGroupMember {
-                group_id,
-                account_id,
-            }
-            | Change::RemoveGroupMember {
-                group_id,
-                account_id,
-            } => {
-                let account = next.accounts.get_mut(account_id).ok_or_else(|| {
-                    WhatIfError::UnknownAccount {
-                        account: account_id.clone(),
-                    }
-                })?;
+            Change::AddGroupMember { group_id, account_id } | Change::RemoveGroupMember { group_id, account_id } => {
+                let account = next
+                    .accounts
+                    .get_mut(account_id)
+                    .ok_or_else(|| WhatIfError::UnknownAccount { account: account_id.clone() })?;
                 let add = matches!(change, Change::AddGroupMember { .. });
                 if let Some(groups) = account.groups.as_mut() {
                     if add {
@@ -300,16 +210,12 @@ pub fn apply(site: &Site, changes: &ChangeSet) -> Result<Site, WhatIfError> {
             }
             Change::SetProjectScheme { project, scheme_id } => {
                 if !next.schemes.contains_key(scheme_id) {
-                    return Err(WhatIfError::UnknownScheme {
-                        scheme: scheme_id.clone(),
-                    });
+                    return Err(WhatIfError::UnknownScheme { scheme: scheme_id.clone() });
                 }
-                let p =
-                    next.projects
-                        .get_mut(project)
-                        .ok_or_else(|| WhatIfError::UnknownProject {
-                            project: project.clone(),
-                        })?;
+                let p = next
+                    .projects
+                    .get_mut(project)
+                    .ok_or_else(|| WhatIfError::UnknownProject { project: project.clone() })?;
                 p.scheme_id = Some(scheme_id.clone());
             }
         }
@@ -321,21 +227,14 @@ type Held = BTreeMap<(String, String, String), (bool, Vec<String>)>;
 
 /// (account, project, permission) → (conditional only?, paths) for every account.
 fn held(site: &Site) -> Held {
-    let selection = Selection {
-        accounts: AccountSelection::All,
-        project: None,
-        skip_transitions: true,
-    };
+    let selection = Selection { accounts: AccountSelection::All, project: None, skip_transitions: true };
     let mut out = Held::new();
     for account in analyze(site, &selection).accounts {
         for project in account.projects {
             for (permission, paths) in project.permissions {
                 let conditional = paths.iter().all(|p| p.conditional);
                 let text = paths.iter().map(|p| p.path.to_string()).collect();
-                out.insert(
-                    (account.account_id.clone(), project.key.clone(), permission),
-                    (conditional, text),
-                );
+                out.insert((account.account_id.clone(), project.key.clone(), permission), (conditional, text));
             }
         }
     }
@@ -375,9 +274,5 @@ pub fn what_if(site: &Site, changes: &ChangeSet) -> Result<WhatIf, WhatIfError> 
     }
     let accounts: BTreeSet<&String> = result.iter().map(|c| &c.account_id).collect();
     let projects: BTreeSet<&String> = result.iter().map(|c| &c.project).collect();
-    Ok(WhatIf {
-        accounts_affected: accounts.len(),
-        projects_affected: projects.len(),
-        changes: result,
-    })
+    Ok(WhatIf { accounts_affected: accounts.len(), projects_affected: projects.len(), changes: result })
 }

@@ -39,21 +39,12 @@ fn need(site: &Site, account: &Account, project: &str, holder: &Holder) -> Strin
         Holder::ApplicationRole(Some(key)) => format!("product access to `{key}`"),
         Holder::Group { id, name } => {
             let gid = group_id(site, id.as_ref(), name.as_ref()).unwrap_or_default();
-            format!(
-                "membership of group \"{}\" [{gid}]",
-                group_name(site, &gid, name.as_ref())
-            )
+            format!("membership of group \"{}\" [{gid}]", group_name(site, &gid, name.as_ref()))
         }
-        Holder::User(other) if *other == account.account_id => {
-            "nothing: the grant names this account".to_owned()
-        }
+        Holder::User(other) if *other == account.account_id => "nothing: the grant names this account".to_owned(),
         Holder::User(other) => format!("a grant naming this account (this one names `{other}`)"),
         Holder::ProjectRole(role) => {
-            let name = site
-                .roles
-                .get(role)
-                .map(|r| r.name.clone())
-                .unwrap_or_else(|| role.clone());
+            let name = site.roles.get(role).map(|r| r.name.clone()).unwrap_or_else(|| role.clone());
             format!("to be in role \"{name}\" [{role}] in {project}, directly or through a group")
         }
         Holder::ProjectLead => format!("to lead {project}"),
@@ -61,21 +52,14 @@ fn need(site: &Site, account: &Account, project: &str, holder: &Holder) -> Strin
         Holder::Assignee => "to be the issue's assignee".to_owned(),
         Holder::UserCustomField(f) => format!("to be named in field {f} of the issue"),
         Holder::GroupCustomField(f) => format!("to be in a group named in field {f} of the issue"),
-        Holder::CustomerPortalOnly => {
-            "to be a service-management customer (portal only)".to_owned()
-        }
+        Holder::CustomerPortalOnly => "to be a service-management customer (portal only)".to_owned(),
         Holder::Unknown { kind, .. } => {
             format!("to match holder type `{kind}`, which Jira does not document")
         }
     }
 }
 
-pub fn why_not(
-    site: &Site,
-    account_id: &str,
-    project_key: &str,
-    permission: &str,
-) -> Option<WhyNotAnswer> {
+pub fn why_not(site: &Site, account_id: &str, project_key: &str, permission: &str) -> Option<WhyNotAnswer> {
     let account = site.accounts.get(account_id)?;
     let project = site.projects.get(project_key)?;
     let mut answer = WhyNotAnswer {
@@ -91,14 +75,9 @@ pub fn why_not(
         answer.note = Some("the account is inactive; inactive accounts hold nothing".to_owned());
         return Some(answer);
     }
-    let Some(scheme) = project
-        .scheme_id
-        .as_ref()
-        .and_then(|id| site.schemes.get(id))
-    else {
-        answer.note = Some(format!(
-            "the permission scheme of {project_key} is not in the snapshot, so nothing can be said"
-        ));
+    let Some(scheme) = project.scheme_id.as_ref().and_then(|id| site.schemes.get(id)) else {
+        answer.note =
+            Some(format!("the permission scheme of {project_key} is not in the snapshot, so nothing can be said"));
         return Some(answer);
     };
     answer.scheme = Some(scheme.name.clone());

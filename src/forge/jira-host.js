@@ -28,6 +28,10 @@ export function toRoute(path) {
 
 export function jiraHost(requester) {
   return {
+    // Backoff and per-call timeouts: the core reads no clock, it asks the host to wait.
+    sleep(ms) {
+      return new Promise((resolve) => setTimeout(resolve, ms));
+    },
     async request(method, path, body) {
       const headers = { Accept: 'application/json' };
       if (body != null) headers['Content-Type'] = 'application/json';

@@ -15,16 +15,7 @@ impl ErrorCollection {
     pub fn summary(body: &str) -> Option<String> {
         let parsed: ErrorCollection = serde_json::from_str(body).ok()?;
         let mut parts: Vec<String> = parsed.error_messages;
-        parts.extend(
-            parsed
-                .errors
-                .into_iter()
-                .map(|(field, message)| format!("{field}: {message}")),
-        );
-        if parts.is_empty() {
-            None
-        } else {
-            Some(parts.join("; "))
-        }
+        parts.extend(parsed.errors.into_iter().map(|(field, message)| format!("{field}: {message}")));
+        if parts.is_empty() { None } else { Some(parts.join("; ")) }
     }
 }

@@ -40,12 +40,8 @@ where
 
 /// Decodes a whole body, turning a failure into a `skipped-item` warning naming `what`.
 pub fn decode_one<T: DeserializeOwned>(raw: &RawValue, what: &str) -> Result<T, Warning> {
-    serde_json::from_str(raw.get()).map_err(|error| {
-        Warning::new(
-            WarningCode::SkippedItem,
-            format!("could not read {what}: {error}"),
-        )
-    })
+    serde_json::from_str(raw.get())
+        .map_err(|error| Warning::new(WarningCode::SkippedItem, format!("could not read {what}: {error}")))
 }
 
 /// Jira sends ids as numbers in some payloads and as strings in others; keep them as strings.

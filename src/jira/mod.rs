@@ -14,14 +14,10 @@ mod user;
 mod workflow;
 
 pub use error_collection::ErrorCollection;
-pub use issue_security::{
-    SecurityLevel, SecurityLevelMember, SecurityScheme, SecuritySchemeProject, SecuritySchemes,
-};
+pub use issue_security::{SecurityLevel, SecurityLevelMember, SecurityScheme, SecuritySchemeProject, SecuritySchemes};
 pub use lenient::{decode_each, decode_each_from, decode_one};
 pub use page::{Page, page_items, page_values};
-pub use permission_scheme::{
-    PermissionGrant, PermissionHolder, PermissionScheme, PermissionSchemes,
-};
+pub use permission_scheme::{PermissionGrant, PermissionHolder, PermissionScheme, PermissionSchemes};
 pub use permissions::{BulkPermissionGrants, BulkPermissionsRequest, Permissions};
 pub use project::{Project, ProjectRef};
 pub use user::{ApplicationRole, GroupName, ProjectRole, RoleActor, User};

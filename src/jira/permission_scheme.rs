@@ -8,31 +8,21 @@ use super::project::ProjectRef;
 /// scheme is skipped with a warning rather than failing the list.
 /// `S` is the element type: raw (decoded one by one) or typed (the one-pass fast path).
 #[derive(Debug, Deserialize)]
-#[serde(
-    default,
-    rename_all = "camelCase",
-    bound = "S: serde::de::DeserializeOwned"
-)]
+#[serde(default, rename_all = "camelCase", bound = "S: serde::de::DeserializeOwned")]
 pub struct PermissionSchemes<S = Box<RawValue>> {
     pub permission_schemes: Vec<S>,
 }
 
 impl<S> Default for PermissionSchemes<S> {
     fn default() -> Self {
-        PermissionSchemes {
-            permission_schemes: Vec::new(),
-        }
+        PermissionSchemes { permission_schemes: Vec::new() }
     }
 }
 
 /// `PermissionScheme`: a named set of grants, shared by the projects that use it.
 /// `G` is the grant type: raw (decoded one by one) or typed (the one-pass fast path).
 #[derive(Debug, Deserialize)]
-#[serde(
-    default,
-    rename_all = "camelCase",
-    bound = "G: serde::de::DeserializeOwned"
-)]
+#[serde(default, rename_all = "camelCase", bound = "G: serde::de::DeserializeOwned")]
 pub struct PermissionScheme<G = Box<RawValue>> {
     #[serde(deserialize_with = "lenient::id")]
     pub id: Option<String>,
@@ -44,13 +34,7 @@ pub struct PermissionScheme<G = Box<RawValue>> {
 
 impl<G> Default for PermissionScheme<G> {
     fn default() -> Self {
-        PermissionScheme {
-            id: None,
-            name: String::new(),
-            description: None,
-            permissions: Vec::new(),
-            scope: None,
-        }
+        PermissionScheme { id: None, name: String::new(), description: None, permissions: Vec::new(), scope: None }
     }
 }
 

@@ -24,10 +24,7 @@ pub struct UserPermission {
 impl Permissions {
     /// Whether Jira says the caller holds `key`. Absent means no: Jira lists every key it was asked.
     pub fn holds(&self, key: &str) -> bool {
-        self.permissions
-            .get(key)
-            .and_then(|p| p.have_permission)
-            .unwrap_or(false)
+        self.permissions.get(key).and_then(|p| p.have_permission).unwrap_or(false)
     }
 }
 

@@ -34,10 +34,7 @@ pub struct ListWrapper<T> {
 
 impl<T> Default for ListWrapper<T> {
     fn default() -> Self {
-        ListWrapper {
-            size: None,
-            items: Vec::new(),
-        }
+        ListWrapper { size: None, items: Vec::new() }
     }
 }
 

@@ -1,7 +1,4 @@
-#![allow(
-    dead_code,
-    reason = "each test crate uses a different part of the support module"
-)]
+#![allow(dead_code, reason = "each test crate uses a different part of the support module")]
 
 //! A host that answers from a table of recorded responses and remembers every request.
 
@@ -28,11 +25,7 @@ impl RecordedHost {
     }
 
     pub fn paths(&self) -> Vec<String> {
-        self.requests
-            .borrow()
-            .iter()
-            .map(|r| r.path.clone())
-            .collect()
+        self.requests.borrow().iter().map(|r| r.path.clone()).collect()
     }
 }
 
@@ -40,25 +33,16 @@ impl Host for RecordedHost {
     async fn request(&self, request: HttpRequest) -> Result<HttpResponse, HostError> {
         self.requests.borrow_mut().push(request.clone());
         match self.answers.get(&request.path) {
-            Some((status, body)) => Ok(HttpResponse {
-                status: *status,
-                headers: BTreeMap::new(),
-                body: body.clone(),
-            }),
-            None => Err(HostError {
-                message: format!("no recording for {}", request.path),
-            }),
+            Some((status, body)) => Ok(HttpResponse { status: *status, headers: BTreeMap::new(), body: body.clone() }),
+            None => Err(HostError { message: format!("no recording for {}", request.path) }),
         }
     }
 }
 
-pub const SCHEMES: &str =
-    "/rest/api/3/permissionscheme?expand=permissions%2Cuser%2Cgroup%2CprojectRole%2Cfield";
+pub const SCHEMES: &str = "/rest/api/3/permissionscheme?expand=permissions%2Cuser%2Cgroup%2CprojectRole%2Cfield";
 
 pub fn project_scheme_path(key: &str) -> String {
-    format!(
-        "/rest/api/3/project/{key}/permissionscheme?expand=permissions%2Cuser%2Cgroup%2CprojectRole%2Cfield"
-    )
+    format!("/rest/api/3/project/{key}/permissionscheme?expand=permissions%2Cuser%2Cgroup%2CprojectRole%2Cfield")
 }
 
 pub fn run<F: std::future::Future>(future: F) -> F::Output {
