@@ -301,3 +301,18 @@ pub fn what_if_json(snapshot: &str, changes: &str) -> String {
         Err(error) => Answer::<()>::from_result(Err(error), Vec::new()).to_json(),
     }
 }
+
+// ---- collection ---------------------------------------------------------------------------------
+
+/// Runs a full scan through `host` and answers `{snapshot, ledger, complete}`; what could not be
+/// read is in `snapshot.meta.gaps`. `options` is JSON (`ScanOptions`) or empty.
+pub async fn collect_json<H: Host>(host: &H, options_json: &str) -> String {
+    let options = match options::<collect::scan::ScanOptions>(options_json) {
+        Ok(options) => options,
+        Err(error) => return Answer::<()>::from_result(Err(error), Vec::new()).to_json(),
+    };
+    let client = Client::new(host, RetryPolicy::default());
+    let scan = collect::scan::scan(&client, options).await;
+    let warnings = scan.warnings.clone();
+    Answer::Success { result: scan, warnings }.to_json()
+}

@@ -33,15 +33,17 @@ pub struct HttpRequest {
     pub method: Method,
     pub path: String,
     pub body: Option<String>,
+    /// How long the host should wait for an answer; a host that can, enforces it.
+    pub timeout_ms: Option<u64>,
 }
 
 impl HttpRequest {
     pub fn get(path: impl Into<String>) -> Self {
-        HttpRequest { method: Method::Get, path: path.into(), body: None }
+        HttpRequest { method: Method::Get, path: path.into(), body: None, timeout_ms: None }
     }
 
     pub fn post(path: impl Into<String>, body: String) -> Self {
-        HttpRequest { method: Method::Post, path: path.into(), body: Some(body) }
+        HttpRequest { method: Method::Post, path: path.into(), body: Some(body), timeout_ms: None }
     }
 }
 
@@ -78,8 +80,9 @@ pub trait Host {
         std::future::ready(())
     }
 
-    /// Whether `sleep` really waits. Per-call timeouts apply only then; a host without timers
-    /// would otherwise time every call out at once.
+    /// Whether the core may race a call against `sleep` to time it out: only for hosts whose
+    /// sleeps stop when dropped. Others (JS timers outlive a dropped future) get the timeout in
+    /// `HttpRequest::timeout_ms` and enforce it themselves.
     fn has_timers(&self) -> bool {
         false
     }

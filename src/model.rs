@@ -26,8 +26,16 @@ pub struct Site {
     pub accounts: BTreeMap<AccountId, Account>,
     pub groups: BTreeMap<GroupId, Group>,
     pub group_id_by_name: BTreeMap<String, GroupId>,
-    /// Complete member lists of groups, where collected (inactive members included).
+    /// Member lists of groups, where collected (inactive members included).
     pub group_members: BTreeMap<GroupId, BTreeSet<AccountId>>,
+    /// Groups whose member list lost an element it could not read: absence proves nothing there.
+    pub incomplete_groups: BTreeSet<GroupId>,
+    /// (project, role) pairs whose actor list lost an element it could not read.
+    pub incomplete_roles: BTreeSet<(ProjectKey, RoleId)>,
+    /// Schemes that lost a grant that could not be read, with the reason.
+    pub incomplete_schemes: BTreeMap<SchemeId, String>,
+    /// Whether the full group list (`GET /group/bulk`) was collected, so a name not in it is no group.
+    pub groups_listed: bool,
     pub app_roles: BTreeMap<String, AppRole>,
     pub security_schemes: BTreeMap<String, SecurityScheme>,
     pub project_security_scheme: BTreeMap<ProjectKey, String>,
@@ -98,7 +106,14 @@ pub enum Holder {
 impl Holder {
     /// Whether a match depends on the issue (reporter, assignee, custom fields).
     pub fn is_conditional(&self) -> bool {
-        matches!(self, Holder::Reporter | Holder::Assignee | Holder::UserCustomField(_) | Holder::GroupCustomField(_))
+        matches!(
+            self,
+            Holder::Reporter
+                | Holder::Assignee
+                | Holder::UserCustomField(_)
+                | Holder::GroupCustomField(_)
+                | Holder::CustomerPortalOnly
+        )
     }
 }
 

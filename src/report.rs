@@ -118,6 +118,9 @@ impl Analysis {
             }
             for project in &account.projects {
                 let p = format!("{who} {}", project.key);
+                if project.team_managed {
+                    let _ = writeln!(out, "{p}: team-managed project");
+                }
                 if project.coverage != Coverage::Complete {
                     let _ = writeln!(out, "{p}: coverage {:?}", project.coverage);
                 }
@@ -132,7 +135,8 @@ impl Analysis {
                     let _ = writeln!(out, "{p} {} unresolved (grant {grant}): {}", u.permission, u.reason);
                 }
                 for level in &project.security_levels {
-                    let _ = writeln!(out, "{p} security level \"{}\": {}", level.name, level.access);
+                    let reason = level.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+                    let _ = writeln!(out, "{p} security level \"{}\": {}{reason}", level.name, level.access);
                     for entry in &level.paths {
                         let _ = writeln!(out, "{p} security level \"{}\" ← {}", level.name, entry.path);
                     }

@@ -194,6 +194,17 @@ impl Builder {
     /// The decoded elements of every page of a paged part. Well-formed pages decode in one pass;
     /// a page with a bad element is decoded element by element so only that element is skipped.
     fn paged<T: serde::de::DeserializeOwned>(&mut self, pages: &[&RawValue], what: &str, item: &str) -> Vec<T> {
+        self.paged_checked(pages, what, item).0
+    }
+
+    /// [`Self::paged`], also saying whether every element was read.
+    fn paged_checked<T: serde::de::DeserializeOwned>(
+        &mut self,
+        pages: &[&RawValue],
+        what: &str,
+        item: &str,
+    ) -> (Vec<T>, bool) {
+        let mut complete = true;
         let mut out = Vec::new();
         let mut position = 0;
         for (index, page) in pages.iter().enumerate() {
@@ -206,15 +217,17 @@ impl Builder {
                 Ok(values) => {
                     let (decoded, warnings) = decode_each_from(&values, item, position);
                     position += values.len();
+                    complete &= warnings.is_empty();
                     out.extend(decoded);
                     self.warnings.extend(warnings);
                 }
                 Err(error) => {
-                    self.warn(WarningCode::SkippedItem, format!("could not read page {index} of {what}: {error}"))
+                    complete = false;
+                    self.warn(WarningCode::SkippedItem, format!("could not read page {index} of {what}: {error}"));
                 }
             }
         }
-        out
+        (out, complete)
     }
 
     fn build(&mut self, doc: SnapshotDoc<'_>) {
@@ -288,6 +301,16 @@ impl Builder {
         for scheme in schemes {
             let what = format!("grant of permission scheme {}", scheme.id.as_deref().unwrap_or("?"));
             let grants: Vec<jira::PermissionGrant> = self.each(&scheme.permissions, &what);
+            if let (Some(id), true) = (&scheme.id, grants.len() < scheme.permissions.len()) {
+                let lost = scheme.permissions.len() - grants.len();
+                self.site.incomplete_schemes.insert(
+                    id.clone(),
+                    format!(
+                        "{lost} grant(s) of scheme \"{}\" could not be read, so any permission may be missing",
+                        scheme.name
+                    ),
+                );
+            }
             self.add_scheme(jira::PermissionScheme {
                 id: scheme.id,
                 name: scheme.name,
@@ -342,7 +365,8 @@ impl Builder {
     }
 
     fn groups(&mut self, pages: &[&RawValue]) {
-        let groups: Vec<jira::GroupName> = self.paged(pages, "groups", "group");
+        let (groups, complete): (Vec<jira::GroupName>, bool) = self.paged_checked(pages, "groups", "group");
+        self.site.groups_listed = !pages.is_empty() && complete;
         for g in groups {
             self.add_group(g.group_id, g.name);
         }
@@ -420,9 +444,15 @@ impl Builder {
 
     fn group_members(&mut self, members: &BTreeMap<String, Vec<&RawValue>>) {
         for (group_id, pages) in members {
-            let users: Vec<jira::User> =
-                self.paged(pages, &format!("members of group `{group_id}`"), &format!("member of group `{group_id}`"));
+            let (users, complete): (Vec<jira::User>, bool) = self.paged_checked(
+                pages,
+                &format!("members of group `{group_id}`"),
+                &format!("member of group `{group_id}`"),
+            );
             let id = self.add_group(Some(group_id.clone()), None).unwrap_or_else(|| group_id.clone());
+            if !complete {
+                self.site.incomplete_groups.insert(id.clone());
+            }
             let mut set = BTreeSet::new();
             for user in users {
                 set.insert(user.account_id.clone());
@@ -489,6 +519,7 @@ impl Builder {
                         let id = self.add_group(group.group_id, group.name.clone());
                         actors.push(Actor::Group { id, name: group.name });
                     } else {
+                        self.site.incomplete_roles.insert((project.clone(), role_id.clone()));
                         self.warn(
                             WarningCode::UnknownActor,
                             format!(
@@ -585,8 +616,16 @@ impl Builder {
             };
             scheme.members_known = true;
             for (level_id, holder) in holders {
-                if let Some(level) = scheme.levels.iter_mut().find(|l| Some(&l.id) == level_id.as_ref()) {
-                    level.members.push(holder);
+                let Some(level_id) = level_id else { continue };
+                // GET /issuesecurityschemes lists schemes without their levels; a level first
+                // seen here is kept, named by its id, rather than dropping its members.
+                match scheme.levels.iter_mut().find(|l| l.id == level_id) {
+                    Some(level) => level.members.push(holder),
+                    None => scheme.levels.push(SecurityLevel {
+                        name: format!("level {level_id}"),
+                        id: level_id,
+                        members: vec![holder],
+                    }),
                 }
             }
         }

@@ -56,6 +56,15 @@ pub async fn check_permission(
     to_js(&api::check_permission(&host, &permission, project_key.as_deref()).await.to_json())
 }
 
+/// Scans Jira through `host` with the lean plan; resolves to the JSON text of
+/// `{"type":"success","result":{"snapshot":…,"ledger":…,"complete":…}}`. Text, because the
+/// snapshot is usually handed straight to `analyze`.
+#[wasm_bindgen(js_name = collectSnapshot)]
+pub async fn collect_snapshot(host: JsValue, options: String) -> Result<String, JsValue> {
+    let host = JsHost::new(host)?;
+    Ok(api::collect_json(&host, &options).await)
+}
+
 /// The `analyze` contract over a snapshot (JSON text); `options` is JSON text or empty.
 #[wasm_bindgen]
 pub fn analyze(snapshot: &str, options: &str) -> Result<JsValue, JsValue> {
@@ -84,7 +93,9 @@ fn to_js(json: &str) -> Result<JsValue, JsValue> {
     JSON::parse(json)
 }
 
-/// A JS object with `request(method, path, body) → Promise<{status, headers, body}>`.
+/// A JS object with `request(method, path, body, timeoutMs) → Promise<{status, headers, body}>`
+/// and optionally `sleep(ms) → Promise`. The host enforces `timeoutMs` itself (a JS timer cannot
+/// be cancelled by dropping a Rust future), rejecting when it passes.
 struct JsHost {
     target: JsValue,
     request: Function,
@@ -100,12 +111,14 @@ impl JsHost {
 
     async fn call(&self, request: HttpRequest) -> Result<HttpResponse, JsValue> {
         let body = request.body.map_or(JsValue::NULL, |b| JsValue::from_str(&b));
-        let returned = self.request.call3(
-            &self.target,
+        let timeout = request.timeout_ms.map_or(JsValue::UNDEFINED, |ms| JsValue::from_f64(ms as f64));
+        let args = js_sys::Array::of4(
             &JsValue::from_str(request.method.as_str()),
             &JsValue::from_str(&request.path),
             &body,
-        )?;
+            &timeout,
+        );
+        let returned = self.request.apply(&self.target, &args)?;
         let value = JsFuture::from(Promise::resolve(&returned)).await?;
         let status = Reflect::get(&value, &JsValue::from_str("status"))?
             .as_f64()
@@ -134,10 +147,6 @@ impl Host for JsHost {
         if let Ok(returned) = sleep.call1(&self.target, &JsValue::from_f64(millis as f64)) {
             let _ = JsFuture::from(Promise::resolve(&returned)).await;
         }
-    }
-
-    fn has_timers(&self) -> bool {
-        Reflect::get(&self.target, &JsValue::from_str("sleep")).is_ok_and(|f| f.is_function())
     }
 
     async fn request(&self, request: HttpRequest) -> Result<HttpResponse, HostError> {

@@ -141,7 +141,9 @@ impl<'h, H: Host> Client<'h, H> {
             if let Some(seconds) = self.ledger.borrow().quota_exhausted_for_seconds {
                 return Err(CollectError::QuotaExhausted { path, retry_after_seconds: seconds });
             }
-            let call = self.host.request(request.clone());
+            let mut sent = request.clone();
+            sent.timeout_ms = self.policy.timeout_ms;
+            let call = self.host.request(sent);
             let outcome = match self.policy.timeout_ms.filter(|_| self.host.has_timers()) {
                 Some(limit) => match select(Box::pin(call), Box::pin(self.host.sleep(limit))).await {
                     Either::Left((result, _)) => Some(result),

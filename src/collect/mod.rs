@@ -3,11 +3,12 @@
 pub mod client;
 mod error;
 mod paging;
+pub mod scan;
 
 use serde::de::DeserializeOwned;
 
 pub use error::CollectError;
-pub use paging::all_pages;
+pub use paging::{all_array_pages, all_page_bodies, all_pages};
 
 use crate::host::{Host, HttpRequest, Method, encode_component};
 
@@ -19,10 +20,24 @@ use client::Client;
 /// checks the manifest's scopes against this list (tools/validate-manifest.mjs), and the tests fail
 /// when the core requests a path that matches none of them.
 pub const ENDPOINTS: &[(Method, &str)] = &[
+    (Method::Get, "/rest/api/3/applicationrole"),
+    (Method::Get, "/rest/api/3/group/bulk"),
+    (Method::Get, "/rest/api/3/group/member"),
+    (Method::Get, "/rest/api/3/issuesecurityschemes"),
+    (Method::Get, "/rest/api/3/issuesecurityschemes/project"),
+    (Method::Get, "/rest/api/3/issuesecurityschemes/{issueSecuritySchemeId}/members"),
     (Method::Get, "/rest/api/3/mypermissions"),
+    (Method::Get, "/rest/api/3/permissions"),
+    (Method::Post, "/rest/api/3/permissions/check"),
     (Method::Get, "/rest/api/3/permissionscheme"),
     (Method::Get, "/rest/api/3/project/search"),
+    (Method::Get, "/rest/api/3/project/{projectIdOrKey}/role/{id}"),
     (Method::Get, "/rest/api/3/project/{projectKeyOrId}/permissionscheme"),
+    (Method::Get, "/rest/api/3/role"),
+    (Method::Get, "/rest/api/3/user"),
+    (Method::Get, "/rest/api/3/users/search"),
+    (Method::Get, "/rest/api/3/workflows/search"),
+    (Method::Get, "/rest/api/3/workflowscheme/project"),
 ];
 
 /// The `ENDPOINTS` template a request falls under, if any (`{…}` matches one path segment).

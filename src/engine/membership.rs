@@ -44,8 +44,23 @@ pub fn in_group(site: &Site, account: &Account, group: &str) -> Tri {
     }
     match site.group_members.get(group) {
         Some(members) if members.contains(&account.account_id) => Tri::Yes,
+        // A member that could not be read might be this account.
+        Some(_) if site.incomplete_groups.contains(group) => Tri::Unknown,
         Some(_) => Tri::No,
+        // A group named only by a name that the complete group list does not have: no one is in it.
+        None if site.groups_listed && group.starts_with("name:") => Tri::No,
         None => Tri::Unknown,
+    }
+}
+
+/// Why the membership of `group` is unknown, with the collector's reason where it recorded one.
+fn group_unknown(site: &Site, group: &str, display: &str) -> String {
+    if site.incomplete_groups.contains(group) {
+        return format!("a member of group \"{display}\" could not be read");
+    }
+    match site.gaps.get(&("groupMembers".to_owned(), group.to_owned())) {
+        Some(reason) => format!("the members of group \"{display}\" could not be read: {reason}"),
+        None => format!("membership of group \"{display}\" was not collected"),
     }
 }
 
@@ -87,7 +102,7 @@ pub fn match_holder(site: &Site, account: &Account, holder: &Holder, project: Op
             match in_group(site, account, &gid) {
                 Tri::Yes => Match::via(Via::Group { name: display, id: gid }),
                 Tri::No => Match::none(),
-                Tri::Unknown => Match::unknown(format!("membership of group \"{display}\" was not collected")),
+                Tri::Unknown => Match::unknown(group_unknown(site, &gid, &display)),
             }
         }
         Holder::User(id) if *id == account.account_id => Match::via(Via::User),
@@ -108,8 +123,8 @@ pub fn match_holder(site: &Site, account: &Account, holder: &Holder, project: Op
         Holder::Assignee => Match::via(Via::Assignee),
         Holder::UserCustomField(field) => Match::via(Via::UserCustomField(field.clone())),
         Holder::GroupCustomField(field) => Match::via(Via::GroupCustomField(field.clone())),
-        Holder::CustomerPortalOnly if account.is_customer() => Match::via(Via::CustomerPortal),
-        Holder::CustomerPortalOnly => Match::none(),
+        // Customers of this service project, on its portal; licensed users can be customers too.
+        Holder::CustomerPortalOnly => Match::via(Via::CustomerPortal),
         Holder::Unknown { kind, .. } => Match::unknown(format!("holder type `{kind}` is not one Jira documents")),
     }
 }
@@ -149,7 +164,10 @@ fn app_role(site: &Site, account: &Account, key: &str) -> Match {
 pub fn project_role(site: &Site, account: &Account, project: &ProjectKey, role: &str) -> Match {
     let role_name = site.roles.get(role).map(|r| r.name.clone()).unwrap_or_else(|| role.to_owned());
     let Some(actors) = site.role_actors.get(project).and_then(|roles| roles.get(role)) else {
-        return Match::unknown(format!("actors of role \"{role_name}\" in {project} were not collected"));
+        return Match::unknown(match site.gaps.get(&("projectRoles".to_owned(), format!("{project}/{role}"))) {
+            Some(reason) => format!("actors of role \"{role_name}\" in {project} could not be read: {reason}"),
+            None => format!("actors of role \"{role_name}\" in {project} were not collected"),
+        });
     };
     let mut result = Match::none();
     for actor in actors {
@@ -178,6 +196,9 @@ pub fn project_role(site: &Site, account: &Account, project: &ProjectKey, role: 
                 }
             }
         }
+    }
+    if result.vias.is_empty() && site.incomplete_roles.contains(&(project.clone(), role.to_owned())) {
+        result.unknown = Some(format!("an actor of role \"{role_name}\" in {project} could not be read"));
     }
     if !result.vias.is_empty() {
         result.unknown = None;

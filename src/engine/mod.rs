@@ -206,6 +206,9 @@ fn account_access(
                     let found = match_holder(site, account, &grant.holder, Some(&project.key));
                     add_match(&mut paths, &mut unresolved, scheme, grant, found);
                 }
+                if let Some(reason) = site.incomplete_schemes.get(&scheme.id) {
+                    unresolved.push(Unresolved { permission: "*".to_owned(), grant: None, reason: reason.clone() });
+                }
             }
             None => unresolved.push(Unresolved {
                 permission: "*".to_owned(),
@@ -216,6 +219,11 @@ fn account_access(
         if global_admin {
             let path = Path { origin: Origin::GlobalAdminister, via: Via::Origin };
             paths.entry("ADMINISTER_PROJECTS".to_owned()).or_default().insert(PathEntry { path, conditional: false });
+        }
+        if let Some(checks) = checks {
+            // Jira's check is the ground truth: where it says a permission is not held, the
+            // grants of it that could not be evaluated cannot give it either.
+            unresolved.retain(|u| checks.project.get(&(project.key.clone(), u.permission.clone())) != Some(&false));
         }
         let coverage = if coverage_none {
             Coverage::None

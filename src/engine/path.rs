@@ -63,7 +63,10 @@ pub struct Path {
 impl Via {
     /// Holds only for some issues (the account is the reporter, the assignee, in a field).
     pub fn conditional(&self) -> bool {
-        matches!(self, Via::Reporter | Via::Assignee | Via::UserCustomField(_) | Via::GroupCustomField(_))
+        matches!(
+            self,
+            Via::Reporter | Via::Assignee | Via::UserCustomField(_) | Via::GroupCustomField(_) | Via::CustomerPortal
+        )
     }
 }
 
@@ -149,7 +152,9 @@ impl fmt::Display for Path {
             Via::GroupCustomField(field) => {
                 write!(f, "groupCustomField {field} (only on issues whose field names a group of this account)")
             }
-            Via::CustomerPortal => f.write_str("sd.customer.portal.only (customer portal only)"),
+            Via::CustomerPortal => {
+                f.write_str("sd.customer.portal.only (only as a customer of this service project, on its portal)")
+            }
             Via::Origin => Ok(()),
         }
     }

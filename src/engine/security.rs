@@ -19,7 +19,12 @@ pub fn levels(site: &Site, account: &Account, project: &Project) -> Vec<LevelAcc
                 name: level.name.clone(),
                 access: "unknown",
                 paths: Vec::new(),
-                reason: Some(format!("the members of security scheme \"{}\" were not collected", scheme.name)),
+                reason: Some(match site.gaps.get(&("issueSecurityMembers".to_owned(), scheme.id.clone())) {
+                    Some(reason) => {
+                        format!("the members of security scheme \"{}\" could not be read: {reason}", scheme.name)
+                    }
+                    None => format!("the members of security scheme \"{}\" were not collected", scheme.name),
+                }),
             });
             continue;
         }

@@ -176,7 +176,10 @@ pub fn evaluate(
         return Vec::new();
     };
     let ctx = Ctx { site, account, project, permissions, coverage };
+    // Transitioning an issue needs both Browse projects and Transition issues (POST
+    // /issue/{key}/transitions in Atlassian's spec), besides the transition's own conditions.
     let transition_permission = held(&ctx, "TRANSITION_ISSUES");
+    let browse_permission = held(&ctx, "BROWSE_PROJECTS");
     let mut out = Vec::new();
     for name in names {
         let Some(workflow) = site.workflows.get(name) else {
@@ -189,7 +192,8 @@ pub fn evaluate(
                 None => Outcome::Passes,
             };
             because.push(format!("TRANSITION_ISSUES: {}", transition_permission.as_str()));
-            let result = combine(false, &[guard, transition_permission]);
+            because.push(format!("BROWSE_PROJECTS: {}", browse_permission.as_str()));
+            let result = combine(false, &[guard, transition_permission, browse_permission]);
             out.push(TransitionAccess {
                 workflow: workflow.name.clone(),
                 id: transition.id.clone(),

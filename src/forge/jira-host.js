@@ -32,14 +32,22 @@ export function jiraHost(requester) {
     sleep(ms) {
       return new Promise((resolve) => setTimeout(resolve, ms));
     },
-    async request(method, path, body) {
+    // timeoutMs comes from the core; the timer is cleared as soon as Jira answers, so it never
+    // keeps the function alive.
+    async request(method, path, body, timeoutMs) {
       const headers = { Accept: 'application/json' };
       if (body != null) headers['Content-Type'] = 'application/json';
-      const response = await requester.requestJira(toRoute(path), {
-        method,
-        headers,
-        body: body ?? undefined,
+      const call = requester.requestJira(toRoute(path), { method, headers, body: body ?? undefined });
+      let timer;
+      const timeout = new Promise((_, reject) => {
+        if (timeoutMs) timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       });
+      let response;
+      try {
+        response = await Promise.race([call, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
       const responseHeaders = {};
       response.headers.forEach((value, name) => {
         responseHeaders[name.toLowerCase()] = value;

@@ -30,3 +30,15 @@ test('jiraHost turns a requestJira Response into the core\'s {status, headers, b
   assert.equal(calls[0][1].headers['Content-Type'], 'application/json');
   assert.equal(calls[0][1].body, '{"a":1}');
 });
+
+test('jiraHost times a call out after timeoutMs, and clears the timer when Jira answers first', async () => {
+  const never = { requestJira: () => new Promise(() => {}) };
+  await assert.rejects(jiraHost(never).request('GET', '/rest/api/3/role', null, 20), /no answer within 20 ms/);
+
+  const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const quick = { requestJira: async () => new Response('[]', { status: 200 }) };
+  const answer = await jiraHost(quick).request('GET', '/rest/api/3/role', null, 60_000);
+  assert.equal(answer.status, 200);
+  const timersAfter = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  assert.equal(timersAfter, timersBefore, 'no timer is left running to keep the function alive');
+});
