@@ -82,7 +82,7 @@ export async function startHost({ port = 8080, jira = null, allowWrites = false,
   let simulator = null;
   if (!jira) {
     simulator = await startSimulator();
-    const admin = simulator.data.users.find((u) => u.siteAdmin);
+    const admin = simulator.world.users.find((u) => u.displayName === 'Ada Admin');
     jira = { url: simulator.url, email: admin.email, token: admin.token, real: false };
   }
   const platform = createPlatform({ jira, allowWrites, bundlePath, log });

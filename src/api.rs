@@ -311,7 +311,7 @@ pub async fn collect_json<H: Host>(host: &H, options_json: &str) -> String {
         Ok(options) => options,
         Err(error) => return Answer::<()>::from_result(Err(error), Vec::new()).to_json(),
     };
-    let client = Client::new(host, RetryPolicy::default());
+    let client = Client::new(host, RetryPolicy { max_retries: options.max_retries, ..RetryPolicy::default() });
     let scan = collect::scan::scan(&client, options).await;
     let warnings = scan.warnings.clone();
     Answer::Success { result: scan, warnings }.to_json()

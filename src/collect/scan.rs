@@ -36,6 +36,8 @@ const WORKFLOW_SCHEME_BATCH: usize = 50;
 pub struct ScanOptions {
     /// Calls in flight at once.
     pub concurrency: usize,
+    /// Retries of a transient failure (429 burst, 5xx, timeout) before a part becomes a gap.
+    pub max_retries: u32,
     /// Accounts to check besides app accounts (e.g. confirmed shadow bots).
     pub extra_accounts: Vec<String>,
     pub security: bool,
@@ -49,6 +51,7 @@ impl Default for ScanOptions {
     fn default() -> Self {
         ScanOptions {
             concurrency: 6,
+            max_retries: 4,
             extra_accounts: Vec::new(),
             security: true,
             workflows: true,

@@ -12,15 +12,19 @@ const spec = JSON.parse(readFileSync(join(root, 'spec/jira-openapi/swagger-v3.v3
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
 ajv.addSchema({ components: spec.components }, 'spec');
 
-export function responseSchemaRef(method, path, status = '200') {
+// The response schema of an operation, with its references pointed into the loaded spec.
+function responseSchema(method, path, status) {
   const schema = spec.paths[path]?.[method.toLowerCase()]?.responses?.[status]?.content?.['application/json']?.schema;
   if (!schema) throw new Error(`the spec has no ${status} JSON response for ${method} ${path}`);
-  return schema.$ref ? `spec${schema.$ref}` : null;
+  return JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"spec#/components/'));
 }
+
+const compiled = new Map();
 
 // Returns Ajv's errors, or [] when `body` fits the spec's schema for the operation.
 export function shapeErrors(method, path, body, status = '200') {
-  const ref = responseSchemaRef(method, path, status);
-  const validate = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
+  const key = `${method} ${path} ${status}`;
+  if (!compiled.has(key)) compiled.set(key, ajv.compile(responseSchema(method, path, status)));
+  const validate = compiled.get(key);
   return validate(body) ? [] : validate.errors.map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
 }

@@ -10,8 +10,8 @@ let admin;
 let viewer;
 before(async () => {
   sim = await startSimulator({ pageCap: 4 });
-  admin = sim.data.users.find((u) => u.siteAdmin);
-  viewer = sim.data.users.find((u) => u.displayName === 'Vic Viewer');
+  admin = sim.world.users.find((u) => u.displayName === 'Ada Admin');
+  viewer = sim.world.users.find((u) => u.displayName === 'Vic Viewer');
 });
 after(() => sim.close());
 
@@ -23,12 +23,38 @@ async function get(path, user = admin) {
 
 const shapes = [
   ['/rest/api/3/permissionscheme', '/rest/api/3/permissionscheme?expand=permissions,user,group,projectRole,field'],
-  ['/rest/api/3/project/search', '/rest/api/3/project/search?maxResults=100'],
+  ['/rest/api/3/project/search', '/rest/api/3/project/search?maxResults=100&expand=lead'],
   ['/rest/api/3/project/{projectKeyOrId}/permissionscheme', '/rest/api/3/project/PAY/permissionscheme?expand=permissions'],
   ['/rest/api/3/project/{projectIdOrKey}', '/rest/api/3/project/PAY'],
+  ['/rest/api/3/project/{projectIdOrKey}/role/{id}', '/rest/api/3/project/APP/role/10001'],
   ['/rest/api/3/mypermissions', '/rest/api/3/mypermissions?permissions=ADMINISTER,BROWSE_PROJECTS&projectKey=PAY'],
   ['/rest/api/3/myself', '/rest/api/3/myself'],
+  ['/rest/api/3/permissions', '/rest/api/3/permissions'],
+  ['/rest/api/3/role', '/rest/api/3/role'],
+  ['/rest/api/3/users/search', '/rest/api/3/users/search?maxResults=1000'],
+  ['/rest/api/3/user', '/rest/api/3/user?accountId=5b10a2844c20165700000001&expand=groups,applicationRoles'],
+  ['/rest/api/3/group/bulk', '/rest/api/3/group/bulk'],
+  ['/rest/api/3/group/member', '/rest/api/3/group/member?groupId=a1b2c3d4-0000-4000-8000-000000000005&includeInactiveUsers=true'],
+  ['/rest/api/3/applicationrole', '/rest/api/3/applicationrole'],
+  ['/rest/api/3/issuesecurityschemes', '/rest/api/3/issuesecurityschemes'],
+  ['/rest/api/3/issuesecurityschemes/project', '/rest/api/3/issuesecurityschemes/project'],
+  ['/rest/api/3/issuesecurityschemes/{issueSecuritySchemeId}/members', '/rest/api/3/issuesecurityschemes/10000/members?expand=all'],
+  ['/rest/api/3/workflowscheme/project', '/rest/api/3/workflowscheme/project?projectId=10010&projectId=10011'],
+  ['/rest/api/3/workflows/search', '/rest/api/3/workflows/search?expand=values.transitions'],
+  ['/rest/api/3/auditing/record', '/rest/api/3/auditing/record'],
 ];
+
+test('POST /rest/api/3/permissions/check fits the spec and answers from the world', async () => {
+  const bot = sim.world.users.find((u) => u.displayName === 'ci-deploy-bot');
+  const response = await fetch(`${sim.url}/rest/api/3/permissions/check`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${admin.email}:${admin.token}`).toString('base64')}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ accountId: bot.accountId, globalPermissions: ['ADMINISTER'], projectPermissions: [{ permissions: ['EDIT_ISSUES'], projects: [10010, 10013] }] }),
+  });
+  const body = await response.json();
+  assert.deepEqual(shapeErrors('POST', '/rest/api/3/permissions/check', body), []);
+  assert.deepEqual(body, { globalPermissions: [], projectPermissions: [{ permission: 'EDIT_ISSUES', projects: [10010], issues: [] }] });
+});
 
 for (const [specPath, path] of shapes) {
   test(`GET ${specPath} fits the spec's response schema`, async () => {
@@ -47,15 +73,18 @@ test('requests without valid basic auth are refused with 401', async () => {
   assert.equal((await get('/rest/api/3/myself', { ...admin, token: 'wrong' })).status, 401);
 });
 
-test('project search is capped per page and links the next page', async () => {
-  const first = await get('/rest/api/3/project/search?maxResults=100');
-  assert.equal(first.body.maxResults, 4);
-  assert.equal(first.body.values.length, 4);
-  assert.equal(first.body.isLast, false);
-  const next = new URL(first.body.nextPage);
-  const second = await get(next.pathname + next.search);
-  assert.equal(second.body.isLast, true);
-  assert.equal(first.body.values.length + second.body.values.length, first.body.total);
+test('project search is capped per page and links every next page', async () => {
+  let page = await get('/rest/api/3/project/search?maxResults=100');
+  assert.equal(page.body.maxResults, 4);
+  const keys = [];
+  for (;;) {
+    keys.push(...page.body.values.map((p) => p.key));
+    if (page.body.isLast) break;
+    const next = new URL(page.body.nextPage);
+    page = await get(next.pathname + next.search);
+  }
+  assert.equal(keys.length, sim.world.projects.length);
+  assert.equal(new Set(keys).size, keys.length, 'no project twice');
 });
 
 test('a project\'s configuration is forbidden to a user who does not administer it', async () => {
