@@ -40,6 +40,8 @@ pub struct ScanOptions {
     pub max_retries: u32,
     /// Accounts to check besides app accounts (e.g. confirmed shadow bots).
     pub extra_accounts: Vec<String>,
+    /// Only these project keys (a project settings page); every project when empty.
+    pub projects: Vec<String>,
     pub security: bool,
     pub workflows: bool,
     /// Written into `meta.collectedAt`; the core reads no clock, so the caller says when.
@@ -53,6 +55,7 @@ impl Default for ScanOptions {
             concurrency: 6,
             max_retries: 4,
             extra_accounts: Vec::new(),
+            projects: Vec::new(),
             security: true,
             workflows: true,
             collected_at: None,
@@ -243,12 +246,18 @@ impl<H: Host> Scanner<'_, '_, H> {
         }
     }
 
-    /// (id, key) of every project, from the pages read.
+    /// (id, key) of every project to scan, from the pages read.
     fn projects(&mut self) -> Vec<(String, String)> {
+        let wanted = &self.options.projects;
         let mut out = Vec::new();
         for page in &self.out.projects {
             if let Ok(values) = jira::page_items::<jira::Project>(page) {
-                out.extend(values.into_iter().filter_map(|p| Some((p.id?, p.key))));
+                out.extend(
+                    values
+                        .into_iter()
+                        .filter(|p| wanted.is_empty() || wanted.contains(&p.key))
+                        .filter_map(|p| Some((p.id?, p.key))),
+                );
             }
         }
         out

@@ -28,7 +28,36 @@ export function projectKeyOf(context) {
   return typeof key === 'string' && PROJECT_KEY.test(key) ? key : null;
 }
 
+// Scans Jira as the app and analyses the result. `project` narrows both to one project.
+async function inventory(project) {
+  const options = { collectedAt: new Date().toISOString(), ...(project ? { projects: [project] } : {}) };
+  const scan = JSON.parse(await core().collectSnapshot(jiraHost(api.asApp()), JSON.stringify(options)));
+  if (scan.type !== 'success') return scan;
+  const { snapshot, ledger, complete } = scan.result;
+  const analysis = core().analyze(JSON.stringify(snapshot), JSON.stringify({ skipTransitions: false, ...(project ? { project } : {}) }));
+  if (analysis.type === 'failure') return analysis;
+  return {
+    type: 'success',
+    result: { analysis, scan: { complete, calls: ledger.calls, points: ledger.points, gaps: snapshot.meta.gaps, collectedAt: snapshot.meta.collectedAt } },
+    warnings: analysis.warnings,
+  };
+}
+
 export function defineResolvers(resolver) {
+  resolver.define('inventory', async ({ context }) => {
+    const denied = await authorize(context, 'ADMINISTER');
+    if (denied) return denied;
+    return inventory(null);
+  });
+
+  resolver.define('projectBots', async ({ context }) => {
+    const key = projectKeyOf(context);
+    if (!key) return failure('bad-context', 'this page was not opened from a project');
+    const denied = await authorize(context, 'ADMINISTER_PROJECTS', key);
+    if (denied) return denied;
+    return inventory(key);
+  });
+
   resolver.define('adminOverview', async ({ context }) => {
     const denied = await authorize(context, 'ADMINISTER');
     if (denied) return denied;

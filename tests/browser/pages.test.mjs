@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startHost } from '../../host/server.mjs';
 import { startSimulator } from '../../sim/server.mjs';
+import { holdsProject } from '../../sim/world.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const artifacts = join(here, 'artifacts');
@@ -49,13 +50,35 @@ test('the admin page lists the permission schemes the core fetched from Jira', (
   assert.equal(await app.locator('[data-testid=summary]').textContent(), `${world.schemes.length} schemes across ${world.projects.length} projects`);
   const defaultScheme = world.schemes.find((x) => x.name === 'Default software scheme');
   const keys = world.projects.filter((p) => p.scheme === defaultScheme.id).map((p) => p.key).sort();
-  const row = app.locator('tr', { hasText: 'Default software scheme' });
+  const row = app.locator('[data-testid=schemes] tr', { hasText: 'Default software scheme' });
   assert.match(await row.textContent(), new RegExp(`${defaultScheme.grants.length}\\s*${keys.join(' ')}`));
-  assert.match(await app.locator('tr', { hasText: 'Unused legacy scheme' }).textContent(), /none known/);
+  assert.match(await app.locator('[data-testid=schemes] tr', { hasText: 'Unused legacy scheme' }).textContent(), /none known/);
   assert.equal(await page.title(), 'Service Accounts - Jira (local)');
   // A project name with markup is shown as text, not parsed.
   assert.equal(await page.locator('nav a', { hasText: 'Community <Forum> settings' }).count(), 1);
   assert.equal(await page.locator('forum').count(), 0);
+}));
+
+test('the admin page lists every bot with its access and the path of each permission', () => withHost({}, async (host, page) => {
+  await page.goto(host.urls.admin);
+  const app = page.frameLocator('#app');
+  await app.locator('[data-testid=accounts]').waitFor({ timeout: 20_000 });
+  const world = host.simulator.world;
+  const bots = world.users.filter((u) => u.accountType === 'app');
+  assert.equal(await app.locator('details.account').count(), bots.length);
+  assert.match(await app.locator('[data-testid=scan-summary]').textContent(), new RegExp(`^${bots.length} non-human accounts · \\d+ Jira calls`));
+
+  const deploy = app.locator('details.account', { hasText: 'ci-deploy-bot' });
+  const deployUser = world.users.find((u) => u.displayName === 'ci-deploy-bot');
+  const held = world.projects.filter((p) => world.permissions.project.some((k) => holdsProject(world, deployUser, p, k)));
+  assert.equal(await deploy.locator('[data-testid=project-count]').textContent(), `${held.length} projects`);
+  await deploy.locator('summary').click();
+  const edit = deploy.locator('[data-project=APP] tr[data-permission=EDIT_ISSUES]');
+  assert.match(await edit.first().textContent(), /projectRole "Service accounts" \[10100\] → actor user \(this account\)/);
+  await page.screenshot({ path: join(artifacts, 'admin-bots.png'), fullPage: true });
+
+  const retired = app.locator('details.account', { hasText: 'archiver-bot' });
+  assert.equal(await retired.locator('[data-testid=project-count]').textContent(), 'holds nothing');
 }));
 
 test('the project page shows the context project and its permission scheme', () => withHost({}, async (host, page) => {
@@ -69,6 +92,13 @@ test('the project page shows the context project and its permission scheme', () 
   assert.equal(await app.locator('[data-testid=scheme-name]').textContent(), 'Finance restricted scheme');
   const finance = host.simulator.world.schemes.find((x) => x.name === 'Finance restricted scheme');
   assert.equal(await app.locator('[data-testid=grant-count]').textContent(), String(finance.grants.length));
+
+  await app.locator('[data-testid=bots]').waitFor({ timeout: 20_000 });
+  const sync = app.locator('section.bot', { hasText: 'payments-sync-bot' });
+  assert.match(await sync.locator('tr[data-permission=EDIT_ISSUES]').first().textContent(), /user \(this account, granted directly\)/);
+  const names = await app.locator('section.bot h3').allTextContents();
+  assert.ok(!names.some((n) => n.includes('ci-deploy-bot')), 'a bot without access in PAY is not listed');
+  await page.screenshot({ path: join(artifacts, 'project.png'), fullPage: true });
 }));
 
 test('a user who is not a Jira admin sees why the admin page is refused', async () => {

@@ -1,5 +1,5 @@
 import '../../shared/page.css';
-import { call, el, show, showFailure, warningsList } from '../../shared/ui.js';
+import { call, el, holdsSomething, kindBadge, projectAccess, scanSummary, show, showFailure, warningsList } from '../../shared/ui.js';
 
 function schemesTable(schemes) {
   return el('table', { 'data-testid': 'schemes' },
@@ -10,19 +10,42 @@ function schemesTable(schemes) {
       el('td', {}, s.projects.length ? s.projects.map((k) => [el('span', { class: 'key' }, k), ' ']) : el('span', { class: 'muted' }, 'none known'))))));
 }
 
+function account(a) {
+  const withAccess = a.projects.filter(holdsSomething);
+  return el('details', { class: 'account', 'data-account': a.accountId },
+    el('summary', {},
+      el('span', { class: a.active ? '' : 'inactive' }, a.displayName || a.accountId, ' ', kindBadge(a.kind), a.active ? null : el('span', { class: 'badge' }, 'deactivated')),
+      el('span', {}, a.global.length ? a.global.map((g) => el('code', {}, g)) : el('span', { class: 'muted' }, '—')),
+      el('span', { 'data-testid': 'project-count' }, a.active ? `${withAccess.length} project${withAccess.length === 1 ? '' : 's'}` : 'holds nothing'),
+      el('span', { class: 'muted' }, a.projects.some((p) => p.coverage !== 'complete') ? 'partly unknown' : '')),
+    withAccess.map(projectAccess),
+    a.projects.length > withAccess.length
+      ? el('p', { class: 'muted' }, `Only on some issues (reporter, assignee…) in ${a.projects.length - withAccess.length} more project(s).`)
+      : null);
+}
+
 async function render() {
   const root = document.getElementById('root');
-  const answer = await call('adminOverview');
-  if (answer.type !== 'success') return showFailure(root, answer);
-  const { schemes, projectCount, unmappedProjects } = answer.result;
-  show(root,
-    el('h2', {}, 'Permission schemes'),
-    el('p', { class: 'muted', 'data-testid': 'summary' },
-      `${schemes.length} scheme${schemes.length === 1 ? '' : 's'} across ${projectCount} project${projectCount === 1 ? '' : 's'}`,
-      unmappedProjects.length ? `; the scheme of ${unmappedProjects.join(', ')} could not be read` : ''),
-    schemesTable(schemes),
-    warningsList(answer.warnings),
-  );
+  const [inventory, overview] = await Promise.all([call('inventory'), call('adminOverview')]);
+  if (inventory.type !== 'success') return showFailure(root, inventory);
+  const { analysis, scan } = inventory.result;
+  const parts = [
+    el('h2', {}, 'Bots and apps'),
+    scanSummary(scan, analysis.accounts.length),
+    el('div', { class: 'account-head' }, el('span', {}, 'Account'), el('span', {}, 'Global permissions'), el('span', {}, 'Access'), el('span', {}, '')),
+    el('div', { 'data-testid': 'accounts' }, analysis.accounts.map(account)),
+    warningsList(inventory.warnings),
+  ];
+  if (overview.type === 'success') {
+    const { schemes, projectCount, unmappedProjects } = overview.result;
+    parts.push(
+      el('h2', {}, 'Permission schemes'),
+      el('p', { class: 'muted', 'data-testid': 'summary' },
+        `${schemes.length} scheme${schemes.length === 1 ? '' : 's'} across ${projectCount} project${projectCount === 1 ? '' : 's'}`,
+        unmappedProjects.length ? `; the scheme of ${unmappedProjects.join(', ')} could not be read` : ''),
+      schemesTable(schemes));
+  }
+  show(root, parts);
 }
 
 render();
