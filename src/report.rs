@@ -7,6 +7,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use std::rc::Rc;
+
 use crate::engine::path::Path;
 use crate::warning::Warning;
 
@@ -56,7 +58,7 @@ pub struct ProjectAccess {
     pub team_managed: bool,
     pub coverage: Coverage,
     /// Permission key → every path that grants it, sorted.
-    pub permissions: BTreeMap<String, Vec<PathEntry>>,
+    pub permissions: BTreeMap<Rc<str>, Vec<PathEntry>>,
     /// Grants that could not be evaluated, and why.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unresolved: Vec<Unresolved>,
@@ -66,10 +68,17 @@ pub struct ProjectAccess {
     pub transitions: Vec<TransitionAccess>,
 }
 
+/// One path, rendered once and shared: the same line appears for many accounts and projects.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct PathEntry {
-    pub path: Path,
+    pub path: Rc<str>,
     pub conditional: bool,
+}
+
+impl PathEntry {
+    pub fn new(path: &Path) -> Self {
+        PathEntry { path: Rc::from(path.to_string()), conditional: path.conditional() }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -1,5 +1,7 @@
 //! Is an account in a group, a role, a product? Yes, no, or *unknown* — never a guess.
 
+use std::borrow::Cow;
+
 use crate::model::{Account, Actor, Holder, ProjectKey, Site};
 
 use super::path::{RoleActorVia, Via};
@@ -22,10 +24,15 @@ impl Tri {
 }
 
 /// The id a group holder or actor refers to: by id, else by name (ids never change, names can).
-pub fn group_id(site: &Site, id: Option<&String>, name: Option<&String>) -> Option<String> {
-    id.cloned().or_else(|| {
-        let name = name?;
-        Some(site.group_id_by_name.get(name).cloned().unwrap_or_else(|| format!("name:{name}")))
+/// Borrowed where it can be: this runs for every actor of every role of every project.
+pub fn group_id<'a>(site: &'a Site, id: Option<&'a String>, name: Option<&'a String>) -> Option<Cow<'a, str>> {
+    if let Some(id) = id {
+        return Some(Cow::Borrowed(id.as_str()));
+    }
+    let name = name?;
+    Some(match site.group_id_by_name.get(name) {
+        Some(id) => Cow::Borrowed(id.as_str()),
+        None => Cow::Owned(format!("name:{name}")),
     })
 }
 
@@ -98,11 +105,12 @@ pub fn match_holder(site: &Site, account: &Account, holder: &Holder, project: Op
             let Some(gid) = group_id(site, id.as_ref(), name.as_ref()) else {
                 return Match::unknown("a group grant names no group".to_owned());
             };
-            let display = group_name(site, &gid, name.as_ref());
             match in_group(site, account, &gid) {
-                Tri::Yes => Match::via(Via::Group { name: display, id: gid }),
+                Tri::Yes => {
+                    Match::via(Via::Group { name: group_name(site, &gid, name.as_ref()), id: gid.into_owned() })
+                }
                 Tri::No => Match::none(),
-                Tri::Unknown => Match::unknown(group_unknown(site, &gid, &display)),
+                Tri::Unknown => Match::unknown(group_unknown(site, &gid, &group_name(site, &gid, name.as_ref()))),
             }
         }
         Holder::User(id) if *id == account.account_id => Match::via(Via::User),
@@ -162,43 +170,48 @@ fn app_role(site: &Site, account: &Account, key: &str) -> Match {
 }
 
 pub fn project_role(site: &Site, account: &Account, project: &ProjectKey, role: &str) -> Match {
-    let role_name = site.roles.get(role).map(|r| r.name.clone()).unwrap_or_else(|| role.to_owned());
+    let role_name = || site.roles.get(role).map_or_else(|| role.to_owned(), |r| r.name.clone());
     let Some(actors) = site.role_actors.get(project).and_then(|roles| roles.get(role)) else {
         return Match::unknown(match site.gaps.get(&("projectRoles".to_owned(), format!("{project}/{role}"))) {
-            Some(reason) => format!("actors of role \"{role_name}\" in {project} could not be read: {reason}"),
-            None => format!("actors of role \"{role_name}\" in {project} were not collected"),
+            Some(reason) => format!("actors of role \"{}\" in {project} could not be read: {reason}", role_name()),
+            None => format!("actors of role \"{}\" in {project} were not collected", role_name()),
         });
     };
     let mut result = Match::none();
     for actor in actors {
         match actor {
             Actor::User(id) if *id == account.account_id => {
-                result.vias.push(Via::Role { id: role.to_owned(), name: role_name.clone(), actor: RoleActorVia::User });
+                result.vias.push(Via::Role { id: role.to_owned(), name: role_name(), actor: RoleActorVia::User });
             }
             Actor::User(_) => {}
             Actor::Group { id, name } => {
-                let Some(gid) = group_id(site, id.as_ref(), name.as_ref()) else {
-                    continue;
-                };
+                let Some(gid) = group_id(site, id.as_ref(), name.as_ref()) else { continue };
                 match in_group(site, account, &gid) {
                     Tri::Yes => result.vias.push(Via::Role {
                         id: role.to_owned(),
-                        name: role_name.clone(),
-                        actor: RoleActorVia::Group { name: group_name(site, &gid, name.as_ref()), id: gid },
+                        name: role_name(),
+                        actor: RoleActorVia::Group {
+                            name: group_name(site, &gid, name.as_ref()),
+                            id: gid.into_owned(),
+                        },
                     }),
                     Tri::No => {}
                     Tri::Unknown => {
                         result.unknown = Some(format!(
-                            "membership of group \"{}\" (an actor of role \"{role_name}\" in {project}) was not collected",
-                            group_name(site, &gid, name.as_ref())
+                            "membership of group \"{}\" (an actor of role \"{}\" in {project}) was not collected",
+                            group_name(site, &gid, name.as_ref()),
+                            role_name()
                         ));
                     }
                 }
             }
         }
     }
-    if result.vias.is_empty() && site.incomplete_roles.contains(&(project.clone(), role.to_owned())) {
-        result.unknown = Some(format!("an actor of role \"{role_name}\" in {project} could not be read"));
+    if result.vias.is_empty()
+        && !site.incomplete_roles.is_empty()
+        && site.incomplete_roles.contains(&(project.clone(), role.to_owned()))
+    {
+        result.unknown = Some(format!("an actor of role \"{}\" in {project} could not be read", role_name()));
     }
     if !result.vias.is_empty() {
         result.unknown = None;

@@ -12,6 +12,7 @@ pub mod what_if;
 pub mod why_not;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use crate::model::{Account, AccountKind, Grant, Holder, PermissionKind, Project, Scheme, Site};
 use crate::report::{ANALYSIS_VERSION, AccountAccess, Analysis, Coverage, PathEntry, ProjectAccess, Unresolved};
@@ -120,7 +121,7 @@ fn lint_schemes(site: &Site) -> Vec<Warning> {
 /// A scheme evaluated for one account, before the project-dependent grants (roles, lead).
 #[derive(Default)]
 struct SchemeEval<'s> {
-    paths: BTreeMap<String, BTreeSet<PathEntry>>,
+    paths: BTreeMap<Rc<str>, BTreeSet<PathEntry>>,
     unresolved: Vec<Unresolved>,
     per_project: Vec<&'s Grant>,
 }
@@ -130,16 +131,15 @@ fn origin(scheme: &Scheme, grant: &Grant) -> Origin {
 }
 
 fn add_match(
-    paths: &mut BTreeMap<String, BTreeSet<PathEntry>>,
+    paths: &mut BTreeMap<Rc<str>, BTreeSet<PathEntry>>,
     unresolved: &mut Vec<Unresolved>,
     scheme: &Scheme,
     grant: &Grant,
     found: membership::Match,
 ) {
     for via in found.vias {
-        let path = Path { origin: origin(scheme, grant), via };
-        let conditional = path.conditional();
-        paths.entry(grant.permission.clone()).or_default().insert(PathEntry { path, conditional });
+        let entry = PathEntry::new(&Path { origin: origin(scheme, grant), via });
+        paths.entry(Rc::from(grant.permission.as_str())).or_default().insert(entry);
     }
     if let Some(reason) = found.unknown {
         unresolved.push(Unresolved { permission: grant.permission.clone(), grant: grant.id.clone(), reason });
@@ -194,7 +194,7 @@ fn account_access(
     let mut cache: BTreeMap<&str, SchemeEval<'_>> = BTreeMap::new();
     for project in projects {
         let scheme = project.scheme_id.as_deref().and_then(|id| site.schemes.get(id));
-        let mut paths: BTreeMap<String, BTreeSet<PathEntry>> = BTreeMap::new();
+        let mut paths: BTreeMap<Rc<str>, BTreeSet<PathEntry>> = BTreeMap::new();
         let mut unresolved = Vec::new();
         let coverage_none = scheme.is_none();
         match scheme {
@@ -217,8 +217,8 @@ fn account_access(
             }),
         }
         if global_admin {
-            let path = Path { origin: Origin::GlobalAdminister, via: Via::Origin };
-            paths.entry("ADMINISTER_PROJECTS".to_owned()).or_default().insert(PathEntry { path, conditional: false });
+            let entry = PathEntry::new(&Path { origin: Origin::GlobalAdminister, via: Via::Origin });
+            paths.entry(Rc::from("ADMINISTER_PROJECTS")).or_default().insert(entry);
         }
         if let Some(checks) = checks {
             // Jira's check is the ground truth: where it says a permission is not held, the
@@ -235,7 +235,7 @@ fn account_access(
         if let Some(checks) = checks {
             agree_with_jira(account, project, checks, coverage, &mut paths, warnings);
         }
-        let permissions: BTreeMap<String, Vec<PathEntry>> =
+        let permissions: BTreeMap<Rc<str>, Vec<PathEntry>> =
             paths.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect();
         let security_levels = security::levels(site, account, project);
         let transitions = if selection.skip_transitions {
@@ -283,7 +283,7 @@ fn agree_with_jira(
     project: &Project,
     checks: &crate::model::PermissionChecks,
     coverage: Coverage,
-    paths: &mut BTreeMap<String, BTreeSet<PathEntry>>,
+    paths: &mut BTreeMap<Rc<str>, BTreeSet<PathEntry>>,
     warnings: &mut Vec<Warning>,
 ) {
     let range = (project.key.clone(), String::new())..;
@@ -291,7 +291,7 @@ fn agree_with_jira(
         if *key != project.key {
             break;
         }
-        let derived = paths.get(permission);
+        let derived = paths.get(permission.as_str());
         let unconditional = derived.is_some_and(|set| set.iter().any(|e| !e.conditional));
         let conditional = derived.is_some_and(|set| set.iter().any(|e| e.conditional));
         let about = |w: Warning| w.about(&account.account_id, &project.key, permission);
@@ -305,8 +305,8 @@ fn agree_with_jira(
                 ),
             ))),
             (true, false, false) => {
-                let path = Path { origin: Origin::JiraCheck, via: Via::Origin };
-                paths.entry(permission.clone()).or_default().insert(PathEntry { path, conditional: false });
+                let entry = PathEntry::new(&Path { origin: Origin::JiraCheck, via: Via::Origin });
+                paths.entry(Rc::from(permission.as_str())).or_default().insert(entry);
                 let (code, why) = if coverage == Coverage::Complete {
                     (WarningCode::ModelDrift, "but no grant in the snapshot gives it")
                 } else {

@@ -33,12 +33,8 @@ pub fn levels(site: &Site, account: &Account, project: &Project) -> Vec<LevelAcc
         for holder in &level.members {
             let found = match_holder(site, account, holder, Some(&project.key));
             for via in found.vias {
-                let path = Path {
-                    origin: Origin::Level { scheme_name: scheme.name.clone(), level_name: level.name.clone() },
-                    via,
-                };
-                let conditional = path.conditional();
-                paths.push(PathEntry { path, conditional });
+                let origin = Origin::Level { scheme_name: scheme.name.clone(), level_name: level.name.clone() };
+                paths.push(PathEntry::new(&Path { origin, via }));
             }
             if found.unknown.is_some() {
                 unknown = found.unknown;

@@ -66,7 +66,7 @@ struct Ctx<'a> {
     site: &'a Site,
     account: &'a Account,
     project: &'a Project,
-    permissions: &'a BTreeMap<String, Vec<PathEntry>>,
+    permissions: &'a BTreeMap<std::rc::Rc<str>, Vec<PathEntry>>,
     coverage: Coverage,
 }
 
@@ -168,7 +168,7 @@ pub fn evaluate(
     site: &Site,
     account: &Account,
     project: &Project,
-    permissions: &BTreeMap<String, Vec<PathEntry>>,
+    permissions: &BTreeMap<std::rc::Rc<str>, Vec<PathEntry>>,
     coverage: Coverage,
     warnings: &mut Vec<Warning>,
 ) -> Vec<TransitionAccess> {

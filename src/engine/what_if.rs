@@ -234,7 +234,10 @@ fn held(site: &Site) -> Held {
             for (permission, paths) in project.permissions {
                 let conditional = paths.iter().all(|p| p.conditional);
                 let text = paths.iter().map(|p| p.path.to_string()).collect();
-                out.insert((account.account_id.clone(), project.key.clone(), permission), (conditional, text));
+                out.insert(
+                    (account.account_id.clone(), project.key.clone(), permission.to_string()),
+                    (conditional, text),
+                );
             }
         }
     }
