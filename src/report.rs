@@ -2,7 +2,6 @@
 //!
 //! Scripts read this JSON, so fields are only ever added, never renamed or removed.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -58,7 +57,7 @@ pub struct ProjectAccess {
     pub team_managed: bool,
     pub coverage: Coverage,
     /// Permission key → every path that grants it, sorted.
-    pub permissions: BTreeMap<Rc<str>, Vec<PathEntry>>,
+    pub permissions: crate::engine::Permissions,
     /// Grants that could not be evaluated, and why.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unresolved: Vec<Unresolved>,
@@ -133,7 +132,7 @@ impl Analysis {
                 if project.coverage != Coverage::Complete {
                     let _ = writeln!(out, "{p}: coverage {:?}", project.coverage);
                 }
-                for (permission, paths) in &project.permissions {
+                for (permission, paths) in project.permissions.iter() {
                     for entry in paths {
                         let tag = if entry.conditional { " [conditional]" } else { "" };
                         let _ = writeln!(out, "{p} {permission}{tag} ← {}", entry.path);

@@ -11,7 +11,7 @@ mod transitions;
 pub mod what_if;
 pub mod why_not;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crate::model::{Account, AccountKind, Grant, Holder, PermissionKind, Project, Scheme, Site};
@@ -118,12 +118,24 @@ fn lint_schemes(site: &Site) -> Vec<Warning> {
     warnings
 }
 
+/// Permission key → its paths, sorted. Shared between the projects of a scheme and copied only
+/// when a project adds something of its own (a role the account is in, the lead).
+pub type Permissions = Rc<BTreeMap<Rc<str>, Vec<PathEntry>>>;
+
 /// A scheme evaluated for one account, before the project-dependent grants (roles, lead).
 #[derive(Default)]
 struct SchemeEval<'s> {
-    paths: BTreeMap<Rc<str>, BTreeSet<PathEntry>>,
+    permissions: Permissions,
     unresolved: Vec<Unresolved>,
     per_project: Vec<&'s Grant>,
+}
+
+/// Adds a path, keeping each permission's paths sorted and free of duplicates.
+fn add_path(permissions: &mut Permissions, permission: &str, entry: PathEntry) {
+    let paths = Rc::make_mut(permissions).entry(Rc::from(permission)).or_default();
+    if let Err(at) = paths.binary_search(&entry) {
+        paths.insert(at, entry);
+    }
 }
 
 fn origin(scheme: &Scheme, grant: &Grant) -> Origin {
@@ -131,15 +143,14 @@ fn origin(scheme: &Scheme, grant: &Grant) -> Origin {
 }
 
 fn add_match(
-    paths: &mut BTreeMap<Rc<str>, BTreeSet<PathEntry>>,
+    permissions: &mut Permissions,
     unresolved: &mut Vec<Unresolved>,
     scheme: &Scheme,
     grant: &Grant,
     found: membership::Match,
 ) {
     for via in found.vias {
-        let entry = PathEntry::new(&Path { origin: origin(scheme, grant), via });
-        paths.entry(Rc::from(grant.permission.as_str())).or_default().insert(entry);
+        add_path(permissions, &grant.permission, PathEntry::new(&Path { origin: origin(scheme, grant), via }));
     }
     if let Some(reason) = found.unknown {
         unresolved.push(Unresolved { permission: grant.permission.clone(), grant: grant.id.clone(), reason });
@@ -154,7 +165,7 @@ fn evaluate_scheme<'s>(site: &Site, account: &Account, scheme: &'s Scheme) -> Sc
             continue;
         }
         let found = match_holder(site, account, &grant.holder, None);
-        add_match(&mut eval.paths, &mut eval.unresolved, scheme, grant, found);
+        add_match(&mut eval.permissions, &mut eval.unresolved, scheme, grant, found);
     }
     eval
 }
@@ -194,13 +205,13 @@ fn account_access(
     let mut cache: BTreeMap<&str, SchemeEval<'_>> = BTreeMap::new();
     for project in projects {
         let scheme = project.scheme_id.as_deref().and_then(|id| site.schemes.get(id));
-        let mut paths: BTreeMap<Rc<str>, BTreeSet<PathEntry>> = BTreeMap::new();
+        let mut paths = Permissions::default();
         let mut unresolved = Vec::new();
         let coverage_none = scheme.is_none();
         match scheme {
             Some(scheme) => {
                 let eval = cache.entry(scheme.id.as_str()).or_insert_with(|| evaluate_scheme(site, account, scheme));
-                paths.clone_from(&eval.paths);
+                paths = Rc::clone(&eval.permissions);
                 unresolved.extend(eval.unresolved.iter().cloned());
                 for grant in &eval.per_project {
                     let found = match_holder(site, account, &grant.holder, Some(&project.key));
@@ -218,7 +229,7 @@ fn account_access(
         }
         if global_admin {
             let entry = PathEntry::new(&Path { origin: Origin::GlobalAdminister, via: Via::Origin });
-            paths.entry(Rc::from("ADMINISTER_PROJECTS")).or_default().insert(entry);
+            add_path(&mut paths, "ADMINISTER_PROJECTS", entry);
         }
         if let Some(checks) = checks {
             // Jira's check is the ground truth: where it says a permission is not held, the
@@ -235,8 +246,7 @@ fn account_access(
         if let Some(checks) = checks {
             agree_with_jira(account, project, checks, coverage, &mut paths, warnings);
         }
-        let permissions: BTreeMap<Rc<str>, Vec<PathEntry>> =
-            paths.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect();
+        let permissions = paths;
         let security_levels = security::levels(site, account, project);
         let transitions = if selection.skip_transitions {
             Vec::new()
@@ -283,7 +293,7 @@ fn agree_with_jira(
     project: &Project,
     checks: &crate::model::PermissionChecks,
     coverage: Coverage,
-    paths: &mut BTreeMap<Rc<str>, BTreeSet<PathEntry>>,
+    paths: &mut Permissions,
     warnings: &mut Vec<Warning>,
 ) {
     let range = (project.key.clone(), String::new())..;
@@ -306,7 +316,7 @@ fn agree_with_jira(
             ))),
             (true, false, false) => {
                 let entry = PathEntry::new(&Path { origin: Origin::JiraCheck, via: Via::Origin });
-                paths.entry(Rc::from(permission.as_str())).or_default().insert(entry);
+                add_path(paths, permission, entry);
                 let (code, why) = if coverage == Coverage::Complete {
                     (WarningCode::ModelDrift, "but no grant in the snapshot gives it")
                 } else {

@@ -231,7 +231,7 @@ fn held(site: &Site) -> Held {
     let mut out = Held::new();
     for account in analyze(site, &selection).accounts {
         for project in account.projects {
-            for (permission, paths) in project.permissions {
+            for (permission, paths) in project.permissions.iter() {
                 let conditional = paths.iter().all(|p| p.conditional);
                 let text = paths.iter().map(|p| p.path.to_string()).collect();
                 out.insert(
