@@ -10,11 +10,12 @@ STAMP := .make
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps build core ui forge-bundle demo test test-rust test-wasm test-js test-manifest test-browser lint fmt clean
+.PHONY: help deps build core ui forge-bundle demo test test-rust test-wasm test-js test-manifest test-browser lint fmt clean bench fuzz
 
 help:
 	@echo "make demo   install what is needed, build, and serve both pages on http://127.0.0.1:$(PORT)"
 	@echo "make test   install what is needed and run every test"
+	@echo "make bench  measure the engine and write BENCHMARKS.md; make fuzz  fuzz decoding + analysis"
 
 # ---- installing -----------------------------------------------------------------------------
 deps: $(STAMP)/rust $(STAMP)/wasm-bindgen $(STAMP)/npm
@@ -87,6 +88,20 @@ test-js: build
 
 test-browser: build $(STAMP)/chromium
 	CHROMIUM=$(CHROMIUM) node --test --test-reporter=spec --test-concurrency=1 tests/browser/
+
+# ---- measuring ------------------------------------------------------------------------------
+# Figures go to BENCHMARKS.md; BENCH_SIZES=S,M limits the sizes (see bench/README.md).
+bench: core
+	cd bench && cargo build --release
+	node bench/run.mjs
+
+# At least a million executions of the decoding + analysis target (see fuzz/README.md).
+FUZZ_RUNS ?= 1000000
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	mkdir -p fuzz/target/corpus/analyze
+	RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none analyze fuzz/target/corpus/analyze fuzz/corpus/analyze -- \
+	  -dict=fuzz/analyze.dict -max_len=16384 -timeout=2 -report_slow_units=1 -runs=$(FUZZ_RUNS) -print_final_stats=1
 
 fmt:
 	cargo fmt

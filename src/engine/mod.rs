@@ -213,8 +213,20 @@ fn account_access(
                 let eval = cache.entry(scheme.id.as_str()).or_insert_with(|| evaluate_scheme(site, account, scheme));
                 paths = Rc::clone(&eval.permissions);
                 unresolved.extend(eval.unresolved.iter().cloned());
+                // Several grants usually name the same role: check its actors once per project.
+                let mut roles: Vec<(&str, membership::Match)> = Vec::new();
                 for grant in &eval.per_project {
-                    let found = match_holder(site, account, &grant.holder, Some(&project.key));
+                    let found = match &grant.holder {
+                        Holder::ProjectRole(role) => match roles.iter().find(|(r, _)| *r == role.as_str()) {
+                            Some((_, found)) => found.clone(),
+                            None => {
+                                let found = membership::project_role(site, account, &project.key, role);
+                                roles.push((role.as_str(), found.clone()));
+                                found
+                            }
+                        },
+                        holder => match_holder(site, account, holder, Some(&project.key)),
+                    };
                     add_match(&mut paths, &mut unresolved, scheme, grant, found);
                 }
                 if let Some(reason) = site.incomplete_schemes.get(&scheme.id) {
