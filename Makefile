@@ -98,7 +98,7 @@ bench: core
 # At least a million executions of the decoding + analysis target (see fuzz/README.md).
 FUZZ_RUNS ?= 1000000
 fuzz:
-	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version 0.13.2
 	mkdir -p fuzz/target/corpus/analyze
 	RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none analyze fuzz/target/corpus/analyze fuzz/corpus/analyze -- \
 	  -dict=fuzz/analyze.dict -max_len=16384 -timeout=2 -report_slow_units=1 -runs=$(FUZZ_RUNS) -print_final_stats=1

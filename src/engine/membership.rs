@@ -90,6 +90,9 @@ impl Match {
     }
 }
 
+/// Documented holder types that are meaningless without a parameter (they become `Unknown` then).
+pub const DOCUMENTED_NEEDING_A_VALUE: [&str; 3] = ["user", "projectRole", "projectrole"];
+
 /// Whether the holder depends on the project (role actors, lead) rather than only the account.
 pub fn depends_on_project(holder: &Holder) -> bool {
     matches!(holder, Holder::ProjectRole(_) | Holder::ProjectLead)
@@ -133,6 +136,9 @@ pub fn match_holder(site: &Site, account: &Account, holder: &Holder, project: Op
         Holder::GroupCustomField(field) => Match::via(Via::GroupCustomField(field.clone())),
         // Customers of this service project, on its portal; licensed users can be customers too.
         Holder::CustomerPortalOnly => Match::via(Via::CustomerPortal),
+        Holder::Unknown { kind, .. } if DOCUMENTED_NEEDING_A_VALUE.contains(&kind.as_str()) => {
+            Match::unknown(format!("a `{kind}` grant names no {kind}"))
+        }
         Holder::Unknown { kind, .. } => Match::unknown(format!("holder type `{kind}` is not one Jira documents")),
     }
 }

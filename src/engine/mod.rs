@@ -92,6 +92,12 @@ fn lint_schemes(site: &Site) -> Vec<Warning> {
         for grant in &scheme.grants {
             let grant_id = grant.id.as_deref().unwrap_or("?");
             match &grant.holder {
+                Holder::Unknown { kind, .. } if membership::DOCUMENTED_NEEDING_A_VALUE.contains(&kind.as_str()) => {
+                    warnings.push(Warning::new(
+                        WarningCode::UnknownHolderType,
+                        format!("grant {grant_id} of scheme \"{}\" is a `{kind}` grant that names no {kind}; it is reported as unresolved, never matched", scheme.name),
+                    ))
+                }
                 Holder::Unknown { kind, .. } => warnings.push(Warning::new(
                     WarningCode::UnknownHolderType,
                     format!("grant {grant_id} of scheme \"{}\" has holder type `{kind}`, which Jira does not document; it is reported as unresolved, never matched", scheme.name),
