@@ -1,0 +1,452 @@
+// Steward's benchmark: `make bench`, or `node bench/run.mjs` once pkg/ and bench's release binaries
+// are built.
+//
+// For each size (S, M, L, XL; `BENCH_SIZES=S,M` to limit): generate the synthetic snapshot (cached
+// under bench/.data/), then
+//   1. in one Node process: time JSON.parse of the snapshot text, then the wasm
+//      analyzeToString(text, {"skipTransitions":true}) from the text to the full answer string;
+//   2. in a fresh Node process: one wasm analysis, for the peak RSS and the wasm linear memory;
+//   3. the native binary (the same call, natively), with a phase breakdown.
+// Timed figures are medians. The first run is a warm-up, discarded unless the runs would not fit
+// the time budget (BENCH_BUDGET seconds per measurement, default 120), in which case runs stop when
+// the budget is spent. Writes BENCHMARKS.md at the repository root (BENCH_OUT to write elsewhere) and
+// the raw figures to bench/.data/results.json.
+//
+// Environment: BENCH_SIZES, BENCH_RUNS (default 5), BENCH_BUDGET, BENCH_TIMEOUT (seconds per child
+// process, default 600), BENCH_NATIVE_MEM_MB (address-space cap of the native run, default 10000),
+// BENCH_OUT, BENCH_COMMIT (when there is no git checkout).
+import { spawnSync, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, statSync, writeFileSync, unlinkSync } from 'node:fs';
+import { availableParallelism, loadavg, totalmem } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const bench = dirname(fileURLToPath(import.meta.url));
+const root = resolve(bench, '..');
+const data = join(bench, '.data');
+const OPTIONS = '{"skipTransitions":true}';
+const TARGETS = { wasmOverNative: 1.5, analysisOverParse: 1.0, xlPeakMB: 512 };
+const MB = 1024 * 1024;
+
+// ---- shared -----------------------------------------------------------------------------------
+
+// On-CPU time of this process's main thread (where JSON.parse and wasm run), in ms: unlike wall
+// time, not inflated when other processes compete for the CPUs, and without GC helper threads.
+const schedstat = `/proc/${process.pid}/task/${process.pid}/schedstat`;
+function threadCpuMs() {
+  try {
+    return Number(readFileSync(schedstat, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  if (n === 0) return NaN;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+// The warm-up/budget policy of the native binary, so both sides are sampled alike. Returns wall and
+// main-thread CPU samples in ms.
+function timed(runs, budgetMs, f) {
+  const gc = globalThis.gc ?? (() => {});
+  const start = performance.now();
+  gc();
+  let t = performance.now();
+  let c = threadCpuMs();
+  f();
+  const first = performance.now() - t;
+  const firstCpu = threadCpuMs() - c;
+  const wall = [];
+  const cpu = [];
+  if (first * (runs + 1) > budgetMs) {
+    wall.push(first);
+    cpu.push(firstCpu);
+  }
+  while (wall.length < runs && (wall.length === 0 || performance.now() - start + first <= budgetMs)) {
+    gc();
+    t = performance.now();
+    c = threadCpuMs();
+    f();
+    wall.push(performance.now() - t);
+    cpu.push(threadCpuMs() - c);
+  }
+  return { wall, cpu };
+}
+
+// A wasm trap (e.g. out of memory: the allocator aborts, which traps as `unreachable`) as a short reason.
+function failure(error, startedMs, memory) {
+  const seconds = ((performance.now() - startedMs) / 1000).toFixed(0);
+  const mib = memory ? ` with ${(memory.buffer.byteLength / MB).toFixed(0)} MiB of wasm memory` : '';
+  return `${String(error?.message ?? error).split('\n')[0]} after ${seconds} s${mib}`;
+}
+
+async function loadWasm() {
+  const steward = await import(join(root, 'pkg/steward.js'));
+  const exports = steward.initSync({ module: readFileSync(join(root, 'pkg/steward_bg.wasm')) });
+  return { steward, memory: exports.memory };
+}
+
+// ---- child processes --------------------------------------------------------------------------
+
+async function childTime(file, runs, budgetMs) {
+  const text = readFileSync(file, 'utf8');
+  const parse = timed(runs, budgetMs, () => {
+    JSON.parse(text);
+  });
+  const { steward, memory } = await loadWasm();
+  let answerChars = 0;
+  let head = '';
+  let wasm = { wall: [], cpu: [] };
+  let failed = null;
+  const started = performance.now();
+  try {
+    wasm = timed(runs, budgetMs, () => {
+      const answer = steward.analyzeToString(text, OPTIONS);
+      answerChars = answer.length;
+      head = answer.slice(0, 200);
+    });
+    if (head.startsWith('{"type":"failure"')) failed = head;
+  } catch (error) {
+    failed = failure(error, started, memory);
+  }
+  return {
+    parseSamples: parse.wall,
+    parseCpuSamples: parse.cpu,
+    wasmSamples: wasm.wall,
+    wasmCpuSamples: wasm.cpu,
+    answerChars,
+    failed,
+    wasmMemoryBytes: memory.buffer.byteLength,
+  };
+}
+
+async function childMemory(file) {
+  const text = readFileSync(file, 'utf8');
+  const rssTextKiB = Math.round(process.memoryUsage().rss / 1024);
+  const { steward, memory } = await loadWasm();
+  const rssLoadedKiB = Math.round(process.memoryUsage().rss / 1024);
+  const started = performance.now();
+  let answerBytes = NaN;
+  let failed = null;
+  try {
+    answerBytes = Buffer.byteLength(steward.analyzeToString(text, OPTIONS));
+  } catch (error) {
+    failed = failure(error, started, memory);
+  }
+  return {
+    answerBytes,
+    failed,
+    rssTextKiB,
+    rssLoadedKiB,
+    maxRssKiB: process.resourceUsage().maxRSS,
+    wasmMemoryBytes: memory.buffer.byteLength,
+  };
+}
+
+if (process.argv[2] === '--child') {
+  const [, , , mode, file, runs, budget] = process.argv;
+  const result = mode === 'time' ? await childTime(file, Number(runs), Number(budget) * 1000) : await childMemory(file);
+  process.stdout.write(JSON.stringify(result));
+  process.exit(0);
+}
+
+// ---- the driver -------------------------------------------------------------------------------
+
+const env = process.env;
+const SIZES = (env.BENCH_SIZES ?? 'S,M,L,XL').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+const RUNS = Number(env.BENCH_RUNS ?? 5);
+const BUDGET = Number(env.BENCH_BUDGET ?? 120);
+const TIMEOUT = Number(env.BENCH_TIMEOUT ?? 600);
+const NATIVE_MEM_MB = Number(env.BENCH_NATIVE_MEM_MB ?? 10000);
+const synth = join(bench, 'target/release/steward-synth');
+const native = join(bench, 'target/release/steward-bench-native');
+
+for (const [what, path] of [['the generator', synth], ['the native benchmark', native], ['the wasm core', join(root, 'pkg/steward_bg.wasm')]]) {
+  if (!existsSync(path)) {
+    console.error(`${what} is not built (${relative(root, path)}); run \`make bench\``);
+    process.exit(2);
+  }
+}
+
+function log(...args) {
+  console.error(...args);
+}
+
+function tail(text, n = 400) {
+  const t = String(text ?? '').trim();
+  return t.length > n ? `…${t.slice(-n)}` : t;
+}
+
+function run(cmd, args, { timeout = TIMEOUT, stdout } = {}) {
+  const started = performance.now();
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: timeout * 1000,
+    maxBuffer: 64 * MB,
+    stdio: ['ignore', stdout ?? 'pipe', 'pipe'],
+  });
+  if (r.error?.code === 'ETIMEDOUT' || r.signal === 'SIGTERM') return { error: `stopped after ${timeout} s` };
+  if (r.error) return { error: r.error.message };
+  if (r.status !== 0) {
+    const why = r.signal ? `killed by ${r.signal}` : `exit ${r.status}`;
+    const seconds = ((performance.now() - started) / 1000).toFixed(0);
+    const first = String(r.stderr ?? '').trim().split('\n')[0];
+    return { error: `${why} after ${seconds} s: ${first}`, stderr: tail(r.stderr, 2000) };
+  }
+  return { stdout: r.stdout };
+}
+
+function runJson(cmd, args, options) {
+  const r = run(cmd, args, options);
+  if (r.error) return r;
+  try {
+    return JSON.parse(r.stdout);
+  } catch {
+    return { error: `unreadable output: ${tail(r.stdout)}` };
+  }
+}
+
+function snapshotFor(size) {
+  mkdirSync(data, { recursive: true });
+  const file = join(data, `snapshot-${size}.json`);
+  if (existsSync(file) && statSync(file).mtimeMs >= statSync(synth).mtimeMs) return { file };
+  log(`  generating ${relative(root, file)}`);
+  const tmp = `${file}.tmp`;
+  const fd = openSync(tmp, 'w');
+  const r = run(synth, [size], { stdout: fd });
+  closeSync(fd);
+  if (r.error) {
+    unlinkSync(tmp);
+    return { error: `generation failed: ${r.error}` };
+  }
+  execFileSync('mv', [tmp, file]);
+  return { file };
+}
+
+function nodeChild(mode, file, flags) {
+  return runJson(process.execPath, [...flags, fileURLToPath(import.meta.url), '--child', mode, file, String(RUNS), String(BUDGET)]);
+}
+
+function nativeRun(file) {
+  const args = [file, '--runs', String(RUNS), '--budget', String(BUDGET)];
+  const limit = spawnSync('prlimit', ['--version']).status === 0;
+  return limit
+    ? runJson('prlimit', [`--as=${NATIVE_MEM_MB * MB}`, '--', native, ...args])
+    : runJson(native, args);
+}
+
+const results = [];
+for (const size of SIZES) {
+  log(`size ${size}`);
+  const started = performance.now();
+  const stats = runJson(synth, [size, '--stats']);
+  const snap = snapshotFor(size);
+  const r = { size, stats, snapshot: snap.error ? { error: snap.error } : { bytes: statSync(snap.file).size } };
+  const load = [loadavg()[0]];
+  if (!snap.error) {
+    log('  JSON.parse and wasm, timed');
+    r.time = nodeChild('time', snap.file, ['--expose-gc', '--max-old-space-size=16384']);
+    log('  wasm, peak memory');
+    r.memory = nodeChild('memory', snap.file, ['--max-old-space-size=16384']);
+    log('  native');
+    load.push(loadavg()[0]);
+    r.native = nativeRun(snap.file);
+  }
+  load.push(loadavg()[0]);
+  r.loadAverage = load;
+  r.seconds = (performance.now() - started) / 1000;
+  results.push(r);
+  log(`  done in ${r.seconds.toFixed(0)} s`);
+}
+
+// ---- the report -------------------------------------------------------------------------------
+
+const ok = (x) => x && !x.error;
+function fmt(x, digits = 0) {
+  return Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '—';
+}
+const mb = (bytes) => fmt(bytes / MB, 1);
+const verdict = (value, limit) => (Number.isFinite(value) ? (value <= limit ? 'pass' : 'FAIL') : 'n/a');
+
+for (const r of results) {
+  const parse = ok(r.time) ? median(r.time.parseSamples) : NaN;
+  const parseCpu = ok(r.time) ? median(r.time.parseCpuSamples) : NaN;
+  const wasm = ok(r.time) && !r.time.failed ? median(r.time.wasmSamples) : NaN;
+  const wasmCpu = ok(r.time) && !r.time.failed ? median(r.time.wasmCpuSamples) : NaN;
+  const nat = ok(r.native) ? r.native.medianMs : NaN;
+  const natCpu = ok(r.native) ? r.native.medianCpuMs : NaN;
+  r.figures = {
+    parseMs: parse,
+    wasmMs: wasm,
+    nativeMs: nat,
+    parseCpuMs: parseCpu,
+    wasmCpuMs: wasmCpu,
+    nativeCpuMs: natCpu,
+    wasmOverNative: wasm / nat,
+    wasmOverParse: wasm / parse,
+    wasmOverNativeCpu: wasmCpu / natCpu,
+    wasmOverParseCpu: wasmCpu / parseCpu,
+    nativeOverParse: nat / parse,
+    // At failure too: the high-water mark reached before it.
+    peakRssMB: ok(r.memory) ? r.memory.maxRssKiB / 1024 : NaN,
+    wasmMemoryMB: ok(r.memory) ? r.memory.wasmMemoryBytes / MB : NaN,
+    answerBytes: ok(r.memory) && !r.memory.failed ? r.memory.answerBytes : ok(r.native) ? r.native.answerBytes : NaN,
+  };
+}
+
+function sh(cmd, args) {
+  try {
+    return execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+const commit = sh('git', ['rev-parse', '--short', 'HEAD']) ?? env.BENCH_COMMIT ?? 'unknown';
+const dirty = sh('git', ['status', '--porcelain', '--', 'src', 'Cargo.toml', 'Cargo.lock']);
+const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m) ?? [])[1] ?? 'unknown';
+const machine = `${availableParallelism()} CPUs (nproc), ${cpu}, ${fmt(totalmem() / 1024 ** 3)} GiB RAM`;
+const tools = [`node ${process.version}`, sh('rustc', ['--version']), sh('wasm-bindgen', ['--version'])].filter(Boolean).join(', ');
+
+const lines = [];
+const row = (cells) => lines.push(`| ${cells.join(' | ')} |`);
+lines.push('# Benchmarks', '');
+lines.push('Written by `make bench` (`bench/run.mjs`); do not edit by hand.', '');
+lines.push(`- Date: ${new Date().toISOString()}`);
+lines.push(`- Commit: \`${commit}\`${dirty ? ' (with uncommitted changes to the core)' : ''}`);
+lines.push(`- Machine: ${machine}`);
+lines.push(`- Tools: ${tools}`);
+const loads = results.flatMap((r) => r.loadAverage ?? []);
+lines.push(`- Load average (1 min) during the runs: ${fmt(Math.min(...loads), 1)} to ${fmt(Math.max(...loads), 1)} on ${availableParallelism()} CPUs${Math.max(...loads) > availableParallelism() * 0.75 ? ' (the machine was busy: absolute times are inflated; ratios measured moments apart are noisier)' : ''}`);
+lines.push(`- Analysis: \`analyzeToString(snapshot, '${OPTIONS}')\`: every service account and app account × every project, every permission with its grant paths`);
+lines.push('');
+lines.push('## Results', '');
+lines.push('Wall-clock medians. In brackets: the main thread\'s on-CPU time, which competing processes do not inflate.', '');
+row(['Size', 'Projects', 'Accounts', 'Accounts × projects', 'Snapshot MB', 'Answer MB', 'JSON.parse ms', 'wasm ms', 'native ms', 'wasm / native', 'wasm / JSON.parse', 'Peak RSS MB (wasm)', 'wasm memory MB']);
+row(Array(13).fill('---'));
+const both = (wall, cpu, digits) => (Number.isFinite(wall) ? `${fmt(wall, digits)} (${fmt(cpu, digits)})` : '—');
+for (const r of results) {
+  const f = r.figures;
+  const counts = r.native?.counts;
+  const accounts = counts?.accounts ?? r.stats?.analysedAccounts;
+  const projects = counts?.projects ?? r.stats?.projects;
+  const failed = r.memory?.failed ? ' (failed)' : '';
+  row([
+    r.size,
+    fmt(projects),
+    fmt(accounts),
+    fmt(accounts * projects),
+    r.snapshot.bytes ? mb(r.snapshot.bytes) : '—',
+    mb(f.answerBytes),
+    both(f.parseMs, f.parseCpuMs, 0),
+    both(f.wasmMs, f.wasmCpuMs, 0),
+    both(f.nativeMs, f.nativeCpuMs, 0),
+    both(f.wasmOverNative, f.wasmOverNativeCpu, 2),
+    both(f.wasmOverParse, f.wasmOverParseCpu, 2),
+    `${fmt(f.peakRssMB)}${failed}`,
+    `${fmt(f.wasmMemoryMB)}${failed}`,
+  ]);
+}
+lines.push('');
+lines.push('## Targets', '');
+lines.push('Verdicts on wall-clock time; on-CPU ratios in brackets.', '');
+row(['Target', ...results.map((r) => r.size)]);
+row(['---', ...results.map(() => '---')]);
+const judged = (wall, cpu, limit) =>
+  Number.isFinite(wall) ? `${fmt(wall, 2)} (${fmt(cpu, 2)}) ${verdict(wall, limit)}` : 'n/a';
+row([
+  `wasm / native ≤ ${TARGETS.wasmOverNative}`,
+  ...results.map((r) => judged(r.figures.wasmOverNative, r.figures.wasmOverNativeCpu, TARGETS.wasmOverNative)),
+]);
+row([
+  `analysis (wasm, bytes → full answer) / JSON.parse of the same bytes ≤ ${TARGETS.analysisOverParse}`,
+  ...results.map((r) => judged(r.figures.wasmOverParse, r.figures.wasmOverParseCpu, TARGETS.analysisOverParse)),
+]);
+row([
+  `XL peak memory (wasm process RSS) ≤ ${TARGETS.xlPeakMB} MB`,
+  ...results.map((r) => {
+    const peak = r.figures.peakRssMB;
+    if (!Number.isFinite(peak)) return 'n/a';
+    const text = r.memory?.failed ? `≥ ${fmt(peak)} MB (ran out of memory)` : `${fmt(peak)} MB`;
+    return r.size === 'XL' ? `${text} ${r.memory?.failed ? 'FAIL' : verdict(peak, TARGETS.xlPeakMB)}` : text;
+  }),
+]);
+lines.push('');
+
+const failures = results.flatMap((r) =>
+  [['generation', r.snapshot], ['JSON.parse + wasm (timed)', r.time], ['wasm (memory)', r.memory], ['native', r.native]]
+    .filter(([, x]) => x?.error || x?.failed)
+    .map(([what, x]) => `- ${r.size}, ${what}: ${x.error ?? x.failed}`),
+);
+if (failures.length) lines.push('## Failures', '', ...failures, '');
+
+lines.push('## Native phases', '');
+lines.push('One native analysis split as `analyze_json` does it: decoding the snapshot into the site model (`snapshot::load`; of which the untyped first pass over the document), the engine (`engine::analyze`), serialising the answer. RSS is the process\'s resident memory after each phase, everything before it still alive.', '');
+row(['Size', 'load ms (first pass)', 'engine ms', 'serialise ms', 'RSS: text / +site / +analysis / +answer MB', 'Project entries', 'Permissions', 'Paths', 'Native peak RSS MB']);
+row(Array(9).fill('---'));
+for (const r of results) {
+  const n = r.native;
+  if (!ok(n) || !n.breakdown) {
+    row([r.size, '—', '—', '—', '—', '—', '—', '—', '—']);
+    continue;
+  }
+  const b = n.breakdown;
+  const c = n.counts;
+  row([
+    r.size,
+    `${fmt(b.loadMs, 1)} (${fmt(b.rawParseMs, 1)})`,
+    fmt(b.analyzeMs, 1),
+    fmt(b.serializeMs, 1),
+    [n.rssTextKiB, b.rssSiteKiB, b.rssAnalysisKiB, b.rssAnswerKiB].map((k) => fmt(k / 1024)).join(' / '),
+    fmt(c.projectEntries),
+    fmt(c.permissions),
+    fmt(c.paths),
+    fmt(n.peakRssKiB / 1024),
+  ]);
+}
+lines.push('');
+
+lines.push('## The synthetic sites', '');
+lines.push('`bench/target/release/steward-synth SIZE > snapshot.json` (`bench/src/synth.rs`): seeded, deterministic (the same size gives the same bytes), no floating point. Verbatim REST v3 bodies with the `self` links and `avatarUrls` Jira sends; only what a lean collector fetches: the actors of the roles each project\'s scheme references, the members of the groups grants and role actors name, and `GET /user?expand=groups,applicationRoles` for the analysed accounts. No issue security, workflows or permission checks. S, M and L keep XL\'s proportions (per project: 10 users, 0.5 groups, 0.1 service accounts; a scheme per 20 projects).', '');
+row(['Size', 'Projects', 'Schemes', 'Grants', 'Roles', 'Role bodies (actors)', 'Users', 'Service accounts', 'App accounts', 'Groups (with members)', 'Member entries', 'Grants by holder', 'Largest parts of the snapshot']);
+row(Array(13).fill('---'));
+for (const r of results) {
+  const s = r.stats;
+  if (!ok(s)) continue;
+  row([
+    r.size,
+    fmt(s.projects),
+    fmt(s.schemes),
+    fmt(s.grants),
+    fmt(s.roles),
+    `${fmt(s.roleBodies)} (${fmt(s.roleActors)})`,
+    fmt(s.users),
+    fmt(s.serviceAccounts),
+    fmt(s.analysedAccounts - s.serviceAccounts),
+    `${fmt(s.groups)} (${fmt(s.referencedGroups)})`,
+    fmt(s.groupMemberEntries),
+    Object.entries(s.grantsByHolder).map(([k, v]) => `${k} ${v}`).join(', '),
+    Object.entries(s.partBytes ?? {})
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([k, v]) => `${k} ${fmt((100 * v) / s.snapshotBytes)}%`)
+      .join(', '),
+  ]);
+}
+lines.push('');
+lines.push('## Method', '');
+lines.push(`- JSON.parse and wasm are timed in one Node process (\`--expose-gc\`, a GC before each run): \`JSON.parse(text)\`, then \`analyzeToString(text, options)\` from the text (already a JS string) to the answer string; pkg/ loaded with \`initSync\`. Median of up to ${RUNS} runs after a warm-up; when the runs would not fit ${BUDGET} s, the first run counts and runs stop when the budget is spent.`);
+lines.push('- Peak memory: a fresh Node process that reads the text and runs one wasm analysis; `process.resourceUsage().maxRSS` (Node itself, the text, the copy of it in wasm memory, the site model, the answer). wasm memory is the linear memory\'s size afterwards (it never shrinks).');
+lines.push(`- Native: \`bench/target/release/steward-bench-native\` calls \`steward::api::analyze_json\` on the text in memory, same options, same sampling; built with steward's release settings (opt-level s, fat LTO, one codegen unit, panic abort)${spawnSync('prlimit', ['--version']).status === 0 ? `, address space capped at ${fmt(NATIVE_MEM_MB)} MB` : ''}.`);
+lines.push(`- Targets: wasm / native ≤ ${TARGETS.wasmOverNative}; analysis time from the snapshot's bytes to the full answer ≤ JSON.parse of the same bytes; XL peak memory ≤ ${TARGETS.xlPeakMB} MB.`);
+lines.push('');
+
+const out = env.BENCH_OUT ? resolve(env.BENCH_OUT) : join(root, 'BENCHMARKS.md');
+writeFileSync(out, lines.join('\n'));
+mkdirSync(data, { recursive: true });
+writeFileSync(join(data, 'results.json'), JSON.stringify(results, null, 2));
+console.log(lines.join('\n'));
+log(`wrote ${out}`);

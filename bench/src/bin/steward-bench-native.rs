@@ -1,0 +1,223 @@
+//! `steward-bench-native SNAPSHOT [--runs N] [--budget SECONDS] [--no-breakdown] [--answer FILE]`
+//!
+//! Times `steward::api::analyze_json(text, {"skipTransitions":true})`, from the snapshot's bytes
+//! (already in memory) to the full JSON answer string, and prints JSON figures on stdout: the median
+//! of the timed runs, then a breakdown of one analysis into its phases (decoding the snapshot into
+//! the site model, the engine, serialising the answer) with the process's resident memory after each.
+//!
+//! Runs: the first run is a warm-up and is discarded, unless the runs would not fit the time budget,
+//! in which case it is kept as a sample and runs stop when the budget is spent (at least one).
+
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use steward::api::{self, AnalyzeOptions};
+use steward::snapshot::SnapshotDoc;
+
+const OPTIONS: &str = r#"{"skipTransitions":true}"#;
+
+struct Args {
+    file: String,
+    runs: usize,
+    budget: f64,
+    breakdown: bool,
+    answer: Option<String>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args { file: String::new(), runs: 5, budget: 120.0, breakdown: true, answer: None };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--runs" => args.runs = number(it.next(), "--runs")?.max(1.0) as usize,
+            "--budget" => args.budget = number(it.next(), "--budget")?,
+            "--no-breakdown" => args.breakdown = false,
+            "--answer" => args.answer = Some(it.next().ok_or("--answer needs a file")?),
+            other if !other.starts_with("--") && args.file.is_empty() => args.file = other.into(),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    if args.file.is_empty() {
+        return Err("which snapshot?".into());
+    }
+    Ok(args)
+}
+
+fn number(value: Option<String>, flag: &str) -> Result<f64, String> {
+    value.and_then(|v| v.parse().ok()).ok_or_else(|| format!("{flag} needs a number"))
+}
+
+/// `VmHWM` (peak) or `VmRSS` (current) of this process, in KiB.
+fn proc_status_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// On-CPU time of this thread in ms (`/proc/thread-self/schedstat`): not inflated when other
+/// processes compete for the CPUs.
+fn thread_cpu_ms() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse::<f64>().ok()))
+        .map_or(f64::NAN, |ns| ns / 1e6)
+}
+
+fn ms(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64() * 1000.0
+}
+
+fn median(samples: &[f64]) -> f64 {
+    let mut s = samples.to_vec();
+    s.sort_by(f64::total_cmp);
+    let n = s.len();
+    if n == 0 {
+        0.0
+    } else if n % 2 == 1 {
+        s[n / 2]
+    } else {
+        (s[n / 2 - 1] + s[n / 2]) / 2.0
+    }
+}
+
+/// Runs `f` by the warm-up/budget policy above; returns wall and on-CPU samples in milliseconds.
+fn timed(runs: usize, budget_s: f64, mut f: impl FnMut()) -> (Vec<f64>, Vec<f64>) {
+    let budget_ms = budget_s * 1000.0;
+    let start = Instant::now();
+    let t = Instant::now();
+    let c = thread_cpu_ms();
+    f();
+    let first = ms(t);
+    let first_cpu = thread_cpu_ms() - c;
+    let mut wall = Vec::new();
+    let mut cpu = Vec::new();
+    if first * (runs as f64 + 1.0) > budget_ms {
+        wall.push(first);
+        cpu.push(first_cpu);
+    }
+    while wall.len() < runs && (wall.is_empty() || ms(start) + first <= budget_ms) {
+        let t = Instant::now();
+        let c = thread_cpu_ms();
+        f();
+        wall.push(ms(t));
+        cpu.push(thread_cpu_ms() - c);
+    }
+    (wall, cpu)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!(
+                "steward-bench-native: {e}\nusage: steward-bench-native SNAPSHOT [--runs N] [--budget SECONDS] [--no-breakdown] [--answer FILE]"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let text = match std::fs::read_to_string(&args.file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("steward-bench-native: {}: {e}", args.file);
+            return ExitCode::FAILURE;
+        }
+    };
+    let rss_text = proc_status_kib("VmRSS:");
+
+    let mut answer_bytes = 0usize;
+    let (samples, cpu_samples) = timed(args.runs, args.budget, || {
+        let answer = api::analyze_json(black_box(&text), OPTIONS);
+        answer_bytes = answer.len();
+        black_box(answer);
+    });
+    let peak_after_runs = proc_status_kib("VmHWM:");
+
+    let mut out = serde_json::json!({
+        "file": args.file,
+        "snapshotBytes": text.len(),
+        "options": OPTIONS,
+        "samplesMs": samples,
+        "medianMs": median(&samples),
+        "minMs": samples.iter().copied().fold(f64::INFINITY, f64::min),
+        "cpuSamplesMs": cpu_samples,
+        "medianCpuMs": median(&cpu_samples),
+        "answerBytes": answer_bytes,
+        "rssTextKiB": rss_text,
+        "peakRssKiB": peak_after_runs,
+    });
+
+    if args.breakdown {
+        // One analysis, phase by phase, exactly as `analyze_json` does it.
+        let options: AnalyzeOptions = serde_json::from_str(OPTIONS).unwrap_or_default();
+        let t = Instant::now();
+        let doc: Result<SnapshotDoc<'_>, _> = serde_json::from_str(&text);
+        let raw_parse_ms = ms(t);
+        drop(doc);
+        let t = Instant::now();
+        let loaded = api::load(&text);
+        let load_ms = ms(t);
+        let rss_site = proc_status_kib("VmRSS:");
+        let Ok((site, load_warnings)) = loaded else {
+            eprintln!("steward-bench-native: the snapshot could not be loaded");
+            return ExitCode::FAILURE;
+        };
+        let t = Instant::now();
+        let mut analysis = steward::engine::analyze(&site, &options.selection());
+        analysis.warnings.extend(load_warnings);
+        analysis.warnings.sort();
+        analysis.warnings.dedup();
+        let analyze_ms = ms(t);
+        let rss_analysis = proc_status_kib("VmRSS:");
+        let t = Instant::now();
+        let answer = serde_json::to_string(&analysis).unwrap_or_default();
+        let serialize_ms = ms(t);
+        let rss_answer = proc_status_kib("VmRSS:");
+
+        let accounts = analysis.accounts.len();
+        let active = analysis.accounts.iter().filter(|a| a.active).count();
+        let entries: usize = analysis.accounts.iter().map(|a| a.projects.len()).sum();
+        let paths: usize =
+            analysis.accounts.iter().flat_map(|a| &a.projects).flat_map(|p| p.permissions.values()).map(Vec::len).sum();
+        let permissions: usize = analysis.accounts.iter().flat_map(|a| &a.projects).map(|p| p.permissions.len()).sum();
+        let mut codes = std::collections::BTreeMap::<String, usize>::new();
+        for w in &analysis.warnings {
+            let code =
+                serde_json::to_value(w.code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            *codes.entry(code).or_default() += 1;
+        }
+        out["breakdown"] = serde_json::json!({
+            "rawParseMs": raw_parse_ms,
+            "loadMs": load_ms,
+            "analyzeMs": analyze_ms,
+            "serializeMs": serialize_ms,
+            "rssSiteKiB": rss_site,
+            "rssAnalysisKiB": rss_analysis,
+            "rssAnswerKiB": rss_answer,
+        });
+        out["counts"] = serde_json::json!({
+            "projects": site.projects.len(),
+            "accounts": accounts,
+            "activeAccounts": active,
+            "pairs": accounts * site.projects.len(),
+            "projectEntries": entries,
+            "permissions": permissions,
+            "paths": paths,
+            "warnings": codes,
+        });
+        out["peakRssKiB"] = serde_json::json!(proc_status_kib("VmHWM:"));
+        if let Some(file) = &args.answer {
+            if let Err(e) = std::fs::write(file, &answer) {
+                eprintln!("steward-bench-native: {file}: {e}");
+            }
+        }
+    }
+    println!("{out}");
+    ExitCode::SUCCESS
+}
