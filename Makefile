@@ -10,7 +10,7 @@ STAMP := .make
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps build core ui forge-bundle demo test test-rust test-wasm test-js test-manifest test-browser lint fmt clean bench fuzz
+.PHONY: help deps build core ui forge-bundle demo test test-rust test-wasm test-bench test-js test-manifest test-browser lint fmt clean bench fuzz
 
 help:
 	@echo "make demo   install what is needed, build, and serve both pages on http://127.0.0.1:$(PORT)"
@@ -66,7 +66,7 @@ demo: build
 	node host/server.mjs --port $(PORT)
 
 # ---- testing --------------------------------------------------------------------------------
-test: build $(STAMP)/chromium lint test-rust test-wasm test-manifest test-js test-browser
+test: build $(STAMP)/chromium lint test-rust test-wasm test-bench test-manifest test-js test-browser
 	@echo "all tests passed"
 
 lint:
@@ -76,6 +76,10 @@ lint:
 
 test-rust:
 	cargo test
+
+# The engine on a generated site (bench/src/synth.rs): sharing answers between alike projects is exact.
+test-bench:
+	cd bench && cargo test
 
 test-wasm: deps
 	cargo test --target wasm32-unknown-unknown

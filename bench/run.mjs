@@ -24,7 +24,8 @@ import { fileURLToPath } from 'node:url';
 const bench = dirname(fileURLToPath(import.meta.url));
 const root = resolve(bench, '..');
 const data = join(bench, '.data');
-const OPTIONS = '{"skipTransitions":true}';
+// The full answer: the matrix form (each distinct cell once; schema/analysis-matrix-v1.schema.json).
+const OPTIONS = '{"skipTransitions":true,"form":"matrix"}';
 const TARGETS = { wasmOverNative: 1.5, analysisOverParse: 1.0, xlPeakMB: 512 };
 const MB = 1024 * 1024;
 
@@ -321,7 +322,7 @@ lines.push(`- Machine: ${machine}`);
 lines.push(`- Tools: ${tools}`);
 const loads = results.flatMap((r) => r.loadAverage ?? []);
 lines.push(`- Load average (1 min) during the runs: ${fmt(Math.min(...loads), 1)} to ${fmt(Math.max(...loads), 1)} on ${availableParallelism()} CPUs${Math.max(...loads) > availableParallelism() * 0.75 ? ' (the machine was busy: absolute times are inflated; ratios measured moments apart are noisier)' : ''}`);
-lines.push(`- Analysis: \`analyzeToString(snapshot, '${OPTIONS}')\`: every service account and app account × every project, every permission with its grant paths`);
+lines.push(`- Analysis: \`analyzeToString(snapshot, '${OPTIONS}')\`: every service account and app account × every project, every permission with its grant paths, as the matrix form (each distinct cell once, every cell readable from it; \`schema/analysis-matrix-v1.schema.json\`). The \`analysis\` form (one entry per account and project) is the same answer expanded: its native cost and size are in "Native phases".`);
 lines.push('');
 lines.push('## Results', '');
 lines.push('Wall-clock medians. In brackets: the main thread\'s on-CPU time, which competing processes do not inflate.', '');
@@ -384,13 +385,13 @@ const failures = results.flatMap((r) =>
 if (failures.length) lines.push('## Failures', '', ...failures, '');
 
 lines.push('## Native phases', '');
-lines.push('One native analysis split as `analyze_json` does it: decoding the snapshot into the site model (`snapshot::load`; of which the untyped first pass over the document), the engine (`engine::analyze`), serialising the answer. RSS is the process\'s resident memory after each phase, everything before it still alive.', '');
-row(['Size', 'load ms (first pass)', 'engine ms', 'serialise ms', 'RSS: text / +site / +analysis / +answer MB', 'Project entries', 'Permissions', 'Paths', 'Native peak RSS MB']);
-row(Array(9).fill('---'));
+lines.push('One native analysis split as `analyze_json` does it: decoding the snapshot into the site model (`snapshot::load`; of which the untyped first pass over the document), the engine (`engine::matrix`), serialising the answer; then, for comparison, the same answer expanded into the `analysis` form and serialised. RSS is the process\'s resident memory after each phase, everything before it still alive.', '');
+row(['Size', 'load ms (first pass)', 'engine ms', 'serialise ms', 'RSS: text / +site / +matrix / +answer MB', 'Project entries', 'Distinct access sets', 'Permissions', 'Paths', 'analysis form: expand + serialise ms (MB)', 'Native peak RSS MB']);
+row(Array(11).fill('---'));
 for (const r of results) {
   const n = r.native;
   if (!ok(n) || !n.breakdown) {
-    row([r.size, '—', '—', '—', '—', '—', '—', '—', '—']);
+    row([r.size, '—', '—', '—', '—', '—', '—', '—', '—', '—', '—']);
     continue;
   }
   const b = n.breakdown;
@@ -402,8 +403,10 @@ for (const r of results) {
     fmt(b.serializeMs, 1),
     [n.rssTextKiB, b.rssSiteKiB, b.rssAnalysisKiB, b.rssAnswerKiB].map((k) => fmt(k / 1024)).join(' / '),
     fmt(c.projectEntries),
+    fmt(b.accessSets),
     fmt(c.permissions),
     fmt(c.paths),
+    `${fmt(b.expandedMs, 1)} (${mb(b.expandedBytes)})`,
     fmt(n.peakRssKiB / 1024),
   ]);
 }
@@ -440,7 +443,7 @@ lines.push('');
 lines.push('## Method', '');
 lines.push(`- JSON.parse and wasm are timed in one Node process (\`--expose-gc\`, a GC before each run): \`JSON.parse(text)\`, then \`analyzeToString(text, options)\` from the text (already a JS string) to the answer string; pkg/ loaded with \`initSync\`. Median of up to ${RUNS} runs after a warm-up; when the runs would not fit ${BUDGET} s, the first run counts and runs stop when the budget is spent.`);
 lines.push('- Peak memory: a fresh Node process that reads the text and runs one wasm analysis; `process.resourceUsage().maxRSS` (Node itself, the text, the copy of it in wasm memory, the site model, the answer). wasm memory is the linear memory\'s size afterwards (it never shrinks).');
-lines.push(`- Native: \`bench/target/release/steward-bench-native\` calls \`steward::api::analyze_json\` on the text in memory, same options, same sampling; built with steward's release settings (opt-level s, fat LTO, one codegen unit, panic abort)${spawnSync('prlimit', ['--version']).status === 0 ? `, address space capped at ${fmt(NATIVE_MEM_MB)} MB` : ''}.`);
+lines.push(`- Native: \`bench/target/release/steward-bench-native\` calls \`steward::api::analyze_json\` on the text in memory, same options, same sampling; built with steward's release settings (opt-level 3, fat LTO, one codegen unit, panic abort)${spawnSync('prlimit', ['--version']).status === 0 ? `, address space capped at ${fmt(NATIVE_MEM_MB)} MB` : ''}.`);
 lines.push(`- Targets: wasm / native ≤ ${TARGETS.wasmOverNative}; analysis time from the snapshot's bytes to the full answer ≤ JSON.parse of the same bytes; XL peak memory ≤ ${TARGETS.xlPeakMB} MB.`);
 lines.push('');
 

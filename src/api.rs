@@ -11,9 +11,10 @@ use crate::collect::client::{Client, RetryPolicy};
 use crate::collect::{self, CollectError};
 use crate::engine::what_if::{self, ChangeSet};
 use crate::engine::why_not;
-use crate::engine::{AccountSelection, Selection, analyze};
+use crate::engine::{AccountSelection, Selection, matrix};
 use crate::host::Host;
 use crate::jira::PermissionScheme;
+use crate::matrix::Matrix;
 use crate::model::Site;
 use crate::report::Analysis;
 use crate::snapshot::{self, SnapshotError};
@@ -223,13 +224,26 @@ pub async fn check_permission<H: Host>(
 // ---- analysis over a snapshot ----------------------------------------------------------------
 
 /// Options of `analyze`: the app's own input, so unknown fields are rejected.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct AnalyzeOptions {
     pub account_id: Option<String>,
     pub project: Option<String>,
     pub all_accounts: bool,
     pub skip_transitions: bool,
+    /// `analysis` (the default: one entry per account and project) or `matrix` (each distinct
+    /// cell once; `schema/analysis-matrix-v1.schema.json`).
+    pub form: AnalysisForm,
+    /// Evaluate every cell on its own (see `engine::reuse`); the same answer, slower.
+    pub exhaustive: bool,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnalysisForm {
+    #[default]
+    Analysis,
+    Matrix,
 }
 
 impl AnalyzeOptions {
@@ -239,7 +253,12 @@ impl AnalyzeOptions {
             (None, true) => AccountSelection::All,
             (None, false) => AccountSelection::NonHuman,
         };
-        Selection { accounts, project: self.project.clone(), skip_transitions: self.skip_transitions }
+        Selection {
+            accounts,
+            project: self.project.clone(),
+            skip_transitions: self.skip_transitions,
+            exhaustive: self.exhaustive,
+        }
     }
 }
 
@@ -255,21 +274,36 @@ pub fn load(snapshot: &str) -> Result<(Site, Vec<Warning>), ApiError> {
     snapshot::load(snapshot).map_err(ApiError::from)
 }
 
-/// The full analysis of a snapshot: the `analyze` contract, with load warnings merged in.
-pub fn analyze_snapshot(snapshot: &str, options: &AnalyzeOptions) -> Result<Analysis, ApiError> {
+/// The full matrix of a snapshot, with load warnings merged in.
+pub fn matrix_snapshot(snapshot: &str, options: &AnalyzeOptions) -> Result<Matrix, ApiError> {
     let (site, load_warnings) = load(snapshot)?;
-    let mut analysis = analyze(&site, &options.selection());
-    analysis.warnings.extend(load_warnings);
-    analysis.warnings.sort();
-    analysis.warnings.dedup();
-    Ok(analysis)
+    let mut matrix = matrix(&site, &options.selection());
+    matrix.warnings.extend(load_warnings);
+    matrix.warnings.sort();
+    matrix.warnings.dedup();
+    Ok(matrix)
 }
 
-/// `analyze` as JSON in, JSON out: the analysis itself, or a failure envelope.
+/// The full analysis of a snapshot: the `analyze` contract, with load warnings merged in.
+pub fn analyze_snapshot(snapshot: &str, options: &AnalyzeOptions) -> Result<Analysis, ApiError> {
+    matrix_snapshot(snapshot, options).map(Matrix::expand)
+}
+
+/// `analyze` as JSON in, JSON out: the analysis (or the matrix, by `form`), or a failure envelope.
 pub fn analyze_json(snapshot: &str, options_json: &str) -> String {
-    let result = options::<AnalyzeOptions>(options_json).and_then(|o| analyze_snapshot(snapshot, &o));
+    let result = options::<AnalyzeOptions>(options_json).and_then(|o| {
+        let matrix = matrix_snapshot(snapshot, &o)?;
+        Ok(match o.form {
+            AnalysisForm::Analysis => serde_json::to_string(&matrix.expand()),
+            AnalysisForm::Matrix => serde_json::to_string(&matrix),
+        })
+    });
     match result {
-        Ok(analysis) => serde_json::to_string(&analysis).unwrap_or_default(),
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => {
+            Answer::<()>::from_result(Err(ApiError::new("encode", "the answer could not be encoded")), Vec::new())
+                .to_json()
+        }
         Err(error) => Answer::<()>::from_result(Err(error), Vec::new()).to_json(),
     }
 }

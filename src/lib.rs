@@ -9,6 +9,7 @@ pub mod collect;
 pub mod engine;
 pub mod host;
 pub mod jira;
+pub mod matrix;
 pub mod model;
 pub mod report;
 pub mod snapshot;

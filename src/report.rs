@@ -23,7 +23,7 @@ pub struct Analysis {
     pub warnings: Vec<Warning>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Coverage {
     /// Every grant that could apply was evaluated.
@@ -68,7 +68,7 @@ pub struct ProjectAccess {
 }
 
 /// One path, rendered once and shared: the same line appears for many accounts and projects.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct PathEntry {
     pub path: Rc<str>,
     pub conditional: bool,
@@ -76,11 +76,13 @@ pub struct PathEntry {
 
 impl PathEntry {
     pub fn new(path: &Path) -> Self {
-        PathEntry { path: Rc::from(path.to_string()), conditional: path.conditional() }
+        let mut text = String::with_capacity(160);
+        let _ = write!(text, "{path}");
+        PathEntry { path: Rc::from(text), conditional: path.conditional() }
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Unresolved {
     pub permission: String,
@@ -88,7 +90,7 @@ pub struct Unresolved {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LevelAccess {
     pub id: String,
@@ -100,7 +102,7 @@ pub struct LevelAccess {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransitionAccess {
     pub workflow: String,

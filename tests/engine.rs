@@ -198,7 +198,7 @@ fn selecting_one_account_and_one_project_narrows_the_answer() {
     let selection = Selection {
         accounts: AccountSelection::One("hana".into()),
         project: Some("CCC".into()),
-        skip_transitions: false,
+        ..Selection::default()
     };
     let analysis = analyze(&site(), &selection);
     assert_eq!(analysis.accounts.len(), 1);

@@ -3,10 +3,11 @@
 //! `expected.txt` (the analysis in text form). Regenerate expectations with
 //! `STEWARD_UPDATE_GOLDEN=1 cargo test --test scenarios`; never edit them by hand.
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly on a bad fixture")]
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "tests fail loudly on a bad fixture")]
 
 use std::path::{Path, PathBuf};
 
+use serde_json::{Map, Value, json};
 use steward::api::{self, AnalyzeOptions};
 
 fn dir(name: &str) -> PathBuf {
@@ -21,7 +22,16 @@ fn run_scenario(name: &str) {
         Err(_) => AnalyzeOptions { all_accounts: true, ..AnalyzeOptions::default() },
     };
     assert!(dir.join("about.txt").exists(), "scenario {name} has no about.txt");
-    let actual = api::analyze_snapshot(&snapshot, &options).unwrap().to_text();
+    let analysis = api::analyze_snapshot(&snapshot, &options).unwrap();
+    let actual = analysis.to_text();
+    let analysis_json = serde_json::to_value(&analysis).unwrap();
+    // Sharing answers between alike projects changes nothing.
+    let exhaustive = AnalyzeOptions { exhaustive: true, ..options.clone() };
+    let every_cell = serde_json::to_value(api::analyze_snapshot(&snapshot, &exhaustive).unwrap()).unwrap();
+    assert_eq!(analysis_json, every_cell, "{name}: sharing answers between projects changed the analysis");
+    // The matrix form says the same as the analysis form.
+    let matrix = serde_json::to_value(api::matrix_snapshot(&snapshot, &options).unwrap()).unwrap();
+    assert_eq!(expand(&matrix), analysis_json, "{name}: the matrix form differs from the analysis form");
     let expected_path = dir.join("expected.txt");
     if std::env::var_os("STEWARD_UPDATE_GOLDEN").is_some() {
         std::fs::write(&expected_path, &actual).unwrap();
@@ -30,6 +40,69 @@ fn run_scenario(name: &str) {
     let expected = std::fs::read_to_string(&expected_path)
         .unwrap_or_else(|_| panic!("{name}: no expected.txt; run with STEWARD_UPDATE_GOLDEN=1 to create it"));
     assert_eq!(actual, expected, "scenario {name} changed; if intended, regenerate with STEWARD_UPDATE_GOLDEN=1");
+}
+
+/// Rebuilds the `analyze` contract from the `matrix` form, as a script reading it would.
+fn expand(matrix: &Value) -> Value {
+    assert_eq!(matrix["form"], "matrix");
+    let paths = matrix["paths"].as_array().unwrap();
+    let sets = matrix["sets"].as_array().unwrap();
+    let projects = matrix["projects"].as_array().unwrap();
+    let path = |i: &Value| paths[i.as_u64().unwrap() as usize].clone();
+    let accounts: Vec<Value> = matrix["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let mut cells: Vec<(u64, Value)> = Vec::new();
+            for group in row["access"].as_array().unwrap() {
+                let set = &sets[group["set"].as_u64().unwrap() as usize];
+                for p in group["projects"].as_array().unwrap() {
+                    let project = &projects[p.as_u64().unwrap() as usize];
+                    let mut cell = project.as_object().unwrap().clone();
+                    cell.insert("coverage".into(), set["coverage"].clone());
+                    let permissions: Map<String, Value> = set["permissions"]
+                        .as_object()
+                        .unwrap()
+                        .iter()
+                        .map(|(k, ids)| (k.clone(), ids.as_array().unwrap().iter().map(path).collect()))
+                        .collect();
+                    cell.insert("permissions".into(), Value::Object(permissions));
+                    for key in ["unresolved", "transitions"] {
+                        if let Some(v) = set.get(key) {
+                            cell.insert(key.into(), v.clone());
+                        }
+                    }
+                    if let Some(levels) = set.get("securityLevels") {
+                        let levels: Vec<Value> = levels
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|l| {
+                                let mut l = l.clone();
+                                l["paths"] = l["paths"].as_array().unwrap().iter().map(path).collect();
+                                l
+                            })
+                            .collect();
+                        cell.insert("securityLevels".into(), Value::Array(levels));
+                    }
+                    cells.push((p.as_u64().unwrap(), Value::Object(cell)));
+                }
+            }
+            cells.sort_by_key(|(p, _)| *p);
+            let mut account = row.as_object().unwrap().clone();
+            account.remove("access");
+            account.insert("projects".into(), cells.into_iter().map(|(_, c)| c).collect());
+            Value::Object(account)
+        })
+        .collect();
+    json!({
+        "analysisVersion": matrix["analysisVersion"],
+        "site": matrix["site"],
+        "collectedAt": matrix["collectedAt"],
+        "accounts": accounts,
+        "warnings": matrix["warnings"],
+    })
 }
 
 macro_rules! scenarios {
@@ -49,6 +122,7 @@ macro_rules! scenarios {
 
 scenarios! {
     several_paths_at_once,
+    alike_projects_share_answers,
     account_kinds,
     anyone,
     application_role_any_logged_in,

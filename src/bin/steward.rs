@@ -1,7 +1,7 @@
 //! `steward`: the command line over the same core the Forge app runs.
 //!
 //!     steward analyze SNAPSHOT.json [--account ID] [--project KEY] [--all-accounts]
-//!                     [--no-transitions] [--format json|text]
+//!                     [--no-transitions] [--format json|text|matrix]
 //!     steward why-not SNAPSHOT.json --account ID --project KEY --permission KEY
 //!     steward what-if SNAPSHOT.json CHANGES.json
 
@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use steward::api::{self, AnalyzeOptions};
 
 const USAGE: &str = "usage:
-  steward analyze SNAPSHOT.json [--account ID] [--project KEY] [--all-accounts] [--no-transitions] [--format json|text]
+  steward analyze SNAPSHOT.json [--account ID] [--project KEY] [--all-accounts] [--no-transitions] [--format json|text|matrix]
   steward why-not SNAPSHOT.json --account ID --project KEY --permission KEY
   steward what-if SNAPSHOT.json CHANGES.json";
 
@@ -84,12 +84,17 @@ fn run(args: &[String]) -> Result<String, String> {
                 project: flags.value("--project").map(str::to_owned),
                 all_accounts: flags.switch("--all-accounts"),
                 skip_transitions: flags.switch("--no-transitions"),
+                ..AnalyzeOptions::default()
             };
-            let analysis = api::analyze_snapshot(&read(path)?, &options).map_err(|e| e.message)?;
-            match flags.value("--format").unwrap_or("json") {
-                "json" => serde_json::to_string_pretty(&analysis).map_err(|e| e.to_string()),
-                "text" => Ok(analysis.to_text().trim_end().to_owned()),
-                other => Err(format!("unknown format `{other}`; use json or text")),
+            let format = flags.value("--format").unwrap_or("json");
+            if !["json", "text", "matrix"].contains(&format) {
+                return Err(format!("unknown format `{format}`; use json, text or matrix"));
+            }
+            let matrix = api::matrix_snapshot(&read(path)?, &options).map_err(|e| e.message)?;
+            match format {
+                "matrix" => serde_json::to_string(&matrix).map_err(|e| e.to_string()),
+                "text" => Ok(matrix.expand().to_text().trim_end().to_owned()),
+                _ => serde_json::to_string_pretty(&matrix.expand()).map_err(|e| e.to_string()),
             }
         }
         "why-not" => {

@@ -6,6 +6,7 @@
 
 pub mod membership;
 pub mod path;
+pub mod reuse;
 mod security;
 mod transitions;
 pub mod what_if;
@@ -14,8 +15,9 @@ pub mod why_not;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use crate::matrix::{AccessSet, AccountRow, Matrix, ProjectRef, SetInterner};
 use crate::model::{Account, AccountKind, Grant, Holder, PermissionKind, Project, Scheme, Site};
-use crate::report::{ANALYSIS_VERSION, AccountAccess, Analysis, Coverage, PathEntry, ProjectAccess, Unresolved};
+use crate::report::{Analysis, Coverage, PathEntry, Unresolved};
 use crate::warning::{Warning, WarningCode};
 
 use membership::{depends_on_project, match_holder};
@@ -29,6 +31,9 @@ pub struct Selection {
     pub project: Option<String>,
     /// Skip workflow transitions (they dominate output size on large sites).
     pub skip_transitions: bool,
+    /// Evaluate every cell on its own instead of sharing answers between alike projects (see
+    /// [`reuse`]): slower, the same answer; tests use it to prove the sharing exact.
+    pub exhaustive: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -40,8 +45,13 @@ pub enum AccountSelection {
     One(String),
 }
 
-/// Analyses the selected accounts across the selected projects.
+/// Analyses the selected accounts across the selected projects: the `analyze` contract.
 pub fn analyze(site: &Site, selection: &Selection) -> Analysis {
+    matrix(site, selection).expand()
+}
+
+/// The full matrix of the selected accounts × projects, each distinct cell once.
+pub fn matrix(site: &Site, selection: &Selection) -> Matrix {
     let mut warnings = lint_schemes(site);
     let projects: Vec<&Project> = match &selection.project {
         Some(key) => {
@@ -70,17 +80,25 @@ pub fn analyze(site: &Site, selection: &Selection) -> Analysis {
             found
         }
     };
-    let mut result = Vec::with_capacity(accounts.len());
+    let index = reuse::Index::new(site, projects, selection.skip_transitions);
+    let mut sets = SetInterner::default();
+    let mut paths = PathCache::default();
+    let mut rows = Vec::with_capacity(accounts.len());
     for account in accounts {
-        result.push(account_access(site, account, &projects, selection, &mut warnings));
+        rows.push(account_row(site, account, &index, selection, &mut sets, &mut paths, &mut warnings));
     }
     warnings.sort();
     warnings.dedup();
-    Analysis {
-        analysis_version: ANALYSIS_VERSION,
+    Matrix {
         site: site.site.clone(),
         collected_at: site.collected_at.clone(),
-        accounts: result,
+        projects: index
+            .projects
+            .iter()
+            .map(|p| ProjectRef { key: p.key.clone(), name: p.name.clone(), team_managed: p.team_managed })
+            .collect(),
+        sets: sets.into_sets(),
+        accounts: rows,
         warnings,
     }
 }
@@ -138,7 +156,14 @@ struct SchemeEval<'s> {
 
 /// Adds a path, keeping each permission's paths sorted and free of duplicates.
 fn add_path(permissions: &mut Permissions, permission: &str, entry: PathEntry) {
-    let paths = Rc::make_mut(permissions).entry(Rc::from(permission)).or_default();
+    if permissions.get(permission).is_some_and(|paths| paths.binary_search(&entry).is_ok()) {
+        return;
+    }
+    let map = Rc::make_mut(permissions);
+    let paths = match map.get_mut(permission) {
+        Some(paths) => paths,
+        None => map.entry(Rc::from(permission)).or_default(),
+    };
     if let Err(at) = paths.binary_search(&entry) {
         paths.insert(at, entry);
     }
@@ -148,22 +173,42 @@ fn origin(scheme: &Scheme, grant: &Grant) -> Origin {
     Origin::Grant { scheme_id: scheme.id.clone(), scheme_name: scheme.name.clone(), grant: grant.id.clone() }
 }
 
+/// Every grant path rendered once per analysis: the same few lines recur in thousands of cells.
+/// Keyed by the grant's address (stable while the site is borrowed) and the holder step.
+#[derive(Default)]
+pub struct PathCache {
+    rendered: rustc_hash::FxHashMap<(usize, Via), PathEntry>,
+}
+
+impl PathCache {
+    fn grant_path(&mut self, scheme: &Scheme, grant: &Grant, via: Via) -> PathEntry {
+        let key = (std::ptr::from_ref(grant) as usize, via);
+        if let Some(entry) = self.rendered.get(&key) {
+            return entry.clone();
+        }
+        let entry = PathEntry::new(&Path { origin: origin(scheme, grant), via: key.1.clone() });
+        self.rendered.insert(key, entry.clone());
+        entry
+    }
+}
+
 fn add_match(
     permissions: &mut Permissions,
     unresolved: &mut Vec<Unresolved>,
+    paths: &mut PathCache,
     scheme: &Scheme,
     grant: &Grant,
     found: membership::Match,
 ) {
     for via in found.vias {
-        add_path(permissions, &grant.permission, PathEntry::new(&Path { origin: origin(scheme, grant), via }));
+        add_path(permissions, &grant.permission, paths.grant_path(scheme, grant, via));
     }
     if let Some(reason) = found.unknown {
         unresolved.push(Unresolved { permission: grant.permission.clone(), grant: grant.id.clone(), reason });
     }
 }
 
-fn evaluate_scheme<'s>(site: &Site, account: &Account, scheme: &'s Scheme) -> SchemeEval<'s> {
+fn evaluate_scheme<'s>(site: &Site, account: &Account, scheme: &'s Scheme, paths: &mut PathCache) -> SchemeEval<'s> {
     let mut eval = SchemeEval::default();
     for grant in &scheme.grants {
         if depends_on_project(&grant.holder) {
@@ -171,18 +216,20 @@ fn evaluate_scheme<'s>(site: &Site, account: &Account, scheme: &'s Scheme) -> Sc
             continue;
         }
         let found = match_holder(site, account, &grant.holder, None);
-        add_match(&mut eval.permissions, &mut eval.unresolved, scheme, grant, found);
+        add_match(&mut eval.permissions, &mut eval.unresolved, paths, scheme, grant, found);
     }
     eval
 }
 
-fn account_access(
+fn account_row(
     site: &Site,
     account: &Account,
-    projects: &[&Project],
+    index: &reuse::Index<'_>,
     selection: &Selection,
+    sets: &mut SetInterner,
+    paths: &mut PathCache,
     warnings: &mut Vec<Warning>,
-) -> AccountAccess {
+) -> AccountRow {
     let checks = site.checks.get(&account.account_id);
     let (global, global_coverage) = match checks {
         Some(c) if !c.global_asked.is_empty() => {
@@ -195,33 +242,95 @@ fn account_access(
         }
         _ => (Vec::new(), Coverage::None),
     };
-    let mut access = AccountAccess {
+    let mut row = AccountRow {
         account_id: account.account_id.clone(),
         display_name: account.display_name.clone(),
         kind: account.kind().as_str(),
         active: account.active,
         global,
         global_coverage,
-        projects: Vec::new(),
+        cells: Vec::new(),
     };
     if !account.active {
-        return access;
+        return row;
     }
-    let global_admin = access.global.iter().any(|k| k == "ADMINISTER");
-    let mut cache: BTreeMap<&str, SchemeEval<'_>> = BTreeMap::new();
-    for project in projects {
+    let global_admin = row.global.iter().any(|k| k == "ADMINISTER");
+    let mut ctx = Cell { site, account, checks, global_admin, selection, schemes: BTreeMap::new(), paths };
+    let member = index.membership(account);
+    let reuse = if selection.exhaustive {
+        vec![reuse::Reuse::Never; index.projects.len()]
+    } else {
+        index.reuse(site, account, &member)
+    };
+    // The answers that projects alike for this account share (see [`reuse`]).
+    let mut by_profile: Vec<Option<Option<u32>>> = vec![None; index.profiles];
+    let mut by_actors: rustc_hash::FxHashMap<(usize, reuse::Signature<'_>), Option<u32>> =
+        rustc_hash::FxHashMap::default();
+    for (i, project) in index.projects.iter().enumerate() {
+        let profile = index.profile.get(i).copied().unwrap_or(usize::MAX);
+        let set = match reuse.get(i) {
+            // No role or lead grant can match here: only the roles in the signature need a look.
+            Some(reuse::Reuse::Profile) => match by_profile.get_mut(profile) {
+                Some(Some(set)) => *set,
+                Some(slot) => *slot.insert(ctx.evaluate(project, Some(&[]), warnings).map(|s| sets.intern(s))),
+                None => ctx.evaluate(project, None, warnings).map(|s| sets.intern(s)),
+            },
+            Some(reuse::Reuse::Actors) => match by_actors.entry((profile, index.signature(i, &member))) {
+                std::collections::hash_map::Entry::Occupied(entry) => *entry.get(),
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    let roles: Vec<&str> = entry.key().1.iter().map(|(role, _)| *role).collect();
+                    *entry.insert(ctx.evaluate(project, Some(&roles), warnings).map(|s| sets.intern(s)))
+                }
+            },
+            _ => ctx.evaluate(project, None, warnings).map(|s| sets.intern(s)),
+        };
+        if let Some(set) = set {
+            row.cells.push((u32::try_from(i).unwrap_or(u32::MAX), set));
+        }
+    }
+    row
+}
+
+/// One account's evaluation context, with its schemes evaluated once each.
+struct Cell<'a> {
+    site: &'a Site,
+    account: &'a Account,
+    checks: Option<&'a crate::model::PermissionChecks>,
+    global_admin: bool,
+    selection: &'a Selection,
+    schemes: BTreeMap<&'a str, SchemeEval<'a>>,
+    paths: &'a mut PathCache,
+}
+
+impl<'a> Cell<'a> {
+    /// What the account can do in `project`, or `None` when there is nothing to say. With `only`,
+    /// the caller knows that no lead grant and no grant of another role can match (see [`reuse`]).
+    fn evaluate(&mut self, project: &Project, only: Option<&[&str]>, warnings: &mut Vec<Warning>) -> Option<AccessSet> {
+        let (site, account, checks) = (self.site, self.account, self.checks);
         let scheme = project.scheme_id.as_deref().and_then(|id| site.schemes.get(id));
         let mut paths = Permissions::default();
         let mut unresolved = Vec::new();
         let coverage_none = scheme.is_none();
         match scheme {
             Some(scheme) => {
-                let eval = cache.entry(scheme.id.as_str()).or_insert_with(|| evaluate_scheme(site, account, scheme));
+                let cache = &mut *self.paths;
+                let eval = self
+                    .schemes
+                    .entry(scheme.id.as_str())
+                    .or_insert_with(|| evaluate_scheme(site, account, scheme, cache));
                 paths = Rc::clone(&eval.permissions);
                 unresolved.extend(eval.unresolved.iter().cloned());
                 // Several grants usually name the same role: check its actors once per project.
                 let mut roles: Vec<(&str, membership::Match)> = Vec::new();
                 for grant in &eval.per_project {
+                    let may_match = match (&grant.holder, only) {
+                        (_, None) => true,
+                        (Holder::ProjectRole(role), Some(only)) => only.contains(&role.as_str()),
+                        (_, Some(_)) => false,
+                    };
+                    if !may_match {
+                        continue;
+                    }
                     let found = match &grant.holder {
                         Holder::ProjectRole(role) => match roles.iter().find(|(r, _)| *r == role.as_str()) {
                             Some((_, found)) => found.clone(),
@@ -233,7 +342,7 @@ fn account_access(
                         },
                         holder => match_holder(site, account, holder, Some(&project.key)),
                     };
-                    add_match(&mut paths, &mut unresolved, scheme, grant, found);
+                    add_match(&mut paths, &mut unresolved, self.paths, scheme, grant, found);
                 }
                 if let Some(reason) = site.incomplete_schemes.get(&scheme.id) {
                     unresolved.push(Unresolved { permission: "*".to_owned(), grant: None, reason: reason.clone() });
@@ -245,7 +354,7 @@ fn account_access(
                 reason: scheme_gap(site, project),
             }),
         }
-        if global_admin {
+        if self.global_admin {
             let entry = PathEntry::new(&Path { origin: Origin::GlobalAdminister, via: Via::Origin });
             add_path(&mut paths, "ADMINISTER_PROJECTS", entry);
         }
@@ -266,7 +375,7 @@ fn account_access(
         }
         let permissions = paths;
         let security_levels = security::levels(site, account, project);
-        let transitions = if selection.skip_transitions {
+        let transitions = if self.selection.skip_transitions {
             Vec::new()
         } else {
             transitions::evaluate(site, account, project, &permissions, coverage, warnings)
@@ -277,20 +386,8 @@ fn account_access(
             || !unresolved.is_empty()
             || !security_levels.is_empty()
             || transitions.iter().any(|t| t.result != "fails");
-        if interesting {
-            access.projects.push(ProjectAccess {
-                key: project.key.clone(),
-                name: project.name.clone(),
-                team_managed: project.team_managed,
-                coverage,
-                permissions,
-                unresolved,
-                security_levels,
-                transitions,
-            });
-        }
+        interesting.then_some(AccessSet { coverage, permissions, unresolved, security_levels, transitions })
     }
-    access
 }
 
 fn scheme_gap(site: &Site, project: &Project) -> String {

@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 /// Where a path starts: a grant in a permission scheme, or something outside schemes.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Origin {
     /// Grant `grant` of scheme `scheme_name` [`scheme_id`].
     Grant { scheme_id: String, scheme_name: String, grant: Option<String> },
@@ -20,7 +20,7 @@ pub enum Origin {
 }
 
 /// The holder step of a path.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Via {
     Anyone,
     AnyLoggedIn,
@@ -48,13 +48,13 @@ pub enum Via {
     Origin,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RoleActorVia {
     User,
     Group { name: String, id: String },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Path {
     pub origin: Origin,
     pub via: Via,
@@ -78,14 +78,21 @@ impl Path {
 
 fn quoted(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
     f.write_str("\"")?;
-    for c in text.chars() {
-        match c {
-            '"' => f.write_str("\\\"")?,
-            '\\' => f.write_str("\\\\")?,
-            c if c.is_control() => write!(f, "\\u{{{:x}}}", c as u32)?,
-            c => write!(f, "{c}")?,
+    // Plain runs are written whole: this runs for every path of every answer.
+    let mut rest = text;
+    while let Some(at) = rest.find(|c: char| c == '"' || c == '\\' || c.is_control()) {
+        let (plain, tail) = rest.split_at(at);
+        f.write_str(plain)?;
+        let mut chars = tail.chars();
+        match chars.next() {
+            Some('"') => f.write_str("\\\"")?,
+            Some('\\') => f.write_str("\\\\")?,
+            Some(c) => write!(f, "\\u{{{:x}}}", c as u32)?,
+            None => {}
         }
+        rest = chars.as_str();
     }
+    f.write_str(rest)?;
     f.write_str("\"")
 }
 

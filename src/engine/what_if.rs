@@ -227,7 +227,7 @@ type Held = BTreeMap<(String, String, String), (bool, Vec<String>)>;
 
 /// (account, project, permission) → (conditional only?, paths) for every account.
 fn held(site: &Site) -> Held {
-    let selection = Selection { accounts: AccountSelection::All, project: None, skip_transitions: true };
+    let selection = Selection { accounts: AccountSelection::All, skip_transitions: true, ..Selection::default() };
     let mut out = Held::new();
     for account in analyze(site, &selection).accounts {
         for project in account.projects {

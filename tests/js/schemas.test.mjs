@@ -1,5 +1,6 @@
 // The two documented contracts: every scenario snapshot fits schema/snapshot-v1.schema.json, and
-// the analysis the wasm core produces for it fits schema/analysis-v1.schema.json. The warning
+// the analysis the wasm core produces for it fits schema/analysis-v1.schema.json (and its matrix form
+// schema/analysis-matrix-v1.schema.json). The warning
 // codes in the schema are exactly the codes the core can emit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 const snapshotSchema = ajv.compile(JSON.parse(readFileSync(join(root, 'schema/snapshot-v1.schema.json'), 'utf8')));
 const analysisJson = JSON.parse(readFileSync(join(root, 'schema/analysis-v1.schema.json'), 'utf8'));
 const analysisSchema = ajv.compile(analysisJson);
+const matrixSchema = ajv.compile(JSON.parse(readFileSync(join(root, 'schema/analysis-matrix-v1.schema.json'), 'utf8')));
 
 const steward = await import(join(root, 'pkg/steward.js'));
 steward.initSync({ module: readFileSync(join(root, 'pkg/steward_bg.wasm')) });
@@ -29,12 +31,22 @@ for (const name of scenarios) {
     assert.ok(snapshotSchema(JSON.parse(text)), JSON.stringify(snapshotSchema.errors));
     const analysis = steward.analyze(text, '{"allAccounts": true}');
     assert.ok(analysisSchema(analysis), JSON.stringify(analysisSchema.errors));
+    const matrix = steward.analyze(text, '{"allAccounts": true, "form": "matrix"}');
+    assert.ok(matrixSchema(matrix), JSON.stringify(matrixSchema.errors));
   });
 }
 
 test('the schema rejects an analysis with an undocumented field', () => {
   const bad = { analysisVersion: 1, accounts: [], warnings: [], extra: true };
   assert.equal(analysisSchema(bad), false);
+});
+
+test('the matrix schema rejects a path given as text instead of a number', () => {
+  const matrix = { analysisVersion: 1, form: 'matrix', paths: [], projects: [], accounts: [], warnings: [],
+    sets: [{ coverage: 'complete', permissions: { BROWSE_PROJECTS: ['scheme "S" [1] grant 1 → anyone'] } }] };
+  assert.equal(matrixSchema(matrix), false);
+  matrix.sets[0].permissions.BROWSE_PROJECTS = [0];
+  assert.equal(matrixSchema(matrix), true, JSON.stringify(matrixSchema.errors));
 });
 
 test('the schema lists exactly the warning codes the core defines', () => {

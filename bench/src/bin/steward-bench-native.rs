@@ -15,7 +15,8 @@ use std::time::Instant;
 use steward::api::{self, AnalyzeOptions};
 use steward::snapshot::SnapshotDoc;
 
-const OPTIONS: &str = r#"{"skipTransitions":true}"#;
+/// The full matrix, in its compact form (the `analysis` form repeats each shared cell per project).
+const OPTIONS: &str = r#"{"skipTransitions":true,"form":"matrix"}"#;
 
 struct Args {
     file: String,
@@ -169,16 +170,24 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         };
         let t = Instant::now();
-        let mut analysis = steward::engine::analyze(&site, &options.selection());
-        analysis.warnings.extend(load_warnings);
-        analysis.warnings.sort();
-        analysis.warnings.dedup();
+        let mut matrix = steward::engine::matrix(&site, &options.selection());
+        matrix.warnings.extend(load_warnings);
+        matrix.warnings.sort();
+        matrix.warnings.dedup();
         let analyze_ms = ms(t);
         let rss_analysis = proc_status_kib("VmRSS:");
         let t = Instant::now();
-        let answer = serde_json::to_string(&analysis).unwrap_or_default();
+        let answer = serde_json::to_string(&matrix).unwrap_or_default();
         let serialize_ms = ms(t);
         let rss_answer = proc_status_kib("VmRSS:");
+        let access_sets = matrix.sets.len();
+        // The same answer in the `analysis` form: one entry per account and project.
+        let t = Instant::now();
+        let analysis = matrix.expand();
+        let expanded = serde_json::to_string(&analysis).unwrap_or_default();
+        let expanded_ms = ms(t);
+        let expanded_bytes = expanded.len();
+        drop(expanded);
 
         let accounts = analysis.accounts.len();
         let active = analysis.accounts.iter().filter(|a| a.active).count();
@@ -197,6 +206,9 @@ fn main() -> ExitCode {
             "loadMs": load_ms,
             "analyzeMs": analyze_ms,
             "serializeMs": serialize_ms,
+            "accessSets": access_sets,
+            "expandedMs": expanded_ms,
+            "expandedBytes": expanded_bytes,
             "rssSiteKiB": rss_site,
             "rssAnalysisKiB": rss_analysis,
             "rssAnswerKiB": rss_answer,

@@ -1,4 +1,5 @@
-//! `steward-profile SNAPSHOT [--answer-stats]`: one native analysis, phase by phase, under a counting allocator.
+//! `steward-profile SNAPSHOT [--matrix] [--answer-stats]`: one native analysis (the matrix form with
+//! `--matrix`), phase by phase, under a counting allocator.
 //!
 //! For finding where time and memory go (alone, or under `valgrind --tool=callgrind` or `perf`), not
 //! for timing figures: the counting allocator costs a little on every allocation. Prints JSON: per
@@ -75,6 +76,7 @@ fn end(p: Phase) -> serde_json::Value {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let answer_stats = args.iter().any(|a| a == "--answer-stats");
+    let matrix_form = args.iter().any(|a| a == "--matrix");
     let Some(file) = args.iter().find(|a| !a.starts_with("--")).cloned() else {
         eprintln!("usage: steward-profile SNAPSHOT [--answer-stats]");
         return ExitCode::from(2);
@@ -100,15 +102,26 @@ fn main() -> ExitCode {
 
     let options: AnalyzeOptions = serde_json::from_str(r#"{"skipTransitions":true}"#).unwrap_or_default();
     let p = begin();
-    let mut analysis = steward::engine::analyze(&site, &options.selection());
-    analysis.warnings.extend(load_warnings);
-    analysis.warnings.sort();
-    analysis.warnings.dedup();
+    let mut matrix = steward::engine::matrix(&site, &options.selection());
+    matrix.warnings.extend(load_warnings);
+    matrix.warnings.sort();
+    matrix.warnings.dedup();
     let engine = end(p);
+    let sets = matrix.sets.len();
 
-    let p = begin();
-    let answer = serde_json::to_string(&analysis).unwrap_or_default();
-    let serialize = end(p);
+    let (answer, expand, serialize) = if matrix_form {
+        let p = begin();
+        let text = serde_json::to_string(&matrix).unwrap_or_default();
+        (text, serde_json::Value::Null, end(p))
+    } else {
+        let p = begin();
+        let analysis = matrix.clone().expand();
+        let expanded = end(p);
+        let p = begin();
+        let text = serde_json::to_string(&analysis).unwrap_or_default();
+        (text, expanded, end(p))
+    };
+    let analysis = matrix.expand();
 
     let entries: usize = analysis.accounts.iter().map(|a| a.projects.len()).sum();
     let mut out = serde_json::json!({
@@ -119,8 +132,11 @@ fn main() -> ExitCode {
             "firstPass": first_pass,
             "load": load,
             "engine": engine,
+            "expand": expand,
             "serialize": serialize,
         },
+        "form": if matrix_form { "matrix" } else { "analysis" },
+        "accessSets": sets,
         "answer": {
             "MiB": answer.len() as f64 / MIB,
             "projectEntries": entries,

@@ -1,0 +1,229 @@
+//! When one (account, project) cell may reuse the answer of another.
+//!
+//! A cell's answer depends on the project only through its schemes (permission and issue security),
+//! its role actors, its lead, its workflows and Jira's check answers for it. So:
+//! - an account that is no actor of any role in the project (directly or through a group it is, or
+//!   might be, in), does not lead it and has no check answers for it gets what any other such
+//!   project with the same schemes (the same *profile*) gives it: [`Reuse::Profile`];
+//! - an account that is an actor there, through groups known to hold it, gets what any project of the
+//!   same profile gives it where it is the same actors of the same roles: [`Reuse::Actors`];
+//! - anything else (a role's actors or the lead unknown, an unknown scheme, workflows to evaluate,
+//!   membership unknown, Jira's check to agree with) is evaluated on its own: [`Reuse::Never`].
+//!
+//! Marking too many cells [`Reuse::Never`] is only slower; sharing too much would be wrong, so the
+//! scenario tests force `exhaustive` evaluation and compare.
+
+use std::collections::HashMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::model::{Account, Actor, Holder, Project, Site};
+
+use super::membership::group_id;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reuse {
+    Profile,
+    Actors,
+    Never,
+}
+
+/// Which roles of a project an account is an actor of, and as what: (role id, actor key).
+pub type Signature<'s> = Vec<(&'s str, u32)>;
+
+pub struct Index<'s> {
+    pub projects: Vec<&'s Project>,
+    /// Per project: its profile (permission scheme, issue security scheme), as a small number.
+    pub profile: Vec<usize>,
+    pub profiles: usize,
+    /// Per project: evaluated on its own for every account.
+    always: Vec<bool>,
+    /// Account ids and group ids (as membership checks resolve them) that are role actors, numbered.
+    keys: FxHashMap<String, u32>,
+    /// Per actor key: the projects where it is a role actor.
+    actor_projects: Vec<Vec<u32>>,
+    /// Per project: its role actors as (role id, actor key).
+    project_actors: Vec<Vec<(&'s str, u32)>>,
+    /// Account id → groups it is listed in.
+    groups_of: HashMap<&'s str, Vec<&'s str>>,
+    /// Actor groups whose members are unknown to an account that has no group list of its own.
+    unknown_groups: Vec<u32>,
+    /// Account id → projects it leads.
+    led: HashMap<&'s str, Vec<u32>>,
+    position: HashMap<&'s str, u32>,
+}
+
+/// The actor keys an account is (`yes`) or might be (`unknown`).
+pub struct Membership {
+    yes: FxHashSet<u32>,
+    unknown: FxHashSet<u32>,
+}
+
+impl<'s> Index<'s> {
+    pub fn new(site: &'s Site, projects: Vec<&'s Project>, skip_transitions: bool) -> Index<'s> {
+        let mut profiles: HashMap<(Option<&str>, Option<&str>), usize> = HashMap::new();
+        let mut profile = Vec::with_capacity(projects.len());
+        let mut always = Vec::with_capacity(projects.len());
+        let mut keys: FxHashMap<String, u32> = FxHashMap::default();
+        let mut actor_projects: Vec<Vec<u32>> = Vec::new();
+        let mut project_actors = Vec::with_capacity(projects.len());
+        let mut led: HashMap<&str, Vec<u32>> = HashMap::new();
+        let mut position = HashMap::with_capacity(projects.len());
+        for (i, project) in projects.iter().enumerate() {
+            let at = u32::try_from(i).unwrap_or(u32::MAX);
+            position.insert(project.key.as_str(), at);
+            let scheme = project.scheme_id.as_deref().and_then(|id| site.schemes.get(id));
+            let security = site.project_security_scheme.get(&project.key).map(String::as_str);
+            let next = profiles.len();
+            profile.push(*profiles.entry((scheme.map(|s| s.id.as_str()), security)).or_insert(next));
+            if let Some(lead) = &project.lead {
+                led.entry(lead.as_str()).or_default().push(at);
+            }
+            let actors = site.role_actors.get(&project.key);
+            let mut own = scheme.is_none()
+                || project.lead.is_none()
+                || project.team_managed
+                || (!skip_transitions && site.project_workflows.contains_key(&project.key));
+            // Roles the project's schemes name, whose actors must be known for any sharing.
+            let named = scheme.into_iter().flat_map(|s| s.grants.iter().map(|g| &g.holder)).chain(
+                security
+                    .and_then(|id| site.security_schemes.get(id))
+                    .into_iter()
+                    .flat_map(|s| s.levels.iter().flat_map(|l| l.members.iter())),
+            );
+            for holder in named {
+                if let Holder::ProjectRole(role) = holder {
+                    let known = actors.is_some_and(|a| a.contains_key(role))
+                        && !site.incomplete_roles.contains(&(project.key.clone(), role.clone()));
+                    own |= !known;
+                }
+            }
+            always.push(own);
+            let mut listed = Vec::new();
+            for (role, list) in actors.into_iter().flatten() {
+                for actor in list {
+                    let key = match actor {
+                        Actor::User(id) => id.clone(),
+                        Actor::Group { id, name } => match group_id(site, id.as_ref(), name.as_ref()) {
+                            Some(gid) => gid.into_owned(),
+                            None => continue,
+                        },
+                    };
+                    let next = u32::try_from(keys.len()).unwrap_or(u32::MAX);
+                    let key = *keys.entry(key).or_insert(next);
+                    if key == next {
+                        actor_projects.push(Vec::new());
+                    }
+                    if let Some(projects) = actor_projects.get_mut(key as usize)
+                        && projects.last() != Some(&at)
+                    {
+                        projects.push(at);
+                    }
+                    listed.push((role.as_str(), key));
+                }
+            }
+            project_actors.push(listed);
+        }
+        let mut unknown_groups: Vec<u32> = keys
+            .iter()
+            .filter(|(key, _)| {
+                let listed = site.group_members.contains_key(key.as_str());
+                let unlisted_name = site.groups_listed && key.starts_with("name:");
+                (!listed && !unlisted_name && !site.accounts.contains_key(key.as_str()))
+                    || site.incomplete_groups.contains(key.as_str())
+            })
+            .map(|(_, &id)| id)
+            .collect();
+        unknown_groups.sort_unstable();
+        let mut groups_of: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (group, members) in &site.group_members {
+            for member in members {
+                groups_of.entry(member.as_str()).or_default().push(group.as_str());
+            }
+        }
+        Index {
+            projects,
+            profile,
+            profiles: profiles.len(),
+            always,
+            keys,
+            actor_projects,
+            project_actors,
+            groups_of,
+            unknown_groups,
+            led,
+            position,
+        }
+    }
+
+    /// The actor keys `account` is, or might be.
+    pub fn membership(&self, account: &Account) -> Membership {
+        let mut yes = FxHashSet::default();
+        let mut unknown = FxHashSet::default();
+        let mut add = |name: &str| {
+            if let Some(&key) = self.keys.get(name) {
+                yes.insert(key);
+            }
+        };
+        add(&account.account_id);
+        match &account.groups {
+            Some(groups) => groups.iter().for_each(|g| add(g)),
+            None => {
+                self.groups_of.get(account.account_id.as_str()).into_iter().flatten().for_each(|g| add(g));
+                unknown.extend(self.unknown_groups.iter().filter(|k| !yes.contains(*k)));
+            }
+        }
+        Membership { yes, unknown }
+    }
+
+    /// Per project: how this account's cell there may be shared.
+    pub fn reuse(&self, site: &Site, account: &Account, member: &Membership) -> Vec<Reuse> {
+        let mut reuse: Vec<Reuse> =
+            self.always.iter().map(|&own| if own { Reuse::Never } else { Reuse::Profile }).collect();
+        let mut mark = |list: Option<&Vec<u32>>, how: Reuse| {
+            for &p in list.into_iter().flatten() {
+                if let Some(cell) = reuse.get_mut(p as usize) {
+                    *cell = (*cell).max(how);
+                }
+            }
+        };
+        // Iterated in key order, so the result does not depend on hashing.
+        let mut yes: Vec<u32> = member.yes.iter().copied().collect();
+        yes.sort_unstable();
+        let mut unknown: Vec<u32> = member.unknown.iter().copied().collect();
+        unknown.sort_unstable();
+        yes.iter().for_each(|&k| mark(self.actor_projects.get(k as usize), Reuse::Actors));
+        unknown.iter().for_each(|&k| mark(self.actor_projects.get(k as usize), Reuse::Never));
+        mark(self.led.get(account.account_id.as_str()), Reuse::Never);
+        if let Some(checks) = site.checks.get(&account.account_id) {
+            let mut last: Option<&str> = None;
+            for (key, _) in checks.project.keys() {
+                if last != Some(key.as_str()) {
+                    last = Some(key.as_str());
+                    if let Some(&p) = self.position.get(key.as_str())
+                        && let Some(cell) = reuse.get_mut(p as usize)
+                    {
+                        *cell = Reuse::Never;
+                    }
+                }
+            }
+        }
+        reuse
+    }
+
+    /// The roles of project `p` the account is an actor of, sorted: cells of one profile with the same
+    /// signature have the same answer.
+    pub fn signature(&self, p: usize, member: &Membership) -> Signature<'s> {
+        let mut signature: Signature<'s> = self
+            .project_actors
+            .get(p)
+            .into_iter()
+            .flatten()
+            .filter(|(_, key)| member.yes.contains(key))
+            .copied()
+            .collect();
+        signature.sort_unstable();
+        signature.dedup();
+        signature
+    }
+}
