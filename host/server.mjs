@@ -10,6 +10,8 @@ import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPlatform } from './platform.mjs';
 import { openSqlite } from './sqlite.mjs';
+import { createStore } from '../src/forge/storage.js';
+import { demoRegistry } from '../sim/registry.mjs';
 import { startSimulator } from '../sim/server.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -88,6 +90,15 @@ export async function startHost({ port = 8080, jira = null, allowWrites = false,
     jira = { url: simulator.url, email: admin.email, token: admin.token, real: false };
   }
   const storage = await openSqlite(database);
+  if (simulator) {
+    // The demo company's registry, stored once as the first version of each record.
+    const store = createStore(storage.client);
+    if ((await store.list('registry')).length === 0) {
+      for (const entry of demoRegistry(simulator.world).accounts) {
+        await store.put('registry', entry.accountId, entry, { expectedVersion: 0, by: 'steward-demo', at: new Date().toISOString(), action: 'register', why: 'demo company' });
+      }
+    }
+  }
   const platform = createPlatform({ jira, allowWrites, bundlePath, log, storage });
   const jiraGet = async (path) => {
     const response = await globalThis.__forge_fetch__({ remote: 'jira', provider: 'user' }, path, {});
