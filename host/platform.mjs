@@ -22,7 +22,8 @@ const noopMetrics = {
   gauge: () => ({ set() {} }),
 };
 
-export function createPlatform({ jira, allowWrites = false, bundlePath, log = () => {} }) {
+// `storage` (host/sqlite.mjs) answers Forge SQL's API, so `@forge/sql` in the handlers works as on Forge.
+export function createPlatform({ jira, allowWrites = false, bundlePath, log = () => {}, storage = null }) {
   const authorization = `Basic ${Buffer.from(`${jira.email}:${jira.token}`).toString('base64')}`;
   const base = jira.url.replace(/\/+$/, '');
 
@@ -32,6 +33,7 @@ export function createPlatform({ jira, allowWrites = false, bundlePath, log = ()
     lambdaContext: { getRemainingTimeInMillis: () => RESOLVER_LIMIT_MS },
   };
   globalThis.__forge_fetch__ = async ({ remote, provider }, path, init = {}) => {
+    if (remote === 'sql' && storage) return storage.answer(path, init);
     if (remote !== 'jira') {
       return new Response(JSON.stringify({ errorMessages: [`the local host only reaches Jira, not \`${remote}\``] }), { status: 501 });
     }

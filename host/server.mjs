@@ -9,6 +9,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPlatform } from './platform.mjs';
+import { openSqlite } from './sqlite.mjs';
+import { createStore } from '../src/forge/storage.js';
+import { demoRegistry } from '../sim/registry.mjs';
 import { startSimulator } from '../sim/server.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -78,14 +81,25 @@ async function readJson(req, limit = 1_000_000) {
   return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
 }
 
-export async function startHost({ port = 8080, jira = null, allowWrites = false, bundlePath = join(root, 'host/.build/index.cjs'), log = () => {} } = {}) {
+// `database`: the SQLite file behind the app's storage (in memory when null).
+export async function startHost({ port = 8080, jira = null, allowWrites = false, bundlePath = join(root, 'host/.build/index.cjs'), log = () => {}, database = null } = {}) {
   let simulator = null;
   if (!jira) {
     simulator = await startSimulator();
     const admin = simulator.world.users.find((u) => u.displayName === 'Ada Admin');
     jira = { url: simulator.url, email: admin.email, token: admin.token, real: false };
   }
-  const platform = createPlatform({ jira, allowWrites, bundlePath, log });
+  const storage = await openSqlite(database);
+  if (simulator) {
+    // The demo company's registry, stored once as the first version of each record.
+    const store = createStore(storage.client);
+    if ((await store.list('registry')).length === 0) {
+      for (const entry of demoRegistry(simulator.world).accounts) {
+        await store.put('registry', entry.accountId, entry, { expectedVersion: 0, by: 'steward-demo', at: new Date().toISOString(), action: 'register', why: 'demo company' });
+      }
+    }
+  }
+  const platform = createPlatform({ jira, allowWrites, bundlePath, log, storage });
   const jiraGet = async (path) => {
     const response = await globalThis.__forge_fetch__({ remote: 'jira', provider: 'user' }, path, {});
     if (!response.ok) throw new Error(`jira answered ${response.status} for ${path}`);
@@ -213,6 +227,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       allowWrites: process.env.STEWARD_ALLOW_WRITES === '1',
       bundlePath: resolve(arg('bundle', join(root, 'host/.build/index.cjs'))),
       log: process.env.STEWARD_VERBOSE ? (line) => console.log(`  ${line}`) : () => {},
+      database: resolve(process.env.STEWARD_DB ?? join(root, '.steward/steward.sqlite')),
     });
     console.log(`Steward is running on ${host.origin} against ${host.jira.real ? host.jira.url : `the embedded Jira simulator (${host.jira.url})`}${host.jira.real && process.env.STEWARD_ALLOW_WRITES !== '1' ? ', read-only' : ''}`);
     console.log(`  Apps → Service Accounts:       ${host.urls.admin}`);

@@ -350,3 +350,217 @@ pub async fn collect_json<H: Host>(host: &H, options_json: &str) -> String {
     let warnings = scan.warnings.clone();
     Answer::Success { result: scan, warnings }.to_json()
 }
+
+// ---- governance: registry, findings, least privilege, reviews, leavers -------------------------
+
+use crate::findings::{self, Finding, Severity};
+use crate::governance::date::Date;
+use crate::governance::least_privilege::{self, PlanError};
+use crate::governance::registry::{Entry, Registry, RegistryError, validate_entry};
+use crate::governance::review::{self, Decision, DecisionError};
+use crate::governance::settings::Settings;
+use crate::governance::{Scope, leaver};
+
+impl From<RegistryError> for ApiError {
+    fn from(error: RegistryError) -> Self {
+        ApiError::new(error.code(), error.to_string())
+    }
+}
+
+impl From<PlanError> for ApiError {
+    fn from(error: PlanError) -> Self {
+        let code = match error {
+            PlanError::NotRegistered { .. } => "not-registered",
+            PlanError::NoNeed { .. } => "no-need",
+            PlanError::NotInSnapshot { .. } => "unknown-reference",
+            PlanError::WhatIf { .. } => "bad-change",
+        };
+        ApiError::new(code, error.to_string())
+    }
+}
+
+impl From<DecisionError> for ApiError {
+    fn from(error: DecisionError) -> Self {
+        let code = match &error {
+            DecisionError::NotRegistered { .. } => "not-registered",
+            DecisionError::WrongAccount { .. } => "bad-decision",
+            DecisionError::AlreadyApplied { .. } => "already-applied",
+            DecisionError::StaleDue { .. } | DecisionError::WrongSuspension { .. } => "stale-decision",
+            DecisionError::Retired { .. } => "retired",
+            DecisionError::NotSuspended { .. } => "not-suspended",
+            DecisionError::Plan(_) => "no-plan",
+            DecisionError::Apply { .. } => "bad-change",
+        };
+        ApiError::new(code, error.to_string())
+    }
+}
+
+/// Parses `now` (the edges' clock): `YYYY-MM-DD` or an RFC 3339 timestamp.
+pub fn parse_now(now: &str) -> Result<Date, ApiError> {
+    Date::parse(now).map_err(|e| ApiError::new("bad-now", format!("`now`: {e}")))
+}
+
+/// A registry file; empty text is an empty registry.
+pub fn parse_registry(text: &str) -> Result<Registry, ApiError> {
+    if text.trim().is_empty() {
+        return Ok(Registry { registry_version: crate::governance::registry::REGISTRY_VERSION, accounts: Vec::new() });
+    }
+    Registry::from_json(text).map_err(ApiError::from)
+}
+
+/// Governance settings; empty text is the defaults.
+pub fn parse_settings(text: &str) -> Result<Settings, ApiError> {
+    let settings: Settings = if text.trim().is_empty() {
+        Settings::default()
+    } else {
+        serde_json::from_str(text)
+            .map_err(|e| ApiError::new("bad-settings", format!("the settings are not valid: {e}")))?
+    };
+    settings.check().map_err(|m| ApiError::new("bad-settings", m))?;
+    Ok(settings)
+}
+
+/// What every governance call reads: the site, the registry, the settings and the day.
+pub struct GovernanceInput {
+    pub site: Site,
+    pub registry: Registry,
+    pub settings: Settings,
+    pub now: Date,
+    pub warnings: Vec<Warning>,
+}
+
+impl GovernanceInput {
+    pub fn parse(snapshot: &str, registry: &str, settings: &str, now: &str) -> Result<GovernanceInput, ApiError> {
+        let (site, warnings) = load(snapshot)?;
+        Ok(GovernanceInput {
+            site,
+            registry: parse_registry(registry)?,
+            settings: parse_settings(settings)?,
+            now: parse_now(now)?,
+            warnings,
+        })
+    }
+
+    pub fn scope(&self) -> Scope<'_> {
+        Scope::new(&self.site, &self.registry, &self.settings, self.now)
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FindingsReport {
+    pub now: Date,
+    /// Findings per severity, every severity listed.
+    pub counts: BTreeMap<Severity, usize>,
+    pub findings: Vec<Finding>,
+}
+
+/// Every finding, most severe first, with the analysis warnings.
+pub fn findings_report(input: &GovernanceInput) -> (FindingsReport, Vec<Warning>) {
+    let scope = input.scope();
+    let found = findings::findings_in(&scope);
+    let mut counts: BTreeMap<Severity, usize> = Severity::ALL.iter().map(|s| (*s, 0)).collect();
+    for f in &found {
+        *counts.entry(f.severity).or_default() += 1;
+    }
+    let mut warnings = scope.warnings();
+    warnings.extend(input.warnings.iter().cloned());
+    (FindingsReport { now: input.now, counts, findings: found }, warnings)
+}
+
+fn governed<T: Serialize>(
+    snapshot: &str,
+    registry: &str,
+    settings: &str,
+    now: &str,
+    run: impl FnOnce(&GovernanceInput) -> Result<T, ApiError>,
+) -> String {
+    match GovernanceInput::parse(snapshot, registry, settings, now) {
+        Ok(input) => Answer::from_result(run(&input), input.warnings.clone()).to_json(),
+        Err(error) => Answer::<()>::from_result(Err(error), Vec::new()).to_json(),
+    }
+}
+
+/// `findings` as JSON: `{now, counts, findings}`.
+pub fn findings_json(snapshot: &str, registry: &str, settings: &str, now: &str) -> String {
+    match GovernanceInput::parse(snapshot, registry, settings, now) {
+        Ok(input) => {
+            let (report, warnings) = findings_report(&input);
+            Answer::Success { result: report, warnings }.to_json()
+        }
+        Err(error) => Answer::<()>::from_result(Err(error), Vec::new()).to_json(),
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleSummary {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub severity: Severity,
+    pub reason: &'static str,
+    pub fix: &'static str,
+}
+
+/// The findings catalogue itself.
+pub fn catalogue() -> Vec<RuleSummary> {
+    findings::rules::CATALOGUE
+        .iter()
+        .map(|r| RuleSummary { id: r.id, title: r.title, severity: r.severity, reason: r.reason, fix: r.fix })
+        .collect()
+}
+
+/// Validates one registry entry against the snapshot before it is written: every error at once.
+pub fn validate_entry_json(snapshot: &str, entry: &str) -> String {
+    let result = (|| -> Result<Entry, Vec<ApiError>> {
+        let (site, _) = load(snapshot).map_err(|e| vec![e])?;
+        let entry: Entry = serde_json::from_str(entry)
+            .map_err(|e| vec![ApiError::new("bad-registry", format!("the registry entry is not valid: {e}"))])?;
+        validate_entry(&entry, &site).map_err(|errors| errors.into_iter().map(ApiError::from).collect::<Vec<_>>())?;
+        Ok(entry)
+    })();
+    match result {
+        Ok(entry) => Answer::Success { result: entry, warnings: Vec::new() }.to_json(),
+        Err(errors) => Answer::<()>::Failure { errors, warnings: Vec::new() }.to_json(),
+    }
+}
+
+/// Reviews due, overdue or coming up on `now`.
+pub fn review_due_json(snapshot: &str, registry: &str, settings: &str, now: &str) -> String {
+    governed(snapshot, registry, settings, now, |input| {
+        Ok(review::due_list(&input.site, &input.registry, &input.settings, input.now))
+    })
+}
+
+/// Reminders, due dates and grace expiries in `(since, now]`: what a scheduled run acts on.
+/// Needs no snapshot.
+pub fn review_events_json(registry: &str, settings: &str, since: &str, now: &str) -> String {
+    let result = (|| -> Result<Vec<review::Event>, ApiError> {
+        let registry = parse_registry(registry)?;
+        let settings = parse_settings(settings)?;
+        let since = Date::parse(since).map_err(|e| ApiError::new("bad-now", format!("`since`: {e}")))?;
+        Ok(review::events(&registry, &settings, since, parse_now(now)?))
+    })();
+    Answer::from_result(result, Vec::new()).to_json()
+}
+
+/// Applies a review decision: the new registry entry, the Jira changes, what remains.
+pub fn review_decide_json(snapshot: &str, registry: &str, settings: &str, decision: &str, now: &str) -> String {
+    governed(snapshot, registry, settings, now, |input| {
+        let decision: Decision = serde_json::from_str(decision)
+            .map_err(|e| ApiError::new("bad-decision", format!("the decision is not valid: {e}")))?;
+        review::decide(&input.scope(), &decision).map_err(ApiError::from)
+    })
+}
+
+/// The least-privilege plan of one registered bot.
+pub fn least_privilege_json(snapshot: &str, registry: &str, settings: &str, account_id: &str, now: &str) -> String {
+    governed(snapshot, registry, settings, now, |input| {
+        least_privilege::plan(&input.scope(), account_id).map_err(ApiError::from)
+    })
+}
+
+/// The leaver plan for `account_id`.
+pub fn leaver_json(snapshot: &str, registry: &str, settings: &str, account_id: &str, now: &str) -> String {
+    governed(snapshot, registry, settings, now, |input| Ok(leaver::plan(&input.scope(), account_id)))
+}

@@ -7,6 +7,8 @@
 pub mod api;
 pub mod collect;
 pub mod engine;
+pub mod findings;
+pub mod governance;
 pub mod host;
 pub mod jira;
 pub mod matrix;

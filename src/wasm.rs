@@ -89,6 +89,68 @@ pub fn what_if(snapshot: &str, changes: &str) -> Result<JsValue, JsValue> {
     to_js(&api::what_if_json(snapshot, changes))
 }
 
+/// Findings over a snapshot, the registry and the settings (JSON texts; empty settings are the
+/// defaults) on day `now`: `{now, counts, findings}`.
+#[wasm_bindgen]
+pub fn findings(snapshot: &str, registry: &str, settings: &str, now: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::findings_json(snapshot, registry, settings, now))
+}
+
+/// The findings catalogue: `[{id, title, severity, reason, fix}]`.
+#[wasm_bindgen]
+pub fn catalogue() -> Result<JsValue, JsValue> {
+    let json = serde_json::to_string(&api::catalogue()).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    to_js(&json)
+}
+
+/// Checks one registry entry against the snapshot before a write; every error at once.
+#[wasm_bindgen(js_name = validateRegistryEntry)]
+pub fn validate_registry_entry(snapshot: &str, entry: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::validate_entry_json(snapshot, entry))
+}
+
+/// Reviews due, overdue or coming up on `now`.
+#[wasm_bindgen(js_name = reviewDue)]
+pub fn review_due(snapshot: &str, registry: &str, settings: &str, now: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::review_due_json(snapshot, registry, settings, now))
+}
+
+/// Reminders, due dates and grace expiries in `(since, now]`.
+#[wasm_bindgen(js_name = reviewEvents)]
+pub fn review_events(registry: &str, settings: &str, since: &str, now: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::review_events_json(registry, settings, since, now))
+}
+
+/// Applies a review decision: `{entry, jiraChanges, remaining, summary}`.
+#[wasm_bindgen(js_name = reviewDecide)]
+pub fn review_decide(
+    snapshot: &str,
+    registry: &str,
+    settings: &str,
+    decision: &str,
+    now: &str,
+) -> Result<JsValue, JsValue> {
+    to_js(&api::review_decide_json(snapshot, registry, settings, decision, now))
+}
+
+/// The least-privilege plan of a registered bot.
+#[wasm_bindgen(js_name = leastPrivilege)]
+pub fn least_privilege(
+    snapshot: &str,
+    registry: &str,
+    settings: &str,
+    account_id: &str,
+    now: &str,
+) -> Result<JsValue, JsValue> {
+    to_js(&api::least_privilege_json(snapshot, registry, settings, account_id, now))
+}
+
+/// The leaver plan for an account that was deactivated or deleted.
+#[wasm_bindgen]
+pub fn leaver(snapshot: &str, registry: &str, settings: &str, account_id: &str, now: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::leaver_json(snapshot, registry, settings, account_id, now))
+}
+
 fn to_js(json: &str) -> Result<JsValue, JsValue> {
     JSON::parse(json)
 }

@@ -4,18 +4,45 @@
 //!                     [--no-transitions] [--format json|text|matrix]
 //!     steward why-not SNAPSHOT.json --account ID --project KEY --permission KEY
 //!     steward what-if SNAPSHOT.json CHANGES.json
+//!     steward findings SNAPSHOT.json --registry REGISTRY.json [--settings S.json] [--now DATE]
+//!                      [--fail-on SEVERITY] [--format json|text]
+//!     steward review due SNAPSHOT.json --registry REGISTRY.json [--settings S.json] [--now DATE]
+//!     steward review decide SNAPSHOT.json --registry REGISTRY.json --decision D.json [--now DATE]
+//!     steward leaver ACCOUNT SNAPSHOT.json --registry REGISTRY.json [--settings S.json] [--now DATE]
+//!     steward least-privilege ACCOUNT SNAPSHOT.json --registry REGISTRY.json
+//!     steward catalogue
 
 use std::process::ExitCode;
 
 use steward::api::{self, AnalyzeOptions};
+use steward::findings::{self, Severity};
+use steward::governance::date::Date;
 
 const USAGE: &str = "usage:
   steward analyze SNAPSHOT.json [--account ID] [--project KEY] [--all-accounts] [--no-transitions] [--format json|text|matrix]
   steward why-not SNAPSHOT.json --account ID --project KEY --permission KEY
-  steward what-if SNAPSHOT.json CHANGES.json";
+  steward what-if SNAPSHOT.json CHANGES.json
+  steward findings SNAPSHOT.json --registry REGISTRY.json [--settings SETTINGS.json] [--now DATE] [--fail-on info|low|medium|high|critical] [--format json|text]
+  steward review due SNAPSHOT.json --registry REGISTRY.json [--settings SETTINGS.json] [--now DATE]
+  steward review decide SNAPSHOT.json --registry REGISTRY.json --decision DECISION.json [--settings SETTINGS.json] [--now DATE]
+  steward leaver ACCOUNT SNAPSHOT.json --registry REGISTRY.json [--settings SETTINGS.json] [--now DATE]
+  steward least-privilege ACCOUNT SNAPSHOT.json --registry REGISTRY.json [--settings SETTINGS.json]
+  steward catalogue
+(--now defaults to today, UTC; --fail-on exits with status 1 when a finding is at or above it)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    match governance(&args) {
+        Some(Ok((output, gate_failed))) => {
+            println!("{output}");
+            return if gate_failed { ExitCode::from(1) } else { ExitCode::SUCCESS };
+        }
+        Some(Err(message)) => {
+            eprintln!("steward: {message}");
+            return ExitCode::from(2);
+        }
+        None => {}
+    }
     match run(&args) {
         Ok(output) => {
             println!("{output}");
@@ -136,4 +163,80 @@ fn pretty(json: &str) -> Result<String, String> {
         return Err(messages.join("; "));
     }
     serde_json::to_string_pretty(&value).map_err(|e| e.to_string())
+}
+
+/// Today (UTC) from the system clock: the only clock read, here at the edge.
+fn today() -> String {
+    let seconds =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
+    Date::from_days(i64::try_from(seconds / 86_400).unwrap_or_default()).to_string()
+}
+
+const GOVERNANCE_VALUES: [&str; 6] = ["--registry", "--settings", "--now", "--fail-on", "--format", "--decision"];
+
+/// The governance commands; `None` for any other command. `Ok((output, gate_failed))`.
+fn governance(args: &[String]) -> Option<Result<(String, bool), String>> {
+    let (command, rest) = args.split_first()?;
+    let result = match command.as_str() {
+        "findings" => Flags::parse(rest, &GOVERNANCE_VALUES, &[]).and_then(|flags| {
+            let [snapshot] = flags.positional.as_slice() else {
+                return Err(format!("findings takes one snapshot\n{USAGE}"));
+            };
+            let input = governance_input(&flags, snapshot)?;
+            let threshold = flags.value("--fail-on").map(str::parse::<Severity>).transpose()?;
+            let (report, _) = api::findings_report(&input);
+            let gate_failed = threshold.is_some_and(|t| findings::fails(&report.findings, t));
+            let output = match flags.value("--format").unwrap_or("json") {
+                "json" => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?,
+                "text" => findings::to_text(&report.findings).trim_end().to_owned(),
+                other => return Err(format!("unknown format `{other}`; use json or text")),
+            };
+            Ok((output, gate_failed))
+        }),
+        "review" => match rest.split_first() {
+            Some((sub, rest)) if sub == "due" || sub == "decide" => Flags::parse(rest, &GOVERNANCE_VALUES, &[])
+                .and_then(|flags| {
+                    let [snapshot] = flags.positional.as_slice() else {
+                        return Err(format!("review {sub} takes one snapshot\n{USAGE}"));
+                    };
+                    let (snapshot, registry, settings, now) = governance_files(&flags, snapshot)?;
+                    let answer = if sub == "due" {
+                        api::review_due_json(&snapshot, &registry, &settings, &now)
+                    } else {
+                        let decision = read(flags.required("--decision")?)?;
+                        api::review_decide_json(&snapshot, &registry, &settings, &decision, &now)
+                    };
+                    pretty(&answer).map(|o| (o, false))
+                }),
+            _ => Err(format!("review takes `due` or `decide`\n{USAGE}")),
+        },
+        "leaver" | "least-privilege" => Flags::parse(rest, &GOVERNANCE_VALUES, &[]).and_then(|flags| {
+            let [account, snapshot] = flags.positional.as_slice() else {
+                return Err(format!("{command} takes an account id and a snapshot\n{USAGE}"));
+            };
+            let (snapshot, registry, settings, now) = governance_files(&flags, snapshot)?;
+            let answer = if command == "leaver" {
+                api::leaver_json(&snapshot, &registry, &settings, account, &now)
+            } else {
+                api::least_privilege_json(&snapshot, &registry, &settings, account, &now)
+            };
+            pretty(&answer).map(|o| (o, false))
+        }),
+        "catalogue" => serde_json::to_string_pretty(&api::catalogue()).map(|o| (o, false)).map_err(|e| e.to_string()),
+        _ => return None,
+    };
+    Some(result)
+}
+
+/// The texts of the snapshot, registry (required), settings (optional) and `now`.
+fn governance_files(flags: &Flags, snapshot: &str) -> Result<(String, String, String, String), String> {
+    let registry = read(flags.required("--registry")?)?;
+    let settings = flags.value("--settings").map(read).transpose()?.unwrap_or_default();
+    let now = flags.value("--now").map_or_else(today, str::to_owned);
+    Ok((read(snapshot)?, registry, settings, now))
+}
+
+fn governance_input(flags: &Flags, snapshot: &str) -> Result<api::GovernanceInput, String> {
+    let (snapshot, registry, settings, now) = governance_files(flags, snapshot)?;
+    api::GovernanceInput::parse(&snapshot, &registry, &settings, &now).map_err(|e| e.message)
 }

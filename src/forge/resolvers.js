@@ -4,6 +4,7 @@
 import api from '@forge/api';
 import { core } from './core.js';
 import { jiraHost } from './jira-host.js';
+import { registryStore } from './registry.js';
 
 const PROJECT_KEY = /^[A-Z][A-Z0-9_]{0,254}$/;
 
@@ -56,6 +57,19 @@ export function defineResolvers(resolver) {
     const denied = await authorize(context, 'ADMINISTER_PROJECTS', key);
     if (denied) return denied;
     return inventory(key);
+  });
+
+  // The registry as stored (latest version of every entry), and one entry's history.
+  resolver.define('registry', async ({ context }) => {
+    const denied = await authorize(context, 'ADMINISTER');
+    if (denied) return denied;
+    return registryStore().list();
+  });
+
+  resolver.define('registryHistory', async ({ payload, context }) => {
+    const denied = await authorize(context, 'ADMINISTER');
+    if (denied) return denied;
+    return registryStore().history(payload?.accountId);
   });
 
   resolver.define('adminOverview', async ({ context }) => {

@@ -1,0 +1,89 @@
+// The local storage adapter: a real SQLite database (sql.js — SQLite compiled to wasm, so no native
+// build and nothing downloaded at install) in a file, offered two ways:
+//   - `client`: the Forge SQL client interface (prepare/bindParams/execute, executeDDL), and
+//   - `answer(path, init)`: Forge SQL's HTTP API (`POST /api/v1/execute[/ddl]` with
+//     `{query, params, method}`), so the local platform adapter can serve `@forge/sql` itself and
+//     handlers make the same storage calls as on Forge.
+// Every change is written to the file before the call returns (a temporary file renamed over it).
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+let SQL = null;
+
+async function engine() {
+  SQL ??= await require('sql.js')();
+  return SQL;
+}
+
+const READS = /^\s*(SELECT|WITH|SHOW|EXPLAIN)\b/i;
+
+export async function openSqlite(file = null) {
+  const sqlite = await engine();
+  const db = file && existsSync(file) ? new sqlite.Database(readFileSync(file)) : new sqlite.Database();
+
+  function persist() {
+    if (!file) return;
+    mkdirSync(dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, Buffer.from(db.export()));
+    renameSync(temporary, file);
+  }
+
+  function run(query, params = []) {
+    if (READS.test(query)) {
+      const statement = db.prepare(query);
+      try {
+        statement.bind(params.map((p) => (p === undefined ? null : p)));
+        const rows = [];
+        while (statement.step()) rows.push(statement.getAsObject());
+        return { rows };
+      } finally {
+        statement.free();
+      }
+    }
+    db.run(query, params.map((p) => (p === undefined ? null : p)));
+    const affectedRows = db.getRowsModified();
+    persist();
+    return { rows: { affectedRows, fieldCount: 0, info: '', insertId: 0, serverStatus: 0, warningStatus: 0 } };
+  }
+
+  const client = {
+    prepare(query) {
+      let params = [];
+      return {
+        query,
+        bindParams(...args) {
+          params = args;
+          return this;
+        },
+        async execute() {
+          return run(query, params);
+        },
+      };
+    },
+    async executeDDL(query) {
+      return run(query);
+    },
+  };
+
+  // Answers a Forge SQL API request the way Forge's SQL service does (errors as {code, message}).
+  async function answer(path, init = {}) {
+    const json = (status, body) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    if (!['/api/v1/execute', '/api/v1/execute/ddl'].includes(path)) return json(404, { code: 'NOT_FOUND', message: `no SQL endpoint ${path}` });
+    let body;
+    try {
+      body = JSON.parse(init.body ?? '{}');
+    } catch {
+      return json(400, { code: 'INVALID_SQL_QUERY', message: 'the request body is not JSON' });
+    }
+    try {
+      return json(200, run(body.query, body.params ?? []));
+    } catch (error) {
+      return json(400, { code: 'SQL_EXECUTION_ERROR', message: String(error.message ?? error) });
+    }
+  }
+
+  return { client, answer, close: () => db.close() };
+}

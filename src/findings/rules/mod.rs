@@ -1,0 +1,80 @@
+//! One file per rule, named after its id; `tests/findings/<id>/` holds its fixture.
+
+use crate::governance::Scope;
+use crate::governance::registry::Status;
+use crate::model::Account;
+
+use super::Rule;
+
+mod access_beyond_need;
+mod broad_access;
+mod direct_user_grant;
+mod global_admin;
+mod inactive_still_granted;
+mod need_not_met;
+mod never_reviewed;
+mod no_backup_owner;
+mod no_owner;
+mod outside_service_role;
+mod owner_inactive;
+mod project_admin;
+mod registry_unknown_account;
+mod restricted_security_level;
+mod review_overdue;
+mod service_account_quota;
+mod shadow_bot;
+mod suspended_still_granted;
+
+/// The catalogue, in the order rules are documented.
+pub const CATALOGUE: &[Rule] = &[
+    global_admin::RULE,
+    project_admin::RULE,
+    direct_user_grant::RULE,
+    outside_service_role::RULE,
+    access_beyond_need::RULE,
+    need_not_met::RULE,
+    broad_access::RULE,
+    restricted_security_level::RULE,
+    no_owner::RULE,
+    owner_inactive::RULE,
+    no_backup_owner::RULE,
+    review_overdue::RULE,
+    never_reviewed::RULE,
+    shadow_bot::RULE,
+    inactive_still_granted::RULE,
+    suspended_still_granted::RULE,
+    service_account_quota::RULE,
+    registry_unknown_account::RULE,
+];
+
+/// Active bots the registry does not say are suspended or retired: the ones that should only
+/// hold what they need.
+fn working_bots<'a>(scope: &Scope<'a>) -> Vec<&'a Account> {
+    scope
+        .bots()
+        .into_iter()
+        .map(|(a, _)| a)
+        .filter(|a| a.active)
+        .filter(|a| scope.registry.entry(&a.account_id).is_none_or(|e| e.status == Status::Active))
+        .collect()
+}
+
+/// The ids of the roles named by `settings.serviceAccountRole` (by name or id).
+fn service_roles(scope: &Scope<'_>) -> Vec<String> {
+    let wanted = &scope.settings.service_account_role;
+    scope.site.roles.values().filter(|r| r.name == *wanted || r.id == *wanted).map(|r| r.id.clone()).collect()
+}
+
+/// At most this many evidence lines per finding; the rest are counted.
+const EVIDENCE_LINES: usize = 12;
+
+fn cap(mut lines: Vec<String>) -> Vec<String> {
+    lines.sort();
+    lines.dedup();
+    if lines.len() > EVIDENCE_LINES {
+        let more = lines.len() - EVIDENCE_LINES;
+        lines.truncate(EVIDENCE_LINES);
+        lines.push(format!("… and {more} more"));
+    }
+    lines
+}

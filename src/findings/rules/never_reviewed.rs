@@ -1,0 +1,23 @@
+use crate::findings::{Hit, Rule, Severity};
+use crate::governance::Scope;
+use crate::governance::registry::Status;
+
+pub const RULE: Rule = Rule {
+    id: "never-reviewed",
+    title: "A bot has never been reviewed",
+    severity: Severity::Medium,
+    reason: "Seed 000: reviews on a due date are how the requestor confirms \"the account is still \
+             needed\"; a bot with no review on record has never been confirmed.",
+    fix: "Review it now (the decision records the review and sets the next due date from its cadence).",
+    check,
+};
+
+fn check(scope: &Scope<'_>) -> Vec<Hit> {
+    scope
+        .registry
+        .accounts
+        .iter()
+        .filter(|e| e.status != Status::Retired && e.last_review.is_none() && e.next_due.is_none())
+        .map(|e| Hit::about(&e.account_id, "has no review on record"))
+        .collect()
+}

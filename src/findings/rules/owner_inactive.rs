@@ -1,0 +1,44 @@
+use crate::findings::{Hit, Rule, Severity};
+use crate::governance::Scope;
+use crate::governance::registry::Status;
+use crate::model::AccountKind;
+
+pub const RULE: Rule = Rule {
+    id: "owner-inactive",
+    title: "A bot's owner has left (orphaned bot)",
+    severity: Severity::Critical,
+    reason: "Seed 000: \"the account will be disabled if the responsible contact is not available \
+             anymore and nobody seems to care\"; seed 002: \"if an employee leaves and their account is \
+             deactivated, integrations tied to their identity will fail\".",
+    fix: "Run the leaver plan (`steward leaver OWNER`): hand the bot over to its backup owner and review \
+          it now, or suspend it when no backup is left.",
+    check,
+};
+
+fn check(scope: &Scope<'_>) -> Vec<Hit> {
+    let present = |id: &str| scope.site.accounts.get(id).is_some_and(|a| a.active && a.kind() == AccountKind::Human);
+    let mut hits = Vec::new();
+    for entry in &scope.registry.accounts {
+        if entry.status == Status::Retired {
+            continue;
+        }
+        let Some(owner) = &entry.owner else { continue };
+        if present(owner) {
+            continue;
+        }
+        let gone = match scope.site.accounts.get(owner) {
+            None => "is not on the site any more (deleted)",
+            Some(a) if !a.active => "is deactivated",
+            Some(_) => "is not a person's account",
+        };
+        let hit = match entry.backup_owner.as_ref().filter(|b| present(b)) {
+            Some(backup) => {
+                Hit::about(&entry.account_id, format!("owner `{owner}` {gone}; backup owner `{backup}` can take over"))
+                    .severity(Severity::High)
+            }
+            None => Hit::about(&entry.account_id, format!("owner `{owner}` {gone} and no active backup owner is left")),
+        };
+        hits.push(hit);
+    }
+    hits
+}

@@ -1,0 +1,45 @@
+use crate::findings::{Hit, Rule, Severity};
+use crate::governance::Scope;
+use crate::governance::paths::{self, Step};
+
+use super::{cap, working_bots};
+
+pub const RULE: Rule = Rule {
+    id: "project-admin",
+    title: "A bot administers projects",
+    severity: Severity::High,
+    reason: "Seed 000: the project administrator is the one who \"empowers\" service accounts; a bot \
+             holding Administer Projects can empower itself and change the project's roles.",
+    fix: "Remove the bot from the project's Administrators role (or whatever grants ADMINISTER_PROJECTS) \
+          unless its declared need includes it.",
+    check,
+};
+
+fn check(scope: &Scope<'_>) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for account in working_bots(scope) {
+        let Some(access) = scope.access(&account.account_id) else { continue };
+        let need = scope.registry.entry(&account.account_id).and_then(|e| e.need.as_ref());
+        let mut lines = Vec::new();
+        for project in &access.projects {
+            if need.is_some_and(|n| {
+                n.covers_project(&project.key) && n.permissions.iter().any(|p| p == "ADMINISTER_PROJECTS")
+            }) {
+                continue;
+            }
+            for entry in project.permissions.get("ADMINISTER_PROJECTS").into_iter().flatten() {
+                // Global administrators are the global-admin rule's finding.
+                if entry.conditional || paths::step(&entry.path) == Step::GlobalAdminister {
+                    continue;
+                }
+                lines.push(format!("{} ADMINISTER_PROJECTS ← {}", project.key, entry.path));
+            }
+        }
+        if !lines.is_empty() {
+            let projects: std::collections::BTreeSet<&str> = lines.iter().filter_map(|l| l.split(' ').next()).collect();
+            let list: Vec<&str> = projects.into_iter().collect();
+            hits.push(Hit::about(&account.account_id, format!("administers {}", list.join(", "))).evidence(cap(lines)));
+        }
+    }
+    hits
+}

@@ -1,0 +1,45 @@
+use crate::findings::{Hit, Rule, Severity};
+use crate::governance::Scope;
+use crate::governance::registry::Status;
+
+pub const RULE: Rule = Rule {
+    id: "review-overdue",
+    title: "A bot's review is overdue",
+    severity: Severity::Medium,
+    reason: "Seed 000: \"with a due date (every year/every month/quarterly …) you can check in with the \
+             initial requestor if the account is still needed\", and \"disable an account if the regular \
+             interview cannot be held\".",
+    fix: "Have the reviewer (owner, then backup owner, then admins) decide keep, reduce, suspend or \
+          retire; past the grace period the configured default applies.",
+    check,
+};
+
+fn check(scope: &Scope<'_>) -> Vec<Hit> {
+    let grace = i64::from(scope.settings.review.grace_days);
+    let mut hits = Vec::new();
+    for entry in &scope.registry.accounts {
+        if entry.status == Status::Retired {
+            continue;
+        }
+        let Some(due) = entry.due() else { continue };
+        let late = due.days_until(scope.now);
+        if late <= 0 {
+            continue;
+        }
+        let hit = Hit::about(&entry.account_id, format!("review was due {due}, {late} days ago"));
+        hits.push(if late > grace {
+            let mut hit = hit.severity(Severity::High);
+            hit.message.push_str(&format!(
+                "; the {grace}-day grace period is over (default: {})",
+                serde_json::to_value(scope.settings.review.when_nobody_answers)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            ));
+            hit
+        } else {
+            hit
+        });
+    }
+    hits
+}

@@ -1,0 +1,50 @@
+use crate::findings::{Hit, Rule, Severity};
+use crate::governance::{Scope, shadow_signals};
+use crate::model::AccountKind;
+
+pub const RULE: Rule = Rule {
+    id: "shadow-bot",
+    title: "A human-licensed account is used as an integration",
+    severity: Severity::Medium,
+    reason: "Seed 002: \"created a dummy user account and paid full price for a standard user license\" \
+             creates \"significant operational risks\"; service accounts \"do not count toward your user \
+             tier limit\".",
+    fix: "Confirm it (settings `shadowBots.confirmed`, or register it), create an Atlassian service \
+          account for the integration, move its roles and credential there, then deactivate this one \
+          to free its licence. Dismiss it (`shadowBots.dismissed`) if it is a person.",
+    check,
+};
+
+fn check(scope: &Scope<'_>) -> Vec<Hit> {
+    let saving = scope
+        .settings
+        .licence_cost_per_month
+        .map(|c| format!("; migrating it saves one user licence ({c:.2} a month)"))
+        .unwrap_or_else(|| "; migrating it saves one user licence".to_owned());
+    let mut hits = Vec::new();
+    for account in scope.site.accounts.values() {
+        if account.kind() != AccountKind::Human || !account.active {
+            continue;
+        }
+        let signals = shadow_signals(scope.site, scope.settings, account);
+        if scope.confirmed_shadow(&account.account_id) {
+            hits.push(
+                Hit::about(
+                    &account.account_id,
+                    format!("is a person's licence used by an integration (confirmed){saving}"),
+                )
+                .evidence(signals),
+            );
+        } else if !signals.is_empty() {
+            hits.push(
+                Hit::about(
+                    &account.account_id,
+                    "looks like an integration on a person's licence (suspected: confirm or dismiss)",
+                )
+                .severity(Severity::Low)
+                .evidence(signals),
+            );
+        }
+    }
+    hits
+}

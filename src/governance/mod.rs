@@ -1,0 +1,161 @@
+//! Governance (seed 000): the registry of bots, the findings over it, least privilege, reviews
+//! and the leaver plan. Pure like the engine: a site, the registry, the settings and `now` in;
+//! plans and findings out. Applying a plan to Jira or to storage is the edges' job.
+
+pub mod changes;
+pub mod date;
+pub mod least_privilege;
+pub mod leaver;
+pub mod paths;
+pub mod registry;
+pub mod review;
+pub mod settings;
+
+use std::collections::BTreeMap;
+
+use crate::engine::{AccountSelection, Selection, analyze};
+use crate::model::{Account, AccountKind, Site};
+use crate::report::{AccountAccess, Analysis};
+use crate::warning::Warning;
+
+use date::Date;
+use registry::Registry;
+use settings::Settings;
+
+/// Why an account is governed as a bot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BotKind {
+    /// An Atlassian service account.
+    Service,
+    /// Another app account (Connect/OAuth app, Rovo agent).
+    App,
+    /// A human-licensed account an admin confirmed, or registered, as an integration (seed 002).
+    Shadow,
+}
+
+impl BotKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BotKind::Service => "service",
+            BotKind::App => "app",
+            BotKind::Shadow => "shadow",
+        }
+    }
+}
+
+/// Everything the governance functions look at, with the effective access of every bot and
+/// every suspected shadow bot computed once.
+pub struct Scope<'a> {
+    pub site: &'a Site,
+    pub registry: &'a Registry,
+    pub settings: &'a Settings,
+    pub now: Date,
+    pub analysis: Analysis,
+    by_id: BTreeMap<String, usize>,
+}
+
+/// Name fragments that suggest a person's account is used by a program.
+const SHADOW_WORDS: [&str; 14] = [
+    "bot",
+    "svc",
+    "service",
+    "integration",
+    "automation",
+    "api",
+    "jenkins",
+    "ci",
+    "sync",
+    "script",
+    "robot",
+    "system",
+    "noreply",
+    "technical",
+];
+
+impl<'a> Scope<'a> {
+    pub fn new(site: &'a Site, registry: &'a Registry, settings: &'a Settings, now: Date) -> Scope<'a> {
+        let selection = Selection { accounts: AccountSelection::NonHuman, project: None, skip_transitions: true };
+        let mut analysis = analyze(site, &selection);
+        // People registered as bots and suspected shadow bots are analysed one by one: analysing
+        // every person would cost as much as the rest of the site together.
+        let mut extra: Vec<&String> = registry
+            .accounts
+            .iter()
+            .map(|e| &e.account_id)
+            .chain(settings.shadow_bots.confirmed.iter())
+            .filter(|id| site.accounts.get(*id).is_some_and(|a| a.kind() == AccountKind::Human))
+            .collect();
+        extra.extend(
+            site.accounts.values().filter(|a| !shadow_signals(site, settings, a).is_empty()).map(|a| &a.account_id),
+        );
+        extra.sort();
+        extra.dedup();
+        for id in extra {
+            let one = Selection { accounts: AccountSelection::One(id.clone()), project: None, skip_transitions: true };
+            let more = analyze(site, &one);
+            analysis.accounts.extend(more.accounts);
+            analysis.warnings.extend(more.warnings);
+        }
+        analysis.accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+        analysis.warnings.sort();
+        analysis.warnings.dedup();
+        let by_id = analysis.accounts.iter().enumerate().map(|(i, a)| (a.account_id.clone(), i)).collect();
+        Scope { site, registry, settings, now, analysis, by_id }
+    }
+
+    pub fn access(&self, account_id: &str) -> Option<&AccountAccess> {
+        self.by_id.get(account_id).and_then(|&i| self.analysis.accounts.get(i))
+    }
+
+    /// Whether and why `account` is governed as a bot.
+    pub fn bot_kind(&self, account: &Account) -> Option<BotKind> {
+        match account.kind() {
+            AccountKind::Service => Some(BotKind::Service),
+            AccountKind::App => Some(BotKind::App),
+            AccountKind::Human if self.confirmed_shadow(&account.account_id) => Some(BotKind::Shadow),
+            AccountKind::Human => None,
+        }
+    }
+
+    pub fn confirmed_shadow(&self, account_id: &str) -> bool {
+        self.registry.entry(account_id).is_some() || self.settings.shadow_bots.confirmed.iter().any(|c| c == account_id)
+    }
+
+    /// Every governed bot, sorted by account id.
+    pub fn bots(&self) -> Vec<(&'a Account, BotKind)> {
+        self.site.accounts.values().filter_map(|a| self.bot_kind(a).map(|k| (a, k))).collect()
+    }
+
+    pub fn warnings(&self) -> Vec<Warning> {
+        self.analysis.warnings.clone()
+    }
+}
+
+/// Why a person's account looks like an integration; empty when it does not.
+pub fn shadow_signals(site: &Site, settings: &Settings, account: &Account) -> Vec<String> {
+    if account.kind() != AccountKind::Human || account.is_customer() || !account.active {
+        return Vec::new();
+    }
+    if settings.shadow_bots.dismissed.contains(&account.account_id) {
+        return Vec::new();
+    }
+    let mut signals = Vec::new();
+    let name = account.display_name.to_lowercase();
+    let words: Vec<&str> = name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    if let Some(word) = words.iter().find(|w| SHADOW_WORDS.contains(w) || (w.len() > 3 && w.ends_with("bot"))) {
+        signals.push(format!("its name \"{}\" contains \"{word}\"", account.display_name));
+    }
+    let role = &settings.service_account_role;
+    let service_roles: Vec<&String> =
+        site.roles.values().filter(|r| r.name == *role || r.id == *role).map(|r| &r.id).collect();
+    let in_service_role = site.role_actors.iter().any(|(_, roles)| {
+        roles.iter().any(|(id, actors)| {
+            service_roles.contains(&id)
+                && actors.iter().any(|a| matches!(a, crate::model::Actor::User(u) if *u == account.account_id))
+        })
+    });
+    if in_service_role {
+        signals.push(format!("it is an actor of the \"{role}\" role"));
+    }
+    signals
+}

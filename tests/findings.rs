@@ -1,0 +1,110 @@
+//! The findings catalogue against its fixtures: `tests/findings/<rule-id>/` holds a snapshot, a
+//! registry and settings on which the rule fires, `expected.txt` (every finding there, in text
+//! form) and `clean/`, a variant on which it stays quiet. Regenerate the expectations with
+//! `STEWARD_UPDATE_GOLDEN=1 cargo test --test findings`; never edit them by hand.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly on a bad fixture")]
+
+use std::path::{Path, PathBuf};
+
+use steward::api::GovernanceInput;
+use steward::findings::{self, Finding, Severity, rules::CATALOGUE};
+
+const NOW: &str = "2026-11-23";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/findings")
+}
+
+fn run(dir: &Path) -> Vec<Finding> {
+    let read = |name: &str| {
+        std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{}/{name}: {e}", dir.display()))
+    };
+    let input = GovernanceInput::parse(&read("snapshot.json"), &read("registry.json"), &read("settings.json"), NOW)
+        .unwrap_or_else(|e| panic!("{}: {}", dir.display(), e.message));
+    findings::findings_in(&input.scope())
+}
+
+#[test]
+fn every_rule_fires_on_its_fixture_and_stays_quiet_on_the_clean_variant() {
+    let mut failures = Vec::new();
+    for rule in CATALOGUE {
+        let dir = root().join(rule.id);
+        assert!(dir.join("about.txt").exists(), "rule {} has no fixture in tests/findings/{}", rule.id, rule.id);
+        let fired = run(&dir);
+        if !fired.iter().any(|f| f.rule == rule.id) {
+            failures.push(format!("{} does not fire on its fixture", rule.id));
+        }
+        let quiet = run(&dir.join("clean"));
+        if let Some(f) = quiet.iter().find(|f| f.rule == rule.id) {
+            failures.push(format!("{} fires on its clean variant: {}", rule.id, f.message));
+        }
+        let text = findings::to_text(&fired);
+        let expected = dir.join("expected.txt");
+        if std::env::var_os("STEWARD_UPDATE_GOLDEN").is_some() {
+            std::fs::write(&expected, &text).unwrap();
+        } else {
+            match std::fs::read_to_string(&expected) {
+                Ok(golden) if golden == text => {}
+                Ok(golden) => {
+                    failures.push(format!("{}: findings changed\n--- expected\n{golden}--- actual\n{text}", rule.id))
+                }
+                Err(_) => failures.push(format!("{}: no expected.txt; run with STEWARD_UPDATE_GOLDEN=1", rule.id)),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_fixture_directory_is_a_rule_and_every_rule_has_its_own_file() {
+    let ids: Vec<&str> = CATALOGUE.iter().map(|r| r.id).collect();
+    for entry in std::fs::read_dir(root()).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(ids.contains(&name.as_str()), "tests/findings/{name} names no rule");
+    }
+    for id in &ids {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("src/findings/rules")
+            .join(format!("{}.rs", id.replace('-', "_")));
+        assert!(file.exists(), "rule {id} has no file {}", file.display());
+    }
+    let mut sorted = ids.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), ids.len(), "rule ids are unique");
+    assert!(ids.len() >= 14);
+}
+
+#[test]
+fn rules_quote_their_source_and_say_how_to_fix() {
+    for rule in CATALOGUE {
+        assert!(rule.reason.contains('"'), "{}: the reason quotes its source", rule.id);
+        assert!(
+            rule.reason.contains("Seed") || rule.reason.contains("Atlassian"),
+            "{}: the reason names its source",
+            rule.id
+        );
+        assert!(!rule.fix.is_empty() && !rule.title.is_empty(), "{}", rule.id);
+        assert!(rule.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}: ids are kebab-case", rule.id);
+    }
+}
+
+#[test]
+fn the_clean_base_has_no_finding_at_all() {
+    // `no-owner/clean` is the untouched base fixture: a registered bot in its role, reviewed.
+    let found = run(&root().join("no-owner/clean"));
+    assert!(found.is_empty(), "{}", findings::to_text(&found));
+}
+
+#[test]
+fn severities_order_for_the_fail_on_gate() {
+    assert!(Severity::Info < Severity::Low && Severity::Low < Severity::Medium);
+    assert!(Severity::Medium < Severity::High && Severity::High < Severity::Critical);
+    let found = run(&root().join("global-admin"));
+    assert!(findings::fails(&found, Severity::Critical));
+    let quiet = run(&root().join("global-admin/clean"));
+    assert!(!findings::fails(&quiet, Severity::Low));
+    assert_eq!("high".parse::<Severity>(), Ok(Severity::High));
+    assert!("severe".parse::<Severity>().unwrap_err().contains("info, low, medium, high, critical"));
+}
