@@ -28,8 +28,12 @@ fn entry(input: &GovernanceInput) -> Entry {
 }
 
 fn access_text(site: &Site, account: &str) -> String {
-    let selection =
-        Selection { accounts: AccountSelection::One(account.into()), project: None, skip_transitions: true };
+    let selection = Selection {
+        accounts: AccountSelection::One(account.into()),
+        project: None,
+        skip_transitions: true,
+        exhaustive: false,
+    };
     analyze(site, &selection).to_text()
 }
 
@@ -175,7 +179,12 @@ fn least_privilege_never_claims_missing_where_the_snapshot_cannot_tell() {
     site.role_actors.clear(); // role actors not collected: BROWSE_PROJECTS is unknown, not missing
     let access = analyze(
         &site,
-        &Selection { accounts: AccountSelection::One("bot-1".into()), project: None, skip_transitions: true },
+        &Selection {
+            accounts: AccountSelection::One("bot-1".into()),
+            project: None,
+            skip_transitions: true,
+            exhaustive: false,
+        },
     );
     let need = input.registry.accounts[0].need.clone().unwrap();
     let assessment = least_privilege::compare(&site, access.accounts.first().unwrap(), &need);

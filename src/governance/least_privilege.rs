@@ -169,6 +169,7 @@ fn analyse_one(site: &Site, account_id: &str, project: Option<&str>) -> Option<A
         accounts: AccountSelection::One(account_id.to_owned()),
         project: project.map(str::to_owned),
         skip_transitions: true,
+        exhaustive: false,
     };
     analyze(site, &selection).accounts.into_iter().next()
 }

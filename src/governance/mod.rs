@@ -74,7 +74,12 @@ const SHADOW_WORDS: [&str; 14] = [
 
 impl<'a> Scope<'a> {
     pub fn new(site: &'a Site, registry: &'a Registry, settings: &'a Settings, now: Date) -> Scope<'a> {
-        let selection = Selection { accounts: AccountSelection::NonHuman, project: None, skip_transitions: true };
+        let selection = Selection {
+            accounts: AccountSelection::NonHuman,
+            project: None,
+            skip_transitions: true,
+            exhaustive: false,
+        };
         let mut analysis = analyze(site, &selection);
         // People registered as bots and suspected shadow bots are analysed one by one: analysing
         // every person would cost as much as the rest of the site together.
@@ -91,7 +96,12 @@ impl<'a> Scope<'a> {
         extra.sort();
         extra.dedup();
         for id in extra {
-            let one = Selection { accounts: AccountSelection::One(id.clone()), project: None, skip_transitions: true };
+            let one = Selection {
+                accounts: AccountSelection::One(id.clone()),
+                project: None,
+                skip_transitions: true,
+                exhaustive: false,
+            };
             let more = analyze(site, &one);
             analysis.accounts.extend(more.accounts);
             analysis.warnings.extend(more.warnings);

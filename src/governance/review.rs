@@ -349,8 +349,12 @@ pub fn memberships_of(site: &Site, account_id: &str) -> Vec<Membership> {
 fn remaining_after(site: &Site, account_id: &str, changes: &[Membership]) -> Result<Vec<Remaining>, DecisionError> {
     let next =
         what_if::apply(site, &change_set(changes)).map_err(|e| DecisionError::Apply { message: e.to_string() })?;
-    let selection =
-        Selection { accounts: AccountSelection::One(account_id.to_owned()), project: None, skip_transitions: true };
+    let selection = Selection {
+        accounts: AccountSelection::One(account_id.to_owned()),
+        project: None,
+        skip_transitions: true,
+        exhaustive: false,
+    };
     let mut out = Vec::new();
     for account in analyze(&next, &selection).accounts {
         for project in account.projects {
