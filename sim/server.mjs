@@ -134,12 +134,12 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
 
   const admin = (handler) => (req, res, user, ...rest) =>
     isAdmin(user) ? handler(req, res, user, ...rest) : errors(res, 403, 'You are not authorized to perform this action. Administrator privileges are required.');
-  const projectAdmin = (handler) => (req, res, user, match, url) => {
+  const projectAdmin = (handler) => (req, res, user, match, url, body) => {
     const project = projectBy(decodeURIComponent(match[1]));
     if (!project) return errors(res, 404, `No project could be found with key '${decodeURIComponent(match[1])}'.`);
     if ((state.faults.forbiddenProjects ?? []).includes(project.key)) return errors(res, 403, "You don't have permission to view the project's configuration.");
     if (!administers(user, project)) return errors(res, 403, "You don't have permission to view the project's configuration.");
-    return handler(req, res, user, match, url, project);
+    return handler(req, res, user, match, url, project, body);
   };
   const visible = (user) => world.projects.filter((p) => isAdmin(user) || holdsProject(world, user, p, 'BROWSE_PROJECTS') || administers(user, p));
 
