@@ -64,9 +64,10 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
   const groupBy = (id) => indexed(world.groups, 'groupId').get(id);
   const schemeBy = (id) => indexed(world.schemes, 'id').get(id);
   const roleBy = (id) => indexed(world.roles, 'id').get(id);
-  // An audit record as Jira keeps it (AuditRecordBean); `created` from the simulator's clock.
+  // An audit record as the spec's AuditRecordBean has it; `created` from the simulator's clock.
+  // (The spec's example carries `authorAccountId`, its schema does not allow it: the schema wins.)
   const audit = (author, summary, category, objectItem, associatedItems = [], changedValues = []) =>
-    world.audit.push({ id: world.audit.length + 1, summary, category, created: clock(), authorAccountId: author.accountId, eventSource: '', remoteAddress: '127.0.0.1', objectItem, associatedItems, changedValues });
+    world.audit.push({ id: world.audit.length + 1, summary, category, created: clock(), eventSource: 'Jira', remoteAddress: '127.0.0.1', objectItem, associatedItems, changedValues });
   const projectItem = (p) => ({ id: p.id, name: p.name, typeName: 'PROJECT' });
   const roleItem = (r) => ({ id: r.id, name: r.name, typeName: 'PROJECT_ROLE' });
   const userItem = (u) => ({ id: u.accountId, name: u.accountId, typeName: 'USER', parentId: '10000', parentName: 'com.atlassian.crowd.directory.IdentityPlatformRemoteDirectory' });
