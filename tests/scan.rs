@@ -194,10 +194,11 @@ fn a_scan_over_its_hourly_budget_stops_with_a_checkpoint_and_resumes_to_the_same
     assert!(wait > 3_000 && wait <= 3_600, "resumes at the next hour, in {wait} s");
     assert!(first["ledger"]["points"].as_u64().unwrap() <= 10, "{}", first["ledger"]);
     assert!(
-        first["snapshot"]["meta"]["gaps"].as_array().unwrap().iter().any(|g| g["reason"]
-            .as_str()
+        first["snapshot"]["meta"]["gaps"]
+            .as_array()
             .unwrap()
-            .starts_with("not read yet")),
+            .iter()
+            .any(|g| g["reason"].as_str().unwrap().starts_with("not read yet")),
         "the partial snapshot says what it lacks"
     );
 
@@ -263,11 +264,9 @@ fn pacing_without_a_host_clock_is_refused_by_name() {
     let answer: Value =
         serde_json::from_str(&run(api::collect_json(&site(), r#"{"pacing": {"share": 0.5}}"#))).unwrap();
     assert_eq!(answer["errors"][0]["code"], "no-clock");
-    let answer: Value = serde_json::from_str(&run(api::collect_json(
-        &Clocked::new(site(), 0, 0),
-        r#"{"pacing": {"share": 2}}"#,
-    )))
-    .unwrap();
+    let answer: Value =
+        serde_json::from_str(&run(api::collect_json(&Clocked::new(site(), 0, 0), r#"{"pacing": {"share": 2}}"#)))
+            .unwrap();
     assert_eq!(answer["errors"][0]["code"], "bad-options");
     assert!(answer["errors"][0]["message"].as_str().unwrap().contains("pacing.share"));
 }

@@ -395,7 +395,12 @@ fn forget_checks<H: Host>(scanner: &mut Scanner<'_, '_, H>, account: &str, marke
 
 /// The actors of a role body: (user account ids, group ids or names).
 fn actors(body: Option<&serde_json::value::RawValue>) -> Option<(BTreeSet<String>, BTreeSet<String>)> {
-    let role: jira::ProjectRole = serde_json::from_str(body?.get()).ok()?;
+    #[derive(Deserialize)]
+    struct Role {
+        #[serde(default)]
+        actors: Vec<jira::RoleActor>,
+    }
+    let role: Role = serde_json::from_str(body?.get()).ok()?;
     let mut users = BTreeSet::new();
     let mut groups = BTreeSet::new();
     for actor in role.actors {
@@ -473,9 +478,18 @@ async fn apply<H: Host>(scanner: &mut Scanner<'_, '_, H>, mut stale: Stale, mark
     }
     let mut before = BTreeMap::new();
     for (project, role) in &pairs {
+        let key = format!("{project}/{role}");
+        let read = scanner.is_done("projectRoles", Some(&key));
         let old = scanner.out.project_roles.get_mut(project).and_then(|roles| roles.remove(role));
+        // Not read before means no bot held anything the role grants there (else it would have
+        // explained a check): its old actors touched no bot, so compare with an empty role.
+        let old = match old {
+            Some(body) => Some(body),
+            None if !read => serde_json::value::RawValue::from_string(r#"{"actors":[]}"#.to_owned()).ok(),
+            None => None,
+        };
         before.insert((project.clone(), role.clone()), old);
-        forget_item(scanner, "projectRoles", &format!("{project}/{role}"), marked);
+        forget_item(scanner, "projectRoles", &key, marked);
     }
     scanner.role_actors(pairs).await;
     if scanner.stopped() {
@@ -490,7 +504,7 @@ async fn apply<H: Host>(scanner: &mut Scanner<'_, '_, H>, mut stale: Stale, mark
                 let groups: BTreeSet<String> = old_groups.symmetric_difference(&new_groups).cloned().collect();
                 stale.accounts.extend(members_of(scanner, &groups));
             }
-            // Read for the first time, or unreadable: anyone could be touched.
+            // Unreadable before or now: anyone could be touched.
             _ => stale.all_checks = true,
         }
     }

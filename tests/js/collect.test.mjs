@@ -201,7 +201,7 @@ async function refreshAfter(change, options = {}) {
   const sim = await startSimulator({ world: generateWorld() });
   try {
     const previous = await collect(sim, { collectedAt: new Date().toISOString() });
-    await change(sim);
+    await change(sim, previous);
     const before = sim.stats.calls;
     const refreshed = await collect(sim, { collectedAt: new Date().toISOString(), refresh: { previous: previous.snapshot, ...options } });
     const calls = sim.stats.calls - before;
@@ -225,6 +225,22 @@ test('an incremental refresh after one role change reads at most 10 calls and gi
   assert.notDeepEqual(access(previous.snapshot), access(fresh.snapshot), 'the change changed access');
   assert.deepEqual(access(refreshed.snapshot), access(fresh.snapshot));
   assert.ok(access(refreshed.snapshot).some((line) => line.startsWith('statuspage-bot MKT BROWSE_PROJECTS scheme')));
+});
+
+test('a bot added to a role no scan had read costs one check, not every bot\'s', async () => {
+  let pair;
+  const { refreshed, calls, fresh } = await refreshAfter(async (sim, previous) => {
+    const world = sim.world;
+    const read = previous.snapshot.projectRoles;
+    const project = world.projects.find((p) => !read[p.key]?.['10001'] && world.schemes.find((s) => s.id === p.scheme).grants.some(([, , h]) => h.value === '10001'));
+    pair = `${project.key}/10001`;
+    await write(sim, 'POST', `/rest/api/3/project/${project.key}/role/10001`, { user: [bot(world, 'sandbox-bot').accountId] });
+  });
+  assert.ok(pair, 'the demo company has a role no scan reads');
+  assert.equal(refreshed.refresh.mode, 'incremental');
+  assert.deepEqual(refreshed.refresh.stale.filter((s) => s.startsWith('permissionChecks')), [`permissionChecks/${bot(generateWorld(), 'sandbox-bot').accountId}`]);
+  assert.ok(calls <= 10, `${calls} calls`);
+  assert.deepEqual(access(refreshed.snapshot), access(fresh.snapshot));
 });
 
 test('an incremental refresh follows group membership and scheme grant changes too', async () => {
