@@ -4,10 +4,34 @@
 // pages are capped; latency, 429 with Retry-After, 5xx and 403 faults can be injected; calls and
 // points are counted (GET /__sim/stats).
 //
-// Usage: node sim/server.mjs [--port 0] [--scale 1] [--latency 0] [--page-cap 100]
+// Usage: node sim/server.mjs [--port 0] [--scale 1 | --size S|M|L|XL] [--latency 0] [--page-cap 100]
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { generateWorld, holdsGlobal, holdsProject, inGroup, rng } from './world.mjs';
+import { sizedWorld } from './sized.mjs';
+
+// Lookups by id, cached on the arrays they index (the world's arrays are replaced, never resized
+// in place, except users and projects, whose identity never changes).
+const indexCache = new WeakMap();
+function indexed(list, key) {
+  let byKey = indexCache.get(list)?.[key];
+  if (!byKey) {
+    byKey = new Map();
+    for (const item of list) if (item[key] !== undefined) byKey.set(item[key], item);
+    indexCache.set(list, { ...indexCache.get(list), [key]: byKey });
+  }
+  return byKey;
+}
+
+// Jira writes audit times as `2014-03-19T18:45:42.967+0000`.
+const jiraTime = (ms) => new Date(ms).toISOString().replace('Z', '+0000');
+// `from`/`to` as Jira takes them: ISO 8601 with `Z`, `+0000` or `+00:00`, or epoch milliseconds.
+function parseTime(text) {
+  if (text == null || text === '') return null;
+  if (/^\d+$/.test(text)) return Number(text);
+  const ms = Date.parse(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(ms) ? undefined : ms;
+}
 
 function send(res, status, body, headers = {}) {
   res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers });
@@ -20,19 +44,36 @@ const IDENTITY = /\/(user|users|group|role|permission|permissions|mypermissions|
 /**
  * @param {object} options
  * @param {number} [options.port] 0 for any free port
- * @param {object} [options.world] a world from generateWorld (default: scale 1)
+ * @param {object} [options.world] a world from generateWorld or sizedWorld (default: the demo company)
+ * @param {string} [options.size] S, M, L or XL: serve sizedWorld(size) instead of the demo company
+ * @param {() => number} [options.clock] milliseconds since the epoch, for audit records (default Date.now)
  * @param {number} [options.pageCap] the most items any page returns (Jira's caps are lower for some endpoints)
  * @param {number} [options.latencyMs] added to every answer
- * @param {object} [options.faults] {seed, error5xxRate, throttleRate, retryAfter, forbiddenProjects: [keys], quotaPoints}
+ * @param {object} [options.faults] {seed, error5xxRate, throttleRate, retryAfter, forbiddenProjects: [keys],
+ *   quotaPoints (points until a `jira-quota-global-based` 429; resetQuota() starts a new hour),
+ *   refuse: ['permissions/check', 'auditing/record'] (answer 403 there)}
  */
-export function startSimulator({ port = 0, world = generateWorld(), pageCap = 100, latencyMs = 0, faults = {} } = {}) {
+export function startSimulator({ port = 0, size, world = size ? sizedWorld(size) : generateWorld(), pageCap = 100, latencyMs = 0, faults = {}, clock = Date.now } = {}) {
   const base = world.site;
   const stats = { calls: 0, points: 0, byEndpoint: {} };
   let chance = rng(faults.seed ?? 7);
+  let quotaBase = 0;
   const state = { faults, latencyMs };
-  const projectBy = (keyOrId) => world.projects.find((p) => p.key === keyOrId || p.id === keyOrId);
-  const userBy = (accountId) => world.users.find((u) => u.accountId === accountId);
-  const groupBy = (id) => world.groups.find((g) => g.groupId === id);
+  const projectBy = (keyOrId) => indexed(world.projects, 'key').get(keyOrId) ?? indexed(world.projects, 'id').get(keyOrId);
+  const userBy = (accountId) => indexed(world.users, 'accountId').get(accountId);
+  const groupBy = (id) => indexed(world.groups, 'groupId').get(id);
+  const schemeBy = (id) => indexed(world.schemes, 'id').get(id);
+  const roleBy = (id) => indexed(world.roles, 'id').get(id);
+  // An audit record as the spec's AuditRecordBean has it; `created` from the simulator's clock.
+  // (The spec's example carries `authorAccountId`, its schema does not allow it: the schema wins.)
+  const audit = (author, summary, category, objectItem, associatedItems = [], changedValues = []) =>
+    world.audit.push({ id: world.audit.length + 1, summary, category, created: clock(), eventSource: 'Jira', remoteAddress: '127.0.0.1', objectItem, associatedItems, changedValues });
+  const projectItem = (p) => ({ id: p.id, name: p.name, typeName: 'PROJECT' });
+  const roleItem = (r) => ({ id: r.id, name: r.name, typeName: 'PROJECT_ROLE' });
+  const userItem = (u) => ({ id: u.accountId, name: u.accountId, typeName: 'USER', parentId: '10000', parentName: 'com.atlassian.crowd.directory.IdentityPlatformRemoteDirectory' });
+  const groupItem = (g) => ({ id: g.groupId, name: g.name, typeName: 'GROUP', parentId: '10000', parentName: 'com.atlassian.crowd.directory.IdentityPlatformRemoteDirectory' });
+  const schemeItem = (s) => ({ id: String(s.id), name: s.name, typeName: 'SCHEME' });
+  const describeActors = (list) => list.map((a) => a.user ?? groupBy(a.group)?.name ?? a.group).join(', ');
   const isAdmin = (user) => holdsGlobal(world, user, 'ADMINISTER');
   const administers = (user, project) => holdsProject(world, user, project, 'ADMINISTER_PROJECTS');
 
@@ -94,12 +135,12 @@ export function startSimulator({ port = 0, world = generateWorld(), pageCap = 10
 
   const admin = (handler) => (req, res, user, ...rest) =>
     isAdmin(user) ? handler(req, res, user, ...rest) : errors(res, 403, 'You are not authorized to perform this action. Administrator privileges are required.');
-  const projectAdmin = (handler) => (req, res, user, match, url) => {
+  const projectAdmin = (handler) => (req, res, user, match, url, body) => {
     const project = projectBy(decodeURIComponent(match[1]));
     if (!project) return errors(res, 404, `No project could be found with key '${decodeURIComponent(match[1])}'.`);
     if ((state.faults.forbiddenProjects ?? []).includes(project.key)) return errors(res, 403, "You don't have permission to view the project's configuration.");
     if (!administers(user, project)) return errors(res, 403, "You don't have permission to view the project's configuration.");
-    return handler(req, res, user, match, url, project);
+    return handler(req, res, user, match, url, project, body);
   };
   const visible = (user) => world.projects.filter((p) => isAdmin(user) || holdsProject(world, user, p, 'BROWSE_PROJECTS') || administers(user, p));
 
@@ -128,6 +169,7 @@ export function startSimulator({ port = 0, world = generateWorld(), pageCap = 10
       send(res, 200, { permissions });
     }],
     ['POST', /^\/rest\/api\/3\/permissions\/check$/, admin((req, res, user, _m, _u, body) => {
+      if ((state.faults.refuse ?? []).includes('permissions/check')) return errors(res, 403, 'You are not allowed to check permissions of other users.');
       const subject = body.accountId ? userBy(body.accountId) : user;
       if (!subject) return send(res, 400, { errorMessages: [], errors: { accountId: 'Unrecognized account id' } });
       const ids = (body.projectPermissions ?? []).flatMap((p) => p.projects ?? []);
@@ -149,14 +191,62 @@ export function startSimulator({ port = 0, world = generateWorld(), pageCap = 10
       send(res, 200, page(url, visible(user).map((p) => projectBody(p, expandLead)), { max: 100, fallback: 50 }));
     }],
     ['GET', /^\/rest\/api\/3\/project\/([^/]+)\/permissionscheme$/, projectAdmin((req, res, user, _m, url, project) =>
-      send(res, 200, schemeBody(world.schemes.find((s) => s.id === project.scheme), Boolean(url.searchParams.get('expand')))))],
+      send(res, 200, schemeBody(schemeBy(project.scheme), Boolean(url.searchParams.get('expand')))))],
+    // Writes an admin (or Steward's remediation) can make; each leaves an audit record as Jira does.
+    ['PUT', /^\/rest\/api\/3\/project\/([^/]+)\/permissionscheme$/, admin((req, res, user, match, url, body) => {
+      const project = projectBy(decodeURIComponent(match[1]));
+      if (!project) return errors(res, 404, 'No project could be found.');
+      const scheme = schemeBy(Number(body?.id));
+      if (!scheme) return errors(res, 404, `The permission scheme ${body?.id} does not exist.`);
+      const before = schemeBy(project.scheme);
+      project.scheme = scheme.id;
+      audit(user, 'Permission scheme associated with project', 'permissions', schemeItem(scheme), [projectItem(project)],
+        [{ fieldName: 'Permission scheme', changedFrom: before?.name ?? '', changedTo: scheme.name }]);
+      send(res, 200, schemeBody(scheme, Boolean(url.searchParams.get('expand'))));
+    })],
+    ['POST', /^\/rest\/api\/3\/permissionscheme\/(\d+)\/permission$/, admin((req, res, user, match, _u, body) => {
+      const scheme = schemeBy(Number(match[1]));
+      if (!scheme) return errors(res, 404, 'The permission scheme does not exist.');
+      if (!body?.permission || !body?.holder?.type) return errors(res, 400, 'A permission and a holder are required.');
+      const id = 1 + Math.max(0, ...world.schemes.flatMap((s) => s.grants.map(([g]) => g)));
+      scheme.grants = [...scheme.grants, [id, body.permission, body.holder]];
+      audit(user, 'Permission scheme updated', 'permissions', schemeItem(scheme), [],
+        [{ fieldName: body.permission, changedFrom: '', changedTo: `${body.holder.type} ${body.holder.value ?? body.holder.parameter ?? ''}`.trim() }]);
+      send(res, 201, { id, self: `${base}/rest/api/3/permissionscheme/permission/${id}`, holder: body.holder, permission: body.permission });
+    })],
+    ['DELETE', /^\/rest\/api\/3\/permissionscheme\/(\d+)\/permission\/(\d+)$/, admin((req, res, user, match) => {
+      const scheme = schemeBy(Number(match[1]));
+      const grant = scheme?.grants.find(([g]) => g === Number(match[2]));
+      if (!grant) return errors(res, 404, 'The permission grant does not exist.');
+      scheme.grants = scheme.grants.filter((g) => g !== grant);
+      audit(user, 'Permission scheme updated', 'permissions', schemeItem(scheme), [],
+        [{ fieldName: grant[1], changedFrom: `${grant[2].type} ${grant[2].value ?? grant[2].parameter ?? ''}`.trim(), changedTo: '' }]);
+      send(res, 204);
+    })],
+    ['POST', /^\/rest\/api\/3\/group\/user$/, admin((req, res, user, _m, url, body) => {
+      const group = groupBy(url.searchParams.get('groupId'));
+      const member = userBy(body?.accountId);
+      if (!group || !member) return errors(res, 404, 'The group or the user does not exist.');
+      if (!member.groups.includes(group.groupId)) member.groups = [...member.groups, group.groupId];
+      audit(user, 'User added to group', 'group management', groupItem(group), [userItem(member)]);
+      send(res, 201, { ...groupName(group), users: { size: 1, items: [userBody(member)], 'max-results': 50, 'start-index': 0, 'end-index': 0 } });
+    })],
+    ['DELETE', /^\/rest\/api\/3\/group\/user$/, admin((req, res, user, _m, url) => {
+      const group = groupBy(url.searchParams.get('groupId'));
+      const member = userBy(url.searchParams.get('accountId'));
+      if (!group || !member || !member.groups.includes(group.groupId)) return errors(res, 404, 'The user is not in the group.');
+      member.groups = member.groups.filter((g) => g !== group.groupId);
+      audit(user, 'User removed from group', 'group management', groupItem(group), [userItem(member)]);
+      send(res, 200);
+    })],
     ['GET', /^\/rest\/api\/3\/project\/([^/]+)\/role\/(\d+)$/, projectAdmin((req, res, user, match, _u, project) => {
-      const role = world.roles.find((r) => r.id === match[2]);
+      const role = roleBy(match[2]);
       return role ? send(res, 200, roleBody(project, role)) : errors(res, 404, `Can not retrieve a role actor for a null project role.`);
     })],
     ['POST', /^\/rest\/api\/3\/project\/([^/]+)\/role\/(\d+)$/, projectAdmin((req, res, user, match, _u, project, body) => {
-      const role = world.roles.find((r) => r.id === match[2]);
+      const role = roleBy(match[2]);
       if (!role) return errors(res, 404, 'No such role.');
+      const before = describeActors(project.actors[role.id]);
       for (const accountId of body?.user ?? []) {
         if (!userBy(accountId)?.active) return errors(res, 404, `The user ${accountId} does not exist or is not active.`);
         if (!project.actors[role.id].some((a) => a.user === accountId)) project.actors[role.id].push({ user: accountId });
@@ -165,18 +255,21 @@ export function startSimulator({ port = 0, world = generateWorld(), pageCap = 10
         if (!groupBy(groupId)) return errors(res, 404, `The group ${groupId} does not exist.`);
         if (!project.actors[role.id].some((a) => a.group === groupId)) project.actors[role.id].push({ group: groupId });
       }
-      world.audit.push({ summary: 'Project role actors added', category: 'projects', objectItem: { id: project.id, name: project.key, typeName: 'PROJECT' }, author: user.accountId });
+      audit(user, 'Project roles changed', 'projects', roleItem(role), [projectItem(project)],
+        [{ fieldName: 'Users/Groups in role', changedFrom: before, changedTo: describeActors(project.actors[role.id]) }]);
       send(res, 200, roleBody(project, role));
     })],
     ['DELETE', /^\/rest\/api\/3\/project\/([^/]+)\/role\/(\d+)$/, projectAdmin((req, res, user, match, url, project) => {
       const actors = project.actors[match[2]];
-      if (!actors) return errors(res, 404, 'No such role.');
+      const role = roleBy(match[2]);
+      if (!actors || !role) return errors(res, 404, 'No such role.');
       const accountId = url.searchParams.get('user');
       const groupId = url.searchParams.get('groupId');
       const before = actors.length;
       project.actors[match[2]] = actors.filter((a) => !(accountId && a.user === accountId) && !(groupId && a.group === groupId));
       if (project.actors[match[2]].length === before) return errors(res, 404, 'The actor is not in the role.');
-      world.audit.push({ summary: 'Project role actors removed', category: 'projects', objectItem: { id: project.id, name: project.key, typeName: 'PROJECT' }, author: user.accountId });
+      audit(user, 'Project roles changed', 'projects', roleItem(role), [projectItem(project)],
+        [{ fieldName: 'Users/Groups in role', changedFrom: describeActors(actors), changedTo: describeActors(project.actors[match[2]]) }]);
       send(res, 204);
     })],
     ['GET', /^\/rest\/api\/3\/project\/([^/]+)$/, (req, res, user, match) => {
@@ -251,11 +344,24 @@ export function startSimulator({ port = 0, world = generateWorld(), pageCap = 10
       })));
       send(res, 200, { ...body, statuses: [] });
     })],
+    // AuditRecords, newest first, as the spec describes: offset/limit paging, `filter` (every
+    // word must match one of the listed fields), `from`/`to` (inclusive).
     ['GET', /^\/rest\/api\/3\/auditing\/record$/, admin((req, res, user, _m, url) => {
-      const offset = Number.parseInt(url.searchParams.get('offset') ?? '0', 10) || 0;
-      const limit = Number.parseInt(url.searchParams.get('limit') ?? '1000', 10) || 1000;
-      const records = world.audit.map((r, n) => ({ id: n + 1, created: `2026-11-23T00:00:${String(n % 60).padStart(2, '0')}.000+0000`, authorAccountId: r.author, summary: r.summary, category: r.category, eventSource: 'Jira', objectItem: r.objectItem, changedValues: [], associatedItems: [] }));
-      send(res, 200, { offset, limit, total: records.length, records: records.slice(offset, offset + limit) });
+      if ((state.faults.refuse ?? []).includes('auditing/record')) return errors(res, 403, 'The audit log is not available on this plan.');
+      const offset = Math.max(0, Number.parseInt(url.searchParams.get('offset') ?? '0', 10) || 0);
+      const limit = Math.max(1, Math.min(Number.parseInt(url.searchParams.get('limit') ?? '1000', 10) || 1000, 1000));
+      const from = parseTime(url.searchParams.get('from'));
+      const to = parseTime(url.searchParams.get('to'));
+      if (from === undefined || to === undefined) return errors(res, 400, 'The from or to date is not valid.');
+      const words = (url.searchParams.get('filter') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+      const fields = (r) => [r.summary, r.category, r.eventSource, r.objectItem?.name, r.objectItem?.parentName, r.objectItem?.typeName,
+        ...r.changedValues.flatMap((c) => [c.changedFrom, c.changedTo]), r.remoteAddress].filter(Boolean).map((f) => String(f).toLowerCase());
+      const matching = world.audit
+        .filter((r) => (from == null || r.created >= from) && (to == null || r.created <= to))
+        .filter((r) => words.every((w) => fields(r).some((f) => f.includes(w))))
+        .reverse()
+        .map((r) => ({ ...r, created: jiraTime(r.created) }));
+      send(res, 200, { offset, limit, total: matching.length, records: matching.slice(offset, offset + limit) });
     })],
   ];
 
@@ -286,10 +392,11 @@ export function startSimulator({ port = 0, world = generateWorld(), pageCap = 10
     };
     const [kind, encoded] = (req.headers.authorization ?? '').split(' ');
     const [email, token] = kind === 'Basic' && encoded ? Buffer.from(encoded, 'base64').toString('utf8').split(/:(.*)/s) : [];
-    const user = world.users.find((u) => u.email && u.email === email && u.token === token && u.active);
+    const candidate = email ? indexed(world.users, 'email').get(email) : undefined;
+    const user = candidate && candidate.token === token && candidate.active ? candidate : undefined;
     if (!user) return errors(res, 401, 'Client must be authenticated to access this resource.');
     const f = state.faults;
-    if (f.quotaPoints && stats.points > f.quotaPoints) {
+    if (f.quotaPoints && stats.points - quotaBase > f.quotaPoints) {
       return send(res, 429, { errorMessages: ['Rate limit exceeded.'] }, { 'retry-after': '1800', 'ratelimit-reason': 'jira-quota-global-based' });
     }
     if (f.throttleRate && chance() < f.throttleRate) {
@@ -322,6 +429,10 @@ export function startSimulator({ port = 0, world = generateWorld(), pageCap = 10
         setLatency(ms) {
           state.latencyMs = ms;
         },
+        // A new quota hour: the points counted so far no longer count against `faults.quotaPoints`.
+        resetQuota() {
+          quotaBase = stats.points;
+        },
         close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
       });
     });
@@ -333,9 +444,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? process.argv[i + 1] : fallback;
   };
+  const size = arg('size', undefined);
   const sim = await startSimulator({
-    port: Number(arg('port', 0)), world: generateWorld({ scale: Number(arg('scale', 1)) }),
+    port: Number(arg('port', 0)), world: size ? sizedWorld(size) : generateWorld({ scale: Number(arg('scale', 1)) }),
     pageCap: Number(arg('page-cap', 100)), latencyMs: Number(arg('latency', 0)),
   });
-  console.log(`jira simulator on ${sim.url} (admin: ada@steward-demo.example / demo-token)`);
+  console.log(`jira simulator on ${sim.url}${size ? ` serving size ${size.toUpperCase()} (${sim.world.projects.length} projects, ${sim.world.users.length} accounts)` : ''} (admin: ada@steward-demo.example / demo-token)`);
 }

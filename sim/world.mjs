@@ -250,13 +250,35 @@ export function holdsGlobal(world, user, key) {
   return Boolean(user?.active) && (world.globalGrants[key] ?? []).some((g) => inGroup(user, g));
 }
 
+// Lookups the rules make millions of times on a large world, cached on the arrays they index
+// (writes replace `scheme.grants` rather than editing it, so a cache never goes stale).
+const schemeIndex = new WeakMap();
+const grantIndex = new WeakMap();
+function schemeOf(world, id) {
+  let byId = schemeIndex.get(world.schemes);
+  if (!byId) schemeIndex.set(world.schemes, (byId = new Map(world.schemes.map((s) => [s.id, s]))));
+  return byId.get(id);
+}
+function grantsFor(scheme, permission) {
+  let byPermission = grantIndex.get(scheme.grants);
+  if (!byPermission) {
+    byPermission = new Map();
+    for (const [, granted, holder] of scheme.grants) {
+      if (!byPermission.has(granted)) byPermission.set(granted, []);
+      byPermission.get(granted).push(holder);
+    }
+    grantIndex.set(scheme.grants, byPermission);
+  }
+  return byPermission.get(permission) ?? [];
+}
+
 // Whether `user` holds `permission` in `project` without depending on an issue.
 export function holdsProject(world, user, project, permission) {
   if (!user?.active || !project) return false;
   if (permission === 'ADMINISTER_PROJECTS' && holdsGlobal(world, user, 'ADMINISTER')) return true;
-  const scheme = world.schemes.find((s) => s.id === project.scheme);
-  for (const [, granted, holder] of scheme?.grants ?? []) {
-    if (granted !== permission) continue;
+  const scheme = schemeOf(world, project.scheme);
+  if (!scheme) return false;
+  for (const holder of grantsFor(scheme, permission)) {
     switch (holder.type) {
       case 'anyone': return true;
       case 'applicationRole':

@@ -80,6 +80,12 @@ pub trait Host {
         std::future::ready(())
     }
 
+    /// Milliseconds since the Unix epoch, from the host's clock: pacing needs it and the core reads
+    /// no clock of its own. A host without one (a recording) answers `None`.
+    fn now_ms(&self) -> Option<u64> {
+        None
+    }
+
     /// Whether the core may race a call against `sleep` to time it out: only for hosts whose
     /// sleeps stop when dropped. Others (JS timers outlive a dropped future) get the timeout in
     /// `HttpRequest::timeout_ms` and enforce it themselves.

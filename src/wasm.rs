@@ -155,9 +155,10 @@ fn to_js(json: &str) -> Result<JsValue, JsValue> {
     JSON::parse(json)
 }
 
-/// A JS object with `request(method, path, body, timeoutMs) → Promise<{status, headers, body}>`
-/// and optionally `sleep(ms) → Promise`. The host enforces `timeoutMs` itself (a JS timer cannot
-/// be cancelled by dropping a Rust future), rejecting when it passes.
+/// A JS object with `request(method, path, body, timeoutMs) → Promise<{status, headers, body}>`,
+/// and optionally `sleep(ms) → Promise` and `now() → milliseconds since the epoch` (for pacing).
+/// The host enforces `timeoutMs` itself (a JS timer cannot be cancelled by dropping a Rust
+/// future), rejecting when it passes.
 struct JsHost {
     target: JsValue,
     request: Function,
@@ -213,6 +214,13 @@ impl Host for JsHost {
 
     async fn request(&self, request: HttpRequest) -> Result<HttpResponse, HostError> {
         self.call(request).await.map_err(|error| HostError { message: describe(&error) })
+    }
+
+    /// Calls `host.now()` (milliseconds since the epoch) when the host has one.
+    fn now_ms(&self) -> Option<u64> {
+        let now = Reflect::get(&self.target, &JsValue::from_str("now")).ok()?;
+        let value = now.dyn_ref::<Function>()?.call0(&self.target).ok()?.as_f64()?;
+        (value.is_finite() && value >= 0.0).then_some(value as u64)
     }
 }
 

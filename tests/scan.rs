@@ -6,7 +6,7 @@ mod support;
 
 use serde_json::{Value, json};
 use steward::api::{self, AnalyzeOptions};
-use support::{RecordedHost, run};
+use support::{Clocked, RecordedHost, run};
 
 const EXPAND: &str = "expand=permissions%2Cuser%2Cgroup%2CprojectRole%2Cfield";
 
@@ -69,7 +69,7 @@ fn site() -> RecordedHost {
         )
 }
 
-fn collect(host: &RecordedHost, options: &str) -> Value {
+fn collect(host: &impl steward::host::Host, options: &str) -> Value {
     let answer: Value = serde_json::from_str(&run(api::collect_json(host, options))).unwrap();
     assert_eq!(answer["type"], "success", "{answer}");
     answer["result"].clone()
@@ -129,4 +129,144 @@ fn bad_scan_options_are_rejected_by_name() {
         serde_json::from_str(&run(api::collect_json(&site(), r#"{"concurrency": 2, "sekurity": false}"#))).unwrap();
     assert_eq!(answer["errors"][0]["code"], "bad-options");
     assert!(answer["errors"][0]["message"].as_str().unwrap().contains("sekurity"));
+}
+
+/// The site with the role calls a scan makes when it cannot use Jira's permission check.
+fn site_with_all_roles() -> RecordedHost {
+    let role = |id: u32, name: &str| json!({"id": id, "name": name, "actors": []}).to_string();
+    site()
+        .on("/rest/api/3/project/ABC/role/20", 200, role(20, "Admins"))
+        .on("/rest/api/3/project/XYZ/role/10", 200, role(10, "Bots"))
+        .on("/rest/api/3/project/XYZ/role/20", 200, role(20, "Admins"))
+}
+
+#[test]
+fn when_jira_refuses_the_permission_check_every_role_the_schemes_name_is_read_instead() {
+    let host = site_with_all_roles().on("/rest/api/3/permissions/check", 403, r#"{"errorMessages":["Forbidden"]}"#);
+    let result = collect(&host, LEAN);
+
+    let roles: Vec<String> = host.paths().into_iter().filter(|p| p.contains("/role/")).collect();
+    assert_eq!(
+        roles,
+        [
+            "/rest/api/3/project/ABC/role/10",
+            "/rest/api/3/project/ABC/role/20",
+            "/rest/api/3/project/XYZ/role/10",
+            "/rest/api/3/project/XYZ/role/20"
+        ]
+    );
+    let checks = host.paths().iter().filter(|p| p.ends_with("/permissions/check")).count();
+    assert_eq!(checks, 1, "one refusal is enough to stop asking");
+    let gaps = result["snapshot"]["meta"]["gaps"].as_array().unwrap();
+    assert_eq!(gaps.len(), 1);
+    assert_eq!(gaps[0]["part"], "permissionChecks");
+    assert!(gaps[0]["reason"].as_str().unwrap().contains("refused the permission check"), "{}", gaps[0]);
+
+    let analysis = api::analyze_snapshot(&result["snapshot"].to_string(), &AnalyzeOptions::default()).unwrap();
+    let bot = &analysis.accounts[0];
+    assert_eq!(serde_json::to_value(bot.global_coverage).unwrap(), "none", "global permissions are unknown");
+    let abc = bot.projects.iter().find(|p| p.key == "ABC").unwrap();
+    assert_eq!(serde_json::to_value(abc.coverage).unwrap(), "complete", "every role it could hold was read");
+    assert!(abc.permissions.contains_key("EDIT_ISSUES"));
+    assert!(bot.projects.iter().all(|p| p.key != "XYZ" || p.permissions.is_empty()));
+}
+
+/// Options that pace the scan with a points budget: `share` of 1,000 points an hour.
+fn paced(share: f64, job_seconds: Option<u64>) -> Value {
+    json!({"security": false, "workflows": false, "collectedAt": "2026-11-23T08:00:00Z", "concurrency": 1,
+           "pacing": {"pointsPerHour": 1000, "share": share, "requestsPerSecond": 10, "jobSeconds": job_seconds}})
+}
+
+const HOUR_MS: u64 = 3_600_000;
+
+#[test]
+fn a_scan_over_its_hourly_budget_stops_with_a_checkpoint_and_resumes_to_the_same_snapshot() {
+    let whole = collect(&site(), LEAN);
+
+    // 10 points an hour (the whole scan costs about 35): the scan stops within the first hour.
+    let host = Clocked::new(site(), 480_000 * HOUR_MS, 100);
+    let mut options = paced(0.01, Some(900));
+    let first = collect(&host, &options.to_string());
+    assert_eq!(first["complete"], false);
+    let checkpoint = first["checkpoint"].clone();
+    assert_eq!(checkpoint["stoppedBy"], "budget");
+    let wait = checkpoint["resumeAfterSeconds"].as_u64().unwrap();
+    assert!(wait > 3_000 && wait <= 3_600, "resumes at the next hour, in {wait} s");
+    assert!(first["ledger"]["points"].as_u64().unwrap() <= 10, "{}", first["ledger"]);
+    assert!(
+        first["snapshot"]["meta"]["gaps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["reason"].as_str().unwrap().starts_with("not read yet")),
+        "the partial snapshot says what it lacks"
+    );
+
+    // Job after job, each an hour later, until the scan completes.
+    let mut result = first;
+    let mut jobs = 1;
+    while result["complete"] == false {
+        host.now.set(host.now.get() + result["checkpoint"]["resumeAfterSeconds"].as_u64().unwrap() * 1_000);
+        options["resume"] = result["checkpoint"].clone();
+        result = collect(&host, &options.to_string());
+        jobs += 1;
+        assert!(jobs < 20, "the scan makes progress");
+    }
+    assert!(jobs > 2, "{jobs} jobs");
+    assert_eq!(result["snapshot"], whole["snapshot"], "the resumed scan wrote what one uninterrupted scan writes");
+    let calls = host.inner.requests.borrow().len();
+    assert_eq!(calls, whole["ledger"]["calls"].as_u64().unwrap() as usize, "nothing was read twice");
+}
+
+#[test]
+fn a_job_whose_time_is_up_stops_and_the_next_job_goes_on() {
+    let whole = collect(&site(), LEAN);
+    // Each call takes 20 s: a 90 s job (81 s before its reserve) makes about 4 calls.
+    let host = Clocked::new(site(), 480_000 * HOUR_MS, 20_000);
+    let mut options = paced(1.0, Some(90));
+    let first = collect(&host, &options.to_string());
+    assert_eq!(first["checkpoint"]["stoppedBy"], "time");
+    assert_eq!(first["checkpoint"]["resumeAfterSeconds"], 0);
+    assert_eq!(first["ledger"]["calls"], 5);
+    options["resume"] = first["checkpoint"].clone();
+    let mut result = collect(&host, &options.to_string());
+    while result["complete"] == false {
+        options["resume"] = result["checkpoint"].clone();
+        result = collect(&host, &options.to_string());
+    }
+    assert_eq!(result["snapshot"], whole["snapshot"]);
+}
+
+#[test]
+fn with_time_left_in_the_job_the_scan_waits_for_the_next_hour_instead_of_stopping() {
+    let whole = collect(&site(), LEAN);
+    // 59 minutes into the hour, no job limit: the scan sleeps to the reset and finishes.
+    let host = Clocked::new(site(), 480_000 * HOUR_MS + 59 * 60_000, 100);
+    let result = collect(&host, &paced(0.02, None).to_string());
+    assert_eq!(result["complete"], true);
+    assert!(host.slept.get() >= 59_000, "slept {} ms", host.slept.get());
+    assert_eq!(result["snapshot"], whole["snapshot"]);
+}
+
+#[test]
+fn api_token_traffic_is_not_held_to_the_points_budget_but_keeps_the_burst_rate() {
+    let host = Clocked::new(site(), 0, 0);
+    let options = json!({"security": false, "workflows": false, "concurrency": 1,
+        "pacing": {"traffic": "apiToken", "pointsPerHour": 1, "requestsPerSecond": 4}});
+    let result = collect(&host, &options.to_string());
+    assert_eq!(result["complete"], true);
+    let calls = result["ledger"]["calls"].as_u64().unwrap();
+    assert_eq!(host.slept.get(), (calls - 1) * 250, "one call every 250 ms");
+}
+
+#[test]
+fn pacing_without_a_host_clock_is_refused_by_name() {
+    let answer: Value =
+        serde_json::from_str(&run(api::collect_json(&site(), r#"{"pacing": {"share": 0.5}}"#))).unwrap();
+    assert_eq!(answer["errors"][0]["code"], "no-clock");
+    let answer: Value =
+        serde_json::from_str(&run(api::collect_json(&Clocked::new(site(), 0, 0), r#"{"pacing": {"share": 2}}"#)))
+            .unwrap();
+    assert_eq!(answer["errors"][0]["code"], "bad-options");
+    assert!(answer["errors"][0]["message"].as_str().unwrap().contains("pacing.share"));
 }

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use futures_util::future::{Either, select};
 use serde::Serialize;
 
+use super::budget::{Admit, Pacer, StopReason};
 use super::{CollectError, endpoint_of};
 use crate::host::{Host, HttpRequest, HttpResponse};
 use crate::jira::ErrorCollection;
@@ -58,6 +59,9 @@ pub struct Client<'h, H: Host> {
     policy: RetryPolicy,
     ledger: RefCell<Ledger>,
     rng: Cell<u64>,
+    pacer: Option<Pacer>,
+    /// Set once the scan must stop: why, and seconds until it may resume.
+    stop: Cell<Option<(StopReason, u64)>>,
 }
 
 /// Endpoints whose objects are identity and access objects (2 points each).
@@ -86,7 +90,58 @@ fn objects(body: &str) -> u64 {
 
 impl<'h, H: Host> Client<'h, H> {
     pub fn new(host: &'h H, policy: RetryPolicy) -> Self {
-        Client { host, policy, ledger: RefCell::new(Ledger::default()), rng: Cell::new(policy.seed | 1) }
+        Client {
+            host,
+            policy,
+            ledger: RefCell::new(Ledger::default()),
+            rng: Cell::new(policy.seed | 1),
+            pacer: None,
+            stop: Cell::new(None),
+        }
+    }
+
+    /// A client that asks `pacer` before every call (points budget, burst rate, job time).
+    pub fn paced(host: &'h H, policy: RetryPolicy, pacer: Pacer) -> Self {
+        Client { pacer: Some(pacer), ..Client::new(host, policy) }
+    }
+
+    pub fn pacer(&self) -> Option<&Pacer> {
+        self.pacer.as_ref()
+    }
+
+    /// Why the scan must stop, and in how many seconds it may resume; `None` while it may go on.
+    pub fn stopped(&self) -> Option<(StopReason, u64)> {
+        self.stop.get()
+    }
+
+    fn stop_error(&self, path: &str) -> Option<CollectError> {
+        let (reason, seconds) = self.stop.get()?;
+        Some(match reason {
+            StopReason::Quota => CollectError::QuotaExhausted { path: path.to_owned(), retry_after_seconds: seconds },
+            _ => CollectError::Stopped {
+                path: path.to_owned(),
+                reason: reason.describe().to_owned(),
+                resume_after_seconds: seconds,
+            },
+        })
+    }
+
+    /// Waits until the pacer lets a call start, or records why the scan stops.
+    async fn admit(&self, path: &str) -> Result<(), CollectError> {
+        let Some(pacer) = &self.pacer else { return Ok(()) };
+        loop {
+            if let Some(error) = self.stop_error(path) {
+                return Err(error);
+            }
+            let Some(now) = self.host.now_ms() else { return Ok(()) };
+            match pacer.admit(now) {
+                Admit::Go => return Ok(()),
+                Admit::Wait(millis) => self.host.sleep(millis).await,
+                Admit::Stop { reason, resume_after_seconds } => {
+                    self.stop.set(Some((reason, resume_after_seconds)));
+                }
+            }
+        }
     }
 
     pub fn host(&self) -> &'h H {
@@ -118,6 +173,13 @@ impl<'h, H: Host> Client<'h, H> {
     }
 
     fn record(&self, request: &HttpRequest, response: Option<&HttpResponse>) {
+        let points = self.price(request, response);
+        if let Some(pacer) = &self.pacer {
+            pacer.finished(points);
+        }
+    }
+
+    fn price(&self, request: &HttpRequest, response: Option<&HttpResponse>) -> u64 {
         let template = endpoint_of(request.method, &request.path)
             .map_or_else(|| request.path.split('?').next().unwrap_or_default().to_owned(), str::to_owned);
         let key = format!("{} {template}", request.method.as_str());
@@ -130,6 +192,7 @@ impl<'h, H: Host> Client<'h, H> {
         let stats = ledger.by_endpoint.entry(key).or_default();
         stats.calls += 1;
         stats.points += points;
+        points
     }
 
     /// Sends `request`, retrying what Jira says is transient. Non-success answers that are not
@@ -138,9 +201,10 @@ impl<'h, H: Host> Client<'h, H> {
         let path = request.path.clone();
         let mut attempt = 0;
         loop {
-            if let Some(seconds) = self.ledger.borrow().quota_exhausted_for_seconds {
-                return Err(CollectError::QuotaExhausted { path, retry_after_seconds: seconds });
+            if let Some(error) = self.stop_error(&path) {
+                return Err(error);
             }
+            self.admit(&path).await?;
             let mut sent = request.clone();
             sent.timeout_ms = self.policy.timeout_ms;
             let call = self.host.request(sent);
@@ -171,6 +235,7 @@ impl<'h, H: Host> Client<'h, H> {
                             if reason.starts_with("jira-quota") {
                                 let seconds = retry_after.unwrap_or(3_600);
                                 self.ledger.borrow_mut().quota_exhausted_for_seconds = Some(seconds);
+                                self.stop.set(Some((StopReason::Quota, seconds)));
                                 return Err(CollectError::QuotaExhausted { path, retry_after_seconds: seconds });
                             }
                             (status_error(&path, &response), retry_after.map(|s| s * 1_000))

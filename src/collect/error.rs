@@ -16,6 +16,8 @@ pub enum CollectError {
     Timeout { path: String, after_ms: u64 },
     /// Jira answered 429 with a `jira-quota-*` reason: nothing more until the hourly reset.
     QuotaExhausted { path: String, retry_after_seconds: u64 },
+    /// The scan's own pacing stopped it (budget spent, job time up) before this call.
+    Stopped { path: String, reason: String, resume_after_seconds: u64 },
 }
 
 impl CollectError {
@@ -26,8 +28,15 @@ impl CollectError {
             CollectError::Transport { .. }
             | CollectError::Decode { .. }
             | CollectError::Timeout { .. }
-            | CollectError::QuotaExhausted { .. } => None,
+            | CollectError::QuotaExhausted { .. }
+            | CollectError::Stopped { .. } => None,
         }
+    }
+
+    /// Whether the call was not made because the scan stopped: the part is left for a later
+    /// job, not unreadable.
+    pub fn is_stop(&self) -> bool {
+        matches!(self, CollectError::QuotaExhausted { .. } | CollectError::Stopped { .. })
     }
 }
 
@@ -53,6 +62,9 @@ impl fmt::Display for CollectError {
                 f,
                 "the app's jira points quota is used up (at `{path}`); calls resume in {retry_after_seconds} s"
             ),
+            CollectError::Stopped { path, reason, resume_after_seconds } => {
+                write!(f, "the scan stopped before `{path}`: {reason}; it may resume in {resume_after_seconds} s")
+            }
         }
     }
 }

@@ -1,8 +1,10 @@
 //! Reading Jira through the host: requests, status handling, paging.
 
+pub mod budget;
 pub mod client;
 mod error;
 mod paging;
+pub mod refresh;
 pub mod scan;
 
 use serde::de::DeserializeOwned;
@@ -21,6 +23,7 @@ use client::Client;
 /// when the core requests a path that matches none of them.
 pub const ENDPOINTS: &[(Method, &str)] = &[
     (Method::Get, "/rest/api/3/applicationrole"),
+    (Method::Get, "/rest/api/3/auditing/record"),
     (Method::Get, "/rest/api/3/group/bulk"),
     (Method::Get, "/rest/api/3/group/member"),
     (Method::Get, "/rest/api/3/issuesecurityschemes"),

@@ -13,7 +13,7 @@ use crate::jira::Page;
 use crate::warning::{Warning, WarningCode};
 
 /// No listing the core reads is this long; past it, something is looping.
-const MAX_PAGES: usize = 10_000;
+pub(crate) const MAX_PAGES: usize = 10_000;
 
 /// Reads every page starting at `first` and returns all `values`, in order.
 pub async fn all_pages<H: Host>(
@@ -36,6 +36,37 @@ pub async fn all_page_bodies<H: Host>(
     host: &Client<'_, H>,
     first: &str,
 ) -> Result<(Vec<Box<RawValue>>, Vec<Warning>), CollectError> {
+    let mut pages = Vec::new();
+    let mut warnings = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut path = first.to_owned();
+    loop {
+        if seen.len() >= MAX_PAGES || !seen.insert(path.clone()) {
+            warnings.push(looping(first, &path));
+            break;
+        }
+        let body: Box<RawValue> = get_json(host, &path).await?;
+        let next = next_page(first, &path, body.get())?;
+        pages.push(body);
+        match next {
+            Some(next) => path = next,
+            None => break,
+        }
+    }
+    Ok((pages, warnings))
+}
+
+/// The warning for a listing whose pages repeat or never end.
+pub(crate) fn looping(first: &str, path: &str) -> Warning {
+    Warning::new(
+        WarningCode::PagingStopped,
+        format!("stopped paging `{first}` at `{path}`: the pages repeat or never end"),
+    )
+}
+
+/// The path of the page after `body` (read from `path`) in the `PageBean` listing that starts at
+/// `first`, or `None` after the last page.
+pub(crate) fn next_page(first: &str, path: &str, body: &str) -> Result<Option<String>, CollectError> {
     #[derive(serde::Deserialize, Default)]
     #[serde(default, rename_all = "camelCase")]
     struct Cursor {
@@ -46,38 +77,41 @@ pub async fn all_page_bodies<H: Host>(
         next_page_token: Option<String>,
         values: Vec<serde::de::IgnoredAny>,
     }
-    let mut pages = Vec::new();
-    let mut warnings = Vec::new();
-    let mut seen = BTreeSet::new();
-    let mut path = first.to_owned();
-    loop {
-        if seen.len() >= MAX_PAGES || !seen.insert(path.clone()) {
-            warnings.push(Warning::new(
-                WarningCode::PagingStopped,
-                format!("stopped paging `{first}` at `{path}`: the pages repeat or never end"),
-            ));
-            break;
-        }
-        let body: Box<RawValue> = get_json(host, &path).await?;
-        let page: Cursor = super::decode(&path, body.get())?;
-        pages.push(body);
-        let returned = page.values.len() as u64;
-        let start = page.start_at.unwrap_or(0);
-        if let Some(token) = page.next_page_token.filter(|t| !t.is_empty()) {
-            path = with_param(first, "nextPageToken", &crate::host::encode_component(&token));
-            continue;
-        }
-        let last =
-            page.is_last.unwrap_or(false) || returned == 0 || page.total.is_some_and(|total| start + returned >= total);
-        if last {
-            break;
-        }
-        path = match page.next_page.as_deref().and_then(site_path) {
-            Some(next) => next,
-            None => with_param(first, "startAt", &(start + returned).to_string()),
-        };
+    let page: Cursor = super::decode(path, body)?;
+    let returned = page.values.len() as u64;
+    let start = page.start_at.unwrap_or(0);
+    if let Some(token) = page.next_page_token.filter(|t| !t.is_empty()) {
+        return Ok(Some(with_param(first, "nextPageToken", &crate::host::encode_component(&token))));
     }
-    Ok((pages, warnings))
+    let last =
+        page.is_last.unwrap_or(false) || returned == 0 || page.total.is_some_and(|total| start + returned >= total);
+    if last {
+        return Ok(None);
+    }
+    Ok(Some(match page.next_page.as_deref().and_then(site_path) {
+        Some(next) => next,
+        None => with_param(first, "startAt", &(start + returned).to_string()),
+    }))
+}
+
+/// The path after `body` in a bare-array listing (`GET /users/search`) that starts at `first`:
+/// `startAt` forward until a page comes back short. Empty pages are not kept.
+pub(crate) fn next_array_page(
+    first: &str,
+    path: &str,
+    body: &str,
+    page_size: u64,
+) -> Result<(bool, Option<String>), CollectError> {
+    let items: Vec<serde::de::IgnoredAny> = super::decode(path, body)?;
+    let returned = items.len() as u64;
+    let start = query_param(path, "startAt").and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let next = (returned >= page_size).then(|| with_param(first, "startAt", &(start + returned).to_string()));
+    Ok((returned > 0, next))
+}
+
+fn query_param<'a>(path: &'a str, name: &str) -> Option<&'a str> {
+    let (_, query) = path.split_once('?')?;
+    query.split('&').filter_map(|pair| pair.split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| v)
 }
 
 /// Reads a listing that answers bare arrays (`GET /users/search`): `startAt` forward until a
@@ -88,19 +122,17 @@ pub async fn all_array_pages<H: Host>(
     page_size: u64,
 ) -> Result<(Vec<Box<RawValue>>, Vec<Warning>), CollectError> {
     let mut pages = Vec::new();
-    let mut start = 0u64;
+    let mut path = first.to_owned();
     loop {
-        let path = if start == 0 { first.to_owned() } else { with_param(first, "startAt", &start.to_string()) };
         let body: Box<RawValue> = get_json(host, &path).await?;
-        let items: Vec<serde::de::IgnoredAny> = super::decode(&path, body.get())?;
-        let returned = items.len() as u64;
-        if returned > 0 {
+        let (keep, next) = next_array_page(first, &path, body.get(), page_size)?;
+        if keep {
             pages.push(body);
         }
-        if returned < page_size || pages.len() >= MAX_PAGES {
-            break;
+        match next {
+            Some(next) if pages.len() < MAX_PAGES => path = next,
+            _ => break,
         }
-        start += returned;
     }
     Ok((pages, Vec::new()))
 }
@@ -112,7 +144,7 @@ fn site_path(url: &str) -> Option<String> {
     path.starts_with("/rest/api/").then(|| path.to_owned())
 }
 
-fn with_param(first: &str, name: &str, value: &str) -> String {
+pub(crate) fn with_param(first: &str, name: &str, value: &str) -> String {
     let separator = if first.contains('?') { '&' } else { '?' };
     format!("{first}{separator}{name}={value}")
 }

@@ -6,12 +6,17 @@
 //! 3. per non-human account: its groups and product access, and Jira's own permission check for
 //!    every global and project permission over up to 1,000 projects a call;
 //! 4. role actors only where they explain an answer: the (project, role) pairs whose role grants
-//!    a permission that Jira's check says a bot holds there;
+//!    a permission that Jira's check says a bot holds there. Where Jira refuses the check, every
+//!    (project, role) pair the schemes name instead;
 //! 5. issue security (schemes, project mapping, members of used schemes) and workflows.
 //!
-//! Cost ≈ 8 + ⌈P/100⌉ + ⌈U/1000⌉ + ⌈G/50⌉ + P + A·(1 + ⌈P/1000⌉) + R_explain + security + workflows,
+//! Cost ≈ 4 + ⌈P/100⌉ + ⌈U/1000⌉ + ⌈G/50⌉ + P + A·(1 + ⌈P/1000⌉) + R_explain + security + workflows,
 //! where the naive plan pays P·R role calls and G·⌈m/50⌉ member pages. A part that cannot be read
 //! becomes a gap in `meta.gaps`, so the engine reports it as unknown, never as "no access".
+//!
+//! A scan that must stop (quota 429, the hour's budget spent, the job's time up) returns a
+//! [`Checkpoint`]: the parts read so far, the listings' cursors and what is done. A later scan
+//! given it reads only what is left, and ends with the snapshot an uninterrupted scan writes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,8 +24,10 @@ use futures_util::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use super::budget::{HourSpend, Pacing, StopReason};
 use super::client::{Client, Ledger};
-use super::{CollectError, SCHEME_EXPAND, all_array_pages, all_page_bodies, decode, get_json};
+use super::paging::{MAX_PAGES, looping, next_array_page, next_page};
+use super::{CollectError, SCHEME_EXPAND, decode, get_json};
 use crate::host::{Host, HttpRequest, encode_component};
 use crate::jira::{self, BulkPermissionGrants, Permissions};
 use crate::snapshot::SNAPSHOT_VERSION;
@@ -30,6 +37,9 @@ use crate::warning::Warning;
 const CHECK_PROJECTS: usize = 1_000;
 /// Project ids per `GET /workflowscheme/project` call.
 const WORKFLOW_SCHEME_BATCH: usize = 50;
+/// `GET /users/search` answers at most this many users a page.
+const USERS_PAGE: u64 = 1_000;
+pub const CHECKPOINT_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
@@ -44,9 +54,16 @@ pub struct ScanOptions {
     pub projects: Vec<String>,
     pub security: bool,
     pub workflows: bool,
-    /// Written into `meta.collectedAt`; the core reads no clock, so the caller says when.
+    /// Written into `meta.collectedAt`; the core reads no clock, so the caller says when. Give the
+    /// time the scan *started*: an incremental refresh reads the audit log from then on.
     pub collected_at: Option<String>,
     pub site: Option<String>,
+    /// Points budget, burst rate and job time; absent, the scan does not pace itself.
+    pub pacing: Option<Pacing>,
+    /// The checkpoint of an earlier job of the same scan (same options), to continue it.
+    pub resume: Option<Box<Checkpoint>>,
+    /// Refresh a previous snapshot from the audit log instead of scanning everything.
+    pub refresh: Option<super::refresh::RefreshOptions>,
 }
 
 impl Default for ScanOptions {
@@ -60,21 +77,24 @@ impl Default for ScanOptions {
             workflows: true,
             collected_at: None,
             site: None,
+            pacing: None,
+            resume: None,
+            refresh: None,
         }
     }
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GapOut {
     pub part: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     pub reason: String,
 }
 
-#[derive(Debug, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MetaOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
@@ -84,15 +104,15 @@ pub struct MetaOut {
     pub gaps: Vec<GapOut>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExchangeOut {
     pub request: Box<RawValue>,
     pub response: Box<RawValue>,
 }
 
 /// Snapshot format v1 as written by the collector; field for field the parts `snapshot.rs` reads.
-#[derive(Debug, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SnapshotOut {
     pub snapshot_version: u32,
     pub meta: MetaOut,
@@ -120,13 +140,44 @@ pub struct SnapshotOut {
     pub permission_checks: BTreeMap<String, Vec<ExchangeOut>>,
 }
 
+/// Where a stopped scan stands: enough to continue it in a later job without reading again what
+/// it has. Serializable, so a Forge consumer can store it between jobs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Checkpoint {
+    pub checkpoint_version: u32,
+    pub stopped_by: StopReason,
+    /// Seconds from the stop until the next job should start (0: at once).
+    pub resume_after_seconds: u64,
+    /// Points spent in the current clock hour, so the next job keeps the hour's budget.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hour_spend: Option<HourSpend>,
+    /// Jobs run so far, and their calls and estimated points.
+    pub jobs: u32,
+    pub calls: u64,
+    pub points: u64,
+    /// Parts, steps and items finished (read, or recorded as a gap).
+    pub done: BTreeSet<String>,
+    /// Listings read part-way: part → path of the next page.
+    pub cursors: BTreeMap<String, String>,
+    /// The parts read so far, without the gaps of what is not read yet.
+    pub snapshot: SnapshotOut,
+}
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Scan {
     pub snapshot: SnapshotOut,
+    /// This job's calls and points.
     pub ledger: Ledger,
-    /// False when the scan stopped early (quota used up); the snapshot then says what is missing.
+    /// False when the scan stopped early; the snapshot then says what is missing, and
+    /// `checkpoint` lets a later call continue.
     pub complete: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<Box<Checkpoint>>,
+    /// What an incremental refresh did (absent for a full scan).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh: Option<super::refresh::RefreshReport>,
     pub warnings: Vec<Warning>,
 }
 
@@ -147,11 +198,114 @@ struct CheckProjects<'a> {
     projects: &'a [i64],
 }
 
-struct Scanner<'c, 'h, H: Host> {
-    client: &'c Client<'h, H>,
-    options: ScanOptions,
-    out: SnapshotOut,
-    warnings: Vec<Warning>,
+/// One-call parts of the snapshot.
+#[derive(Clone, Copy)]
+pub(crate) enum Single {
+    Permissions,
+    PermissionSchemes,
+    Roles,
+    ApplicationRoles,
+    IssueSecuritySchemes,
+}
+
+impl Single {
+    pub(crate) fn part(self) -> &'static str {
+        match self {
+            Single::Permissions => "permissions",
+            Single::PermissionSchemes => "permissionSchemes",
+            Single::Roles => "roles",
+            Single::ApplicationRoles => "applicationRoles",
+            Single::IssueSecuritySchemes => "issueSecuritySchemes",
+        }
+    }
+
+    pub(crate) fn slot_mut(self, out: &mut SnapshotOut) -> &mut Option<Box<RawValue>> {
+        match self {
+            Single::Permissions => &mut out.permissions,
+            Single::PermissionSchemes => &mut out.permission_schemes,
+            Single::Roles => &mut out.roles,
+            Single::ApplicationRoles => &mut out.application_roles,
+            Single::IssueSecuritySchemes => &mut out.issue_security_schemes,
+        }
+    }
+}
+
+/// Paged parts of the snapshot.
+#[derive(Clone)]
+pub(crate) enum Listing {
+    Projects,
+    Users,
+    Groups,
+    IssueSecurityProjects,
+    IssueSecurityMembers(String),
+    Workflows,
+}
+
+impl Listing {
+    pub(crate) fn part(&self) -> &'static str {
+        match self {
+            Listing::Projects => "projects",
+            Listing::Users => "users",
+            Listing::Groups => "groups",
+            Listing::IssueSecurityProjects => "issueSecurityProjects",
+            Listing::IssueSecurityMembers(_) => "issueSecurityMembers",
+            Listing::Workflows => "workflows",
+        }
+    }
+
+    pub(crate) fn key(&self) -> Option<&str> {
+        match self {
+            Listing::IssueSecurityMembers(scheme) => Some(scheme),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn done_key(&self) -> String {
+        item(self.part(), self.key())
+    }
+
+    pub(crate) fn clear(&self, out: &mut SnapshotOut) {
+        match self {
+            Listing::Projects => out.projects.clear(),
+            Listing::Users => out.users.clear(),
+            Listing::Groups => out.groups.clear(),
+            Listing::IssueSecurityProjects => out.issue_security_projects = None,
+            Listing::IssueSecurityMembers(scheme) => {
+                out.issue_security_members.remove(scheme);
+            }
+            Listing::Workflows => out.workflows.clear(),
+        }
+    }
+
+    fn push(&self, out: &mut SnapshotOut, page: Box<RawValue>) {
+        match self {
+            Listing::Projects => out.projects.push(page),
+            Listing::Users => out.users.push(page),
+            Listing::Groups => out.groups.push(page),
+            Listing::IssueSecurityProjects => out.issue_security_projects.get_or_insert_with(Vec::new).push(page),
+            Listing::IssueSecurityMembers(scheme) => {
+                out.issue_security_members.entry(scheme.clone()).or_default().push(page);
+            }
+            Listing::Workflows => out.workflows.push(page),
+        }
+    }
+}
+
+/// The `done` entry of one item of a part (`projectRoles/ABC/10100`), or of the whole part.
+pub(crate) fn item(part: &str, key: Option<&str>) -> String {
+    match key {
+        Some(key) => format!("{part}/{key}"),
+        None => part.to_owned(),
+    }
+}
+
+pub(crate) struct Scanner<'c, 'h, H: Host> {
+    pub(crate) client: &'c Client<'h, H>,
+    pub(crate) options: ScanOptions,
+    pub(crate) out: SnapshotOut,
+    pub(crate) warnings: Vec<Warning>,
+    pub(crate) done: BTreeSet<String>,
+    pub(crate) cursors: BTreeMap<String, String>,
 }
 
 fn gap(part: &str, key: Option<String>, error: &CollectError) -> GapOut {
@@ -163,91 +317,260 @@ fn gap(part: &str, key: Option<String>, error: &CollectError) -> GapOut {
     GapOut { part: part.to_owned(), key, reason }
 }
 
-/// Runs the whole plan. Never fails: what cannot be read becomes a gap.
-pub async fn scan<H: Host>(client: &Client<'_, H>, options: ScanOptions) -> Scan {
-    let mut scanner = Scanner { client, options, out: SnapshotOut::default(), warnings: Vec::new() };
-    scanner.out.snapshot_version = SNAPSHOT_VERSION;
-    scanner.out.meta.collector = format!("steward {}", env!("CARGO_PKG_VERSION"));
-    scanner.out.meta.site = scanner.options.site.clone();
-    scanner.out.meta.collected_at = scanner.options.collected_at.clone();
-    scanner.run().await;
-    let complete = !client.quota_exhausted();
-    Scan { snapshot: scanner.out, ledger: client.ledger(), complete, warnings: scanner.warnings }
+/// Whether Jira refuses the permission check itself (not a passing fault): the scan then reads
+/// role actors instead.
+fn refused(error: &CollectError) -> bool {
+    matches!(error.status(), Some(403 | 404 | 405 | 501))
 }
 
-impl<H: Host> Scanner<'_, '_, H> {
-    fn note(&mut self, part: &str, key: Option<String>, error: &CollectError) {
-        self.out.meta.gaps.push(gap(part, key, error));
+/// Runs the whole plan, or what a checkpoint says is left of it. Never fails: what cannot be read
+/// becomes a gap, and a stop returns a checkpoint.
+pub async fn scan<H: Host>(client: &Client<'_, H>, mut options: ScanOptions) -> Scan {
+    let resume = options.resume.take();
+    let mut scanner = Scanner::new(client, options, resume.as_deref().cloned());
+    scanner.full().await;
+    let (previous_jobs, previous_calls, previous_points) = resume.map_or((0, 0, 0), |c| (c.jobs, c.calls, c.points));
+    scanner.finish(previous_jobs, previous_calls, previous_points)
+}
+
+impl<'c, 'h, H: Host> Scanner<'c, 'h, H> {
+    pub(crate) fn new(client: &'c Client<'h, H>, options: ScanOptions, resume: Option<Checkpoint>) -> Self {
+        let mut scanner = Scanner {
+            client,
+            options,
+            out: SnapshotOut::default(),
+            warnings: Vec::new(),
+            done: BTreeSet::new(),
+            cursors: BTreeMap::new(),
+        };
+        match resume {
+            Some(checkpoint) => {
+                scanner.out = checkpoint.snapshot;
+                scanner.done = checkpoint.done;
+                scanner.cursors = checkpoint.cursors;
+            }
+            None => {
+                scanner.out.snapshot_version = SNAPSHOT_VERSION;
+                scanner.out.meta.site = scanner.options.site.clone();
+                scanner.out.meta.collected_at = scanner.options.collected_at.clone();
+            }
+        }
+        scanner.out.meta.collector = format!("steward {}", env!("CARGO_PKG_VERSION"));
+        scanner
     }
 
-    async fn one(&mut self, part: &str, path: &str) -> Option<Box<RawValue>> {
+    /// The scan's answer: complete, or stopped with a checkpoint and gaps for what is left.
+    pub(crate) fn finish(mut self, previous_jobs: u32, previous_calls: u64, previous_points: u64) -> Scan {
+        let ledger = self.client.ledger();
+        let Some((reason, seconds)) = self.client.stopped() else {
+            self.out.meta.gaps.sort_by(|a, b| (&a.part, &a.key, &a.reason).cmp(&(&b.part, &b.key, &b.reason)));
+            self.out.meta.gaps.dedup();
+            return Scan {
+                snapshot: self.out,
+                ledger,
+                complete: true,
+                checkpoint: None,
+                refresh: None,
+                warnings: self.warnings,
+            };
+        };
+        let checkpoint = Checkpoint {
+            checkpoint_version: CHECKPOINT_VERSION,
+            stopped_by: reason,
+            resume_after_seconds: seconds,
+            hour_spend: self.client.pacer().map(|p| p.spend()),
+            jobs: previous_jobs + 1,
+            calls: previous_calls + ledger.calls,
+            points: previous_points + ledger.points,
+            done: self.done.clone(),
+            cursors: self.cursors.clone(),
+            snapshot: self.out.clone(),
+        };
+        let why = format!(
+            "not read yet: the scan stopped ({}); it resumes from its checkpoint in {seconds} s",
+            reason.describe()
+        );
+        for part in self.steps() {
+            if !self.done.contains(part) {
+                self.out.meta.gaps.push(GapOut { part: part.to_owned(), key: None, reason: why.clone() });
+            }
+        }
+        for (_, key) in self.projects() {
+            if !self.done.contains(&item("projectPermissionSchemes", Some(&key))) {
+                self.out.meta.gaps.push(GapOut {
+                    part: "projectPermissionSchemes".to_owned(),
+                    key: Some(key),
+                    reason: why.clone(),
+                });
+            }
+        }
+        Scan {
+            snapshot: self.out,
+            ledger,
+            complete: false,
+            checkpoint: Some(Box::new(checkpoint)),
+            refresh: None,
+            warnings: self.warnings,
+        }
+    }
+
+    /// Every step of the plan these options run, in order.
+    fn steps(&self) -> Vec<&'static str> {
+        let mut steps = vec![
+            "permissions",
+            "permissionSchemes",
+            "projects",
+            "users",
+            "roles",
+            "applicationRoles",
+            "groups",
+            "projectPermissionSchemes",
+            "userDetails",
+            "permissionChecks",
+            "projectRoles",
+        ];
+        if self.options.security {
+            steps.extend(["issueSecuritySchemes", "issueSecurityProjects", "issueSecurityMembers"]);
+        }
+        if self.options.workflows {
+            steps.extend(["workflowSchemeProjects", "workflows"]);
+        }
+        steps
+    }
+
+    pub(crate) fn stopped(&self) -> bool {
+        self.client.stopped().is_some()
+    }
+
+    pub(crate) fn is_done(&self, part: &str, key: Option<&str>) -> bool {
+        self.done.contains(&item(part, key))
+    }
+
+    pub(crate) fn mark(&mut self, part: &str, key: Option<&str>) {
+        self.done.insert(item(part, key));
+    }
+
+    /// Records a failed read: a gap (and the item is done), unless the scan stopped before it, in
+    /// which case the item is left for the next job.
+    fn fail(&mut self, part: &str, key: Option<&str>, error: &CollectError) {
+        if error.is_stop() {
+            return;
+        }
+        self.out.meta.gaps.push(gap(part, key.map(str::to_owned), error));
+        self.mark(part, key);
+    }
+
+    pub(crate) async fn single(&mut self, which: Single, path: &str) {
+        let part = which.part();
+        if self.is_done(part, None) {
+            return;
+        }
         match get_json::<H, Box<RawValue>>(self.client, path).await {
-            Ok(body) => Some(body),
-            Err(error) => {
-                self.note(part, None, &error);
-                None
+            Ok(body) => {
+                *which.slot_mut(&mut self.out) = Some(body);
+                self.mark(part, None);
             }
+            Err(error) => self.fail(part, None, &error),
         }
     }
 
-    async fn pages(&mut self, part: &str, first: &str) -> Option<Vec<Box<RawValue>>> {
-        match all_page_bodies(self.client, first).await {
-            Ok((pages, warnings)) => {
-                self.warnings.extend(warnings);
-                Some(pages)
+    /// Reads a paged part from its cursor (or `first`) to the end, page by page, so a stop in
+    /// the middle keeps the pages read and where to go on.
+    pub(crate) async fn listing(&mut self, listing: Listing, first: &str) {
+        let done_key = listing.done_key();
+        if self.done.contains(&done_key) {
+            return;
+        }
+        let mut path = self.cursors.remove(&done_key).unwrap_or_else(|| first.to_owned());
+        let mut seen = BTreeSet::new();
+        loop {
+            if seen.len() >= MAX_PAGES || !seen.insert(path.clone()) {
+                self.warnings.push(looping(first, &path));
+                break;
             }
-            Err(error) => {
-                self.note(part, None, &error);
-                None
+            let body = match get_json::<H, Box<RawValue>>(self.client, &path).await {
+                Ok(body) => body,
+                Err(error) if error.is_stop() => {
+                    self.cursors.insert(done_key, path);
+                    return;
+                }
+                Err(error) => {
+                    self.fail(listing.part(), listing.key(), &error);
+                    return;
+                }
+            };
+            let next = match listing {
+                Listing::Users => next_array_page(first, &path, body.get(), USERS_PAGE),
+                _ => next_page(first, &path, body.get()).map(|next| (true, next)),
+            };
+            match next {
+                Ok((keep, next)) => {
+                    if keep {
+                        listing.push(&mut self.out, body);
+                    }
+                    match next {
+                        Some(next) => path = next,
+                        None => break,
+                    }
+                }
+                Err(error) => {
+                    self.fail(listing.part(), listing.key(), &error);
+                    return;
+                }
             }
         }
+        self.done.insert(done_key);
     }
 
-    async fn run(&mut self) {
+    pub(crate) async fn full(&mut self) {
         // 1. Site-wide lists.
-        self.out.permissions = self.one("permissions", "/rest/api/3/permissions").await;
+        self.single(Single::Permissions, "/rest/api/3/permissions").await;
         let schemes = format!("/rest/api/3/permissionscheme?expand={}", encode_component(SCHEME_EXPAND));
-        self.out.permission_schemes = self.one("permissionSchemes", &schemes).await;
-        self.out.projects =
-            self.pages("projects", "/rest/api/3/project/search?expand=lead&maxResults=100").await.unwrap_or_default();
-        match all_array_pages(self.client, "/rest/api/3/users/search?maxResults=1000", 1_000).await {
-            Ok((pages, _)) => self.out.users = pages,
-            Err(error) => self.note("users", None, &error),
-        }
-        self.out.roles = self.one("roles", "/rest/api/3/role").await;
-        self.out.application_roles = self.one("applicationRoles", "/rest/api/3/applicationrole").await;
-        self.out.groups = self.pages("groups", "/rest/api/3/group/bulk?maxResults=50").await.unwrap_or_default();
-        if self.client.quota_exhausted() {
+        self.single(Single::PermissionSchemes, &schemes).await;
+        self.listing(Listing::Projects, "/rest/api/3/project/search?expand=lead&maxResults=100").await;
+        self.listing(Listing::Users, "/rest/api/3/users/search?maxResults=1000").await;
+        self.single(Single::Roles, "/rest/api/3/role").await;
+        self.single(Single::ApplicationRoles, "/rest/api/3/applicationrole").await;
+        self.listing(Listing::Groups, "/rest/api/3/group/bulk?maxResults=50").await;
+        if self.stopped() {
             return;
         }
 
         let projects = self.projects();
         let keys = self.permission_keys();
-        let scheme_grants = self.role_grants();
 
         // 2. Each project's permission scheme.
         self.project_schemes(&projects).await;
+        if self.stopped() {
+            return;
+        }
 
         // 3. Per non-human account: details and Jira's permission check.
         let accounts = self.accounts();
         self.account_details(&accounts).await;
         self.permission_checks(&accounts, &projects, &keys).await;
+        if self.stopped() {
+            return;
+        }
 
         // 4. Role actors where they explain a held permission.
-        let pairs = self.explaining_roles(&projects, &scheme_grants);
+        let pairs = self.explaining_roles(&projects);
         self.role_actors(pairs).await;
+        if self.stopped() {
+            return;
+        }
 
         // 5. Issue security and workflows.
         if self.options.security {
             self.security().await;
         }
-        if self.options.workflows {
+        if self.options.workflows && !self.stopped() {
             self.workflows(&projects).await;
         }
     }
 
     /// (id, key) of every project to scan, from the pages read.
-    fn projects(&mut self) -> Vec<(String, String)> {
+    pub(crate) fn projects(&self) -> Vec<(String, String)> {
         let wanted = &self.options.projects;
         let mut out = Vec::new();
         for page in &self.out.projects {
@@ -264,7 +587,7 @@ impl<H: Host> Scanner<'_, '_, H> {
     }
 
     /// (global keys, project keys) from `GET /permissions`; the built-in project keys otherwise.
-    fn permission_keys(&self) -> (Vec<String>, Vec<String>) {
+    pub(crate) fn permission_keys(&self) -> (Vec<String>, Vec<String>) {
         let parsed = self.out.permissions.as_ref().and_then(|raw| serde_json::from_str::<Permissions>(raw.get()).ok());
         let mut global = Vec::new();
         let mut project = Vec::new();
@@ -296,9 +619,24 @@ impl<H: Host> Scanner<'_, '_, H> {
         out
     }
 
-    async fn project_schemes(&mut self, projects: &[(String, String)]) {
+    /// Project key → the id of the permission scheme it uses, from what was read.
+    pub(crate) fn scheme_of(&self) -> BTreeMap<String, String> {
+        self.out
+            .project_permission_schemes
+            .iter()
+            .filter_map(|(key, raw)| {
+                let scheme: jira::PermissionScheme<serde::de::IgnoredAny> = serde_json::from_str(raw.get()).ok()?;
+                Some((key.clone(), scheme.id?))
+            })
+            .collect()
+    }
+
+    pub(crate) async fn project_schemes(&mut self, projects: &[(String, String)]) {
+        const PART: &str = "projectPermissionSchemes";
         let client = self.client;
-        let results = stream::iter(projects.iter().map(|(_, key)| key.clone()))
+        let todo: Vec<String> =
+            projects.iter().map(|(_, key)| key.clone()).filter(|key| !self.is_done(PART, Some(key))).collect();
+        let results = stream::iter(todo)
             .map(|key| async move {
                 let path = format!("/rest/api/3/project/{}/permissionscheme", encode_component(&key));
                 (key, get_json::<H, Box<RawValue>>(client, &path).await)
@@ -309,15 +647,19 @@ impl<H: Host> Scanner<'_, '_, H> {
         for (key, result) in results {
             match result {
                 Ok(body) => {
-                    self.out.project_permission_schemes.insert(key, body);
+                    self.out.project_permission_schemes.insert(key.clone(), body);
+                    self.mark(PART, Some(&key));
                 }
-                Err(error) => self.note("projectPermissionSchemes", Some(key), &error),
+                Err(error) => self.fail(PART, Some(&key), &error),
             }
+        }
+        if !self.stopped() {
+            self.mark(PART, None);
         }
     }
 
     /// Account ids of every app account (service accounts, apps, agents), plus the extra ones.
-    fn accounts(&self) -> Vec<String> {
+    pub(crate) fn accounts(&self) -> Vec<String> {
         let mut ids: BTreeSet<String> = self.options.extra_accounts.iter().cloned().collect();
         for page in &self.out.users {
             if let Ok(users) = jira::page_items::<jira::User>(page) {
@@ -329,9 +671,11 @@ impl<H: Host> Scanner<'_, '_, H> {
         ids.into_iter().collect()
     }
 
-    async fn account_details(&mut self, accounts: &[String]) {
+    pub(crate) async fn account_details(&mut self, accounts: &[String]) {
+        const PART: &str = "userDetails";
         let client = self.client;
-        let results = stream::iter(accounts.iter().cloned())
+        let todo: Vec<String> = accounts.iter().filter(|id| !self.is_done(PART, Some(id))).cloned().collect();
+        let results = stream::iter(todo)
             .map(|id| async move {
                 let path =
                     format!("/rest/api/3/user?accountId={}&expand=groups%2CapplicationRoles", encode_component(&id));
@@ -343,25 +687,41 @@ impl<H: Host> Scanner<'_, '_, H> {
         for (id, result) in results {
             match result {
                 Ok(body) => {
-                    self.out.user_details.insert(id, body);
+                    self.out.user_details.insert(id.clone(), body);
+                    self.mark(PART, Some(&id));
                 }
-                Err(error) => self.note("userDetails", Some(id), &error),
+                Err(error) => self.fail(PART, Some(&id), &error),
             }
+        }
+        if !self.stopped() {
+            self.mark(PART, None);
         }
     }
 
-    async fn permission_checks(
+    /// Whether Jira refused the permission check in this scan or an earlier job of it.
+    fn checks_refused(&self) -> bool {
+        self.out.meta.gaps.iter().any(|g| g.part == "permissionChecks" && g.key.is_none())
+    }
+
+    pub(crate) async fn permission_checks(
         &mut self,
         accounts: &[String],
         projects: &[(String, String)],
         keys: &(Vec<String>, Vec<String>),
     ) {
+        const PART: &str = "permissionChecks";
+        if self.checks_refused() {
+            return;
+        }
         let (global, project) = keys;
         let ids: Vec<i64> = projects.iter().filter_map(|(id, _)| id.parse().ok()).collect();
         let mut requests = Vec::new();
         for account in accounts {
             let chunks: Vec<&[i64]> = if ids.is_empty() { vec![&[]] } else { ids.chunks(CHECK_PROJECTS).collect() };
             for (index, chunk) in chunks.into_iter().enumerate() {
+                if self.is_done(PART, Some(&format!("{account}/{index}"))) {
+                    continue;
+                }
                 let request = CheckRequest {
                     account_id: account,
                     global_permissions: if index == 0 { global } else { &[] },
@@ -372,48 +732,83 @@ impl<H: Host> Scanner<'_, '_, H> {
                     },
                 };
                 let body = serde_json::to_string(&request).unwrap_or_default();
-                requests.push((account.clone(), body));
+                requests.push((account.clone(), index, body));
             }
         }
         let client = self.client;
-        let results = stream::iter(requests)
-            .map(|(account, body)| async move {
-                let response = client.send(HttpRequest::post("/rest/api/3/permissions/check", body.clone())).await;
-                (account, body, response)
-            })
-            .buffered(self.options.concurrency.max(1))
-            .collect::<Vec<_>>()
-            .await;
-        for (account, body, response) in results {
+        let check = |(account, index, body): (String, usize, String)| async move {
+            let response = client.send(HttpRequest::post("/rest/api/3/permissions/check", body.clone())).await;
+            (account, index, body, response)
+        };
+        // The first check alone: when Jira refuses it, the others would be refused too.
+        let mut requests = requests.into_iter();
+        let mut results = Vec::new();
+        if let Some(first) = requests.next() {
+            let (account, index, body, response) = check(first).await;
+            if let Err(error) = &response {
+                if refused(error) {
+                    self.out.meta.gaps.push(GapOut {
+                        part: PART.to_owned(),
+                        key: None,
+                        reason: format!(
+                            "jira refused the permission check ({error}); role actors were read for every role \
+                             the permission schemes name instead, and global permissions are unknown"
+                        ),
+                    });
+                    self.mark(PART, None);
+                    return;
+                }
+            }
+            results.push((account, index, body, response));
+        }
+        results.extend(
+            stream::iter(requests).map(check).buffered(self.options.concurrency.max(1)).collect::<Vec<_>>().await,
+        );
+        let mut left: BTreeSet<String> = BTreeSet::new();
+        for (account, index, body, response) in results {
+            let key = format!("{account}/{index}");
+            if left.contains(&account) {
+                // An earlier chunk of this account is left for the next job: keep the order.
+                continue;
+            }
             let exchange = response.and_then(|r| {
                 let response: Box<RawValue> = decode("/rest/api/3/permissions/check", &r.body)?;
                 let request: Box<RawValue> = decode("/rest/api/3/permissions/check", &body)?;
                 Ok(ExchangeOut { request, response })
             });
             match exchange {
-                Ok(exchange) => self.out.permission_checks.entry(account).or_default().push(exchange),
-                Err(error) => self.note("permissionChecks", Some(account), &error),
+                Ok(exchange) => {
+                    self.out.permission_checks.entry(account).or_default().push(exchange);
+                    self.mark(PART, Some(&key));
+                }
+                Err(error) if error.is_stop() => {
+                    left.insert(account);
+                }
+                Err(error) => {
+                    self.out.meta.gaps.push(gap(PART, Some(account.clone()), &error));
+                    self.mark(PART, Some(&key));
+                }
             }
+        }
+        if !self.stopped() {
+            self.mark(PART, None);
         }
     }
 
-    /// The (project key, role id) pairs whose role grants something a bot holds there.
-    fn explaining_roles(
-        &self,
-        projects: &[(String, String)],
-        role_grants: &BTreeMap<String, Vec<(String, String)>>,
-    ) -> BTreeSet<(String, String)> {
-        let key_by_id: BTreeMap<&str, &str> = projects.iter().map(|(id, key)| (id.as_str(), key.as_str())).collect();
-        let scheme_of: BTreeMap<&str, String> = self
-            .out
-            .project_permission_schemes
-            .iter()
-            .filter_map(|(key, raw)| {
-                let scheme: jira::PermissionScheme<serde::de::IgnoredAny> = serde_json::from_str(raw.get()).ok()?;
-                Some((key.as_str(), scheme.id?))
-            })
-            .collect();
+    /// The (project key, role id) pairs to read: those whose role grants something Jira's check
+    /// says a bot holds there, or, where Jira refused the check, every pair the schemes name.
+    pub(crate) fn explaining_roles(&self, projects: &[(String, String)]) -> BTreeSet<(String, String)> {
+        let role_grants = self.role_grants();
+        let scheme_of = self.scheme_of();
         let mut pairs = BTreeSet::new();
+        if self.checks_refused() {
+            for (_, key) in projects {
+                let Some(roles) = scheme_of.get(key).and_then(|s| role_grants.get(s)) else { continue };
+                pairs.extend(roles.iter().map(|(_, role)| (key.clone(), role.clone())));
+            }
+            return pairs;
+        }
+        let key_by_id: BTreeMap<&str, &str> = projects.iter().map(|(id, key)| (id.as_str(), key.as_str())).collect();
         for exchanges in self.out.permission_checks.values() {
             for exchange in exchanges {
                 let Ok(grants) = serde_json::from_str::<BulkPermissionGrants>(exchange.response.get()) else {
@@ -422,7 +817,7 @@ impl<H: Host> Scanner<'_, '_, H> {
                 for granted in grants.project_permissions {
                     for project_id in &granted.projects {
                         let Some(key) = key_by_id.get(project_id.as_str()) else { continue };
-                        let Some(roles) = scheme_of.get(key).and_then(|s| role_grants.get(s)) else { continue };
+                        let Some(roles) = scheme_of.get(*key).and_then(|s| role_grants.get(s)) else { continue };
                         for (permission, role) in roles {
                             if *permission == granted.permission {
                                 pairs.insert(((*key).to_owned(), role.clone()));
@@ -435,9 +830,12 @@ impl<H: Host> Scanner<'_, '_, H> {
         pairs
     }
 
-    async fn role_actors(&mut self, pairs: BTreeSet<(String, String)>) {
+    pub(crate) async fn role_actors(&mut self, pairs: BTreeSet<(String, String)>) {
+        const PART: &str = "projectRoles";
         let client = self.client;
-        let results = stream::iter(pairs)
+        let todo: Vec<(String, String)> =
+            pairs.into_iter().filter(|(p, r)| !self.is_done(PART, Some(&format!("{p}/{r}")))).collect();
+        let results = stream::iter(todo)
             .map(|(project, role)| async move {
                 let path =
                     format!("/rest/api/3/project/{}/role/{}", encode_component(&project), encode_component(&role));
@@ -447,19 +845,26 @@ impl<H: Host> Scanner<'_, '_, H> {
             .collect::<Vec<_>>()
             .await;
         for (project, role, result) in results {
+            let key = format!("{project}/{role}");
             match result {
                 Ok(body) => {
                     self.out.project_roles.entry(project).or_default().insert(role, body);
+                    self.mark(PART, Some(&key));
                 }
-                Err(error) => self.note("projectRoles", Some(format!("{project}/{role}")), &error),
+                Err(error) => self.fail(PART, Some(&key), &error),
             }
+        }
+        if !self.stopped() {
+            self.mark(PART, None);
         }
     }
 
-    async fn security(&mut self) {
-        self.out.issue_security_schemes = self.one("issueSecuritySchemes", "/rest/api/3/issuesecurityschemes").await;
-        self.out.issue_security_projects =
-            self.pages("issueSecurityProjects", "/rest/api/3/issuesecurityschemes/project?maxResults=50").await;
+    pub(crate) async fn security(&mut self) {
+        self.single(Single::IssueSecuritySchemes, "/rest/api/3/issuesecurityschemes").await;
+        self.listing(Listing::IssueSecurityProjects, "/rest/api/3/issuesecurityschemes/project?maxResults=50").await;
+        if self.stopped() {
+            return;
+        }
         let mut used = BTreeSet::new();
         for page in self.out.issue_security_projects.iter().flatten() {
             if let Ok(rows) = jira::page_items::<jira::SecuritySchemeProject>(page) {
@@ -471,28 +876,37 @@ impl<H: Host> Scanner<'_, '_, H> {
                 "/rest/api/3/issuesecurityschemes/{}/members?expand=all&maxResults=50",
                 encode_component(&scheme)
             );
-            match all_page_bodies(self.client, &first).await {
-                Ok((pages, warnings)) => {
-                    self.warnings.extend(warnings);
-                    self.out.issue_security_members.insert(scheme, pages);
-                }
-                Err(error) => self.note("issueSecurityMembers", Some(scheme), &error),
-            }
+            self.listing(Listing::IssueSecurityMembers(scheme), &first).await;
+        }
+        if !self.stopped() {
+            self.mark("issueSecurityMembers", None);
         }
     }
 
-    async fn workflows(&mut self, projects: &[(String, String)]) {
-        for batch in projects.chunks(WORKFLOW_SCHEME_BATCH) {
+    pub(crate) async fn workflows(&mut self, projects: &[(String, String)]) {
+        const PART: &str = "workflowSchemeProjects";
+        // In order, one batch at a time, so a resumed scan appends the same pages in the same order.
+        for (index, batch) in projects.chunks(WORKFLOW_SCHEME_BATCH).enumerate() {
+            let key = index.to_string();
+            if self.is_done(PART, Some(&key)) {
+                continue;
+            }
             let query: Vec<String> =
                 batch.iter().map(|(id, _)| format!("projectId={}", encode_component(id))).collect();
             let path = format!("/rest/api/3/workflowscheme/project?{}", query.join("&"));
-            if let Some(body) = self.one("workflowSchemeProjects", &path).await {
-                self.out.workflow_scheme_projects.push(body);
+            match get_json::<H, Box<RawValue>>(self.client, &path).await {
+                Ok(body) => {
+                    self.out.workflow_scheme_projects.push(body);
+                    self.mark(PART, Some(&key));
+                }
+                Err(error) if error.is_stop() => return,
+                Err(error) => {
+                    self.out.meta.gaps.push(gap(PART, None, &error));
+                    self.mark(PART, Some(&key));
+                }
             }
         }
-        self.out.workflows = self
-            .pages("workflows", "/rest/api/3/workflows/search?expand=values.transitions&maxResults=50")
-            .await
-            .unwrap_or_default();
+        self.mark(PART, None);
+        self.listing(Listing::Workflows, "/rest/api/3/workflows/search?expand=values.transitions&maxResults=50").await;
     }
 }

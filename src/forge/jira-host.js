@@ -28,6 +28,10 @@ export function toRoute(path) {
 
 export function jiraHost(requester) {
   return {
+    // Pacing (points budget, job time): the core reads no clock, it asks the host.
+    now() {
+      return Date.now();
+    },
     // Backoff and per-call timeouts: the core reads no clock, it asks the host to wait.
     sleep(ms) {
       return new Promise((resolve) => setTimeout(resolve, ms));

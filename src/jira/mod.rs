@@ -3,6 +3,7 @@
 //! Jira adds fields without notice, so every type ignores unknown fields and defaults missing ones.
 //! A list element that cannot be read is skipped with a coded warning, never silently.
 
+mod audit;
 mod error_collection;
 mod issue_security;
 mod lenient;
@@ -13,6 +14,7 @@ mod project;
 mod user;
 mod workflow;
 
+pub use audit::{AuditItem, AuditRecord, AuditRecords};
 pub use error_collection::ErrorCollection;
 pub use issue_security::{SecurityLevel, SecurityLevelMember, SecurityScheme, SecuritySchemeProject, SecuritySchemes};
 pub use lenient::{decode_each, decode_each_from, decode_one};

@@ -111,3 +111,165 @@ test('a quota 429 stops the scan and says it is incomplete', async () => {
     await limited.close();
   }
 });
+
+// ---- checkpoints, the refused permission check, incremental refresh -------------------------
+
+const ADA = { email: 'ada@steward-demo.example', token: 'demo-token' };
+
+async function collect(sim, options = {}) {
+  const answer = JSON.parse(await steward.collectSnapshot(fetchHost(sim), JSON.stringify({ collectedAt: '2026-11-23T08:00:00Z', ...options })));
+  assert.equal(answer.type, 'success', JSON.stringify(answer).slice(0, 500));
+  return answer.result;
+}
+
+async function write(sim, method, path, body) {
+  const authorization = `Basic ${Buffer.from(`${ADA.email}:${ADA.token}`).toString('base64')}`;
+  const response = await fetch(sim.url + path, { method, headers: { authorization, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+  assert.ok(response.status < 300, `${method} ${path}: ${response.status} ${await response.text()}`);
+}
+
+// What the engine says each bot holds where, as comparable text: one line per path.
+function access(snapshot) {
+  const analysis = steward.analyze(JSON.stringify(snapshot), '{"skipTransitions": true}');
+  return analysis.accounts.flatMap((a) => [
+    `${a.displayName} global ${a.globalCoverage} ${a.global.join(',')}`,
+    ...a.projects.flatMap((p) => [`${a.displayName} ${p.key} ${p.coverage}`, ...Object.entries(p.permissions).flatMap(([k, paths]) => paths.map((x) => `${a.displayName} ${p.key} ${k} ${x.path}`))]),
+  ]).sort();
+}
+
+test('a quota stop mid-scan under faults resumes from its checkpoint to the snapshot of an uninterrupted scan', async () => {
+  const faults = { seed: 5, error5xxRate: 0.1, throttleRate: 0.05, retryAfter: 0, forbiddenProjects: ['PAY', 'OPS'] };
+  const whole = await startSimulator({ world: generateWorld(), faults });
+  const limited = await startSimulator({ world: generateWorld(), faults: { ...faults, quotaPoints: 400 } });
+  try {
+    const expected = await collect(whole, { maxRetries: 10 });
+    assert.equal(expected.complete, true);
+
+    let result = await collect(limited, { maxRetries: 10 });
+    assert.equal(result.complete, false);
+    assert.equal(result.checkpoint.stoppedBy, 'quota');
+    assert.equal(result.checkpoint.resumeAfterSeconds, 1800, "Jira's Retry-After");
+    const firstCalls = result.ledger.calls;
+    let jobs = 1;
+    const served = () => limited.stats.byEndpoint;
+    while (!result.complete) {
+      limited.resetQuota(); // the next hour
+      result = await collect(limited, { maxRetries: 10, resume: result.checkpoint });
+      jobs += 1;
+      assert.ok(jobs < 10, 'each job makes progress');
+    }
+    assert.ok(jobs >= 2 && firstCalls > 10, `${jobs} jobs, ${firstCalls} calls in the first`);
+    assert.deepEqual(result.snapshot, expected.snapshot);
+    // Nothing read twice: the same calls per endpoint, but for retries and the refused ones.
+    const reads = (stats) => Object.entries(stats).filter(([k]) => !k.startsWith('POST')).map(([k, v]) => [k, v.calls]);
+    assert.ok(reads(served()).every(([k, calls]) => calls <= (whole.stats.byEndpoint[k]?.calls ?? 0) + 20), JSON.stringify(reads(served())));
+  } finally {
+    await whole.close();
+    await limited.close();
+  }
+});
+
+test('when Jira refuses the permission check, role actors are read instead and the engine still agrees with Jira', async () => {
+  const refused = await startSimulator({ world: generateWorld(), faults: { refuse: ['permissions/check'] } });
+  try {
+    const result = await collect(refused, { security: false, workflows: false });
+    assert.equal(result.complete, true);
+    assert.deepEqual(result.snapshot.meta.gaps.map((g) => g.part), ['permissionChecks']);
+    assert.match(result.snapshot.meta.gaps[0].reason, /refused the permission check/);
+    assert.equal(refused.stats.byEndpoint['POST ^\\/rest\\/api\\/3\\/permissions\\/check$'].calls, 1);
+    const analysis = steward.analyze(JSON.stringify(result.snapshot), '{"skipTransitions": true}');
+    const world = refused.world;
+    for (const account of analysis.accounts) {
+      assert.equal(account.globalCoverage, 'none', 'global permissions are unknown without the check');
+      const user = world.users.find((u) => u.accountId === account.accountId);
+      for (const project of world.projects) {
+        const found = account.projects.find((p) => p.key === project.key);
+        for (const permission of world.permissions.project) {
+          const engine = (found?.permissions[permission] ?? []).some((p) => !p.conditional);
+          // ADMINISTER_PROJECTS through the global ADMINISTER is the one thing only the check knows.
+          if (permission === 'ADMINISTER_PROJECTS' && holdsGlobal(world, user, 'ADMINISTER')) continue;
+          assert.equal(engine, holdsProject(world, user, project, permission), `${account.displayName} ${permission} in ${project.key}`);
+        }
+      }
+    }
+  } finally {
+    await refused.close();
+  }
+});
+
+async function refreshAfter(change, options = {}) {
+  const sim = await startSimulator({ world: generateWorld() });
+  try {
+    const previous = await collect(sim, { collectedAt: new Date().toISOString() });
+    await change(sim, previous);
+    const before = sim.stats.calls;
+    const refreshed = await collect(sim, { collectedAt: new Date().toISOString(), refresh: { previous: previous.snapshot, ...options } });
+    const calls = sim.stats.calls - before;
+    const fresh = await collect(sim, { collectedAt: new Date().toISOString() });
+    return { previous, refreshed, calls, fresh, sim };
+  } finally {
+    await sim.close();
+  }
+}
+
+const bot = (world, name) => world.users.find((u) => u.displayName === name);
+
+test('an incremental refresh after one role change reads at most 10 calls and gives the access a full scan gives', async () => {
+  const { previous, refreshed, calls, fresh } = await refreshAfter((sim) =>
+    write(sim, 'POST', '/rest/api/3/project/MKT/role/10100', { user: [bot(sim.world, 'statuspage-bot').accountId] }));
+  assert.equal(refreshed.refresh.mode, 'incremental', JSON.stringify(refreshed.refresh));
+  assert.equal(refreshed.refresh.records, 1);
+  assert.ok(calls <= 10, `${calls} calls: ${JSON.stringify(refreshed.ledger.byEndpoint)}`);
+  assert.equal(refreshed.ledger.calls, calls);
+  assert.deepEqual(refreshed.refresh.stale.filter((s) => s.startsWith('projectRoles')), ['projectRoles/MKT/10100']);
+  assert.notDeepEqual(access(previous.snapshot), access(fresh.snapshot), 'the change changed access');
+  assert.deepEqual(access(refreshed.snapshot), access(fresh.snapshot));
+  assert.ok(access(refreshed.snapshot).some((line) => line.startsWith('statuspage-bot MKT BROWSE_PROJECTS scheme')));
+});
+
+test('a bot added to a role no scan had read costs one check, not every bot\'s', async () => {
+  let pair;
+  const { refreshed, calls, fresh } = await refreshAfter(async (sim, previous) => {
+    const world = sim.world;
+    const read = previous.snapshot.projectRoles;
+    const project = world.projects.find((p) => !read[p.key]?.['10001'] && world.schemes.find((s) => s.id === p.scheme).grants.some(([, , h]) => h.value === '10001'));
+    pair = `${project.key}/10001`;
+    await write(sim, 'POST', `/rest/api/3/project/${project.key}/role/10001`, { user: [bot(world, 'sandbox-bot').accountId] });
+  });
+  assert.ok(pair, 'the demo company has a role no scan reads');
+  assert.equal(refreshed.refresh.mode, 'incremental');
+  assert.deepEqual(refreshed.refresh.stale.filter((s) => s.startsWith('permissionChecks')), [`permissionChecks/${bot(generateWorld(), 'sandbox-bot').accountId}`]);
+  assert.ok(calls <= 10, `${calls} calls`);
+  assert.deepEqual(access(refreshed.snapshot), access(fresh.snapshot));
+});
+
+test('an incremental refresh follows group membership and scheme grant changes too', async () => {
+  const { refreshed, fresh } = await refreshAfter(async (sim) => {
+    const world = sim.world;
+    const contractors = world.groups.find((g) => g.name === 'contractors').groupId;
+    await write(sim, 'POST', `/rest/api/3/group/user?groupId=${contractors}`, { accountId: bot(world, 'sandbox-bot').accountId });
+    await write(sim, 'POST', '/rest/api/3/permissionscheme/10002/permission', { permission: 'DELETE_ISSUES', holder: { type: 'group', parameter: 'bots', value: world.groups.find((g) => g.name === 'bots').groupId } });
+  });
+  assert.equal(refreshed.refresh.mode, 'incremental');
+  assert.equal(refreshed.refresh.records, 2);
+  assert.ok(refreshed.refresh.stale.includes('permissionSchemes'), JSON.stringify(refreshed.refresh.stale));
+  assert.deepEqual(access(refreshed.snapshot), access(fresh.snapshot));
+});
+
+test('a refresh falls back to a full scan when the audit log cannot be read or the snapshot is too old', async () => {
+  const sim = await startSimulator({ world: generateWorld() });
+  try {
+    const previous = await collect(sim, { collectedAt: '2026-11-23T08:00:00Z' });
+    const old = await collect(sim, { collectedAt: '2027-01-23T08:00:00Z', refresh: { previous: previous.snapshot, maxAgeHours: 24 } });
+    assert.equal(old.refresh.mode, 'full');
+    assert.match(old.refresh.fallback, /older than 24 hours/);
+    assert.equal(old.complete, true);
+    sim.setFaults({ refuse: ['auditing/record'] });
+    const refused = await collect(sim, { collectedAt: '2026-11-23T09:00:00Z', refresh: { previous: previous.snapshot } });
+    assert.equal(refused.refresh.mode, 'full');
+    assert.match(refused.refresh.fallback, /audit log cannot be read.*403/);
+    assert.deepEqual(access(refused.snapshot), access(previous.snapshot));
+  } finally {
+    await sim.close();
+  }
+});

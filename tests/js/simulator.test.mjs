@@ -92,3 +92,71 @@ test('a project\'s configuration is forbidden to a user who does not administer 
   assert.equal(status, 403);
   assert.ok(body.errorMessages[0].includes("permission to view"));
 });
+
+async function send(method, path, body) {
+  const headers = { authorization: `Basic ${Buffer.from(`${admin.email}:${admin.token}`).toString('base64')}`, 'content-type': 'application/json' };
+  const response = await fetch(sim.url + path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  return { status: response.status, body: response.status === 204 ? null : await response.json().catch(() => null) };
+}
+
+test('every write leaves an audit record that fits the spec, served newest first with from, to, filter and paging', async () => {
+  const started = new Date(Date.now() - 1).toISOString();
+  const bot = sim.world.users.find((u) => u.displayName === 'sandbox-bot');
+  const bots = sim.world.groups.find((g) => g.name === 'bots');
+  const writes = [
+    ['POST', '/rest/api/3/project/APP/role/10101', { user: [bot.accountId] }, 200],
+    ['DELETE', `/rest/api/3/project/APP/role/10101?user=${bot.accountId}`, null, 204],
+    ['POST', `/rest/api/3/group/user?groupId=${bots.groupId}`, { accountId: sim.world.users[2].accountId }, 201],
+    ['DELETE', `/rest/api/3/group/user?groupId=${bots.groupId}&accountId=${sim.world.users[2].accountId}`, null, 200],
+    ['POST', '/rest/api/3/permissionscheme/10005/permission', { permission: 'BROWSE_PROJECTS', holder: { type: 'anyone' } }, 201],
+    ['PUT', '/rest/api/3/project/LAB/permissionscheme', { id: 10003 }, 200],
+  ];
+  for (const [method, path, body, status] of writes) assert.equal((await send(method, path, body)).status, status, `${method} ${path}`);
+  const grant = (await get('/rest/api/3/permissionscheme?expand=permissions')).body.permissionSchemes.find((s) => s.id === 10005).permissions[0];
+  assert.equal((await send('DELETE', `/rest/api/3/permissionscheme/10005/permission/${grant.id}`)).status, 204);
+
+  const { status, body } = await get(`/rest/api/3/auditing/record?from=${encodeURIComponent(started)}`);
+  assert.equal(status, 200);
+  assert.deepEqual(shapeErrors('GET', '/rest/api/3/auditing/record', body), []);
+  assert.equal(body.total, 7);
+  assert.deepEqual(body.records.map((r) => r.summary), [
+    'Permission scheme updated', 'Permission scheme associated with project', 'Permission scheme updated',
+    'User removed from group', 'User added to group', 'Project roles changed', 'Project roles changed']);
+  const role = body.records.at(-1);
+  assert.equal(role.objectItem.typeName, 'PROJECT_ROLE');
+  assert.deepEqual(role.associatedItems.map((i) => [i.typeName, i.name]), [['PROJECT', 'Mobile App']]);
+  assert.match(role.created, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
+
+  const paged = await get(`/rest/api/3/auditing/record?from=${encodeURIComponent(started)}&offset=5&limit=5`);
+  assert.deepEqual([paged.body.offset, paged.body.limit, paged.body.total, paged.body.records.length], [5, 5, 7, 2]);
+  const filtered = await get(`/rest/api/3/auditing/record?from=${encodeURIComponent(started)}&filter=${encodeURIComponent('group manage')}`);
+  assert.deepEqual(filtered.body.records.map((r) => r.summary), ['User removed from group', 'User added to group']);
+  const future = await get(`/rest/api/3/auditing/record?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+  assert.equal(future.body.total, 0);
+  const before = await get(`/rest/api/3/auditing/record?to=${encodeURIComponent(started)}`);
+  assert.ok(before.body.records.every((r) => Date.parse(r.created.replace('+0000', 'Z')) <= Date.parse(started)));
+});
+
+test('the sized worlds are deterministic, keep the benchmark proportions, and S starts quickly', async () => {
+  const { sizedWorld, SIZES } = await import('../../sim/sized.mjs');
+  const started = Date.now();
+  const small = await startSimulator({ size: 'S' });
+  try {
+    assert.ok(Date.now() - started < 5_000, 'S is quick to start');
+    const w = small.world;
+    assert.equal(w.projects.length, SIZES.S.projects);
+    assert.equal(w.users.length, SIZES.S.projects * 10);
+    assert.equal(w.groups.length, SIZES.S.projects / 2);
+    assert.equal(w.roles.length, SIZES.S.roles);
+    assert.equal(w.schemes.length, SIZES.S.projects / 20);
+    assert.equal(w.users.filter((u) => u.appType === 'service').length, SIZES.S.projects / 10);
+    assert.equal(w.users.filter((u) => u.accountType === 'app' && !u.appType).length, SIZES.S.apps);
+    assert.equal(JSON.stringify(sizedWorld('S')), JSON.stringify(sizedWorld('s')), 'same size, same world');
+    assert.notEqual(JSON.stringify(sizedWorld('S', { seed: 1 })), JSON.stringify(w));
+    const page = await fetch(`${small.url}/rest/api/3/users/search?maxResults=1000`, { headers: { authorization: `Basic ${Buffer.from('ada@steward-demo.example:demo-token').toString('base64')}` } });
+    assert.equal((await page.json()).length, 100, "the simulator's page cap applies");
+    assert.throws(() => sizedWorld('XXL'), /unknown size `XXL`/);
+  } finally {
+    await small.close();
+  }
+});

@@ -48,3 +48,34 @@ pub fn project_scheme_path(key: &str) -> String {
 pub fn run<F: std::future::Future>(future: F) -> F::Output {
     futures_executor::block_on(future)
 }
+
+/// A host with a simulated clock: every call takes `call_ms`, every sleep passes at once and moves
+/// the clock on. Pacing can then be tested without waiting.
+pub struct Clocked<H> {
+    pub inner: H,
+    pub now: std::cell::Cell<u64>,
+    pub call_ms: u64,
+    pub slept: std::cell::Cell<u64>,
+}
+
+impl<H> Clocked<H> {
+    pub fn new(inner: H, start_ms: u64, call_ms: u64) -> Self {
+        Clocked { inner, now: std::cell::Cell::new(start_ms), call_ms, slept: std::cell::Cell::new(0) }
+    }
+}
+
+impl<H: Host> Host for Clocked<H> {
+    async fn request(&self, request: HttpRequest) -> Result<HttpResponse, HostError> {
+        self.now.set(self.now.get() + self.call_ms);
+        self.inner.request(request).await
+    }
+
+    async fn sleep(&self, millis: u64) {
+        self.now.set(self.now.get() + millis);
+        self.slept.set(self.slept.get() + millis);
+    }
+
+    fn now_ms(&self) -> Option<u64> {
+        Some(self.now.get())
+    }
+}
