@@ -12,6 +12,8 @@
 // the budget is spent. Writes BENCHMARKS.md at the repository root (BENCH_OUT to write elsewhere) and
 // the raw figures to bench/.data/results.json.
 //
+// Then the collection benchmark (bench/scan.mjs; SCAN_SIZES, default M,L, empty to skip).
+//
 // Environment: BENCH_SIZES, BENCH_RUNS (default 5), BENCH_BUDGET, BENCH_TIMEOUT (seconds per child
 // process, default 600), BENCH_NATIVE_MEM_MB (address-space cap of the native run, default 10000),
 // BENCH_OUT, BENCH_COMMIT (when there is no git checkout).
@@ -446,6 +448,16 @@ lines.push('- Peak memory: a fresh Node process that reads the text and runs one
 lines.push(`- Native: \`bench/target/release/steward-bench-native\` calls \`steward::api::analyze_json\` on the text in memory, same options, same sampling; built with steward's release settings (opt-level 3, fat LTO, one codegen unit, panic abort)${spawnSync('prlimit', ['--version']).status === 0 ? `, address space capped at ${fmt(NATIVE_MEM_MB)} MB` : ''}.`);
 lines.push(`- Targets: wasm / native ≤ ${TARGETS.wasmOverNative}; analysis time from the snapshot's bytes to the full answer ≤ JSON.parse of the same bytes; XL peak memory ≤ ${TARGETS.xlPeakMB} MB.`);
 lines.push('');
+
+// Collection: calls and points of a scan on the simulator (bench/scan.mjs), next to the naive plan
+// and the lower bound. SCAN_SIZES (default M,L; empty to skip) and SCAN_LATENCY_MS (default 100).
+const scanSizes = (env.SCAN_SIZES ?? 'M,L').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+if (scanSizes.length) {
+  log(`collection: scans of ${scanSizes.join(', ')} on the simulator`);
+  const { scanBench } = await import('./scan.mjs');
+  const section = await scanBench({ sizes: scanSizes, latencyMs: Number(env.SCAN_LATENCY_MS ?? 100), log });
+  lines.push(section, '');
+}
 
 const out = env.BENCH_OUT ? resolve(env.BENCH_OUT) : join(root, 'BENCHMARKS.md');
 writeFileSync(out, lines.join('\n'));
