@@ -383,8 +383,8 @@ pub async fn collect_json<H: Host>(host: &H, options_json: &str) -> String {
 
 // ---- governance: registry, findings, least privilege, reviews, leavers -------------------------
 
+use crate::date::Date;
 use crate::findings::{self, Finding, Severity};
-use crate::governance::date::Date;
 use crate::governance::least_privilege::{self, PlanError};
 use crate::governance::registry::{Entry, Registry, RegistryError, validate_entry};
 use crate::governance::review::{self, Decision, DecisionError};

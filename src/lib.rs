@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod collect;
+pub mod date;
 pub mod engine;
 pub mod findings;
 pub mod governance;

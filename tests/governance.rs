@@ -6,10 +6,10 @@
 use std::path::Path;
 
 use steward::api::{self, GovernanceInput};
+use steward::date::Date;
 use steward::engine::what_if;
 use steward::engine::{AccountSelection, Selection, analyze};
 use steward::governance::changes::{Membership, change_set};
-use steward::governance::date::Date;
 use steward::governance::least_privilege;
 use steward::governance::leaver::{self, Action};
 use steward::governance::registry::{Cadence, Entry, Registry, RegistryError, Status, validate_entry};

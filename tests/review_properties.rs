@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use steward::api::GovernanceInput;
-use steward::governance::date::Date;
+use steward::date::Date;
 use steward::governance::registry::{Cadence, Entry, Registry, Status};
 use steward::governance::review::{self, Decision, DecisionKind, EventKind};
 use steward::governance::settings::Settings;

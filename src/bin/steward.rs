@@ -15,8 +15,8 @@
 use std::process::ExitCode;
 
 use steward::api::{self, AnalyzeOptions};
+use steward::date::Date;
 use steward::findings::{self, Severity};
-use steward::governance::date::Date;
 
 const USAGE: &str = "usage:
   steward analyze SNAPSHOT.json [--account ID] [--project KEY] [--all-accounts] [--no-transitions] [--format json|text|matrix]

@@ -287,25 +287,8 @@ fn classify<H: Host>(records: &[AuditRecord], scanner: &Scanner<'_, '_, H>) -> R
 /// made stale afterwards.
 fn checkpoint_from(previous: SnapshotOut, options: &ScanOptions) -> Checkpoint {
     let mut done = BTreeSet::new();
-    let steps = [
-        "permissions",
-        "permissionSchemes",
-        "projects",
-        "users",
-        "roles",
-        "applicationRoles",
-        "groups",
-        "projectPermissionSchemes",
-        "userDetails",
-        "permissionChecks",
-        "projectRoles",
-        "issueSecuritySchemes",
-        "issueSecurityProjects",
-        "issueSecurityMembers",
-        "workflowSchemeProjects",
-        "workflows",
-    ];
-    done.extend(steps.iter().map(|s| (*s).to_owned()));
+    let steps = super::scan::CORE_STEPS.iter().chain(&super::scan::SECURITY_STEPS).chain(&super::scan::WORKFLOW_STEPS);
+    done.extend(steps.map(|s| (*s).to_owned()));
     let mut checkpoint = Checkpoint {
         checkpoint_version: super::scan::CHECKPOINT_VERSION,
         stopped_by: super::budget::StopReason::Time,
@@ -572,14 +555,7 @@ pub fn epoch_seconds(text: &str) -> Option<i64> {
             sign * (hours * 3_600 + minutes * 60)
         }
     };
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
+    let days = crate::date::days_from_civil(year, month, day);
     Some(days * 86_400 + hour * 3_600 + minute * 60 + second - offset)
 }
 

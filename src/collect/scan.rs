@@ -39,6 +39,23 @@ const CHECK_PROJECTS: usize = 1_000;
 const WORKFLOW_SCHEME_BATCH: usize = 50;
 /// `GET /users/search` answers at most this many users a page.
 const USERS_PAGE: u64 = 1_000;
+/// The plan's steps, in order: always, then with `security`, then with `workflows`.
+pub(crate) const CORE_STEPS: [&str; 11] = [
+    "permissions",
+    "permissionSchemes",
+    "projects",
+    "users",
+    "roles",
+    "applicationRoles",
+    "groups",
+    "projectPermissionSchemes",
+    "userDetails",
+    "permissionChecks",
+    "projectRoles",
+];
+pub(crate) const SECURITY_STEPS: [&str; 3] = ["issueSecuritySchemes", "issueSecurityProjects", "issueSecurityMembers"];
+pub(crate) const WORKFLOW_STEPS: [&str; 2] = ["workflowSchemeProjects", "workflows"];
+
 pub const CHECKPOINT_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -416,24 +433,12 @@ impl<'c, 'h, H: Host> Scanner<'c, 'h, H> {
 
     /// Every step of the plan these options run, in order.
     fn steps(&self) -> Vec<&'static str> {
-        let mut steps = vec![
-            "permissions",
-            "permissionSchemes",
-            "projects",
-            "users",
-            "roles",
-            "applicationRoles",
-            "groups",
-            "projectPermissionSchemes",
-            "userDetails",
-            "permissionChecks",
-            "projectRoles",
-        ];
+        let mut steps = CORE_STEPS.to_vec();
         if self.options.security {
-            steps.extend(["issueSecuritySchemes", "issueSecurityProjects", "issueSecurityMembers"]);
+            steps.extend(SECURITY_STEPS);
         }
         if self.options.workflows {
-            steps.extend(["workflowSchemeProjects", "workflows"]);
+            steps.extend(WORKFLOW_STEPS);
         }
         steps
     }
@@ -632,29 +637,46 @@ impl<'c, 'h, H: Host> Scanner<'c, 'h, H> {
     }
 
     pub(crate) async fn project_schemes(&mut self, projects: &[(String, String)]) {
-        const PART: &str = "projectPermissionSchemes";
-        let client = self.client;
-        let todo: Vec<String> =
-            projects.iter().map(|(_, key)| key.clone()).filter(|key| !self.is_done(PART, Some(key))).collect();
-        let results = stream::iter(todo)
-            .map(|key| async move {
-                let path = format!("/rest/api/3/project/{}/permissionscheme", encode_component(&key));
-                (key, get_json::<H, Box<RawValue>>(client, &path).await)
+        let reads = projects
+            .iter()
+            .map(|(_, key)| {
+                let path = format!("/rest/api/3/project/{}/permissionscheme", encode_component(key));
+                (key.clone(), path, key.clone())
             })
+            .collect();
+        self.read_each("projectPermissionSchemes", reads, |out, key, body| {
+            out.project_permission_schemes.insert(key, body);
+        })
+        .await;
+    }
+
+    /// Reads one body per (done key, path, item), `concurrency` at a time, skipping what is done;
+    /// hands each body to `store` and marks `part` done when the scan was not stopped.
+    async fn read_each<K>(
+        &mut self,
+        part: &'static str,
+        reads: Vec<(String, String, K)>,
+        store: impl Fn(&mut SnapshotOut, K, Box<RawValue>),
+    ) {
+        let client = self.client;
+        let todo: Vec<(String, String, K)> =
+            reads.into_iter().filter(|(key, _, _)| !self.is_done(part, Some(key))).collect();
+        let results = stream::iter(todo)
+            .map(|(key, path, item)| async move { (key, item, get_json::<H, Box<RawValue>>(client, &path).await) })
             .buffered(self.options.concurrency.max(1))
             .collect::<Vec<_>>()
             .await;
-        for (key, result) in results {
+        for (key, item, result) in results {
             match result {
                 Ok(body) => {
-                    self.out.project_permission_schemes.insert(key.clone(), body);
-                    self.mark(PART, Some(&key));
+                    store(&mut self.out, item, body);
+                    self.mark(part, Some(&key));
                 }
-                Err(error) => self.fail(PART, Some(&key), &error),
+                Err(error) => self.fail(part, Some(&key), &error),
             }
         }
         if !self.stopped() {
-            self.mark(PART, None);
+            self.mark(part, None);
         }
     }
 
@@ -672,30 +694,18 @@ impl<'c, 'h, H: Host> Scanner<'c, 'h, H> {
     }
 
     pub(crate) async fn account_details(&mut self, accounts: &[String]) {
-        const PART: &str = "userDetails";
-        let client = self.client;
-        let todo: Vec<String> = accounts.iter().filter(|id| !self.is_done(PART, Some(id))).cloned().collect();
-        let results = stream::iter(todo)
-            .map(|id| async move {
+        let reads = accounts
+            .iter()
+            .map(|id| {
                 let path =
-                    format!("/rest/api/3/user?accountId={}&expand=groups%2CapplicationRoles", encode_component(&id));
-                (id, get_json::<H, Box<RawValue>>(client, &path).await)
+                    format!("/rest/api/3/user?accountId={}&expand=groups%2CapplicationRoles", encode_component(id));
+                (id.clone(), path, id.clone())
             })
-            .buffered(self.options.concurrency.max(1))
-            .collect::<Vec<_>>()
-            .await;
-        for (id, result) in results {
-            match result {
-                Ok(body) => {
-                    self.out.user_details.insert(id.clone(), body);
-                    self.mark(PART, Some(&id));
-                }
-                Err(error) => self.fail(PART, Some(&id), &error),
-            }
-        }
-        if !self.stopped() {
-            self.mark(PART, None);
-        }
+            .collect();
+        self.read_each("userDetails", reads, |out, id, body| {
+            out.user_details.insert(id, body);
+        })
+        .await;
     }
 
     /// Whether Jira refused the permission check in this scan or an earlier job of it.
@@ -831,32 +841,18 @@ impl<'c, 'h, H: Host> Scanner<'c, 'h, H> {
     }
 
     pub(crate) async fn role_actors(&mut self, pairs: BTreeSet<(String, String)>) {
-        const PART: &str = "projectRoles";
-        let client = self.client;
-        let todo: Vec<(String, String)> =
-            pairs.into_iter().filter(|(p, r)| !self.is_done(PART, Some(&format!("{p}/{r}")))).collect();
-        let results = stream::iter(todo)
-            .map(|(project, role)| async move {
+        let reads = pairs
+            .into_iter()
+            .map(|(project, role)| {
                 let path =
                     format!("/rest/api/3/project/{}/role/{}", encode_component(&project), encode_component(&role));
-                (project, role, get_json::<H, Box<RawValue>>(client, &path).await)
+                (format!("{project}/{role}"), path, (project, role))
             })
-            .buffered(self.options.concurrency.max(1))
-            .collect::<Vec<_>>()
-            .await;
-        for (project, role, result) in results {
-            let key = format!("{project}/{role}");
-            match result {
-                Ok(body) => {
-                    self.out.project_roles.entry(project).or_default().insert(role, body);
-                    self.mark(PART, Some(&key));
-                }
-                Err(error) => self.fail(PART, Some(&key), &error),
-            }
-        }
-        if !self.stopped() {
-            self.mark(PART, None);
-        }
+            .collect();
+        self.read_each("projectRoles", reads, |out, (project, role), body| {
+            out.project_roles.entry(project).or_default().insert(role, body);
+        })
+        .await;
     }
 
     pub(crate) async fn security(&mut self) {

@@ -11,8 +11,8 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+use crate::date::Date;
 use crate::governance::Scope;
-use crate::governance::date::Date;
 use crate::governance::registry::Registry;
 use crate::governance::settings::Settings;
 use crate::model::Site;

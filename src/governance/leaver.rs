@@ -120,10 +120,7 @@ pub fn plan(scope: &Scope<'_>, leaver: &str) -> LeaverPlan {
         Some(_) => "active",
     };
     let mut bots = Vec::new();
-    for entry in &scope.registry.accounts {
-        if entry.status == Status::Retired {
-            continue;
-        }
+    for entry in scope.registry.in_force() {
         if entry.owner.as_deref() != Some(leaver) && entry.backup_owner.as_deref() != Some(leaver) {
             continue;
         }

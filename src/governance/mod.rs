@@ -3,7 +3,6 @@
 //! plans and findings out. Applying a plan to Jira or to storage is the edges' job.
 
 pub mod changes;
-pub mod date;
 pub mod least_privilege;
 pub mod leaver;
 pub mod paths;
@@ -18,7 +17,7 @@ use crate::model::{Account, AccountKind, Site};
 use crate::report::{AccountAccess, Analysis};
 use crate::warning::Warning;
 
-use date::Date;
+use crate::date::Date;
 use registry::Registry;
 use settings::Settings;
 

@@ -11,7 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::changes::Membership;
-use super::date::Date;
+use crate::date::Date;
 use crate::model::{AccountKind, Site};
 
 pub const REGISTRY_VERSION: u32 = 1;
@@ -291,6 +291,11 @@ impl RegistryError {
 }
 
 impl Registry {
+    /// The entries still governed: every one but the retired (a suspended bot is still reviewed).
+    pub fn in_force(&self) -> impl Iterator<Item = &Entry> {
+        self.accounts.iter().filter(|e| e.status != Status::Retired)
+    }
+
     /// Parses a registry file: strict shape, a supported version, one entry per account, sorted.
     pub fn from_json(text: &str) -> Result<Registry, RegistryError> {
         let mut registry: Registry =

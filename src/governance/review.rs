@@ -15,10 +15,10 @@ use serde::{Deserialize, Serialize};
 
 use super::Scope;
 use super::changes::{Membership, change_set};
-use super::date::Date;
 use super::least_privilege::{self, PlanError, Remaining};
 use super::registry::{AppliedDecision, Entry, Registry, Status, Suspension};
 use super::settings::{DefaultAction, Settings};
+use crate::date::Date;
 use crate::engine::what_if;
 use crate::engine::{AccountSelection, Selection, analyze};
 use crate::model::{AccountKind, Actor, Site};
@@ -92,10 +92,7 @@ fn reminder_window(settings: &Settings) -> i64 {
 pub fn due_list(site: &Site, registry: &Registry, settings: &Settings, now: Date) -> Vec<DueItem> {
     let grace = i64::from(settings.review.grace_days);
     let mut items = Vec::new();
-    for entry in &registry.accounts {
-        if entry.status == Status::Retired {
-            continue;
-        }
+    for entry in registry.in_force() {
         let display_name = site.accounts.get(&entry.account_id).map(|a| a.display_name.clone()).unwrap_or_default();
         let reviewer = reviewer(site, settings, entry);
         let base = |state, due: Option<Date>| DueItem {
@@ -170,10 +167,7 @@ pub fn events(registry: &Registry, settings: &Settings, since: Date, now: Date) 
     let in_window = |day: Date| since < day && day <= now;
     let mut out = Vec::new();
     let reminders: BTreeSet<u32> = settings.review.remind_days_before.iter().copied().filter(|d| *d > 0).collect();
-    for entry in &registry.accounts {
-        if entry.status == Status::Retired {
-            continue;
-        }
+    for entry in registry.in_force() {
         let Some(due) = entry.due() else { continue };
         let account_id = entry.account_id.clone();
         for &days_before in &reminders {

@@ -109,19 +109,18 @@ fn main() -> ExitCode {
     let engine = end(p);
     let sets = matrix.sets.len();
 
-    let (answer, expand, serialize) = if matrix_form {
+    let (answer, expand, serialize, analysis) = if matrix_form {
         let p = begin();
         let text = serde_json::to_string(&matrix).unwrap_or_default();
-        (text, serde_json::Value::Null, end(p))
+        (text, serde_json::Value::Null, end(p), matrix.expand())
     } else {
         let p = begin();
-        let analysis = matrix.clone().expand();
+        let analysis = matrix.expand();
         let expanded = end(p);
         let p = begin();
         let text = serde_json::to_string(&analysis).unwrap_or_default();
-        (text, expanded, end(p))
+        (text, expanded, end(p), analysis)
     };
-    let analysis = matrix.expand();
 
     let entries: usize = analysis.accounts.iter().map(|a| a.projects.len()).sum();
     let mut out = serde_json::json!({

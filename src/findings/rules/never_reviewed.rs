@@ -1,6 +1,5 @@
 use crate::findings::{Hit, Rule, Severity};
 use crate::governance::Scope;
-use crate::governance::registry::Status;
 
 pub const RULE: Rule = Rule {
     id: "never-reviewed",
@@ -15,9 +14,8 @@ pub const RULE: Rule = Rule {
 fn check(scope: &Scope<'_>) -> Vec<Hit> {
     scope
         .registry
-        .accounts
-        .iter()
-        .filter(|e| e.status != Status::Retired && e.last_review.is_none() && e.next_due.is_none())
+        .in_force()
+        .filter(|e| e.last_review.is_none() && e.next_due.is_none())
         .map(|e| Hit::about(&e.account_id, "has no review on record"))
         .collect()
 }

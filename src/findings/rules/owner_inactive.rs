@@ -1,6 +1,5 @@
 use crate::findings::{Hit, Rule, Severity};
 use crate::governance::Scope;
-use crate::governance::registry::Status;
 use crate::model::AccountKind;
 
 pub const RULE: Rule = Rule {
@@ -18,10 +17,7 @@ pub const RULE: Rule = Rule {
 fn check(scope: &Scope<'_>) -> Vec<Hit> {
     let present = |id: &str| scope.site.accounts.get(id).is_some_and(|a| a.active && a.kind() == AccountKind::Human);
     let mut hits = Vec::new();
-    for entry in &scope.registry.accounts {
-        if entry.status == Status::Retired {
-            continue;
-        }
+    for entry in scope.registry.in_force() {
         let Some(owner) = &entry.owner else { continue };
         if present(owner) {
             continue;

@@ -1,6 +1,5 @@
 use crate::findings::{Hit, Rule, Severity};
 use crate::governance::Scope;
-use crate::governance::registry::Status;
 
 pub const RULE: Rule = Rule {
     id: "registry-unknown-account",
@@ -16,9 +15,8 @@ pub const RULE: Rule = Rule {
 fn check(scope: &Scope<'_>) -> Vec<Hit> {
     scope
         .registry
-        .accounts
-        .iter()
-        .filter(|e| e.status != Status::Retired && !scope.site.accounts.contains_key(&e.account_id))
+        .in_force()
+        .filter(|e| !scope.site.accounts.contains_key(&e.account_id))
         .map(|e| Hit::about(&e.account_id, "is registered but not on the site (deleted, or a wrong id)"))
         .collect()
 }

@@ -1,6 +1,5 @@
 use crate::findings::{Hit, Rule, Severity};
 use crate::governance::Scope;
-use crate::governance::registry::Status;
 
 pub const RULE: Rule = Rule {
     id: "review-overdue",
@@ -17,10 +16,7 @@ pub const RULE: Rule = Rule {
 fn check(scope: &Scope<'_>) -> Vec<Hit> {
     let grace = i64::from(scope.settings.review.grace_days);
     let mut hits = Vec::new();
-    for entry in &scope.registry.accounts {
-        if entry.status == Status::Retired {
-            continue;
-        }
+    for entry in scope.registry.in_force() {
         let Some(due) = entry.due() else { continue };
         let late = due.days_until(scope.now);
         if late <= 0 {

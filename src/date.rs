@@ -1,4 +1,5 @@
-//! Calendar days without a clock: the core is given `now`, never reads it.
+//! Calendar days without a clock: the core is given `now`, never reads it. Shared by reviews
+//! (dates) and collection (audit-record times).
 //!
 //! Reviews are due on days, not instants, so a date is a count of days since 1970-01-01 (civil
 //! calendar, proleptic Gregorian). Parsing accepts `YYYY-MM-DD` and the date part of an RFC 3339
@@ -24,8 +25,9 @@ impl fmt::Display for DateError {
 
 impl std::error::Error for DateError {}
 
-// Howard Hinnant's days_from_civil / civil_from_days.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil). Does not check
+/// that the day exists in the month: [`Date::from_ymd`] does.
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
