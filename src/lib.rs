@@ -5,6 +5,7 @@
 //! a Forge function, in the local host and natively.
 
 pub mod api;
+pub mod audit;
 pub mod collect;
 pub mod date;
 pub mod engine;

@@ -11,6 +11,20 @@
 //!     steward leaver ACCOUNT SNAPSHOT.json --registry REGISTRY.json [--settings S.json] [--now DATE]
 //!     steward least-privilege ACCOUNT SNAPSHOT.json --registry REGISTRY.json
 //!     steward catalogue
+//!     steward audit (--site URL | --simulator [--simulator-size s|m|l]) [--format json|csv|markdown]
+//!                   [--output FILE] [--fail-on SEVERITY] [--fail-on-gaps] [--registry R.json]
+//!                   [--settings S.json] [--now DATE] [--project KEY[,KEY…]] [--snapshot-out FILE]
+//!                   [--rate CALLS_PER_SECOND]
+//!
+//! Everything but `audit` reads files; `audit` is the one command that talks to Jira (`http.rs`),
+//! so it is native only: a wasm build of this binary has no HTTP client.
+
+#[cfg(not(target_arch = "wasm32"))]
+mod audit;
+#[cfg(not(target_arch = "wasm32"))]
+mod http;
+#[cfg(not(target_arch = "wasm32"))]
+mod progress;
 
 use std::process::ExitCode;
 
@@ -28,10 +42,20 @@ const USAGE: &str = "usage:
   steward leaver ACCOUNT SNAPSHOT.json --registry REGISTRY.json [--settings SETTINGS.json] [--now DATE]
   steward least-privilege ACCOUNT SNAPSHOT.json --registry REGISTRY.json [--settings SETTINGS.json]
   steward catalogue
-(--now defaults to today, UTC; --fail-on exits with status 1 when a finding is at or above it)";
+  steward audit (--site URL | --simulator [--simulator-size s|m|l]) [--format json|csv|markdown] [--output FILE]
+                [--fail-on info|low|medium|high|critical] [--fail-on-gaps] [--registry REGISTRY.json] [--settings SETTINGS.json]
+                [--now DATE] [--project KEY[,KEY...]] [--snapshot-out FILE] [--rate CALLS_PER_SECOND]
+(--now defaults to today, UTC; --fail-on exits with status 1 when a finding is at or above it)
+(audit: --site reads JIRA_EMAIL and JIRA_API_TOKEN; --simulator runs `node sim/server.mjs` as its demo admin;
+ --rate defaults to 10 calls a second for --site, none for --simulator; exit status 0 passed, 1 the gate failed,
+ 2 error (usage, unreachable site, refused credentials), 3 gaps with --fail-on-gaps)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(("audit", rest)) = args.split_first().map(|(c, r)| (c.as_str(), r)) {
+        return audit::main(rest);
+    }
     match governance(&args) {
         Some(Ok((output, gate_failed))) => {
             println!("{output}");
@@ -82,6 +106,12 @@ impl Flags {
             }
         }
         Ok(flags)
+    }
+
+    /// Every value a repeatable option was given, in order.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {
+        self.values.iter().filter(move |(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
     fn value(&self, name: &str) -> Option<&str> {

@@ -1,0 +1,385 @@
+//! The headless audit's report: the `analyze` contract plus one `audit` key, and its CSV and
+//! Markdown forms (`schema/audit-v1.schema.json`).
+//!
+//! Pure like the rest of the core: the command line collects and decides the exit status, a Forge
+//! export can render the same forms from the same values. Display names, messages and project keys
+//! come from Jira and are hostile input: CSV cells that a spreadsheet would run as a formula are
+//! defused, Markdown cells cannot break out of their table.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::api::FindingsReport;
+use crate::collect::scan::GapOut;
+use crate::findings::{Finding, Severity};
+use crate::report::{Analysis, Coverage};
+
+pub const AUDIT_VERSION: u32 = 1;
+
+/// How many permissions, and project keys, the Markdown summary names per bot.
+const TOP_PERMISSIONS: usize = 5;
+const PROJECTS_NAMED: usize = 8;
+
+/// What the audit adds to the analysis: where and when, how the scan went, the findings, the gate.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditSection {
+    pub audit_version: u32,
+    pub site: String,
+    pub collected_at: Option<String>,
+    pub scan: ScanSummary,
+    pub findings: FindingsReport,
+    /// The `--fail-on` threshold, if one was given.
+    pub fail_on: Option<Severity>,
+    /// Whether a finding is at or above `fail_on`.
+    pub gate_failed: bool,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanSummary {
+    /// False when the scan stopped before the end (Jira's quota); `gaps` then says what is missing.
+    pub complete: bool,
+    pub calls: u64,
+    /// Estimated Jira points (API-token traffic is outside the points quota; shown for scale).
+    pub points: u64,
+    /// Parts that could not be read, and why: the analysis reports what they describe as unknown.
+    pub gaps: Vec<GapOut>,
+}
+
+/// The JSON report: the analysis's own fields, verbatim and in order, then `audit`.
+#[derive(Debug, Serialize)]
+pub struct AuditReport<'a> {
+    #[serde(flatten)]
+    pub analysis: &'a Analysis,
+    pub audit: &'a AuditSection,
+}
+
+/// An audit of some projects (`--project`): the scan read only those, so every other project
+/// would show as unknown. Keeps each account's entries for `projects` (for one key, what
+/// `steward analyze --project KEY` answers); nothing changes when `projects` is empty.
+pub fn narrow_analysis(analysis: &mut Analysis, projects: &[String]) {
+    if projects.is_empty() {
+        return;
+    }
+    for account in &mut analysis.accounts {
+        account.projects.retain(|p| projects.contains(&p.key));
+    }
+}
+
+/// Drops the findings about other projects than `projects` (site-wide findings stay) and counts
+/// again; nothing changes when `projects` is empty.
+pub fn narrow_findings(report: &mut FindingsReport, projects: &[String]) {
+    if projects.is_empty() {
+        return;
+    }
+    report.findings.retain(|f| f.project.as_ref().is_none_or(|p| projects.contains(p)));
+    for count in report.counts.values_mut() {
+        *count = 0;
+    }
+    for f in &report.findings {
+        *report.counts.entry(f.severity).or_default() += 1;
+    }
+}
+
+const CSV_HEADER: [&str; 7] = ["severity", "rule", "accountId", "displayName", "project", "message", "fix"];
+
+/// One row per finding, most severe first, with a header row; RFC 4180 (CRLF, quoted when needed).
+pub fn to_csv(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    csv_row(&mut out, &CSV_HEADER);
+    for f in findings {
+        csv_row(
+            &mut out,
+            &[
+                f.severity.as_str(),
+                f.rule,
+                f.account_id.as_deref().unwrap_or_default(),
+                f.display_name.as_deref().unwrap_or_default(),
+                f.project.as_deref().unwrap_or_default(),
+                &f.message,
+                f.fix,
+            ],
+        );
+    }
+    out
+}
+
+fn csv_row(out: &mut String, cells: &[&str]) {
+    for (n, cell) in cells.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(&csv_cell(cell));
+    }
+    out.push_str("\r\n");
+}
+
+/// One CSV cell. A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a tab or
+/// carriage return before one) gets a leading `'`, OWASP's advice against CSV injection.
+pub fn csv_cell(raw: &str) -> String {
+    let defused = if raw.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{raw}") } else { raw.to_owned() };
+    if defused.contains([',', '"', '\r', '\n']) { format!("\"{}\"", defused.replace('"', "\"\"")) } else { defused }
+}
+
+/// Text safe in a Markdown table cell: `|` cannot end the cell, a newline cannot end the row, and
+/// HTML in a display name stays text.
+pub fn markdown_cell(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '`' => out.push_str("\\`"),
+            '\r' | '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The Markdown report: title, scan summary, findings by severity, per-bot access, coverage gaps.
+pub fn to_markdown(analysis: &Analysis, audit: &AuditSection) -> String {
+    let mut out = String::new();
+    let when = audit.collected_at.as_deref().unwrap_or("unknown time");
+    let _ = writeln!(out, "# Steward audit of {}\n", markdown_cell(&audit.site));
+    let _ = writeln!(out, "Collected {}; findings as of {}.\n", markdown_cell(when), audit.findings.now);
+
+    let scan = &audit.scan;
+    out.push_str("## Scan\n\n| calls | points | complete | gaps |\n|---:|---:|---|---:|\n");
+    let complete = if scan.complete { "yes" } else { "no" };
+    let _ = writeln!(out, "| {} | {} | {complete} | {} |\n", scan.calls, scan.points, scan.gaps.len());
+
+    findings_section(&mut out, audit);
+    bots_section(&mut out, analysis);
+    coverage_section(&mut out, analysis, &scan.gaps);
+    out
+}
+
+fn findings_section(out: &mut String, audit: &AuditSection) {
+    let report = &audit.findings;
+    out.push_str("## Findings\n\n");
+    let counts: Vec<String> =
+        Severity::ALL.iter().rev().map(|s| format!("{s} {}", report.counts.get(s).copied().unwrap_or(0))).collect();
+    let _ = writeln!(out, "{}.", counts.join(", "));
+    if let Some(threshold) = audit.fail_on {
+        let verdict = if audit.gate_failed { "fails" } else { "passes" };
+        let _ = writeln!(out, "The gate at `{threshold}` {verdict}.");
+    }
+    out.push('\n');
+    for severity in Severity::ALL.iter().rev() {
+        let of: Vec<&Finding> = report.findings.iter().filter(|f| f.severity == *severity).collect();
+        if of.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "### {severity} ({})\n", of.len());
+        out.push_str("| rule | account | project | message | fix |\n|---|---|---|---|---|\n");
+        for f in of {
+            let account = match (&f.display_name, &f.account_id) {
+                (Some(name), Some(id)) => format!("{} ({})", markdown_cell(name), markdown_cell(id)),
+                (None, Some(id)) => markdown_cell(id),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {account} | {} | {} | {} |",
+                f.rule,
+                markdown_cell(f.project.as_deref().unwrap_or_default()),
+                markdown_cell(&f.message),
+                markdown_cell(f.fix)
+            );
+        }
+        out.push('\n');
+    }
+}
+
+fn bots_section(out: &mut String, analysis: &Analysis) {
+    out.push_str("## Bot access\n\n");
+    if analysis.accounts.is_empty() {
+        out.push_str("No bot accounts.\n\n");
+        return;
+    }
+    out.push_str("| bot | kind | global | projects with access | top permissions |\n|---|---|---|---|---|\n");
+    for account in &analysis.accounts {
+        // Reporter, assignee and custom-field grants hold only on some issues: counted apart.
+        let mut with_access: Vec<&str> = Vec::new();
+        let mut conditional_only = 0usize;
+        let mut held: BTreeMap<&str, usize> = BTreeMap::new();
+        for project in &account.projects {
+            let mut any = false;
+            for (permission, paths) in project.permissions.iter() {
+                if paths.iter().any(|p| !p.conditional) {
+                    *held.entry(permission).or_default() += 1;
+                    any = true;
+                }
+            }
+            if any {
+                with_access.push(&project.key);
+            } else if !project.permissions.is_empty() {
+                conditional_only += 1;
+            }
+        }
+        let mut named: Vec<String> = with_access.iter().take(PROJECTS_NAMED).map(|k| markdown_cell(k)).collect();
+        if with_access.len() > PROJECTS_NAMED {
+            named.push(format!("and {} more", with_access.len() - PROJECTS_NAMED));
+        }
+        let mut projects = if with_access.is_empty() {
+            "none".to_owned()
+        } else {
+            format!("{}: {}", with_access.len(), named.join(", "))
+        };
+        if conditional_only > 0 {
+            let _ = write!(projects, " (only on some issues in {conditional_only} more)");
+        }
+        let mut top: Vec<(&str, usize)> = held.into_iter().collect();
+        top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let top: Vec<String> =
+            top.iter().take(TOP_PERMISSIONS).map(|(p, n)| format!("{} ({n})", markdown_cell(p))).collect();
+        let global = if account.global.is_empty() {
+            "none".to_owned()
+        } else {
+            account.global.iter().map(|g| markdown_cell(g)).collect::<Vec<_>>().join(", ")
+        };
+        let inactive = if account.active { "" } else { " (inactive)" };
+        let _ = writeln!(
+            out,
+            "| {}{inactive} | {} | {global} | {projects} | {} |",
+            markdown_cell(&account.display_name),
+            account.kind,
+            top.join(", ")
+        );
+    }
+    out.push('\n');
+}
+
+fn coverage_section(out: &mut String, analysis: &Analysis, gaps: &[GapOut]) {
+    out.push_str("## Coverage gaps\n\n");
+    let (mut partial, mut none) = (0usize, 0usize);
+    for project in analysis.accounts.iter().flat_map(|a| &a.projects) {
+        match project.coverage {
+            Coverage::Partial => partial += 1,
+            Coverage::None => none += 1,
+            Coverage::Complete => {}
+        }
+    }
+    if gaps.is_empty() && partial == 0 && none == 0 {
+        out.push_str("None: every part was read and every grant evaluated.\n");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{partial} bot × project answers are partial and {none} unknown; what is listed there is proven, \
+         what is missing is not claimed absent.\n"
+    );
+    if !gaps.is_empty() {
+        out.push_str("| part | key | reason |\n|---|---|---|\n");
+        for gap in gaps {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                markdown_cell(&gap.part),
+                markdown_cell(gap.key.as_deref().unwrap_or_default()),
+                markdown_cell(&gap.reason)
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(display_name: &str, message: &str) -> Finding {
+        Finding {
+            rule: "global-admin",
+            title: "t",
+            severity: Severity::Critical,
+            account_id: Some("bot-1".to_owned()),
+            display_name: Some(display_name.to_owned()),
+            project: None,
+            message: message.to_owned(),
+            evidence: Vec::new(),
+            reason: "r",
+            fix: "remove it",
+        }
+    }
+
+    #[test]
+    fn csv_defuses_formulas_in_hostile_display_names() {
+        assert_eq!(csv_cell("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+        assert_eq!(csv_cell("+1"), "'+1");
+        assert_eq!(csv_cell("-2+3"), "'-2+3");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("\t=1"), "'\t=1");
+        assert_eq!(csv_cell("ci-bot"), "ci-bot", "a dash inside a name is harmless");
+    }
+
+    #[test]
+    fn csv_quotes_commas_quotes_and_line_breaks_per_rfc_4180() {
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("two\nlines"), "\"two\nlines\"");
+        assert_eq!(csv_cell(""), "");
+    }
+
+    #[test]
+    fn csv_has_a_header_and_one_crlf_row_per_finding() {
+        let csv = to_csv(&[finding("=cmd|' /C calc'!A0", "holds ADMINISTER, globally")]);
+        let rows: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(rows.len(), 3, "{csv:?}");
+        assert_eq!(rows[0], "severity,rule,accountId,displayName,project,message,fix");
+        assert_eq!(
+            rows[1],
+            "critical,global-admin,bot-1,'=cmd|' /C calc'!A0,,\"holds ADMINISTER, globally\",remove it"
+        );
+        assert_eq!(rows[2], "");
+    }
+
+    #[test]
+    fn markdown_cells_cannot_break_the_table() {
+        assert_eq!(markdown_cell("a|b"), "a\\|b");
+        assert_eq!(markdown_cell("line\nbreak\r\n"), "line break  ");
+        assert_eq!(markdown_cell("<img src=x>"), "&lt;img src=x&gt;");
+        assert_eq!(markdown_cell("back\\|slash"), "back\\\\\\|slash", "an escaped pipe stays escaped");
+    }
+
+    #[test]
+    fn markdown_findings_rows_keep_their_column_count() {
+        let analysis = Analysis {
+            analysis_version: 1,
+            site: None,
+            collected_at: None,
+            accounts: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let mut counts = BTreeMap::new();
+        counts.insert(Severity::Critical, 1);
+        let audit = AuditSection {
+            audit_version: AUDIT_VERSION,
+            site: "https://x.atlassian.net".to_owned(),
+            collected_at: Some("2026-11-23T08:00:00Z".to_owned()),
+            scan: ScanSummary { complete: true, calls: 3, points: 9, gaps: Vec::new() },
+            findings: FindingsReport {
+                now: crate::date::Date::from_days(0),
+                counts,
+                findings: vec![finding("evil | bot\nrow", "a|b")],
+            },
+            fail_on: Some(Severity::High),
+            gate_failed: true,
+        };
+        let md = to_markdown(&analysis, &audit);
+        assert!(md.starts_with("# Steward audit of https://x.atlassian.net\n"), "{md}");
+        assert!(md.contains("The gate at `high` fails."), "{md}");
+        let row = md.lines().find(|l| l.starts_with("| global-admin")).unwrap();
+        let unescaped = row.replace("\\|", "");
+        assert_eq!(unescaped.matches('|').count(), 6, "five cells: {row}");
+        assert!(row.contains("evil \\| bot row (bot-1)"), "{row}");
+        assert!(md.contains("| 3 | 9 | yes | 0 |"), "{md}");
+        assert!(md.contains("None: every part was read"), "{md}");
+    }
+}
