@@ -349,6 +349,27 @@ mod tests {
     }
 
     #[test]
+    fn narrowing_to_projects_keeps_site_wide_findings_and_counts_again() {
+        let mut pay = finding("bot", "holds EDIT_ISSUES");
+        pay.project = Some("PAY".to_owned());
+        pay.severity = Severity::Medium;
+        let mut web = pay.clone();
+        web.project = Some("WEB".to_owned());
+        let site_wide = finding("bot", "holds ADMINISTER");
+        let counts = Severity::ALL.iter().map(|s| (*s, 0)).collect();
+        let mut report =
+            FindingsReport { now: crate::date::Date::from_days(0), counts, findings: vec![site_wide, pay, web] };
+        narrow_findings(&mut report, &[]);
+        assert_eq!(report.findings.len(), 3, "no --project, no narrowing");
+        narrow_findings(&mut report, &["PAY".to_owned()]);
+        let projects: Vec<Option<&str>> = report.findings.iter().map(|f| f.project.as_deref()).collect();
+        assert_eq!(projects, vec![None, Some("PAY")]);
+        assert_eq!(report.counts.get(&Severity::Critical), Some(&1));
+        assert_eq!(report.counts.get(&Severity::Medium), Some(&1));
+        assert_eq!(report.counts.get(&Severity::Info), Some(&0), "every severity stays listed");
+    }
+
+    #[test]
     fn markdown_findings_rows_keep_their_column_count() {
         let analysis = Analysis {
             analysis_version: 1,
