@@ -245,7 +245,11 @@ fn burst_429s_are_waited_out_through_retry_after_not_turned_into_gaps() {
 
 #[test]
 fn usage_errors_exit_2_before_any_call() {
-    let cases: [(&[&str], &str); 8] = [
+    let bad_registry = temp("bad-registry.json");
+    std::fs::write(&bad_registry, r#"{"registryVersion": 1, "accounts": [{"accountId": "x", "colour": "red"}]}"#)
+        .unwrap();
+    let bad_registry = bad_registry.to_str().unwrap();
+    let cases: [(&[&str], &str); 10] = [
         (&["audit"], "audit needs `--site URL` or `--simulator`"),
         (&["audit", "--site", "x.atlassian.net", "--simulator"], "not both"),
         (&["audit", "--simulator", "--format", "xml"], "unknown format `xml`"),
@@ -254,6 +258,8 @@ fn usage_errors_exit_2_before_any_call() {
         (&["audit", "--simulator", "--simulator-size", "xxl"], "unknown simulator size `XXL`"),
         (&["audit", "--simulator", "--rate", "-1"], "`--rate` takes calls per second"),
         (&["audit", "--site", "https://x.atlassian.net/jira"], "`--site` takes a site"),
+        (&["audit", "--simulator", "--output", "/nonexistent/report.json"], "no folder `/nonexistent`"),
+        (&["audit", "--simulator", "--registry", bad_registry], "bad-registry.json`: "),
     ];
     for (args, message) in cases {
         let (code, out, err) = steward(args, &ADMIN);

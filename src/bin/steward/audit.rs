@@ -59,10 +59,24 @@ pub enum AuditError {
     Usage(String),
     MissingCredential(&'static str),
     Simulator(String),
-    Unreachable { site: String, message: String },
-    Refused { site: String, status: u16 },
-    NotJira { site: String, message: String },
-    Write { path: String, message: String },
+    Unreachable {
+        site: String,
+        message: String,
+    },
+    Refused {
+        site: String,
+        status: u16,
+    },
+    NotJira {
+        site: String,
+        message: String,
+    },
+    /// The collected snapshot could not be analysed or the report encoded (a bug, not the site).
+    Report(String),
+    Write {
+        path: String,
+        message: String,
+    },
 }
 
 impl fmt::Display for AuditError {
@@ -78,6 +92,7 @@ impl fmt::Display for AuditError {
                 write!(f, "jira refused the credentials for {site} ({status}); check JIRA_EMAIL and JIRA_API_TOKEN")
             }
             AuditError::NotJira { site, message } => write!(f, "{site} does not answer like jira: {message}"),
+            AuditError::Report(message) => write!(f, "cannot make the report: {message}"),
             AuditError::Write { path, message } => write!(f, "cannot write `{path}`: {message}"),
         }
     }
@@ -152,10 +167,14 @@ fn parse(args: &[String]) -> Result<Options, AuditError> {
         other => return Err(AuditError::Usage(format!("unknown format `{other}`; use json, csv or markdown"))),
     };
     let fail_on = flags.value("--fail-on").map(str::parse::<Severity>).transpose().map_err(AuditError::Usage)?;
-    let registry = flags.value("--registry").map(read).transpose().map_err(AuditError::Usage)?.unwrap_or_default();
-    let registry = api::parse_registry(&registry).map_err(|e| AuditError::Usage(e.message))?;
-    let settings = flags.value("--settings").map(read).transpose().map_err(AuditError::Usage)?.unwrap_or_default();
-    let settings = api::parse_settings(&settings).map_err(|e| AuditError::Usage(e.message))?;
+    // Read and checked before any call: a bad file fails in a second, not after the scan.
+    let in_file = |name: &str, e: api::ApiError| AuditError::Usage(format!("`{name}`: {}", e.message));
+    let registry_path = flags.value("--registry");
+    let registry = registry_path.map(read).transpose().map_err(AuditError::Usage)?.unwrap_or_default();
+    let registry = api::parse_registry(&registry).map_err(|e| in_file(registry_path.unwrap_or_default(), e))?;
+    let settings_path = flags.value("--settings");
+    let settings = settings_path.map(read).transpose().map_err(AuditError::Usage)?.unwrap_or_default();
+    let settings = api::parse_settings(&settings).map_err(|e| in_file(settings_path.unwrap_or_default(), e))?;
     let now = flags.value("--now").map_or_else(today, str::to_owned);
     let now = api::parse_now(&now).map_err(|e| AuditError::Usage(e.message))?;
     let mut projects: Vec<String> = flags
@@ -176,6 +195,9 @@ fn parse(args: &[String]) -> Result<Options, AuditError> {
             _ => return Err(usage(format!("`--rate` takes calls per second (0 for no limit), not `{text}`"))),
         },
     };
+    for path in [flags.value("--output"), flags.value("--snapshot-out")].into_iter().flatten() {
+        writable_folder(path)?;
+    }
     Ok(Options {
         target,
         format,
@@ -208,6 +230,16 @@ fn site_origin(site: &str) -> Result<String, AuditError> {
     Ok(format!("{scheme}://{host}"))
 }
 
+/// Fails before the scan, not after it, when a file cannot be written for want of its folder.
+fn writable_folder(path: &str) -> Result<(), AuditError> {
+    let folder = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if folder.is_dir() {
+        Ok(())
+    } else {
+        Err(AuditError::Write { path: path.to_owned(), message: format!("no folder `{}`", folder.display()) })
+    }
+}
+
 fn credential(name: &'static str) -> Result<String, AuditError> {
     match std::env::var(name) {
         Ok(value) if !value.trim().is_empty() => Ok(value),
@@ -233,7 +265,7 @@ fn audit(args: &[String]) -> Result<u8, AuditError> {
     let scan = scan(&host, &site, &options);
     drop(simulator);
 
-    let snapshot = serde_json::to_string(&scan.snapshot).map_err(|e| AuditError::Usage(e.to_string()))?;
+    let snapshot = serde_json::to_string(&scan.snapshot).map_err(|e| AuditError::Report(e.to_string()))?;
     if let Some(path) = &options.snapshot_out {
         write_file(path, &format!("{snapshot}\n"))?;
     }
@@ -275,7 +307,7 @@ fn audit(args: &[String]) -> Result<u8, AuditError> {
     let text = match (&analysis, options.format) {
         (Some(analysis), Format::Json) => {
             let report = AuditReport { analysis, audit: &section };
-            serde_json::to_string_pretty(&report).map_err(|e| AuditError::Usage(e.to_string()))? + "\n"
+            serde_json::to_string_pretty(&report).map_err(|e| AuditError::Report(e.to_string()))? + "\n"
         }
         (Some(analysis), Format::Markdown) => to_markdown(analysis, &section),
         _ => to_csv(&section.findings.findings),
