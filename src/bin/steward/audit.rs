@@ -270,7 +270,7 @@ fn audit(args: &[String]) -> Result<u8, AuditError> {
         write_file(path, &format!("{snapshot}\n"))?;
     }
     let failed =
-        |e: api::ApiError| AuditError::Usage(format!("the collected snapshot cannot be analysed: {}", e.message));
+        |e: api::ApiError| AuditError::Report(format!("the collected snapshot cannot be analysed: {}", e.message));
     let analysis = match options.format {
         Format::Csv => None,
         Format::Json | Format::Markdown => {

@@ -118,6 +118,9 @@ impl Host for HttpHost {
         }
     }
 
+    // `has_timers` stays false: ureq enforces `timeout_ms` on the worker itself, which also frees
+    // the worker; racing a sleep would leave the abandoned call holding it until then.
+
     fn now_ms(&self) -> Option<u64> {
         SystemTime::now().duration_since(UNIX_EPOCH).ok().and_then(|d| u64::try_from(d.as_millis()).ok())
     }
