@@ -22,8 +22,9 @@ const MAX_DELAY_SECONDS = 900;
 const RETENTION_MS = 24 * 3_600_000;
 const QUEUE_PATH = /^\/webhook\/queue\/(publish|stats|cancel)\/\{contextAri\}\/\{environmentId\}\/\{appId\}\/\{appVersion\}$/;
 
-// The host's own clock. Tests pass a virtual one whose timers skip ahead (queue delays of an
-// hour take no time), so a chain of jobs waiting for the next quota hour can run in a test.
+// The host's own clock. Tests pass a virtual one whose timers skip ahead when no consumer runs
+// (`attach` tells it when one does), so a chain of jobs waiting for the next quota hour runs in
+// a test in seconds.
 export const realClock = {
   now: () => Date.now(),
   setTimer(fn, ms) {
@@ -82,7 +83,9 @@ function createQueue({ consumers, exportsOf, clock, log }) {
   const held = [];
   const delivered = []; // every delivery, for tests and logs: {queueName, jobId, eventId, body, at, outcome}
   let active = 0;
+  let running = 0; // consumers being called now
   let paused = false;
+  clock.attach?.(() => running > 0);
   let waiters = [];
 
   const settle = () => {
@@ -122,6 +125,7 @@ function createQueue({ consumers, exportsOf, clock, log }) {
     });
     let outcome;
     let retry = null;
+    running += 1;
     try {
       const answer = await Promise.race([
         Promise.resolve().then(() => handler(asyncEvent, { installContext: 'ari:cloud:jira::site/local', license: { isActive: true } })),
@@ -141,6 +145,7 @@ function createQueue({ consumers, exportsOf, clock, log }) {
       log(`consumer ${consumer.key} failed on event ${event.eventId}: ${error.stack ?? error}`);
     } finally {
       clearTimeout(timer);
+      running -= 1;
     }
     delivered.push({ queueName: event.queueName, jobId: event.jobId, eventId: event.eventId, body: event.body, retryCount: event.retryContext?.retryCount ?? 0, at: clock.now(), outcome });
     if (!retry) {

@@ -87,7 +87,7 @@ export async function startHost({ port = 8080, jira = null, allowWrites = false,
   let simulator = null;
   // The embedded simulator has no burst limit to respect, so the demo's scan need not space its
   // calls at Jira Cloud's 10 a second; a real site keeps the default.
-  const appEnv = { ...(jira ? {} : { STEWARD_SCAN_RPS: '100' }), ...env };
+  const appEnv = { ...(jira || process.env.STEWARD_SCAN_RPS ? {} : { STEWARD_SCAN_RPS: '100' }), ...env };
   if (!jira) {
     simulator = await startSimulator();
     const admin = simulator.world.users.find((u) => u.displayName === 'Ada Admin');

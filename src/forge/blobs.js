@@ -32,11 +32,12 @@ const CREATE = `CREATE TABLE IF NOT EXISTS ${BLOB_TABLE} (
   PRIMARY KEY (blob_id, seq)
 )`;
 
-const BLOB_ID = /^[A-Za-z0-9:._/-]{1,191}$/;
+// `<scan id>/<part>`: segments of letters, digits and : . _ - that do not start with a dot.
+const BLOB_ID = /^(?=.{1,191}$)[A-Za-z0-9:_-][A-Za-z0-9:._-]*(\/[A-Za-z0-9:_-][A-Za-z0-9:._-]*)*$/;
 
 function checkId(id) {
   if (typeof id !== 'string' || !BLOB_ID.test(id)) {
-    throw new StorageError('bad-input', `blob id \`${id}\` must be 1 to 191 letters, digits or : . _ / -`);
+    throw new StorageError('bad-input', `blob id \`${id}\` must be up to 191 characters: segments of letters, digits or : . _ - joined by /, none starting with a dot`);
   }
   return id;
 }

@@ -70,7 +70,7 @@ export function scanSettings(env = process.env) {
 }
 
 const iso = (ms) => new Date(ms).toISOString();
-const newScanId = (now) => `${iso(now).replace(/[-:]/g, '').replace(/\.\d+/, '')}-${randomUUID().slice(0, 8)}`;
+const newScanId = (now) => `${iso(now).replace(/[-:.]/g, '')}-${randomUUID().slice(0, 8)}`; // sorts by start time
 const scanOf = (blobId) => blobId.split('/')[0];
 
 // What callers see of a scan: no tokens, no claims.
@@ -94,9 +94,9 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
     return { version: record?.version ?? 0, state: record?.value ?? { current: null, snapshots: [] } };
   }
 
-  async function write(read_, state, by, action, why = null) {
-    await store.put(...STATE, state, { expectedVersion: read_.version, by, at: iso(Date.now()), action, why });
-    return { version: read_.version + 1, state };
+  async function write(from, state, by, action, why = null) {
+    await store.put(...STATE, state, { expectedVersion: from.version, by, at: iso(Date.now()), action, why });
+    return { version: from.version + 1, state };
   }
 
   // The scan's own record; its versions are the scan's states. The state record decides, so a
@@ -110,7 +110,9 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
     }
   }
 
-  const stalled = (scan, now) => ACTIVE.has(scan.status) && now - Date.parse(scan.updatedAt) > STALLED_MS;
+  // Waiting for the quota is progress until the time it waits for.
+  const stalled = (scan, now) => ACTIVE.has(scan.status)
+    && now - Math.max(Date.parse(scan.updatedAt), Date.parse(scan.resumeAt ?? '') || 0) > STALLED_MS;
 
   function status(state, now, options) {
     const current = state.current;
@@ -178,9 +180,7 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
     return cached.text;
   }
 
-  const api_ = {
-    settings: () => scanSettings(env),
-
+  const scans = {
     // Starts a scan unless one is running; answers the running (or new) scan's status.
     async start(accountId) {
       const settings = scanSettings(env);
@@ -231,7 +231,6 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
 
     // One job: the consumer's work for one event.
     async job(event) {
-      const settings = scanSettings(env);
       const { scanId, token } = event?.body ?? {};
       let at = await read();
       const scan = at.state.current;
@@ -268,7 +267,7 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
       }
       await record(claimed, JOB_WRITER, 'scan:run');
       try {
-        return await runJob(at, claimed, settings);
+        return await runJob(at, claimed);
       } catch (error) {
         await fail(at, claimed, error.code ?? 'job', error.message ?? String(error));
         return { failed: error.message };
@@ -276,7 +275,8 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
     },
   };
 
-  async function runJob(at, scan, settings) {
+  async function runJob(at, scan) {
+    const settings = scanSettings(env); // a bad value set mid-scan fails the scan, naming it
     const answer = JSON.parse(await core().collectSnapshot(host(), await jobOptions(scan, at.state, settings)));
     if (answer.type !== 'success') {
       const [first] = answer.errors ?? [];
@@ -340,5 +340,5 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
     return { done: { jobs, calls, points } };
   }
 
-  return api_;
+  return scans;
 }
