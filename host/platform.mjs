@@ -76,8 +76,10 @@ const noopMetrics = {
 // most). Like Forge: a thrown error or a timeout is retried with backoff for 24 hours (so a
 // consumer must tolerate a repeat); a returned InvocationError (`{_retry: true, retryOptions}`)
 // is retried after its `retryAfter`. Unlike Forge, a timed-out call cannot be killed: the adapter
-// stops waiting for it and retries, while its code may still finish.
-function createQueue({ consumers, exportsOf, clock, log }) {
+// stops waiting for it and retries, while its code may still finish. Like Forge, events outlive
+// the process: with a database, each waiting event is kept in it (`events`) until delivered, and
+// a platform started on the same database delivers what the last one left.
+function createQueue({ consumers, exportsOf, clock, log, events: kept = null }) {
   const jobs = new Map(); // jobId → {success, inProgress, failed, cancelled}
   const timers = new Set();
   const held = [];
@@ -96,7 +98,11 @@ function createQueue({ consumers, exportsOf, clock, log }) {
     }
   };
 
+  const known = new Set(); // event ids this platform has scheduled
+
   function schedule(event, delayMs) {
+    known.add(event.eventId);
+    kept?.save(event, clock.now() + delayMs).catch((error) => log(`queue: could not keep event ${event.eventId}: ${error.message}`));
     if (paused) {
       held.push([event, delayMs]);
       return;
@@ -113,9 +119,11 @@ function createQueue({ consumers, exportsOf, clock, log }) {
     timers.add(timer);
   }
 
+  const forget = (event) => kept?.remove(event.eventId).catch((error) => log(`queue: could not drop event ${event.eventId}: ${error.message}`));
+
   async function deliver(event) {
     const job = jobs.get(event.jobId);
-    if (job.cancelled) return;
+    if (job.cancelled) return forget(event);
     const consumer = consumers.get(event.queueName);
     const handler = exportsOf()[consumer.exportName];
     const { enqueuedAt, ...asyncEvent } = event;
@@ -151,12 +159,13 @@ function createQueue({ consumers, exportsOf, clock, log }) {
     if (!retry) {
       job.success += 1;
       job.inProgress -= 1;
-      return;
+      return forget(event);
     }
     const remaining = RETENTION_MS - (clock.now() - event.enqueuedAt);
     if (remaining <= retry.after * 1000) {
       job.failed += 1;
       job.inProgress -= 1;
+      forget(event);
       log(`event ${event.eventId} of queue ${event.queueName} dropped: its 24-hour retention window is over`);
       return;
     }
@@ -209,9 +218,20 @@ function createQueue({ consumers, exportsOf, clock, log }) {
     return json(201, {});
   }
 
+  // Delivers what a platform before this one left in the database.
+  async function restore() {
+    for (const { event, dueAt } of await kept?.load() ?? []) {
+      if (known.has(event.eventId) || !consumers.has(event.queueName)) continue;
+      if (!jobs.has(event.jobId)) jobs.set(event.jobId, { success: 0, inProgress: 0, failed: 0, cancelled: false });
+      jobs.get(event.jobId).inProgress += 1;
+      schedule(event, Math.max(0, dueAt - clock.now()));
+    }
+  }
+
   return {
     answer,
     delivered,
+    restore,
     // Holds events (their delays start when resumed); for tests that must act between a push and
     // its delivery.
     pause() {
@@ -237,6 +257,21 @@ function createQueue({ consumers, exportsOf, clock, log }) {
   };
 }
 
+// The queue's waiting events in the local database, in a table of the platform's own (SQLite
+// statements: it is never on Forge).
+function keptEvents(client) {
+  const run = async (query, ...params) => (await client.prepare(query).bindParams(...params).execute()).rows;
+  const ready = client.executeDDL('CREATE TABLE IF NOT EXISTS local_forge_queue (event_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL, event_json TEXT NOT NULL)');
+  return {
+    save: async (event, dueAt) => { await ready; await run('INSERT OR REPLACE INTO local_forge_queue (event_id, due_at, event_json) VALUES (?, ?, ?)', event.eventId, dueAt, JSON.stringify(event)); },
+    remove: async (eventId) => { await ready; await run('DELETE FROM local_forge_queue WHERE event_id = ?', eventId); },
+    load: async () => {
+      await ready;
+      return (await run('SELECT due_at, event_json FROM local_forge_queue ORDER BY due_at, event_id')).map((row) => ({ dueAt: Number(row.due_at), event: JSON.parse(row.event_json) }));
+    },
+  };
+}
+
 // `storage` (host/sqlite.mjs) answers Forge SQL's API, so `@forge/sql` in the handlers works as on Forge.
 // `env`: the app's environment variables (Forge: `forge variables set`), set while the platform runs.
 export function createPlatform({ jira, allowWrites = false, bundlePath, log = () => {}, storage = null, manifestPath, clock = realClock, env = {} }) {
@@ -252,7 +287,7 @@ export function createPlatform({ jira, allowWrites = false, bundlePath, log = ()
   Object.assign(process.env, env);
   const { consumers } = readManifest(manifestPath);
   let bundle = null;
-  const queue = createQueue({ consumers, exportsOf: () => bundle, clock, log });
+  const queue = createQueue({ consumers, exportsOf: () => bundle, clock, log, events: storage ? keptEvents(storage.client) : null });
 
   globalThis.__forge_fetch__ = async ({ remote, provider }, path, init = {}) => {
     if (remote === 'sql' && storage) return storage.answer(path, init);
@@ -283,9 +318,12 @@ export function createPlatform({ jira, allowWrites = false, bundlePath, log = ()
   delete require.cache[require.resolve(bundlePath)];
   bundle = require(bundlePath);
   const { handler } = bundle;
+  const restored = queue.restore().catch((error) => log(`queue: could not restore events: ${error.message}`));
 
   return {
     queue,
+    // Settles once the events a previous platform left are scheduled again.
+    restored,
     close() {
       queue.close();
       for (const [name, value] of Object.entries(previousEnv)) {

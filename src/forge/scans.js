@@ -249,13 +249,20 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
       if (scan.status === 'waiting-for-quota' && now < Date.parse(scan.resumeAt)) {
         // One hop of a wait longer than Forge's 15-minute delay.
         const hop = { ...scan, next: randomUUID() };
+        let written;
         try {
-          await write(at, { ...at.state, current: hop }, JOB_WRITER, 'scan:wait');
+          written = await write(at, { ...at.state, current: hop }, JOB_WRITER, 'scan:wait');
         } catch (error) {
           if (error.code === 'conflict') return { ignored: 'another invocation handled the event' };
           throw error;
         }
-        await push(hop, (Date.parse(scan.resumeAt) - now) / 1000);
+        try {
+          await push(hop, (Date.parse(scan.resumeAt) - now) / 1000);
+        } catch (error) {
+          // Give this event's token back, then fail the invocation: Forge retries the event.
+          await write(written, at.state, JOB_WRITER, 'scan:wait', `the next hop could not be queued: ${error.message}`);
+          throw error;
+        }
         return { waiting: scan.resumeAt };
       }
       const claimed = { ...scan, status: 'running', claimedAt: iso(now), updatedAt: iso(now), attempts: (scan.attempts ?? 0) + 1 };

@@ -118,3 +118,33 @@ test('a push to a queue no consumer reads is refused; a cancelled job is not del
     close();
   }
 });
+
+test('events waiting when the local host stops are delivered by the next one on the same database', async () => {
+  const { openSqlite } = await import('../../host/sqlite.mjs');
+  const storage = await openSqlite(null);
+  const make = () => {
+    const clock = virtualClock('2026-11-23T08:00:00Z');
+    const p = createPlatform({ jira: { url: 'http://127.0.0.1:9', email: 'x', token: 'y' }, bundlePath: join(dir, 'bundle.cjs'), manifestPath: join(dir, 'manifest.yml'), clock, storage });
+    return { p, clock, seen: require(join(dir, 'bundle.cjs')).seen };
+  };
+  const first = make();
+  await first.p.restored;
+  first.p.queue.pause();
+  await new Queue({ key: 'test-queue' }).push({ body: { mode: 'ok', n: 'left behind' }, delayInSeconds: 300 });
+  first.p.close();
+  first.clock.restore();
+  assert.deepEqual(first.seen, []);
+
+  const second = make();
+  try {
+    await second.p.restored;
+    await second.p.queue.idle();
+    assert.deepEqual(second.seen.map((s) => s.event.body.n), ['left behind']);
+    const left = await storage.client.prepare('SELECT COUNT(*) AS n FROM local_forge_queue').execute();
+    assert.equal(left.rows[0].n, 0, 'a delivered event is no longer kept');
+  } finally {
+    second.p.close();
+    second.clock.restore();
+    storage.close();
+  }
+});
