@@ -81,9 +81,13 @@ async function readJson(req, limit = 1_000_000) {
   return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
 }
 
-// `database`: the SQLite file behind the app's storage (in memory when null).
-export async function startHost({ port = 8080, jira = null, allowWrites = false, bundlePath = join(root, 'host/.build/index.cjs'), log = () => {}, database = null } = {}) {
+// `database`: the SQLite file behind the app's storage (in memory when null). `env`: the app's
+// environment variables (scan pacing, see README); `clock`: the platform's clock (tests).
+export async function startHost({ port = 8080, jira = null, allowWrites = false, bundlePath = join(root, 'host/.build/index.cjs'), log = () => {}, database = null, env = {}, clock } = {}) {
   let simulator = null;
+  // The embedded simulator has no burst limit to respect, so the demo's scan need not space its
+  // calls at Jira Cloud's 10 a second; a real site keeps the default.
+  const appEnv = { ...(jira || process.env.STEWARD_SCAN_RPS ? {} : { STEWARD_SCAN_RPS: '100' }), ...env };
   if (!jira) {
     simulator = await startSimulator();
     const admin = simulator.world.users.find((u) => u.displayName === 'Ada Admin');
@@ -99,7 +103,7 @@ export async function startHost({ port = 8080, jira = null, allowWrites = false,
       }
     }
   }
-  const platform = createPlatform({ jira, allowWrites, bundlePath, log, storage });
+  const platform = createPlatform({ jira, allowWrites, bundlePath, log, storage, env: appEnv, ...(clock ? { clock } : {}) });
   const jiraGet = async (path) => {
     const response = await globalThis.__forge_fetch__({ remote: 'jira', provider: 'user' }, path, {});
     if (!response.ok) throw new Error(`jira answered ${response.status} for ${path}`);
@@ -207,9 +211,13 @@ export async function startHost({ port = 8080, jira = null, allowWrites = false,
     origin,
     jira,
     simulator,
+    platform,
     urls: pageUrls(await listProjects()),
     close: async () => {
       await new Promise((r) => server.close(r));
+      // Queued jobs are dropped; a job running now finishes against a Jira that is still there.
+      platform.close();
+      await platform.queue.idle();
       if (simulator) await simulator.close();
     },
   };

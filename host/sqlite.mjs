@@ -18,6 +18,10 @@ async function engine() {
 }
 
 const READS = /^\s*(SELECT|WITH|SHOW|EXPLAIN)\b/i;
+// Forge SQL's per-query limits (forge-platform.md §2.4), enforced here too so that code which
+// would fail on Forge fails locally: a request of at most 1 MiB, an answer of at most 4 MiB.
+export const REQUEST_LIMIT = 1024 * 1024;
+export const RESPONSE_LIMIT = 4 * 1024 * 1024;
 
 export async function openSqlite(file = null) {
   const sqlite = await engine();
@@ -32,12 +36,20 @@ export async function openSqlite(file = null) {
   }
 
   function run(query, params = []) {
+    const requestBytes = Buffer.byteLength(JSON.stringify({ query, params }), 'utf8');
+    if (requestBytes > REQUEST_LIMIT) {
+      throw new Error(`the query request is ${requestBytes} bytes; Forge SQL takes at most ${REQUEST_LIMIT} bytes a request`);
+    }
     if (READS.test(query)) {
       const statement = db.prepare(query);
       try {
         statement.bind(params.map((p) => (p === undefined ? null : p)));
         const rows = [];
         while (statement.step()) rows.push(statement.getAsObject());
+        const responseBytes = Buffer.byteLength(JSON.stringify({ rows }), 'utf8');
+        if (responseBytes > RESPONSE_LIMIT) {
+          throw new Error(`the answer is ${responseBytes} bytes; Forge SQL answers at most ${RESPONSE_LIMIT} bytes a query`);
+        }
         return { rows };
       } finally {
         statement.free();

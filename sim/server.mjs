@@ -49,7 +49,8 @@ const IDENTITY = /\/(user|users|group|role|permission|permissions|mypermissions|
  * @param {() => number} [options.clock] milliseconds since the epoch, for audit records (default Date.now)
  * @param {number} [options.pageCap] the most items any page returns (Jira's caps are lower for some endpoints)
  * @param {number} [options.latencyMs] added to every answer
- * @param {object} [options.faults] {seed, error5xxRate, throttleRate, retryAfter, forbiddenProjects: [keys],
+ * @param {object} [options.faults] {seed, error5xxRate, errorStatus (of those errors: 503 unless given),
+ *   throttleRate, retryAfter, forbiddenProjects: [keys],
  *   quotaPoints (points until a `jira-quota-global-based` 429; resetQuota() starts a new hour),
  *   refuse: ['permissions/check', 'auditing/record'] (answer 403 there)}
  */
@@ -402,7 +403,10 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
     if (f.throttleRate && chance() < f.throttleRate) {
       return send(res, 429, { errorMessages: ['Rate limit exceeded.'] }, { 'retry-after': String(f.retryAfter ?? 1), 'ratelimit-reason': 'jira-burst-based' });
     }
-    if (f.error5xxRate && chance() < f.error5xxRate) return errors(res, 503, 'Service unavailable.');
+    if (f.error5xxRate && chance() < f.error5xxRate) {
+      const status = f.errorStatus ?? 503;
+      return errors(res, status, status === 503 ? 'Service unavailable.' : 'Internal server error.');
+    }
     if (!route) return errors(res, 404, `No route for ${req.method} ${url.pathname}`);
     let body = null;
     if (chunks.length) {

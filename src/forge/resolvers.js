@@ -5,6 +5,7 @@ import api from '@forge/api';
 import { core } from './core.js';
 import { jiraHost } from './jira-host.js';
 import { registryStore } from './registry.js';
+import { createScans } from './scans.js';
 
 const PROJECT_KEY = /^[A-Z][A-Z0-9_]{0,254}$/;
 
@@ -29,20 +30,35 @@ export function projectKeyOf(context) {
   return typeof key === 'string' && PROJECT_KEY.test(key) ? key : null;
 }
 
-// Scans Jira as the app and analyses the result. `project` narrows both to one project.
+// Runs a storage-backed step and answers the usual envelope; storage and scan errors become failures.
+async function answer(run) {
+  try {
+    return { type: 'success', result: await run(), warnings: [] };
+  } catch (error) {
+    return failure(error.code ?? 'storage', error.message ?? String(error));
+  }
+}
+
+// Analyses the latest stored snapshot (scans run as queued jobs, src/forge/scans.js: a scan does
+// not fit in a resolver's 25 s on a large site). `project` narrows the analysis to one project.
 async function inventory(project) {
-  const options = { collectedAt: new Date().toISOString(), ...(project ? { projects: [project] } : {}) };
-  const scan = JSON.parse(await core().collectSnapshot(jiraHost(api.asApp()), JSON.stringify(options)));
-  if (scan.type !== 'success') return scan;
-  const { snapshot, ledger, complete } = scan.result;
-  const analysis = core().analyze(JSON.stringify(snapshot), JSON.stringify({ skipTransitions: false, ...(project ? { project } : {}) }));
+  const read = await answer(() => scans().latest());
+  if (read.type !== 'success') return read;
+  const latest = read.result;
+  if (!latest) {
+    return failure('no-snapshot', 'no scan has finished yet: a Jira admin starts one on Apps → Service Accounts');
+  }
+  const analysis = core().analyze(latest.text, JSON.stringify({ skipTransitions: false, ...(project ? { project } : {}) }));
   if (analysis.type === 'failure') return analysis;
   return {
     type: 'success',
-    result: { analysis, scan: { complete, calls: ledger.calls, points: ledger.points, gaps: snapshot.meta.gaps, collectedAt: snapshot.meta.collectedAt } },
+    result: { analysis, scan: latest.data },
     warnings: analysis.warnings,
   };
 }
+
+let scanService = null;
+const scans = () => (scanService ??= createScans());
 
 export function defineResolvers(resolver) {
   resolver.define('inventory', async ({ context }) => {
@@ -57,6 +73,23 @@ export function defineResolvers(resolver) {
     const denied = await authorize(context, 'ADMINISTER_PROJECTS', key);
     if (denied) return denied;
     return inventory(key);
+  });
+
+  // Starts a scan (queued jobs, see scans.js) unless one runs; either way answers its status.
+  resolver.define('startScan', async ({ context }) => {
+    const denied = await authorize(context, 'ADMINISTER');
+    if (denied) return denied;
+    return answer(() => scans().start(context.accountId));
+  });
+
+  // The scan in progress or the last one, and which data the pages show. Project admins see it
+  // for their project's page (without who started it); the admin page needs ADMINISTER.
+  resolver.define('scanStatus', async ({ context }) => {
+    const key = projectKeyOf(context);
+    if (context?.extension?.project !== undefined && !key) return failure('bad-context', 'the context project is not a jira project key');
+    const denied = key ? await authorize(context, 'ADMINISTER_PROJECTS', key) : await authorize(context, 'ADMINISTER');
+    if (denied) return denied;
+    return answer(() => scans().status({ withTrigger: !key }));
   });
 
   // The registry as stored (latest version of every entry), and one entry's history.

@@ -73,12 +73,96 @@ export function projectAccess(project) {
       : null);
 }
 
+// `scan`: what the pages show about the stored snapshot (scanStatus `data`, inventory `scan`).
 export function scanSummary(scan, accounts) {
-  const gaps = scan.gaps.length;
+  const gaps = scan.gaps;
   return el('p', { class: 'muted', 'data-testid': 'scan-summary' },
     `${accounts} non-human account${accounts === 1 ? '' : 's'} · ${scan.calls} Jira calls · about ${scan.points} points`,
+    scan.jobs > 1 ? ` in ${scan.jobs} jobs` : '',
     gaps ? ` · ${gaps} part${gaps === 1 ? '' : 's'} could not be read` : '',
     scan.complete ? '' : ' · the scan stopped early (quota used up)');
+}
+
+// ---- scans: the pages show stored data; scans run as background jobs --------------------------
+
+export const ACTIVE = ['queued', 'running', 'waiting-for-quota'];
+const POLL_MS = 1500;
+
+// "2026-11-23 08:01 UTC": the same text for every viewer, whatever their locale.
+export function formatTime(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+const counts = (scan) => `${scan.calls} Jira call${scan.calls === 1 ? '' : 's'} · about ${scan.points} points`;
+const jobsText = (n) => `${n} job${n === 1 ? '' : 's'}`;
+
+// One line about the scan in progress or the last one.
+export function scanStatusText(scan) {
+  if (!scan) return 'No scan has run yet.';
+  switch (scan.status) {
+    case 'queued':
+      return scan.jobs ? `Scanning: job ${scan.jobs + 1} is queued · ${jobsText(scan.jobs)} done · ${counts(scan)} so far` : 'Scan queued: it starts in a moment.';
+    case 'running':
+      return `Scanning: job ${scan.jobs + 1} is running · ${counts(scan)} so far`;
+    case 'waiting-for-quota':
+      return `Scan paused: ${scan.stoppedBy === 'quota' ? "Jira's points quota is used up" : "this hour's share of Jira's points quota is spent"}; it resumes at ${formatTime(scan.resumeAt)} · ${jobsText(scan.jobs)} done · ${counts(scan)} so far`;
+    case 'failed':
+      return `The last scan failed: ${scan.error?.message ?? 'no reason given'}`;
+    default:
+      return `Last scan finished ${formatTime(scan.finishedAt)} · ${jobsText(scan.jobs)} · ${counts(scan)}${scan.refresh?.mode === 'incremental' ? ' (incremental, from the audit log)' : ''}`;
+  }
+}
+
+export function dataAsOf(data) {
+  if (!data) return null;
+  return el('p', { class: 'data-as-of', 'data-testid': 'data-as-of' }, 'Data as of ', el('time', { datetime: data.collectedAt }, formatTime(data.collectedAt)));
+}
+
+// The bar above the data: when it is from, the scan in progress (polled until it ends), and for
+// admins a Rescan button. `onFinished` runs when a scan this bar watched ends (to show new data).
+export function scanBar(initial, { canRescan = false, onFinished } = {}) {
+  const status = el('p', { class: 'scan-status', 'data-testid': 'scan-status', role: 'status' });
+  const button = canRescan ? el('button', { type: 'button', 'data-testid': 'rescan' }, 'Rescan') : null;
+  const bar = el('section', { class: 'scan-bar', 'data-testid': 'scan-bar' }, dataAsOf(initial.data), status, button);
+  let watching = false;
+
+  function update(answer) {
+    if (answer.type !== 'success') {
+      status.textContent = `Scan status unavailable: ${(answer.errors ?? []).map((e) => e.message).join('; ')}`;
+      status.className = 'scan-status error';
+      return false;
+    }
+    const { scan } = answer.result;
+    const active = Boolean(scan && ACTIVE.includes(scan.status));
+    status.textContent = scanStatusText(scan);
+    status.className = `scan-status${scan?.status === 'failed' ? ' error' : ''}${active ? ' active' : ''}`;
+    if (button) button.disabled = active;
+    return active;
+  }
+
+  async function watch() {
+    if (watching) return;
+    watching = true;
+    let answer;
+    do {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      answer = await call('scanStatus');
+    } while (update(answer));
+    watching = false;
+    if (answer.type === 'success') onFinished?.(answer);
+  }
+
+  if (button) {
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      const answer = await call('startScan');
+      if (update(answer)) watch();
+    });
+  }
+  if (update(initial.answer)) watch();
+  return bar;
 }
 
 // Whether the account holds something in the project regardless of the issue.

@@ -59,14 +59,28 @@ test('the admin page lists the permission schemes the core fetched from Jira', (
   assert.equal(await page.locator('forum').count(), 0);
 }));
 
-test('the admin page lists every bot with its access and the path of each permission', () => withHost({}, async (host, page) => {
+// The scan runs as queued jobs on the local platform; at 30 calls a second the demo company's
+// scan takes a few seconds, long enough to see its progress on the page.
+const SLOW_SCAN = { env: { STEWARD_SCAN_RPS: '30' } };
+
+test('on the first visit the admin page starts a scan, shows its progress, then every bot with the path of each permission', () => withHost(SLOW_SCAN, async (host, page) => {
   await page.goto(host.urls.admin);
   const app = page.frameLocator('#app');
-  await app.locator('[data-testid=accounts]').waitFor({ timeout: 20_000 });
+  await app.locator('[data-testid=scan-status].active').waitFor({ timeout: 15_000 });
+  assert.match(await app.locator('[data-testid=scan-status]').textContent(), /^Scan(ning: job 1 is running| queued)/);
+  assert.match(await app.locator('[data-testid=no-data]').textContent(), /first scan of this site is running/);
+  await page.screenshot({ path: join(artifacts, 'admin-scanning.png') });
+
+  await app.locator('[data-testid=accounts]').waitFor({ timeout: 60_000 });
   const world = host.simulator.world;
   const bots = world.users.filter((u) => u.accountType === 'app');
   assert.equal(await app.locator('details.account').count(), bots.length);
   assert.match(await app.locator('[data-testid=scan-summary]').textContent(), new RegExp(`^${bots.length} non-human accounts · \\d+ Jira calls`));
+  assert.ok(host.platform.queue.delivered.length >= 1, 'the scan ran as a queued job');
+  const asOf = await app.locator('[data-testid=data-as-of] time').getAttribute('datetime');
+  assert.ok(Math.abs(Date.parse(asOf) - Date.now()) < 120_000, `data as of ${asOf}`);
+  assert.match(await app.locator('[data-testid=data-as-of]').textContent(), /^Data as of \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+  assert.match(await app.locator('[data-testid=scan-status]').textContent(), /^Last scan finished .* · 1 job · \d+ Jira calls/);
 
   const deploy = app.locator('details.account', { hasText: 'ci-deploy-bot' });
   const deployUser = world.users.find((u) => u.displayName === 'ci-deploy-bot');
@@ -81,19 +95,39 @@ test('the admin page lists every bot with its access and the path of each permis
   assert.equal(await retired.locator('[data-testid=project-count]').textContent(), 'holds nothing');
 }));
 
-test('the project page shows the context project and its permission scheme', () => withHost({}, async (host, page) => {
+test('Rescan refreshes the stored data from the audit log and the page shows the newer data', () => withHost({}, async (host, page) => {
+  await page.goto(host.urls.admin);
+  const app = page.frameLocator('#app');
+  await app.locator('[data-testid=accounts]').waitFor({ timeout: 30_000 });
+  const first = await app.locator('[data-testid=data-as-of] time').getAttribute('datetime');
+  await app.locator('[data-testid=rescan]').click();
+  await app.locator('[data-testid=scan-status]', { hasText: 'incremental, from the audit log' }).waitFor({ timeout: 30_000 });
+  const second = await app.locator('[data-testid=data-as-of] time').getAttribute('datetime');
+  assert.ok(Date.parse(second) > Date.parse(first), `${second} after ${first}`);
+  assert.equal(await app.locator('[data-testid=rescan]').isDisabled(), false);
+  assert.equal(await app.locator('details.account').count(), host.simulator.world.users.filter((u) => u.accountType === 'app').length);
+}));
+
+test('the project page says no scan has run yet, then shows the bots of its project from the stored scan', () => withHost({}, async (host, page) => {
   const pay = host.urls.projects.find((p) => p.key === 'PAY');
   await page.goto(pay.url);
   const app = page.frameLocator('#app');
-  await app.locator('[data-testid=project-facts]').waitFor({ timeout: 15_000 });
-  await page.screenshot({ path: join(artifacts, 'project.png') });
-
+  await app.locator('[data-testid=no-data]').waitFor({ timeout: 15_000 });
+  assert.match(await app.locator('[data-testid=no-data]').textContent(), /No scan yet — ask a Jira admin/);
   assert.equal(await app.locator('[data-testid=project-key]').textContent(), 'PAY');
+  assert.equal(await app.locator('[data-testid=rescan]').count(), 0, 'project admins cannot start scans');
+  assert.equal(host.platform.queue.delivered.length, 0, 'opening the project page starts no scan');
+
+  await page.goto(host.urls.admin); // an admin opens Apps → Service Accounts: the first scan runs
+  await page.frameLocator('#app').locator('[data-testid=accounts]').waitFor({ timeout: 30_000 });
+
+  await page.goto(pay.url);
+  await app.locator('[data-testid=project-facts]').waitFor({ timeout: 15_000 });
   assert.equal(await app.locator('[data-testid=scheme-name]').textContent(), 'Finance restricted scheme');
   const finance = host.simulator.world.schemes.find((x) => x.name === 'Finance restricted scheme');
   assert.equal(await app.locator('[data-testid=grant-count]').textContent(), String(finance.grants.length));
-
   await app.locator('[data-testid=bots]').waitFor({ timeout: 20_000 });
+  assert.match(await app.locator('[data-testid=data-as-of]').textContent(), /^Data as of /);
   const sync = app.locator('section.bot', { hasText: 'payments-sync-bot' });
   assert.match(await sync.locator('tr[data-permission=EDIT_ISSUES]').first().textContent(), /user \(this account, granted directly\)/);
   const names = await app.locator('section.bot h3').allTextContents();

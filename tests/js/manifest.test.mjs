@@ -48,3 +48,18 @@ test('an unknown scope fails', async () => {
   const problems = await validateManifest(variant('unknown-scope', original.replace('    - read:jira-work\n', '    - read:jira-work\n    - read:jira-everything\n')));
   assert.ok(problems.length > 0);
 });
+
+test('the scan consumer\'s function may not run longer than Forge\'s 900 s', async () => {
+  const problems = await validateManifest(variant('timeout', original.replace('timeoutSeconds: 900', 'timeoutSeconds: 901')));
+  assert.ok(problems.some((p) => /timeoutSeconds must be <= 900/.test(p)), problems.join('\n'));
+});
+
+test('the scan consumer must name a function module', async () => {
+  const problems = await validateManifest(variant('consumer', original.replace('function: scan-job', 'function: scan-jobz')));
+  assert.ok(problems.some((p) => /consumer references undefined function module with key 'scan-jobz'/.test(p)), problems.join('\n'));
+});
+
+test('the long-running scan function may not also serve a page', async () => {
+  const problems = await validateManifest(variant('shared', original.replace(/resolver:\n {8}function: resolver/, 'resolver:\n        function: scan-job')));
+  assert.ok(problems.some((p) => /Function "scan-job" is used by a consumer and jira:adminPage/.test(p)), problems.join('\n'));
+});

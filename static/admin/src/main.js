@@ -1,5 +1,5 @@
 import '../../shared/page.css';
-import { call, el, holdsSomething, kindBadge, projectAccess, scanSummary, show, showFailure, warningsList } from '../../shared/ui.js';
+import { ACTIVE, call, el, holdsSomething, kindBadge, projectAccess, scanBar, scanSummary, show, showFailure, warningsList } from '../../shared/ui.js';
 
 function schemesTable(schemes) {
   return el('table', { 'data-testid': 'schemes' },
@@ -24,28 +24,46 @@ function account(a) {
       : null);
 }
 
+function schemesPart(overview) {
+  if (overview.type !== 'success') return null;
+  const { schemes, projectCount, unmappedProjects } = overview.result;
+  return [
+    el('h2', {}, 'Permission schemes'),
+    el('p', { class: 'muted', 'data-testid': 'summary' },
+      `${schemes.length} scheme${schemes.length === 1 ? '' : 's'} across ${projectCount} project${projectCount === 1 ? '' : 's'}`,
+      unmappedProjects.length ? `; the scheme of ${unmappedProjects.join(', ')} could not be read` : ''),
+    schemesTable(schemes),
+  ];
+}
+
+// The bots come from the latest stored scan; scans run as background jobs. On the first visit
+// there is none: the page starts the first scan and shows its progress until the data is there.
 async function render() {
   const root = document.getElementById('root');
-  const [inventory, overview] = await Promise.all([call('inventory'), call('adminOverview')]);
-  if (inventory.type !== 'success') return showFailure(root, inventory);
+  const [inventory, overview, status] = await Promise.all([call('inventory'), call('adminOverview'), call('scanStatus')]);
+  const noData = inventory.type !== 'success' && inventory.errors?.[0]?.code === 'no-snapshot';
+  if (inventory.type !== 'success' && !noData) return showFailure(root, inventory);
+  if (status.type !== 'success') return showFailure(root, status);
+  let current = status;
+  if (noData && !status.result.scan) current = await call('startScan');
+  if (current.type !== 'success') return showFailure(root, current);
+  const bar = scanBar({ answer: current, data: noData ? null : inventory.result.scan }, { canRescan: true, onFinished: render });
+  if (noData) {
+    const running = ACTIVE.includes(current.result.scan?.status);
+    return show(root, bar,
+      el('p', { class: 'muted', 'data-testid': 'no-data' }, running
+        ? 'The first scan of this site is running. Bots and their access appear here when it finishes.'
+        : 'No scan has finished yet. Press Rescan to scan this site.'),
+      schemesPart(overview));
+  }
   const { analysis, scan } = inventory.result;
-  const parts = [
+  show(root, bar,
     el('h2', {}, 'Bots and apps'),
     scanSummary(scan, analysis.accounts.length),
     el('div', { class: 'account-head' }, el('span', {}, 'Account'), el('span', {}, 'Global permissions'), el('span', {}, 'Access'), el('span', {}, '')),
     el('div', { 'data-testid': 'accounts' }, analysis.accounts.map(account)),
     warningsList(inventory.warnings),
-  ];
-  if (overview.type === 'success') {
-    const { schemes, projectCount, unmappedProjects } = overview.result;
-    parts.push(
-      el('h2', {}, 'Permission schemes'),
-      el('p', { class: 'muted', 'data-testid': 'summary' },
-        `${schemes.length} scheme${schemes.length === 1 ? '' : 's'} across ${projectCount} project${projectCount === 1 ? '' : 's'}`,
-        unmappedProjects.length ? `; the scheme of ${unmappedProjects.join(', ')} could not be read` : ''),
-      schemesTable(schemes));
-  }
-  show(root, parts);
+    schemesPart(overview));
 }
 
 render();

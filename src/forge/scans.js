@@ -1,0 +1,351 @@
+// Scans as chains of async-event jobs. A resolver has 25 s; a full scan of a large site takes hours
+// of Jira's points quota. So `startScan` only records a scan and queues its first job; each job is
+// a `consumer` invocation (up to 900 s) that runs the core's scan with pacing and either stores the
+// finished snapshot or stores the checkpoint and queues the next job — at once when the job's time
+// ran out, in the next quota hour when the hour's share of the points (or Jira's own quota) is
+// spent. Pages read the stored snapshot; they never scan.
+//
+// One record, `scan/state` (a versioned record, storage.js), is the lock and the pointer: the scan
+// in progress (or the last one) and the last few complete snapshots. Every change to it is a write
+// based on the version read, so two writers collide on the version and one loses: two admins
+// pressing Rescan start one scan; a job event Forge delivers twice (delivery is at least once) is
+// run once. Each event carries the token the state expects next; a stale or repeated event finds a
+// different token or a fresh claim and does nothing. `scans/<scanId>` keeps each scan's own record.
+import api from '@forge/api';
+import { InvocationError, InvocationErrorCode, Queue } from '@forge/events';
+import { sql } from '@forge/sql';
+import { randomUUID } from 'node:crypto';
+import { core } from './core.js';
+import { createBlobStore } from './blobs.js';
+import { jiraHost } from './jira-host.js';
+import { createStore } from './storage.js';
+
+export const QUEUE = 'steward-scans';
+const STATE = ['scan', 'state'];
+const ACTIVE = new Set(['queued', 'running', 'waiting-for-quota']);
+// The consumer function's limit (manifest `timeoutSeconds: 900`): a claim older than this belongs
+// to an invocation Forge has already ended.
+const FUNCTION_LIMIT_MS = 900_000;
+// The core starts no call in the last tenth of `jobSeconds`, so it stops by 702 s; calls in
+// flight (each Jira fetch may take up to 180 s in a long-running function) and storing a
+// multi-MB checkpoint still fit in the 900 s.
+const JOB_SECONDS = 780;
+// Forge delays an event by 15 minutes at most: a longer wait is several hops.
+const MAX_DELAY_S = 900;
+// An active scan that has not changed for this long lost its chain (an event Forge could not
+// deliver, a push that failed after the state was written): the next startScan replaces it.
+const STALLED_MS = 2 * 3_600_000;
+// Without these parts of a snapshot no answer about access holds: a scan that could not read them
+// failed, and the previous snapshot stays the one pages show.
+const ESSENTIAL = ['permissions', 'permissionSchemes', 'projects', 'users'];
+const JOB_WRITER = 'steward-scan-job';
+
+export class ScanError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+// Pacing and retention, from the app's environment variables (`forge variables set NAME value`;
+// the local host passes its own). Read at each use, so a change applies to the next job.
+export function scanSettings(env = process.env) {
+  const number = (name, fallback, valid, what) => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    const value = Number(text);
+    if (!valid(value)) throw new ScanError('bad-setting', `${name} must be ${what}, not \`${text}\``);
+    return value;
+  };
+  const whole = (low, high) => (v) => Number.isInteger(v) && v >= low && v <= high;
+  return {
+    // The share of the app's hourly points quota one scan may spend: the quota is shared by every
+    // site the app is installed on and by its interactive calls.
+    share: number('STEWARD_SCAN_SHARE', 0.5, (v) => v > 0 && v <= 1, 'a number above 0 and at most 1'),
+    pointsPerHour: number('STEWARD_SCAN_POINTS_PER_HOUR', 65_000, whole(1, 10_000_000), 'a whole number of points above 0'),
+    requestsPerSecond: number('STEWARD_SCAN_RPS', 10, (v) => v > 0 && v <= 1_000, 'a number of calls per second above 0'),
+    maxRetries: number('STEWARD_SCAN_MAX_RETRIES', 4, whole(0, 10), 'a whole number from 0 to 10'),
+    keep: number('STEWARD_SCAN_KEEP', 3, whole(1, 50), 'a whole number of snapshots from 1 to 50'),
+  };
+}
+
+const iso = (ms) => new Date(ms).toISOString();
+const newScanId = (now) => `${iso(now).replace(/[-:.]/g, '')}-${randomUUID().slice(0, 8)}`; // sorts by start time
+const scanOf = (blobId) => blobId.split('/')[0];
+
+// What callers see of a scan: no tokens, no claims.
+function publicScan(scan, { withTrigger = true } = {}) {
+  if (!scan) return null;
+  const { next, claimedAt, attempts, checkpoint, trigger, ...shown } = scan;
+  return withTrigger ? { ...shown, trigger } : shown;
+}
+
+function dataShown(entry) {
+  if (!entry) return null;
+  const { scanId, collectedAt, finishedAt, calls, points, jobs, gaps, complete, mode } = entry;
+  return { scanId, collectedAt, finishedAt, calls, points, jobs, gaps, complete, mode };
+}
+
+export function createScans({ store = createStore(sql), blobs = createBlobStore(sql), queue = new Queue({ key: QUEUE }), host = () => jiraHost(api.asApp()), env = process.env, log = console.log } = {}) {
+  let cached = null; // the last snapshot read: blobs never change, so it stays valid
+
+  async function read() {
+    const record = await store.get(...STATE);
+    return { version: record?.version ?? 0, state: record?.value ?? { current: null, snapshots: [] } };
+  }
+
+  async function write(from, state, by, action, why = null) {
+    await store.put(...STATE, state, { expectedVersion: from.version, by, at: iso(Date.now()), action, why });
+    return { version: from.version + 1, state };
+  }
+
+  // The scan's own record; its versions are the scan's states. The state record decides, so a
+  // failure here is only logged.
+  async function record(scan, by, action) {
+    try {
+      const latest = await store.get('scans', scan.scanId);
+      await store.put('scans', scan.scanId, publicScan(scan), { expectedVersion: latest?.version ?? 0, by, at: iso(Date.now()), action });
+    } catch (error) {
+      log(`steward: could not record scan ${scan.scanId}: ${error.message}`);
+    }
+  }
+
+  // Waiting for the quota is progress until the time it waits for.
+  const stalled = (scan, now) => ACTIVE.has(scan.status)
+    && now - Math.max(Date.parse(scan.updatedAt), Date.parse(scan.resumeAt ?? '') || 0) > STALLED_MS;
+
+  function status(state, now, options) {
+    const current = state.current;
+    return {
+      scan: publicScan(current, options),
+      stalled: current ? stalled(current, now) : false,
+      data: dataShown(state.snapshots[0]),
+      kept: state.snapshots.length,
+    };
+  }
+
+  async function push(scan, delaySeconds) {
+    await queue.push({ body: { scanId: scan.scanId, token: scan.next }, delayInSeconds: Math.max(0, Math.min(MAX_DELAY_S, Math.ceil(delaySeconds))) });
+  }
+
+  // Deletes the blobs of this scan and older ones that no kept snapshot and no live checkpoint
+  // names. Newer scans' blobs are never touched, so a sweep racing a new scan cannot hurt it.
+  async function sweep(state, upTo) {
+    try {
+      const keep = new Set(state.snapshots.map((s) => s.blob.id));
+      if (state.current?.checkpoint && ACTIVE.has(state.current.status)) keep.add(state.current.checkpoint.id);
+      for (const id of await blobs.ids()) {
+        if (!keep.has(id) && scanOf(id) <= upTo) await blobs.delete(id);
+      }
+    } catch (error) {
+      log(`steward: could not delete old scan data: ${error.message}`);
+    }
+  }
+
+  async function fail(at, scan, code, message) {
+    const now = Date.now();
+    const failed = { ...scan, status: 'failed', error: { code, message }, finishedAt: iso(now), updatedAt: iso(now), next: null, claimedAt: null, checkpoint: null };
+    try {
+      const written = await write(at, { ...at.state, current: failed }, JOB_WRITER, 'scan:fail', message);
+      await record(failed, JOB_WRITER, 'scan:fail');
+      await sweep(written.state, scan.scanId);
+    } catch (error) {
+      if (error.code === 'conflict') return; // someone else moved the scan on
+      throw error; // storage is down: let Forge retry the event
+    }
+  }
+
+  // The options of one job, as JSON text. The checkpoint or previous snapshot (MBs) is spliced
+  // in as stored, not parsed and written again.
+  async function jobOptions(scan, state, settings) {
+    const options = JSON.stringify({
+      collectedAt: scan.startedAt,
+      maxRetries: settings.maxRetries,
+      pacing: { traffic: 'app', pointsPerHour: settings.pointsPerHour, share: settings.share, requestsPerSecond: settings.requestsPerSecond, jobSeconds: JOB_SECONDS },
+    });
+    if (scan.checkpoint) return `${options.slice(0, -1)},"resume":${await blobs.get(scan.checkpoint)}}`;
+    const previous = state.snapshots[0];
+    if (scan.mode === 'refresh' && previous) {
+      try {
+        return `${options.slice(0, -1)},"refresh":{"previous":${await loadSnapshot(previous)}}}`;
+      } catch (error) {
+        log(`steward: previous snapshot unreadable, scanning everything: ${error.message}`);
+      }
+    }
+    return options;
+  }
+
+  async function loadSnapshot(entry) {
+    if (cached?.id !== entry.blob.id) cached = { id: entry.blob.id, text: await blobs.get(entry.blob) };
+    return cached.text;
+  }
+
+  const scans = {
+    // Starts a scan unless one is running; answers the running (or new) scan's status.
+    async start(accountId) {
+      const settings = scanSettings(env);
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const at = await read();
+        const now = Date.now();
+        const current = at.state.current;
+        if (current && ACTIVE.has(current.status) && !stalled(current, now)) {
+          return { started: false, ...status(at.state, now) };
+        }
+        const previous = at.state.snapshots[0];
+        const scan = {
+          scanId: newScanId(now), status: 'queued', trigger: accountId, startedAt: iso(now), updatedAt: iso(now),
+          mode: previous?.complete ? 'refresh' : 'full', jobs: 0, calls: 0, points: 0, next: randomUUID(), attempts: 0,
+        };
+        const why = current && ACTIVE.has(current.status) ? `scan ${current.scanId} stalled: no progress since ${current.updatedAt}` : null;
+        let written;
+        try {
+          written = await write(at, { ...at.state, current: scan }, accountId, 'scan:start', why);
+        } catch (error) {
+          if (error.code === 'conflict') continue; // another start won: answer its scan
+          throw error;
+        }
+        if (why) await record({ ...current, status: 'failed', error: { code: 'stalled', message: why } }, accountId, 'scan:fail');
+        await record(scan, accountId, 'scan:start');
+        try {
+          await push(scan, 0);
+        } catch (error) {
+          await fail(written, scan, 'queue', `the first job could not be queued: ${error.message}`);
+          throw new ScanError('queue', `the scan could not be queued: ${error.message}`);
+        }
+        return { started: true, ...status(written.state, now), settings: { share: settings.share, pointsPerHour: settings.pointsPerHour, keep: settings.keep } };
+      }
+      throw new ScanError('conflict', 'the scan state kept changing while starting a scan; try again');
+    },
+
+    async status(options) {
+      return status((await read()).state, Date.now(), options);
+    },
+
+    // The latest stored snapshot as text with what the pages show about it, or null.
+    async latest() {
+      const { state } = await read();
+      const entry = state.snapshots[0];
+      if (!entry) return null;
+      return { text: await loadSnapshot(entry), data: dataShown(entry), scan: publicScan(state.current, { withTrigger: false }) };
+    },
+
+    // One job: the consumer's work for one event.
+    async job(event) {
+      const { scanId, token } = event?.body ?? {};
+      let at = await read();
+      const scan = at.state.current;
+      if (!scan || scan.scanId !== scanId || scan.next !== token || !ACTIVE.has(scan.status)) {
+        return { ignored: 'the event is not the one the scan waits for (a repeat, or a scan that moved on)' };
+      }
+      const now = Date.now();
+      if (scan.status === 'running' && now - Date.parse(scan.claimedAt) < FUNCTION_LIMIT_MS) {
+        // Delivered twice: another invocation runs this job. Ask Forge to deliver it again when that
+        // invocation's time is over; by then the token has moved on, or the job died and is rerun.
+        return new InvocationError({
+          retryAfter: Math.min(MAX_DELAY_S, Math.ceil((FUNCTION_LIMIT_MS - (now - Date.parse(scan.claimedAt))) / 1000)),
+          retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST,
+        });
+      }
+      if (scan.status === 'waiting-for-quota' && now < Date.parse(scan.resumeAt)) {
+        // One hop of a wait longer than Forge's 15-minute delay.
+        const hop = { ...scan, next: randomUUID() };
+        let written;
+        try {
+          written = await write(at, { ...at.state, current: hop }, JOB_WRITER, 'scan:wait');
+        } catch (error) {
+          if (error.code === 'conflict') return { ignored: 'another invocation handled the event' };
+          throw error;
+        }
+        try {
+          await push(hop, (Date.parse(scan.resumeAt) - now) / 1000);
+        } catch (error) {
+          // Give this event's token back, then fail the invocation: Forge retries the event.
+          await write(written, at.state, JOB_WRITER, 'scan:wait', `the next hop could not be queued: ${error.message}`);
+          throw error;
+        }
+        return { waiting: scan.resumeAt };
+      }
+      const claimed = { ...scan, status: 'running', claimedAt: iso(now), updatedAt: iso(now), attempts: (scan.attempts ?? 0) + 1 };
+      try {
+        at = await write(at, { ...at.state, current: claimed }, JOB_WRITER, 'scan:claim', `job ${scan.jobs + 1}, attempt ${claimed.attempts}`);
+      } catch (error) {
+        if (error.code === 'conflict') return { ignored: 'another invocation claimed the job' };
+        throw error;
+      }
+      await record(claimed, JOB_WRITER, 'scan:run');
+      try {
+        return await runJob(at, claimed);
+      } catch (error) {
+        await fail(at, claimed, error.code ?? 'job', error.message ?? String(error));
+        return { failed: error.message };
+      }
+    },
+  };
+
+  async function runJob(at, scan) {
+    const settings = scanSettings(env); // a bad value set mid-scan fails the scan, naming it
+    const answer = JSON.parse(await core().collectSnapshot(host(), await jobOptions(scan, at.state, settings)));
+    if (answer.type !== 'success') {
+      const [first] = answer.errors ?? [];
+      await fail(at, scan, first?.code ?? 'scan', first?.message ?? 'the scan failed');
+      return { failed: first?.message };
+    }
+    const { snapshot, ledger, complete, checkpoint, refresh } = answer.result;
+    const jobs = scan.jobs + 1;
+    const calls = scan.calls + ledger.calls;
+    const points = scan.points + ledger.points;
+    const unreadable = snapshot.meta.gaps.filter((g) => ESSENTIAL.includes(g.part) && !g.key && !/^not read yet/.test(g.reason));
+    if (unreadable.length) {
+      const message = `the scan could not read what every answer needs: ${unreadable.map((g) => `${g.part} (${g.reason})`).join('; ')}`;
+      await fail(at, { ...scan, jobs, calls, points }, 'jira-unreadable', message);
+      return { failed: message };
+    }
+    const refreshed = refresh ? { mode: refresh.mode, records: refresh.records, stale: refresh.stale.length, ...(refresh.fallback ? { fallback: refresh.fallback } : {}) } : (scan.refresh ?? null);
+    const now = Date.now();
+    if (checkpoint) {
+      const ref = await blobs.put(`${scan.scanId}/checkpoint-${jobs}`, JSON.stringify(checkpoint));
+      const waits = checkpoint.stoppedBy !== 'time';
+      const next = {
+        ...scan, status: waits ? 'waiting-for-quota' : 'queued', jobs, calls, points, checkpoint: ref, stoppedBy: checkpoint.stoppedBy,
+        resumeAt: iso(now + checkpoint.resumeAfterSeconds * 1000), updatedAt: iso(now), next: randomUUID(), claimedAt: null, attempts: 0, refresh: refreshed,
+      };
+      let written;
+      try {
+        written = await write(at, { ...at.state, current: next }, JOB_WRITER, 'scan:checkpoint', `stopped by ${checkpoint.stoppedBy}; next job in ${checkpoint.resumeAfterSeconds} s`);
+      } catch (error) {
+        if (error.code === 'conflict') return { ignored: 'the scan moved on while this job ran' };
+        throw error;
+      }
+      await record(next, JOB_WRITER, 'scan:checkpoint');
+      try {
+        await push(next, checkpoint.resumeAfterSeconds);
+      } catch (error) {
+        await fail(written, next, 'queue', `the next job could not be queued: ${error.message}`);
+        return { failed: error.message };
+      }
+      if (scan.checkpoint) await blobs.delete(scan.checkpoint.id).catch(() => {});
+      return { checkpoint: { jobs, stoppedBy: checkpoint.stoppedBy, resumeAfterSeconds: checkpoint.resumeAfterSeconds } };
+    }
+    const ref = await blobs.put(`${scan.scanId}/snapshot`, JSON.stringify(snapshot));
+    const entry = {
+      scanId: scan.scanId, collectedAt: snapshot.meta.collectedAt ?? scan.startedAt, finishedAt: iso(now), blob: ref,
+      calls, points, jobs, gaps: snapshot.meta.gaps.length, complete, mode: refresh?.mode ?? 'full', trigger: scan.trigger,
+    };
+    const done = {
+      ...scan, status: 'done', jobs, calls, points, complete, gaps: entry.gaps, finishedAt: entry.finishedAt, updatedAt: entry.finishedAt,
+      next: null, claimedAt: null, checkpoint: null, stoppedBy: null, resumeAt: null, refresh: refreshed,
+    };
+    const state = { current: done, snapshots: [entry, ...at.state.snapshots].slice(0, settings.keep) };
+    try {
+      await write(at, state, JOB_WRITER, 'scan:done', `${jobs} job(s), ${calls} calls, about ${points} points`);
+    } catch (error) {
+      if (error.code === 'conflict') return { ignored: 'the scan moved on while this job ran' };
+      throw error;
+    }
+    await record(done, JOB_WRITER, 'scan:done');
+    await sweep(state, scan.scanId);
+    return { done: { jobs, calls, points } };
+  }
+
+  return scans;
+}
