@@ -11,6 +11,29 @@ pub type ProjectKey = String;
 pub type RoleId = String;
 pub type SchemeId = String;
 
+/// Permissions Jira may answer "not held" for although granted, when the site turns their
+/// feature off (attachments, time tracking, voting and watching, issue linking): they cannot
+/// tell whether a bot is among a role's actors.
+pub const FEATURE_GATED: [&str; 11] = [
+    "CREATE_ATTACHMENTS",
+    "DELETE_OWN_ATTACHMENTS",
+    "DELETE_ALL_ATTACHMENTS",
+    "WORK_ON_ISSUES",
+    "EDIT_OWN_WORKLOGS",
+    "EDIT_ALL_WORKLOGS",
+    "DELETE_OWN_WORKLOGS",
+    "DELETE_ALL_WORKLOGS",
+    "VIEW_VOTERS_AND_WATCHERS",
+    "MANAGE_WATCHERS",
+    "LINK_ISSUES",
+];
+
+/// Whether Jira's check saying "not held" for `permission` proves an account is no actor of a role
+/// granted it: role grants are unconditional, so an actor holds all the role is granted.
+pub fn tells_role_membership(permission: &str) -> bool {
+    !FEATURE_GATED.contains(&permission)
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Site {
     pub site: Option<String>,

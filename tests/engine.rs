@@ -76,6 +76,40 @@ fn removing_a_group_from_a_role_shows_every_member_losing_access_there_only() {
 }
 
 #[test]
+fn a_check_taken_before_the_change_does_not_keep_the_access_the_change_removes() {
+    // Jira's check says bot-a holds what role 10 (through group g-bots) and its direct grant give
+    // in AAA. After the group leaves the role, that answer is stale: what-if must show the loss.
+    let mut json = site_json();
+    json["permissionChecks"] = json!({"bot-a": [{
+        "request": {"accountId": "bot-a", "projectPermissions": [
+            {"permissions": ["BROWSE_PROJECTS", "EDIT_ISSUES", "DELETE_ISSUES"], "projects": [100, 101]}]},
+        "response": {"globalPermissions": [], "projectPermissions": [
+            {"permission": "BROWSE_PROJECTS", "projects": [100]},
+            {"permission": "EDIT_ISSUES", "projects": [100]},
+            {"permission": "DELETE_ISSUES", "projects": [100, 101]}]}}]});
+    let site = snapshot::load(&json.to_string()).unwrap().0;
+    let remove =
+        changes(json!({"changes": [{"op": "removeRoleActor", "project": "AAA", "roleId": "10", "groupId": "g-bots"}]}));
+
+    let diff = what_if(&site, &remove).unwrap();
+    assert_eq!(
+        summary(&diff),
+        [
+            "lost bot-a AAA BROWSE_PROJECTS",
+            "lost bot-a AAA EDIT_ISSUES",
+            "lost bot-b AAA BROWSE_PROJECTS",
+            "lost bot-b AAA EDIT_ISSUES"
+        ]
+    );
+    let after = steward::engine::what_if::apply(&site, &remove).unwrap();
+    let bot_a = &analyze(&after, &Selection::default()).accounts.into_iter().find(|a| a.account_id == "bot-a").unwrap();
+    let aaa = bot_a.projects.iter().find(|p| p.key == "AAA").unwrap();
+    let held: Vec<&str> =
+        aaa.permissions.iter().filter(|(_, paths)| paths.iter().any(|p| !p.conditional)).map(|(k, _)| &**k).collect();
+    assert_eq!(held, ["DELETE_ISSUES"], "no stale check path survives");
+}
+
+#[test]
 fn adding_a_grant_reaches_every_project_that_uses_the_scheme() {
     let diff = what_if(
         &site(),

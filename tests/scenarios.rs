@@ -151,6 +151,7 @@ scenarios! {
     project_scheme_unreadable,
     role_actor_group,
     role_actors_not_collected,
+    role_unread_ruled_out_by_check,
     security_level_via_reporter,
     security_level_via_role,
     security_levels_absent_from_scheme_listing,

@@ -464,8 +464,8 @@ async fn apply<H: Host>(scanner: &mut Scanner<'_, '_, H>, mut stale: Stale, mark
         let key = format!("{project}/{role}");
         let read = scanner.is_done("projectRoles", Some(&key));
         let old = scanner.out.project_roles.get_mut(project).and_then(|roles| roles.remove(role));
-        // Not read before means no bot held anything the role grants there (else it would have
-        // explained a check): its old actors touched no bot, so compare with an empty role.
+        // Not read before means Jira's check denied every bot something the role grants there, so
+        // no bot was among its actors: compare with an empty role.
         let old = match old {
             Some(body) => Some(body),
             None if !read => serde_json::value::RawValue::from_string(r#"{"actors":[]}"#.to_owned()).ok(),

@@ -29,7 +29,7 @@ use super::client::{Client, Ledger};
 use super::paging::{MAX_PAGES, looping, next_array_page, next_page};
 use super::{CollectError, SCHEME_EXPAND, decode, get_json};
 use crate::host::{Host, HttpRequest, encode_component};
-use crate::jira::{self, BulkPermissionGrants, Permissions};
+use crate::jira::{self, BulkPermissionGrants, BulkPermissionsRequest, Permissions};
 use crate::snapshot::SNAPSHOT_VERSION;
 use crate::warning::Warning;
 
@@ -40,6 +40,9 @@ const WORKFLOW_SCHEME_BATCH: usize = 50;
 /// `GET /users/search` answers at most this many users a page.
 const USERS_PAGE: u64 = 1_000;
 /// The plan's steps, in order: always, then with `security`, then with `workflows`.
+/// (project key, permission): one cell of Jira's permission check.
+type Cell = (String, String);
+
 pub(crate) const CORE_STEPS: [&str; 11] = [
     "permissions",
     "permissionSchemes",
@@ -805,8 +808,12 @@ impl<'c, 'h, H: Host> Scanner<'c, 'h, H> {
         }
     }
 
-    /// The (project key, role id) pairs to read: those whose role grants something Jira's check
-    /// says a bot holds there, or, where Jira refused the check, every pair the schemes name.
+    /// The (project key, role id) pairs to read. Role grants are unconditional, so a bot in role
+    /// `r` of project `p` holds every permission `r` is granted there, and Jira's check shows them
+    /// all. A role is read only where some bot's check shows all that it grants (of the keys that
+    /// were checked and do not hang on a site feature); elsewhere no bot is among its actors and
+    /// its actors explain nothing about any bot. Where Jira refused the check, every pair the
+    /// schemes name is read.
     pub(crate) fn explaining_roles(&self, projects: &[(String, String)]) -> BTreeSet<(String, String)> {
         let role_grants = self.role_grants();
         let scheme_of = self.scheme_of();
@@ -819,21 +826,50 @@ impl<'c, 'h, H: Host> Scanner<'c, 'h, H> {
             return pairs;
         }
         let key_by_id: BTreeMap<&str, &str> = projects.iter().map(|(id, key)| (id.as_str(), key.as_str())).collect();
+        // Per bot: what was asked and what Jira said it holds, as (project key, permission).
+        let mut bots: Vec<(BTreeSet<Cell>, BTreeSet<Cell>)> = Vec::new();
         for exchanges in self.out.permission_checks.values() {
+            let (mut asked, mut held) = (BTreeSet::new(), BTreeSet::new());
             for exchange in exchanges {
-                let Ok(grants) = serde_json::from_str::<BulkPermissionGrants>(exchange.response.get()) else {
-                    continue;
-                };
-                for granted in grants.project_permissions {
+                let request = serde_json::from_str::<BulkPermissionsRequest>(exchange.request.get());
+                let response = serde_json::from_str::<BulkPermissionGrants>(exchange.response.get());
+                let (Ok(request), Ok(response)) = (request, response) else { continue };
+                for part in request.project_permissions {
+                    for project_id in &part.projects {
+                        let Some(key) = key_by_id.get(project_id.as_str()) else { continue };
+                        asked.extend(part.permissions.iter().map(|p| ((*key).to_owned(), p.clone())));
+                    }
+                }
+                for granted in response.project_permissions {
                     for project_id in &granted.projects {
                         let Some(key) = key_by_id.get(project_id.as_str()) else { continue };
-                        let Some(roles) = scheme_of.get(*key).and_then(|s| role_grants.get(s)) else { continue };
-                        for (permission, role) in roles {
-                            if *permission == granted.permission {
-                                pairs.insert(((*key).to_owned(), role.clone()));
-                            }
-                        }
+                        held.insert(((*key).to_owned(), granted.permission.clone()));
                     }
+                }
+            }
+            bots.push((asked, held));
+        }
+        for (_, key) in projects {
+            let Some(grants) = scheme_of.get(key).and_then(|s| role_grants.get(s)) else { continue };
+            let mut by_role: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+            for (permission, role) in grants {
+                by_role.entry(role.as_str()).or_default().push(permission.as_str());
+            }
+            for (role, granted) in by_role {
+                let could_be_actor = bots.iter().any(|(asked, held)| {
+                    let pair = |p: &str| (key.clone(), p.to_owned());
+                    let shown: Vec<&str> = granted.iter().copied().filter(|p| asked.contains(&pair(p))).collect();
+                    let telling: Vec<&str> =
+                        shown.iter().copied().filter(|p| crate::model::tells_role_membership(p)).collect();
+                    if telling.is_empty() {
+                        // Nothing the role grants tells membership apart: read it where it explains anything held.
+                        shown.iter().any(|p| held.contains(&pair(p)))
+                    } else {
+                        telling.iter().all(|p| held.contains(&pair(p)))
+                    }
+                });
+                if could_be_actor {
+                    pairs.insert((key.clone(), role.to_owned()));
                 }
             }
         }

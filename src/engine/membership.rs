@@ -178,6 +178,9 @@ fn app_role(site: &Site, account: &Account, key: &str) -> Match {
 pub fn project_role(site: &Site, account: &Account, project: &ProjectKey, role: &str) -> Match {
     let role_name = || site.roles.get(role).map_or_else(|| role.to_owned(), |r| r.name.clone());
     let Some(actors) = site.role_actors.get(project).and_then(|roles| roles.get(role)) else {
+        if ruled_out_by_check(site, account, project, role) {
+            return Match::none();
+        }
         return Match::unknown(match site.gaps.get(&("projectRoles".to_owned(), format!("{project}/{role}"))) {
             Some(reason) => format!("actors of role \"{}\" in {project} could not be read: {reason}", role_name()),
             None => format!("actors of role \"{}\" in {project} were not collected", role_name()),
@@ -219,10 +222,25 @@ pub fn project_role(site: &Site, account: &Account, project: &ProjectKey, role: 
     {
         result.unknown = Some(format!("an actor of role \"{}\" in {project} could not be read", role_name()));
     }
-    if !result.vias.is_empty() {
+    if !result.vias.is_empty() || (result.unknown.is_some() && ruled_out_by_check(site, account, project, role)) {
         result.unknown = None;
     }
     result
+}
+
+/// Whether Jira's permission check proves `account` is no actor of `role` in `project`, whose
+/// actors are not (fully) known: an actor would hold every permission the project's scheme grants
+/// the role, and Jira says it lacks one. The lean scan leaves such roles unread.
+fn ruled_out_by_check(site: &Site, account: &Account, project: &ProjectKey, role: &str) -> bool {
+    let Some(checks) = site.checks.get(&account.account_id) else { return false };
+    let scheme = site.projects.get(project).and_then(|p| p.scheme_id.as_ref()).and_then(|id| site.schemes.get(id));
+    scheme.is_some_and(|scheme| {
+        scheme.grants.iter().any(|grant| {
+            matches!(&grant.holder, Holder::ProjectRole(r) if r == role)
+                && crate::model::tells_role_membership(&grant.permission)
+                && checks.project.get(&(project.clone(), grant.permission.clone())) == Some(&false)
+        })
+    })
 }
 
 /// Tri-state view of a match, for conditions that only need yes/no/unknown.

@@ -140,10 +140,59 @@ fn actor(project: &str, role: &str, account: &Option<String>, group: &Option<Str
     }
 }
 
-/// Applies `changes` to a copy of the site; the original is untouched.
+/// Which (account, project) cells a change can alter: Jira's check answers for them were given
+/// before the change, so they say nothing about after it. `None` is every account or project.
+struct Stale {
+    account: Option<String>,
+    projects: Option<BTreeSet<String>>,
+}
+
+impl Stale {
+    fn of(change: &Change, site: &Site) -> Stale {
+        let one = |p: &str| Some(BTreeSet::from([p.to_owned()]));
+        match change {
+            Change::AddRoleActor { project, account_id, .. } | Change::RemoveRoleActor { project, account_id, .. } => {
+                // A group actor reaches whoever is, or might be, in the group.
+                Stale { account: account_id.clone(), projects: one(project) }
+            }
+            Change::AddGrant { scheme_id, .. } | Change::RemoveGrant { scheme_id, .. } => {
+                let using = site.projects.values().filter(|p| p.scheme_id.as_ref() == Some(scheme_id));
+                Stale { account: None, projects: Some(using.map(|p| p.key.clone()).collect()) }
+            }
+            Change::AddGroupMember { account_id, .. } | Change::RemoveGroupMember { account_id, .. } => {
+                Stale { account: Some(account_id.clone()), projects: None }
+            }
+            Change::SetProjectScheme { project, .. } => Stale { account: None, projects: one(project) },
+        }
+    }
+}
+
+/// Forgets Jira's check answers for the cells `stale` names. Elsewhere they still hold, and still
+/// tell which unread roles an account is no actor of.
+fn forget_checks(site: &mut Site, stale: &[Stale]) {
+    for (account, checks) in &mut site.checks {
+        for s in stale.iter().filter(|s| s.account.as_ref().is_none_or(|a| a == account)) {
+            match &s.projects {
+                Some(projects) => checks.project.retain(|(project, _), _| !projects.contains(project)),
+                None => checks.project.clear(),
+            }
+        }
+    }
+}
+
+/// Applies `changes` to a copy of the site; the original is untouched. Jira's check answers for
+/// the cells a change can alter are dropped: they describe the site before the change.
 pub fn apply(site: &Site, changes: &ChangeSet) -> Result<Site, WhatIfError> {
+    let (mut next, stale) = apply_changes(site, changes)?;
+    forget_checks(&mut next, &stale);
+    Ok(next)
+}
+
+fn apply_changes(site: &Site, changes: &ChangeSet) -> Result<(Site, Vec<Stale>), WhatIfError> {
     let mut next = site.clone();
+    let mut stale = Vec::new();
     for change in &changes.changes {
+        stale.push(Stale::of(change, &next));
         match change {
             Change::AddRoleActor { project, role_id, account_id, group_id }
             | Change::RemoveRoleActor { project, role_id, account_id, group_id } => {
@@ -220,7 +269,7 @@ pub fn apply(site: &Site, changes: &ChangeSet) -> Result<Site, WhatIfError> {
             }
         }
     }
-    Ok(next)
+    Ok((next, stale))
 }
 
 type Held = BTreeMap<(String, String, String), (bool, Vec<String>)>;
@@ -246,8 +295,13 @@ fn held(site: &Site) -> Held {
 
 /// Who gains or loses what, where, if `changes` were made.
 pub fn what_if(site: &Site, changes: &ChangeSet) -> Result<WhatIf, WhatIfError> {
-    let after_site = apply(site, changes)?;
-    let before = held(site);
+    let (mut after_site, stale) = apply_changes(site, changes)?;
+    forget_checks(&mut after_site, &stale);
+    // Both sides without the answers the change makes stale, so a cell is compared derivation
+    // against derivation, never against a check taken before the change.
+    let mut before_site = site.clone();
+    forget_checks(&mut before_site, &stale);
+    let before = held(&before_site);
     let after = held(&after_site);
     let mut result = Vec::new();
     let keys: BTreeSet<&(String, String, String)> = before.keys().chain(after.keys()).collect();

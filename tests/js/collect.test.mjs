@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimulator } from '../../sim/server.mjs';
 import { generateWorld, holdsGlobal, holdsProject } from '../../sim/world.mjs';
+import { sizedWorld } from '../../sim/sized.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const steward = await import(join(root, 'pkg/steward.js'));
@@ -120,6 +121,30 @@ async function collect(sim, options = {}) {
   const answer = JSON.parse(await steward.collectSnapshot(fetchHost(sim), JSON.stringify({ collectedAt: '2026-11-23T08:00:00Z', ...options })));
   assert.equal(answer.type, 'success', JSON.stringify(answer).slice(0, 500));
   return answer.result;
+}
+
+// The lean plan skips a role where no bot's check shows everything the role grants. Reading
+// every role instead (what a refused check makes the scan do) must not add or change a single
+// path, coverage or permission of any bot: the skipped roles hold no bot.
+for (const [name, world] of [['the demo company', () => generateWorld()], ['the sized S site', () => sizedWorld('S')]]) {
+  test(`on ${name}, reading every role adds no path to what the lean scan explains`, async () => {
+    const lean = await startSimulator({ world: world() });
+    const every = await startSimulator({ world: world(), faults: { refuse: ['permissions/check'] } });
+    try {
+      const leanScan = await collect(lean, { security: false, workflows: false });
+      const everyScan = await collect(every, { security: false, workflows: false });
+      const count = (s) => Object.values(s.projectRoles).reduce((n, roles) => n + Object.keys(roles).length, 0);
+      assert.ok(count(leanScan.snapshot) < count(everyScan.snapshot) / 2, `${count(leanScan.snapshot)} of ${count(everyScan.snapshot)} roles read`);
+      const merged = structuredClone(leanScan.snapshot);
+      merged.projectRoles = everyScan.snapshot.projectRoles;
+      const lines = access(leanScan.snapshot);
+      assert.ok(lines.length > 100, `${lines.length} lines compared`);
+      assert.deepEqual(access(merged), lines);
+    } finally {
+      await lean.close();
+      await every.close();
+    }
+  });
 }
 
 async function write(sim, method, path, body) {

@@ -306,15 +306,18 @@ mod tests {
     }
 
     /// A server that answers every request after `delay`, each on its own thread, and records the
-    /// request lines and authorization headers it saw.
+    /// request lines and authorization headers it saw. Each request is held until all `requests`
+    /// are in flight at once (10 s at most): the body says `"together":true` when they were.
     fn slow_server(delay: Duration, requests: usize) -> (String, mpsc::Receiver<(String, String)>) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (seen, heard) = mpsc::channel();
+        let arrived = std::sync::Arc::new((std::sync::Mutex::new(0usize), std::sync::Condvar::new()));
         std::thread::spawn(move || {
             for stream in listener.incoming().take(requests) {
                 let mut stream = stream.unwrap();
                 let seen = seen.clone();
+                let arrived = arrived.clone();
                 std::thread::spawn(move || {
                     let mut reader = BufReader::new(stream.try_clone().unwrap());
                     let mut line = String::new();
@@ -330,8 +333,15 @@ mod tests {
                             auth = header["authorization:".len()..].trim().to_owned();
                         }
                     }
+                    let (count, all_in) = &*arrived;
+                    let mut count = count.lock().unwrap();
+                    *count += 1;
+                    all_in.notify_all();
+                    let (count, _) =
+                        all_in.wait_timeout_while(count, Duration::from_secs(10), |n| *n < requests).unwrap();
+                    let body = if *count >= requests { r#"{"together":true}"# } else { r#"{"together":false}"# };
+                    drop(count);
                     std::thread::sleep(delay);
-                    let body = r#"{"ok":true}"#;
                     let answer = format!(
                         "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nX-Mixed-Case: Yes\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                         body.len()
@@ -349,21 +359,18 @@ mod tests {
         let delay = Duration::from_millis(400);
         let (base, heard) = slow_server(delay, 6);
         let host = HttpHost::new(&base, "ada@steward-demo.example", "demo-token", 6);
-        let started = Instant::now();
         let answers = futures_executor::block_on(join_all(
             (0..6).map(|n| host.request(HttpRequest::get(format!("/rest/api/3/project/P{n}/permissionscheme")))),
         ));
-        let elapsed = started.elapsed();
         assert_eq!(answers.len(), 6);
         for answer in answers {
             let answer = answer.unwrap();
             assert_eq!(answer.status, 429, "a non-2xx status is an answer, not a host error");
             assert_eq!(answer.headers.get("retry-after").map(String::as_str), Some("7"));
             assert_eq!(answer.headers.get("x-mixed-case").map(String::as_str), Some("Yes"), "names lower-cased");
-            assert_eq!(answer.body, r#"{"ok":true}"#);
+            // One after another, the first call would wait for the other five and time out.
+            assert_eq!(answer.body, r#"{"together":true}"#, "all six calls were in flight at once");
         }
-        // Six calls one after another would take 2.4 s; side by side they take one delay.
-        assert!(elapsed < delay * 3, "six calls of {delay:?} took {elapsed:?}: they ran one after another");
         let seen: Vec<(String, String)> = heard.try_iter().collect();
         assert_eq!(seen.len(), 6);
         assert!(seen.iter().all(|(line, _)| line.starts_with("GET /rest/api/3/project/P")), "{seen:?}");
@@ -373,18 +380,19 @@ mod tests {
 
     #[test]
     fn a_sleep_does_not_hold_up_a_request_in_flight() {
-        let delay = Duration::from_millis(300);
+        let delay = Duration::from_millis(800);
         let (base, _) = slow_server(delay, 1);
         let host = HttpHost::new(&base, "a", "b", 2);
         let started = Instant::now();
         let (answer, ()) = futures_executor::block_on(futures_util::future::join(
             host.request(HttpRequest::get("/rest/api/3/role")),
-            host.sleep(300),
+            host.sleep(800),
         ));
         assert!(answer.is_ok());
         let elapsed = started.elapsed();
-        assert!(elapsed >= Duration::from_millis(300), "the sleep waited: {elapsed:?}");
-        assert!(elapsed < Duration::from_millis(550), "the sleep and the call overlapped: {elapsed:?}");
+        // One after the other would take 1.6 s.
+        assert!(elapsed >= Duration::from_millis(800), "the sleep waited: {elapsed:?}");
+        assert!(elapsed < Duration::from_millis(1_400), "the sleep and the call overlapped: {elapsed:?}");
     }
 
     #[test]
