@@ -244,6 +244,30 @@ fn burst_429s_are_waited_out_through_retry_after_not_turned_into_gaps() {
 }
 
 #[test]
+fn all_roles_finds_the_roles_a_deactivated_bot_is_still_in() {
+    let inactive_finding = |args: &[&str]| {
+        let (code, out, err) = steward(args, &[]);
+        assert_eq!(code, 0, "{err}");
+        let report = json(&out);
+        let findings = report["audit"]["findings"]["findings"].as_array().unwrap().clone();
+        let calls = report["audit"]["scan"]["calls"].as_u64().unwrap();
+        let archiver =
+            findings.into_iter().find(|f| f["rule"] == "inactive-still-granted" && f["displayName"] == "archiver-bot");
+        (archiver, calls)
+    };
+    let (lean, lean_calls) = inactive_finding(&["audit", "--simulator", "--format", "json"]);
+    let (all, all_calls) = inactive_finding(&["audit", "--simulator", "--format", "json", "--all-roles"]);
+    // Jira's check shows nothing for a deactivated account, so the lean plan cannot place it.
+    assert!(lean.is_none(), "{lean:?}");
+    let all = all.expect("--all-roles reads the Service accounts roles archiver-bot is in");
+    assert_eq!(
+        all["evidence"],
+        serde_json::json!(["role \"Service accounts\" [10100] in ERP", "role \"Service accounts\" [10100] in ML"])
+    );
+    assert!(all_calls > lean_calls, "{all_calls} calls with --all-roles, {lean_calls} without");
+}
+
+#[test]
 fn usage_errors_exit_2_before_any_call() {
     let bad_registry = temp("bad-registry.json");
     std::fs::write(&bad_registry, r#"{"registryVersion": 1, "accounts": [{"accountId": "x", "colour": "red"}]}"#)

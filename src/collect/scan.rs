@@ -74,6 +74,10 @@ pub struct ScanOptions {
     pub projects: Vec<String>,
     pub security: bool,
     pub workflows: bool,
+    /// Read the actors of every role the schemes name, not only where Jira's check says a bot may
+    /// be one: dearer, but it also finds the roles deactivated bots are still in (Jira's check
+    /// shows nothing for them, so the lean plan cannot tell).
+    pub all_roles: bool,
     /// Written into `meta.collectedAt`; the core reads no clock, so the caller says when. Give the
     /// time the scan *started*: an incremental refresh reads the audit log from then on.
     pub collected_at: Option<String>,
@@ -95,6 +99,7 @@ impl Default for ScanOptions {
             projects: Vec::new(),
             security: true,
             workflows: true,
+            all_roles: false,
             collected_at: None,
             site: None,
             pacing: None,
@@ -812,13 +817,13 @@ impl<'c, 'h, H: Host> Scanner<'c, 'h, H> {
     /// `r` of project `p` holds every permission `r` is granted there, and Jira's check shows them
     /// all. A role is read only where some bot's check shows all that it grants (of the keys that
     /// were checked and do not hang on a site feature); elsewhere no bot is among its actors and
-    /// its actors explain nothing about any bot. Where Jira refused the check, every pair the
-    /// schemes name is read.
+    /// its actors explain nothing about any bot. Where Jira refused the check, or the caller asked
+    /// for every role, every pair the schemes name is read.
     pub(crate) fn explaining_roles(&self, projects: &[(String, String)]) -> BTreeSet<(String, String)> {
         let role_grants = self.role_grants();
         let scheme_of = self.scheme_of();
         let mut pairs = BTreeSet::new();
-        if self.checks_refused() {
+        if self.checks_refused() || self.options.all_roles {
             for (_, key) in projects {
                 let Some(roles) = scheme_of.get(key).and_then(|s| role_grants.get(s)) else { continue };
                 pairs.extend(roles.iter().map(|(_, role)| (key.clone(), role.clone())));

@@ -66,6 +66,8 @@ export function scanSettings(env = process.env) {
     requestsPerSecond: number('STEWARD_SCAN_RPS', 10, (v) => v > 0 && v <= 1_000, 'a number of calls per second above 0'),
     maxRetries: number('STEWARD_SCAN_MAX_RETRIES', 4, whole(0, 10), 'a whole number from 0 to 10'),
     keep: number('STEWARD_SCAN_KEEP', 3, whole(1, 50), 'a whole number of snapshots from 1 to 50'),
+    // Every role's actors (the lean plan reads only those Jira's check says a bot may be in).
+    allRoles: number('STEWARD_SCAN_ALL_ROLES', 0, whole(0, 1), '0 or 1') === 1,
   };
 }
 
@@ -161,6 +163,7 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
     const options = JSON.stringify({
       collectedAt: scan.startedAt,
       maxRetries: settings.maxRetries,
+      allRoles: settings.allRoles,
       pacing: { traffic: 'app', pointsPerHour: settings.pointsPerHour, share: settings.share, requestsPerSecond: settings.requestsPerSecond, jobSeconds: JOB_SECONDS },
     });
     if (scan.checkpoint) return `${options.slice(0, -1)},"resume":${await blobs.get(scan.checkpoint)}}`;

@@ -147,6 +147,31 @@ for (const [name, world] of [['the demo company', () => generateWorld()], ['the 
   });
 }
 
+test('allRoles reads every role the schemes name, and so finds the roles a deactivated bot is still in', async () => {
+  const lean = await collect(sim, { security: false, workflows: false });
+  const all = await collect(sim, { security: false, workflows: false, allRoles: true });
+  const snapshot = all.snapshot;
+  const named = new Set();
+  for (const [key, { id }] of Object.entries(snapshot.projectPermissionSchemes)) {
+    const scheme = snapshot.permissionSchemes.permissionSchemes.find((s) => s.id === id);
+    for (const grant of scheme.permissions) if (grant.holder.type === 'projectRole') named.add(`${key}/${grant.holder.value}`);
+  }
+  const read = (s) => new Set(Object.entries(s.projectRoles).flatMap(([key, roles]) => Object.keys(roles).map((r) => `${key}/${r}`)));
+  assert.deepEqual([...read(snapshot)].sort(), [...named].sort());
+  const inactive = sim.world.users.filter((u) => u.accountType === 'app' && !u.active).map((u) => u.accountId);
+  assert.ok(inactive.length > 0, 'the demo company has deactivated bots');
+  const rolesOf = (s, id) => [...read(s)].filter((pair) => {
+    const [key, role] = pair.split('/');
+    return s.projectRoles[key][role].actors.some((a) => a.actorUser?.accountId === id);
+  });
+  const leanFinds = inactive.flatMap((id) => rolesOf(lean.snapshot, id));
+  const allFinds = inactive.flatMap((id) => rolesOf(snapshot, id));
+  const truth = inactive.flatMap((id) => sim.world.projects.flatMap((p) => Object.entries(p.actors ?? {})
+    .filter(([role, actors]) => named.has(`${p.key}/${role}`) && actors.some((a) => a.user === id)).map(([role]) => `${p.key}/${role}`)));
+  assert.deepEqual(allFinds.sort(), truth.sort());
+  assert.ok(leanFinds.length < allFinds.length, `lean ${leanFinds.length}, all ${allFinds.length}`);
+});
+
 async function write(sim, method, path, body) {
   const authorization = `Basic ${Buffer.from(`${ADA.email}:${ADA.token}`).toString('base64')}`;
   const response = await fetch(sim.url + path, { method, headers: { authorization, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });

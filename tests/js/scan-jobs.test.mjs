@@ -323,3 +323,28 @@ test('a scan whose chain was lost is replaced by the next start; bad settings ar
     await ctx.close();
   }
 });
+
+test('STEWARD_SCAN_ALL_ROLES=1 reads every role, so the stored snapshot shows the roles a deactivated bot is in', async () => {
+  const bad = await setup({ env: { STEWARD_SCAN_ALL_ROLES: 'yes' } });
+  try {
+    const refused = await bad.admin('startScan');
+    assert.deepEqual(refused.errors[0], { code: 'bad-setting', message: 'STEWARD_SCAN_ALL_ROLES must be 0 or 1, not `yes`' });
+  } finally {
+    await bad.close();
+  }
+  const rolesOf = async (env) => {
+    const ctx = await setup({ env });
+    try {
+      assert.equal((await ctx.scan()).scan.status, 'done');
+      const snapshot = JSON.parse(await ctx.blobs.get((await ctx.state()).snapshots[0].blob));
+      const archiver = ctx.sim.world.users.find((u) => u.displayName === 'archiver-bot');
+      assert.equal(archiver.active, false);
+      return Object.entries(snapshot.projectRoles).flatMap(([key, roles]) => Object.entries(roles)
+        .filter(([, body]) => body.actors.some((a) => a.actorUser?.accountId === archiver.accountId)).map(([role]) => `${key}/${role}`)).sort();
+    } finally {
+      await ctx.close();
+    }
+  };
+  assert.deepEqual(await rolesOf({ STEWARD_SCAN_ALL_ROLES: '1' }), ['ERP/10100', 'ML/10100']);
+  assert.deepEqual(await rolesOf({}), [], 'the lean plan cannot see them: Jira\'s check shows nothing for a deactivated account');
+});

@@ -51,7 +51,7 @@ const VALUES: [&str; 11] = [
     "--snapshot-out",
     "--rate",
 ];
-const SWITCHES: [&str; 2] = ["--simulator", "--fail-on-gaps"];
+const SWITCHES: [&str; 3] = ["--simulator", "--fail-on-gaps", "--all-roles"];
 
 /// Why an audit could not produce a report (exit status 2).
 #[derive(Debug)]
@@ -116,6 +116,7 @@ struct Options {
     output: Option<String>,
     fail_on: Option<Severity>,
     fail_on_gaps: bool,
+    all_roles: bool,
     registry: steward::governance::registry::Registry,
     settings: steward::governance::settings::Settings,
     now: Date,
@@ -204,6 +205,7 @@ fn parse(args: &[String]) -> Result<Options, AuditError> {
         output: flags.value("--output").map(str::to_owned),
         fail_on,
         fail_on_gaps: flags.switch("--fail-on-gaps"),
+        all_roles: flags.switch("--all-roles"),
         registry,
         settings,
         now,
@@ -378,6 +380,7 @@ fn scan(host: &HttpHost, site: &str, options: &Options) -> Scan {
         projects: options.projects.clone(),
         collected_at: Some(timestamp(now)),
         site: Some(site.to_owned()),
+        all_roles: options.all_roles,
         ..ScanOptions::default()
     };
     let policy = RetryPolicy { max_retries: scan_options.max_retries, ..RetryPolicy::default() };

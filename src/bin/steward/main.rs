@@ -14,7 +14,7 @@
 //!     steward audit (--site URL | --simulator [--simulator-size s|m|l]) [--format json|csv|markdown]
 //!                   [--output FILE] [--fail-on SEVERITY] [--fail-on-gaps] [--registry R.json]
 //!                   [--settings S.json] [--now DATE] [--project KEY[,KEY…]] [--snapshot-out FILE]
-//!                   [--rate CALLS_PER_SECOND]
+//!                   [--rate CALLS_PER_SECOND] [--all-roles]
 //!
 //! Everything but `audit` reads files; `audit` is the one command that talks to Jira (`http.rs`),
 //! so it is native only: a wasm build of this binary has no HTTP client.
@@ -44,10 +44,11 @@ const USAGE: &str = "usage:
   steward catalogue
   steward audit (--site URL | --simulator [--simulator-size s|m|l]) [--format json|csv|markdown] [--output FILE]
                 [--fail-on info|low|medium|high|critical] [--fail-on-gaps] [--registry REGISTRY.json] [--settings SETTINGS.json]
-                [--now DATE] [--project KEY[,KEY...]] [--snapshot-out FILE] [--rate CALLS_PER_SECOND]
+                [--now DATE] [--project KEY[,KEY...]] [--snapshot-out FILE] [--rate CALLS_PER_SECOND] [--all-roles]
 (--now defaults to today, UTC; --fail-on exits with status 1 when a finding is at or above it)
 (audit: --site reads JIRA_EMAIL and JIRA_API_TOKEN; --simulator runs `node sim/server.mjs` as its demo admin;
- --rate defaults to 10 calls a second for --site, none for --simulator; exit status 0 passed, 1 the gate failed,
+ --rate defaults to 10 calls a second for --site, none for --simulator; --all-roles reads every role's actors,
+ which also finds the roles deactivated bots are still in; exit status 0 passed, 1 the gate failed,
  2 error (usage, unreachable site, refused credentials), 3 gaps with --fail-on-gaps)";
 
 fn main() -> ExitCode {
