@@ -46,7 +46,7 @@ function host(sim, { realSleepMs = Infinity } = {}) {
       return new Promise((r) => setTimeout(r, ms));
     },
     async request(method, path, body) {
-      const response = await fetch(sim.url + path, {
+      const response = await fetchOnce(sim.url + path, {
         method,
         headers: { authorization: ADMIN, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
         body: body ?? undefined,
@@ -71,7 +71,7 @@ const snap = (sim) => ({ calls: sim.stats.calls, points: sim.stats.points });
 // per group every page of its members, per bot its groups and its permission check.
 async function naive(sim) {
   const get = async (path) => {
-    const response = await fetch(sim.url + path, { headers: { authorization: ADMIN } });
+    const response = await fetchOnce(sim.url + path, { headers: { authorization: ADMIN } });
     if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
     return response.json();
   };
@@ -117,7 +117,7 @@ async function naive(sim) {
     await get(`/rest/api/3/user?accountId=${encodeURIComponent(b.accountId)}&expand=groups,applicationRoles`);
     for (let i = 0; i < ids.length; i += 1000) {
       const body = { accountId: b.accountId, globalPermissions: i ? [] : global, projectPermissions: [{ permissions: project, projects: ids.slice(i, i + 1000) }] };
-      const response = await fetch(`${sim.url}/rest/api/3/permissions/check`, { method: 'POST', headers: { authorization: ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetchOnce(`${sim.url}/rest/api/3/permissions/check`, { method: 'POST', headers: { authorization: ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       await response.text();
     }
   });
@@ -174,6 +174,17 @@ function endpointDiff(before, after) {
     if (row.calls > was.calls) out[key] = { calls: row.calls - was.calls, points: row.points - was.points };
   }
   return out;
+}
+
+// fetch, once more when the connection was reset: a keep-alive socket the simulator closed while
+// idle between phases is not an answer (the L naive plan met one after the paced scan).
+async function fetchOnce(url, init) {
+  try {
+    return await fetchOnce(url, init);
+  } catch (error) {
+    if (error?.cause?.code !== 'ECONNRESET' && error?.cause?.code !== 'UND_ERR_SOCKET') throw error;
+    return fetch(url, init);
+  }
 }
 
 const fmt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—');
@@ -233,7 +244,7 @@ async function measure(size, { latencyMs, log }) {
     const bot = world.users.find((u) => u.appType === 'service' && u.active);
     const project = world.projects.find((p) => (p.actors['10100'] ?? []).length === 0 && world.schemes.find((s) => s.id === p.scheme).grants.some(([, , h]) => h.value === '10100'))
       ?? world.projects[0];
-    await fetch(`${sim.url}/rest/api/3/project/${project.key}/role/10100`, { method: 'POST', headers: { authorization: ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ user: [bot.accountId] }) });
+    await fetchOnce(`${sim.url}/rest/api/3/project/${project.key}/role/10100`, { method: 'POST', headers: { authorization: ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ user: [bot.accountId] }) });
     since = snap(sim);
     const refreshed = await collect(host(sim), { collectedAt: new Date().toISOString(), concurrency: CONCURRENCY, refresh: { previous: lean.snapshot } });
     figures.incremental = { ...counted(sim, since), mode: refreshed.refresh.mode, records: refreshed.refresh.records, change: `${bot.displayName} added to Service accounts in ${project.key}` };
