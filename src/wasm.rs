@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use js_sys::{Function, JSON, Object, Promise, Reflect};
+use js_sys::{Function, JSON, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -75,6 +75,52 @@ pub fn analyze(snapshot: &str, options: &str) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = analyzeToString)]
 pub fn analyze_to_string(snapshot: &str, options: &str) -> String {
     api::analyze_json(snapshot, options)
+}
+
+/// [`analyze_to_string`] with the snapshot handed over in pieces: `next()` returns the next chunk (a
+/// string or a `Uint8Array` of UTF-8), or nothing at the end. The snapshot is decoded as it
+/// arrives, so neither its whole text nor a copy of it has to be in memory: how a snapshot stored
+/// in chunks is analysed within Forge's memory limit.
+#[wasm_bindgen(js_name = analyzeChunks)]
+pub fn analyze_chunks(next: &Function, options: &str) -> String {
+    api::analyze_reader_json(JsChunks { next, chunk: Vec::new(), at: 0 }, options)
+}
+
+/// The snapshot's chunks as a byte stream, one chunk in wasm memory at a time.
+struct JsChunks<'f> {
+    next: &'f Function,
+    chunk: Vec<u8>,
+    at: usize,
+}
+
+impl std::io::Read for JsChunks<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at >= self.chunk.len() {
+            let value = self
+                .next
+                .call0(&JsValue::NULL)
+                .map_err(|e| std::io::Error::other(format!("reading the next chunk failed: {e:?}")))?;
+            if value.is_undefined() || value.is_null() {
+                return Ok(0);
+            }
+            if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+                self.chunk.resize(bytes.length() as usize, 0);
+                bytes.copy_to(&mut self.chunk);
+            } else if let Some(text) = value.as_string() {
+                self.chunk = text.into_bytes();
+            } else {
+                return Err(std::io::Error::other("a chunk must be a string or a Uint8Array"));
+            }
+            self.at = 0;
+        }
+        let rest = self.chunk.get(self.at..).unwrap_or_default();
+        let n = rest.len().min(buf.len());
+        if let (Some(to), Some(from)) = (buf.get_mut(..n), rest.get(..n)) {
+            to.copy_from_slice(from);
+        }
+        self.at += n;
+        Ok(n)
+    }
 }
 
 /// Why an account lacks a permission in a project.
