@@ -95,6 +95,12 @@ struct JsChunks<'f> {
 
 impl std::io::Read for JsChunks<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        // serde_json reads a reader byte by byte: keep that call short.
+        if let ([slot], Some(&byte)) = (&mut *buf, self.chunk.get(self.at)) {
+            *slot = byte;
+            self.at += 1;
+            return Ok(1);
+        }
         while self.at >= self.chunk.len() {
             let value = self
                 .next
