@@ -39,3 +39,17 @@ test('a malformed or cut-off snapshot is a failure envelope, and so is a bad chu
   assert.equal(bad.type, 'failure');
   assert.match(bad.errors[0].message, /chunk must be a string or a Uint8Array/);
 });
+
+test('a snapshot with text beyond ASCII reads the same from one string as from its UTF-8 bytes', () => {
+  const name = readdirSync(scenarios).sort()[0];
+  const text = readFileSync(join(scenarios, name, 'snapshot.json'), 'utf8');
+  // An unknown part whose name is read back in a warning: accents, a character outside the BMP,
+  // and a lone surrogate (which becomes U+FFFD on the way into wasm, as before).
+  for (const odd of ['Zoë Ångström', 'bot 🤖 ✓', 'half \ud83e pair']) {
+    const doc = `{"${odd}": 1, ${text.trim().slice(1)}`;
+    const fromString = steward.analyzeToString(doc, OPTIONS);
+    assert.match(fromString, /ignored part/);
+    const bytes = Buffer.from(doc, 'utf8');
+    assert.equal(steward.analyzeChunks(pieces([bytes.subarray(0, 5), bytes.subarray(5)]), OPTIONS), fromString, odd);
+  }
+});
