@@ -278,12 +278,15 @@ pub fn load(snapshot: &str) -> Result<(Site, Vec<Warning>), ApiError> {
 
 /// The full matrix of a snapshot, with load warnings merged in.
 pub fn matrix_snapshot(snapshot: &str, options: &AnalyzeOptions) -> Result<Matrix, ApiError> {
-    let (site, load_warnings) = load(snapshot)?;
+    Ok(matrix_loaded(load(snapshot)?, options))
+}
+
+fn matrix_loaded((site, load_warnings): (Site, Vec<Warning>), options: &AnalyzeOptions) -> Matrix {
     let mut matrix = matrix(&site, &options.selection());
     matrix.warnings.extend(load_warnings);
     matrix.warnings.sort();
     matrix.warnings.dedup();
-    Ok(matrix)
+    matrix
 }
 
 /// The full analysis of a snapshot: the `analyze` contract, with load warnings merged in.
@@ -293,8 +296,19 @@ pub fn analyze_snapshot(snapshot: &str, options: &AnalyzeOptions) -> Result<Anal
 
 /// `analyze` as JSON in, JSON out: the analysis (or the matrix, by `form`), or a failure envelope.
 pub fn analyze_json(snapshot: &str, options_json: &str) -> String {
+    analyze_loaded(|| load(snapshot), options_json)
+}
+
+/// [`analyze_json`] with the snapshot read from `reader` as it is decoded (see
+/// [`snapshot::load_reader`]): for snapshots too large to hold whole next to their model.
+pub fn analyze_reader_json<R: std::io::Read>(reader: R, options_json: &str) -> String {
+    analyze_loaded(|| snapshot::load_reader(reader).map_err(ApiError::from), options_json)
+}
+
+/// The options are read before the snapshot, so bad options cost no decoding.
+fn analyze_loaded(load: impl FnOnce() -> Result<(Site, Vec<Warning>), ApiError>, options_json: &str) -> String {
     let result = options::<AnalyzeOptions>(options_json).and_then(|o| {
-        let matrix = matrix_snapshot(snapshot, &o)?;
+        let matrix = matrix_loaded(load()?, &o);
         Ok(match o.form {
             AnalysisForm::Analysis => serde_json::to_string(&matrix.expand()),
             AnalysisForm::Matrix => serde_json::to_string(&matrix),

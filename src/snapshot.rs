@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::Deserialize;
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::jira::{self, decode_each, decode_each_from, decode_one, page_items, page_values};
@@ -21,60 +22,213 @@ use crate::warning::{Warning, WarningCode};
 
 pub const SNAPSHOT_VERSION: u32 = 1;
 
-/// The raw document. Parts borrow from the input text; nothing is copied until decoded.
+/// The document as read. The large per-entity parts (projects, role actors, users, group members)
+/// are decoded page by page while the reader passes them, so neither the text nor an untyped copy
+/// of them has to be whole in memory at once (see [`load_reader`]); the small parts stay raw bodies
+/// for the builder. Warnings from the early decoding are kept with their part and reported in the
+/// order the builder would have found them.
 #[derive(Debug, Default)]
-pub struct SnapshotDoc<'a> {
+pub struct SnapshotDoc {
     pub snapshot_version: u32,
     pub meta: Meta,
     /// `GET /rest/api/3/permissions`.
-    pub permissions: Option<&'a RawValue>,
+    pub permissions: Option<Box<RawValue>>,
     /// `GET /rest/api/3/permissionscheme?expand=permissions,user,group,projectRole,field`.
-    pub permission_schemes: Option<&'a RawValue>,
+    pub permission_schemes: Option<Box<RawValue>>,
     /// Pages of `GET /rest/api/3/project/search?expand=lead`.
-    pub projects: Vec<&'a RawValue>,
+    pub projects: Decoded<jira::Project>,
     /// Project key → `GET /rest/api/3/project/{key}/permissionscheme`.
-    pub project_permission_schemes: BTreeMap<String, &'a RawValue>,
+    pub project_permission_schemes: BTreeMap<String, Box<RawValue>>,
     /// `GET /rest/api/3/role`.
-    pub roles: Option<&'a RawValue>,
+    pub roles: Option<Box<RawValue>>,
     /// Project key → role id → `GET /rest/api/3/project/{key}/role/{id}`.
-    pub project_roles: BTreeMap<String, BTreeMap<String, &'a RawValue>>,
+    pub project_roles: BTreeMap<String, BTreeMap<String, Result<RoleBody, Warning>>>,
     /// Pages of `GET /rest/api/3/users/search` (bare arrays).
-    pub users: Vec<&'a RawValue>,
+    pub users: Decoded<jira::User>,
     /// Account id → `GET /rest/api/3/user?accountId=…&expand=groups,applicationRoles`.
-    pub user_details: BTreeMap<String, &'a RawValue>,
+    pub user_details: BTreeMap<String, Result<jira::User, Warning>>,
     /// Pages of `GET /rest/api/3/group/bulk`.
-    pub groups: Vec<&'a RawValue>,
+    pub groups: Vec<Box<RawValue>>,
     /// Group id → pages of `GET /rest/api/3/group/member?groupId=…&includeInactiveUsers=true`.
-    pub group_members: BTreeMap<String, Vec<&'a RawValue>>,
+    pub group_members: BTreeMap<String, Decoded<jira::User>>,
     /// `GET /rest/api/3/applicationrole`.
-    pub application_roles: Option<&'a RawValue>,
+    pub application_roles: Option<Box<RawValue>>,
     /// `GET /rest/api/3/issuesecurityschemes`.
-    pub issue_security_schemes: Option<&'a RawValue>,
+    pub issue_security_schemes: Option<Box<RawValue>>,
     /// Pages of `GET /rest/api/3/issuesecurityschemes/project`.
-    pub issue_security_projects: Option<Vec<&'a RawValue>>,
+    pub issue_security_projects: Option<Vec<Box<RawValue>>>,
     /// Scheme id → pages of `GET /rest/api/3/issuesecurityschemes/{id}/members?expand=all`.
-    pub issue_security_members: BTreeMap<String, Vec<&'a RawValue>>,
+    pub issue_security_members: BTreeMap<String, Vec<Box<RawValue>>>,
     /// Pages of `GET /rest/api/3/workflows/search?expand=values.transitions`.
-    pub workflows: Vec<&'a RawValue>,
+    pub workflows: Vec<Box<RawValue>>,
     /// Bodies of `GET /rest/api/3/workflowscheme/project?projectId=…`.
-    pub workflow_scheme_projects: Vec<&'a RawValue>,
+    pub workflow_scheme_projects: Vec<Box<RawValue>>,
     /// Account id → `POST /rest/api/3/permissions/check` exchanges (request and response).
-    pub permission_checks: BTreeMap<String, Vec<CheckExchange<'a>>>,
+    pub permission_checks: BTreeMap<String, Vec<CheckExchange>>,
     /// Names of parts a newer format may add; reported, not fatal.
     pub unknown: Vec<String>,
 }
 
-/// Hand-written because serde's `flatten` cannot carry borrowed raw values: unknown parts are
-/// skipped without being buffered, and their names kept for the warning.
-impl<'de: 'a, 'a> Deserialize<'de> for SnapshotDoc<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visitor<'a> {
-            type Value = SnapshotDoc<'a>;
+/// The elements of a paged part, decoded one page at a time, with what could not be read.
+#[derive(Debug)]
+pub struct Decoded<T> {
+    pub items: Vec<T>,
+    pub warnings: Vec<Warning>,
+    /// Whether every element was read.
+    pub complete: bool,
+    position: usize,
+    index: usize,
+}
+
+impl<T> Default for Decoded<T> {
+    fn default() -> Self {
+        Decoded { items: Vec::new(), warnings: Vec::new(), complete: true, position: 0, index: 0 }
+    }
+}
+
+impl<T: DeserializeOwned> Decoded<T> {
+    /// Adds one page. A well-formed page decodes in one pass; a page with a bad element is decoded
+    /// element by element so only that element is skipped.
+    fn page(&mut self, page: &RawValue, what: &str, item: &str) {
+        let index = self.index;
+        self.index += 1;
+        if let Ok(items) = page_items::<T>(page) {
+            self.position += items.len();
+            self.items.extend(items);
+            return;
+        }
+        match page_values(page) {
+            Ok(values) => {
+                let (decoded, warnings) = decode_each_from(&values, item, self.position);
+                self.position += values.len();
+                self.complete &= warnings.is_empty();
+                self.items.extend(decoded);
+                self.warnings.extend(warnings);
+            }
+            Err(error) => {
+                self.complete = false;
+                self.warnings.push(Warning::new(
+                    WarningCode::SkippedItem,
+                    format!("could not read page {index} of {what}: {error}"),
+                ));
+            }
+        }
+    }
+
+    fn pages(pages: &[Box<RawValue>], what: &str, item: &str) -> Self {
+        let mut decoded = Decoded::default();
+        for page in pages {
+            decoded.page(page, what, item);
+        }
+        decoded
+    }
+}
+
+/// A role body (`GET /project/{p}/role/{id}`) reduced to what the builder reads: its name and actors.
+#[derive(Debug)]
+pub struct RoleBody {
+    pub name: Option<String>,
+    pub actors: Vec<RoleActor>,
+}
+
+/// A role actor as Jira names it, before groups are resolved against the rest of the snapshot.
+#[derive(Debug)]
+pub enum RoleActor {
+    User(String),
+    Group {
+        id: Option<String>,
+        name: Option<String>,
+    },
+    /// Names no user or group: the actor's `type`.
+    Neither(Option<String>),
+}
+
+impl From<jira::ProjectRole> for RoleBody {
+    fn from(role: jira::ProjectRole) -> Self {
+        let actors = role
+            .actors
+            .into_iter()
+            .map(|actor| match (actor.actor_user.and_then(|u| u.account_id), actor.actor_group) {
+                (Some(user), _) => RoleActor::User(user),
+                (None, Some(group)) => RoleActor::Group { id: group.group_id, name: group.name },
+                (None, None) => RoleActor::Neither(actor.kind),
+            })
+            .collect();
+        RoleBody { name: role.name, actors }
+    }
+}
+
+/// Reads a sequence of pages, decoding each as it arrives and dropping its text.
+struct PagesSeed<'d, T> {
+    out: &'d mut Decoded<T>,
+    what: &'d str,
+    item: &'d str,
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for PagesSeed<'_, T> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for PagesSeed<'_, T> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        while let Some(page) = seq.next_element::<Box<RawValue>>()? {
+            self.out.page(&page, self.what, self.item);
+        }
+        Ok(())
+    }
+}
+
+/// Reads a map of id → `R` (one entry's raw text at a time), keeping `decode(id, raw)` instead.
+struct MapSeed<R, F>(F, std::marker::PhantomData<R>);
+
+impl<R, V, F: FnMut(&str, R) -> V> MapSeed<R, F> {
+    fn new(decode: F) -> Self {
+        MapSeed(decode, std::marker::PhantomData)
+    }
+}
+
+impl<'de, R: DeserializeOwned, V, F: FnMut(&str, R) -> V> DeserializeSeed<'de> for MapSeed<R, F> {
+    type Value = BTreeMap<String, V>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, R: DeserializeOwned, V, F: FnMut(&str, R) -> V> Visitor<'de> for MapSeed<R, F> {
+    type Value = BTreeMap<String, V>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map")
+    }
+    fn visit_map<M: MapAccess<'de>>(mut self, mut map: M) -> Result<Self::Value, M::Error> {
+        let mut out = BTreeMap::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let raw: R = map.next_value()?;
+            let value = (self.0)(&key, raw);
+            out.insert(key, value);
+        }
+        Ok(out)
+    }
+}
+
+/// Hand-written because serde's `flatten` cannot carry raw values: unknown parts are skipped
+/// without being buffered, and their names kept for the warning; the large parts are decoded as
+/// they are read.
+impl<'de> Deserialize<'de> for SnapshotDoc {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DocVisitor;
+        impl<'de> Visitor<'de> for DocVisitor {
+            type Value = SnapshotDoc;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a snapshot object")
             }
-            fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<SnapshotDoc<'a>, M::Error> {
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<SnapshotDoc, M::Error> {
                 let mut doc = SnapshotDoc::default();
                 let mut version = None;
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
@@ -83,14 +237,49 @@ impl<'de: 'a, 'a> Deserialize<'de> for SnapshotDoc<'a> {
                         "meta" => doc.meta = map.next_value()?,
                         "permissions" => doc.permissions = map.next_value()?,
                         "permissionSchemes" => doc.permission_schemes = map.next_value()?,
-                        "projects" => doc.projects = map.next_value()?,
+                        "projects" => {
+                            let mut out = Decoded::default();
+                            map.next_value_seed(PagesSeed { out: &mut out, what: "projects", item: "project" })?;
+                            doc.projects = out;
+                        }
                         "projectPermissionSchemes" => doc.project_permission_schemes = map.next_value()?,
                         "roles" => doc.roles = map.next_value()?,
-                        "projectRoles" => doc.project_roles = map.next_value()?,
-                        "users" => doc.users = map.next_value()?,
-                        "userDetails" => doc.user_details = map.next_value()?,
+                        "projectRoles" => {
+                            doc.project_roles = map.next_value_seed(MapSeed::new(
+                                |project: &str, roles: BTreeMap<String, Box<RawValue>>| {
+                                    roles
+                                        .into_iter()
+                                        .map(|(role_id, raw)| {
+                                            let what = format!("actors of role `{role_id}` in project `{project}`");
+                                            let body = decode_one::<jira::ProjectRole>(&raw, &what).map(RoleBody::from);
+                                            (role_id, body)
+                                        })
+                                        .collect()
+                                },
+                            ))?;
+                        }
+                        "users" => {
+                            let mut out = Decoded::default();
+                            map.next_value_seed(PagesSeed { out: &mut out, what: "users", item: "user" })?;
+                            doc.users = out;
+                        }
+                        "userDetails" => {
+                            doc.user_details =
+                                map.next_value_seed(MapSeed::new(|account_id: &str, raw: Box<RawValue>| {
+                                    decode_one::<jira::User>(&raw, &format!("details of user `{account_id}`"))
+                                }))?;
+                        }
                         "groups" => doc.groups = map.next_value()?,
-                        "groupMembers" => doc.group_members = map.next_value()?,
+                        "groupMembers" => {
+                            doc.group_members =
+                                map.next_value_seed(MapSeed::new(|group_id: &str, pages: Vec<Box<RawValue>>| {
+                                    Decoded::pages(
+                                        &pages,
+                                        &format!("members of group `{group_id}`"),
+                                        &format!("member of group `{group_id}`"),
+                                    )
+                                }))?;
+                        }
                         "applicationRoles" => doc.application_roles = map.next_value()?,
                         "issueSecuritySchemes" => doc.issue_security_schemes = map.next_value()?,
                         "issueSecurityProjects" => doc.issue_security_projects = map.next_value()?,
@@ -108,7 +297,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for SnapshotDoc<'a> {
                 Ok(doc)
             }
         }
-        deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+        deserializer.deserialize_map(DocVisitor)
     }
 }
 
@@ -131,11 +320,9 @@ pub struct Gap {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct CheckExchange<'a> {
-    #[serde(borrow)]
-    pub request: &'a RawValue,
-    #[serde(borrow)]
-    pub response: &'a RawValue,
+pub struct CheckExchange {
+    pub request: Box<RawValue>,
+    pub response: Box<RawValue>,
 }
 
 /// Why a snapshot could not be read at all. Problems inside parts are warnings instead.
@@ -160,8 +347,17 @@ impl fmt::Display for SnapshotError {
 
 /// Parses a snapshot and builds the engine's model, reporting everything it had to skip.
 pub fn load(text: &str) -> Result<(Site, Vec<Warning>), SnapshotError> {
-    let doc: SnapshotDoc<'_> =
-        serde_json::from_str(text).map_err(|e| SnapshotError::Malformed { message: e.to_string() })?;
+    build(serde_json::from_str(text))
+}
+
+/// [`load`] from a reader, for a snapshot too large to hold as one text next to its model: the
+/// large parts are decoded as they are read, so only the model and the small parts stay.
+pub fn load_reader<R: std::io::Read>(reader: R) -> Result<(Site, Vec<Warning>), SnapshotError> {
+    build(serde_json::from_reader(reader))
+}
+
+fn build(doc: Result<SnapshotDoc, serde_json::Error>) -> Result<(Site, Vec<Warning>), SnapshotError> {
+    let doc = doc.map_err(|e| SnapshotError::Malformed { message: e.to_string() })?;
     if doc.snapshot_version != SNAPSHOT_VERSION {
         return Err(SnapshotError::UnsupportedVersion { found: doc.snapshot_version });
     }
@@ -191,46 +387,18 @@ impl Builder {
         decode_one(raw, what).map_err(|w| self.warnings.push(w)).ok()
     }
 
-    /// The decoded elements of every page of a paged part. Well-formed pages decode in one pass;
-    /// a page with a bad element is decoded element by element so only that element is skipped.
-    fn paged<T: serde::de::DeserializeOwned>(&mut self, pages: &[&RawValue], what: &str, item: &str) -> Vec<T> {
-        self.paged_checked(pages, what, item).0
+    /// The decoded elements of every page of a paged part (see [`Decoded::page`]).
+    fn paged<T: DeserializeOwned>(&mut self, pages: &[Box<RawValue>], what: &str, item: &str) -> Vec<T> {
+        self.decoded(Decoded::pages(pages, what, item)).0
     }
 
-    /// [`Self::paged`], also saying whether every element was read.
-    fn paged_checked<T: serde::de::DeserializeOwned>(
-        &mut self,
-        pages: &[&RawValue],
-        what: &str,
-        item: &str,
-    ) -> (Vec<T>, bool) {
-        let mut complete = true;
-        let mut out = Vec::new();
-        let mut position = 0;
-        for (index, page) in pages.iter().enumerate() {
-            if let Ok(items) = page_items::<T>(page) {
-                position += items.len();
-                out.extend(items);
-                continue;
-            }
-            match page_values(page) {
-                Ok(values) => {
-                    let (decoded, warnings) = decode_each_from(&values, item, position);
-                    position += values.len();
-                    complete &= warnings.is_empty();
-                    out.extend(decoded);
-                    self.warnings.extend(warnings);
-                }
-                Err(error) => {
-                    complete = false;
-                    self.warn(WarningCode::SkippedItem, format!("could not read page {index} of {what}: {error}"));
-                }
-            }
-        }
-        (out, complete)
+    /// The elements of a part decoded earlier, its warnings now reported; and whether all were read.
+    fn decoded<T>(&mut self, part: Decoded<T>) -> (Vec<T>, bool) {
+        self.warnings.extend(part.warnings);
+        (part.items, part.complete)
     }
 
-    fn build(&mut self, doc: SnapshotDoc<'_>) {
+    fn build(&mut self, doc: SnapshotDoc) {
         self.site.site = doc.meta.site.clone();
         self.site.collected_at = doc.meta.collected_at.clone();
         for gap in &doc.meta.gaps {
@@ -242,15 +410,19 @@ impl Builder {
                 format!("ignored part `{name}`, which format v1 does not define"),
             );
         }
-        self.permissions(doc.permissions);
-        self.schemes(doc.permission_schemes);
+        self.permissions(doc.permissions.as_deref());
+        self.schemes(doc.permission_schemes.as_deref());
         self.groups(&doc.groups);
-        self.users(&doc.users, &doc.user_details);
-        self.group_members(&doc.group_members);
-        self.projects(&doc.projects, &doc.project_permission_schemes);
-        self.roles(doc.roles, &doc.project_roles);
-        self.app_roles(doc.application_roles);
-        self.security(doc.issue_security_schemes, doc.issue_security_projects.as_deref(), &doc.issue_security_members);
+        self.users(doc.users, doc.user_details);
+        self.group_members(doc.group_members);
+        self.projects(doc.projects, &doc.project_permission_schemes);
+        self.roles(doc.roles.as_deref(), doc.project_roles);
+        self.app_roles(doc.application_roles.as_deref());
+        self.security(
+            doc.issue_security_schemes.as_deref(),
+            doc.issue_security_projects.as_deref(),
+            &doc.issue_security_members,
+        );
         self.workflows(&doc.workflows, &doc.workflow_scheme_projects);
         self.checks(&doc.permission_checks);
     }
@@ -364,8 +536,8 @@ impl Builder {
         }
     }
 
-    fn groups(&mut self, pages: &[&RawValue]) {
-        let (groups, complete): (Vec<jira::GroupName>, bool) = self.paged_checked(pages, "groups", "group");
+    fn groups(&mut self, pages: &[Box<RawValue>]) {
+        let (groups, complete): (Vec<jira::GroupName>, bool) = self.decoded(Decoded::pages(pages, "groups", "group"));
         self.site.groups_listed = !pages.is_empty() && complete;
         for g in groups {
             self.add_group(g.group_id, g.name);
@@ -430,25 +602,22 @@ impl Builder {
         }
     }
 
-    fn users(&mut self, pages: &[&RawValue], details: &BTreeMap<String, &RawValue>) {
-        let users: Vec<jira::User> = self.paged(pages, "users", "user");
+    fn users(&mut self, users: Decoded<jira::User>, details: BTreeMap<String, Result<jira::User, Warning>>) {
+        let (users, _) = self.decoded(users);
         for user in users {
             self.account_from(user);
         }
-        for (account_id, raw) in details {
-            if let Some(user) = self.one::<jira::User>(raw, &format!("details of user `{account_id}`")) {
-                self.account_from(user);
+        for user in details.into_values() {
+            match user {
+                Ok(user) => self.account_from(user),
+                Err(warning) => self.warnings.push(warning),
             }
         }
     }
 
-    fn group_members(&mut self, members: &BTreeMap<String, Vec<&RawValue>>) {
-        for (group_id, pages) in members {
-            let (users, complete): (Vec<jira::User>, bool) = self.paged_checked(
-                pages,
-                &format!("members of group `{group_id}`"),
-                &format!("member of group `{group_id}`"),
-            );
+    fn group_members(&mut self, members: BTreeMap<String, Decoded<jira::User>>) {
+        for (group_id, part) in members {
+            let (users, complete) = self.decoded(part);
             let id = self.add_group(Some(group_id.clone()), None).unwrap_or_else(|| group_id.clone());
             if !complete {
                 self.site.incomplete_groups.insert(id.clone());
@@ -464,8 +633,8 @@ impl Builder {
         }
     }
 
-    fn projects(&mut self, pages: &[&RawValue], schemes: &BTreeMap<String, &RawValue>) {
-        let projects: Vec<jira::Project> = self.paged(pages, "projects", "project");
+    fn projects(&mut self, projects: Decoded<jira::Project>, schemes: &BTreeMap<String, Box<RawValue>>) {
+        let (projects, _) = self.decoded(projects);
         for p in projects {
             if let Some(id) = &p.id {
                 self.site.project_key_by_id.insert(id.clone(), p.key.clone());
@@ -493,7 +662,11 @@ impl Builder {
         }
     }
 
-    fn roles(&mut self, raw: Option<&RawValue>, per_project: &BTreeMap<String, BTreeMap<String, &RawValue>>) {
+    fn roles(
+        &mut self,
+        raw: Option<&RawValue>,
+        per_project: BTreeMap<String, BTreeMap<String, Result<RoleBody, Warning>>>,
+    ) {
         if let Some(roles) = raw.and_then(|r| self.one::<Vec<Box<RawValue>>>(r, "roles")) {
             let roles: Vec<jira::ProjectRole> = self.each(&roles, "role");
             for role in roles {
@@ -503,34 +676,39 @@ impl Builder {
             }
         }
         for (project, roles) in per_project {
-            for (role_id, raw) in roles {
-                let what = format!("actors of role `{role_id}` in project `{project}`");
-                let Some(role) = self.one::<jira::ProjectRole>(raw, &what) else {
-                    continue;
+            for (role_id, role) in roles {
+                let role = match role {
+                    Ok(role) => role,
+                    Err(warning) => {
+                        self.warnings.push(warning);
+                        continue;
+                    }
                 };
-                if let (Some(name), false) = (&role.name, self.site.roles.contains_key(role_id)) {
+                if let (Some(name), false) = (&role.name, self.site.roles.contains_key(&role_id)) {
                     self.site.roles.insert(role_id.clone(), Role { id: role_id.clone(), name: name.clone() });
                 }
                 let mut actors = Vec::with_capacity(role.actors.len());
                 for actor in role.actors {
-                    if let Some(user) = actor.actor_user.and_then(|u| u.account_id) {
-                        actors.push(Actor::User(user));
-                    } else if let Some(group) = actor.actor_group {
-                        let id = self.add_group(group.group_id, group.name.clone());
-                        actors.push(Actor::Group { id, name: group.name });
-                    } else {
-                        self.site.incomplete_roles.insert((project.clone(), role_id.clone()));
-                        self.warn(
-                            WarningCode::UnknownActor,
-                            format!(
-                                "{what}: an actor of type `{}` names no user or group",
-                                actor.kind.unwrap_or_default()
-                            ),
-                        );
+                    match actor {
+                        RoleActor::User(user) => actors.push(Actor::User(user)),
+                        RoleActor::Group { id, name } => {
+                            let id = self.add_group(id, name.clone());
+                            actors.push(Actor::Group { id, name });
+                        }
+                        RoleActor::Neither(kind) => {
+                            self.site.incomplete_roles.insert((project.clone(), role_id.clone()));
+                            self.warn(
+                                WarningCode::UnknownActor,
+                                format!(
+                                    "actors of role `{role_id}` in project `{project}`: an actor of type `{}` names no user or group",
+                                    kind.unwrap_or_default()
+                                ),
+                            );
+                        }
                     }
                 }
                 actors.sort();
-                self.site.role_actors.entry(project.clone()).or_default().insert(role_id.clone(), actors);
+                self.site.role_actors.entry(project.clone()).or_default().insert(role_id, actors);
             }
         }
     }
@@ -559,8 +737,8 @@ impl Builder {
     fn security(
         &mut self,
         schemes: Option<&RawValue>,
-        projects: Option<&[&RawValue]>,
-        members: &BTreeMap<String, Vec<&RawValue>>,
+        projects: Option<&[Box<RawValue>]>,
+        members: &BTreeMap<String, Vec<Box<RawValue>>>,
     ) {
         if let Some(list) = schemes.and_then(|r| self.one::<jira::SecuritySchemes>(r, "issue security schemes")) {
             for scheme in list.issue_security_schemes {
@@ -631,7 +809,7 @@ impl Builder {
         }
     }
 
-    fn workflows(&mut self, pages: &[&RawValue], scheme_projects: &[&RawValue]) {
+    fn workflows(&mut self, pages: &[Box<RawValue>], scheme_projects: &[Box<RawValue>]) {
         let workflows: Vec<jira::Workflow> = self.paged(pages, "workflows", "workflow");
         for wf in workflows {
             let transitions = wf
@@ -663,18 +841,18 @@ impl Builder {
         }
     }
 
-    fn checks(&mut self, checks: &BTreeMap<String, Vec<CheckExchange<'_>>>) {
+    fn checks(&mut self, checks: &BTreeMap<String, Vec<CheckExchange>>) {
         for (account, exchanges) in checks {
             let mut result = PermissionChecks::default();
             for (index, exchange) in exchanges.iter().enumerate() {
                 let what = format!("permission check {index} of `{account}`");
                 let Some(request) =
-                    self.one::<jira::BulkPermissionsRequest>(exchange.request, &format!("{what} (request)"))
+                    self.one::<jira::BulkPermissionsRequest>(&exchange.request, &format!("{what} (request)"))
                 else {
                     continue;
                 };
                 let Some(response) =
-                    self.one::<jira::BulkPermissionGrants>(exchange.response, &format!("{what} (response)"))
+                    self.one::<jira::BulkPermissionGrants>(&exchange.response, &format!("{what} (response)"))
                 else {
                     continue;
                 };

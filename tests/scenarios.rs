@@ -32,6 +32,14 @@ fn run_scenario(name: &str) {
     // The matrix form says the same as the analysis form.
     let matrix = serde_json::to_value(api::matrix_snapshot(&snapshot, &options).unwrap()).unwrap();
     assert_eq!(expand(&matrix), analysis_json, "{name}: the matrix form differs from the analysis form");
+    // Read in pieces as it is decoded (the wasm `analyzeChunks` path), the answer is the same text.
+    let options_json = serde_json::to_string(&serde_json::json!({
+        "allAccounts": options.all_accounts, "skipTransitions": options.skip_transitions,
+        "accountId": options.account_id, "project": options.project, "form": "matrix",
+    }))
+    .unwrap();
+    let chunked = api::analyze_reader_json(Trickle(snapshot.as_bytes()), &options_json);
+    assert_eq!(chunked, api::analyze_json(&snapshot, &options_json), "{name}: reading in pieces changed the answer");
     let expected_path = dir.join("expected.txt");
     if std::env::var_os("STEWARD_UPDATE_GOLDEN").is_some() {
         std::fs::write(&expected_path, &actual).unwrap();
@@ -40,6 +48,18 @@ fn run_scenario(name: &str) {
     let expected = std::fs::read_to_string(&expected_path)
         .unwrap_or_else(|_| panic!("{name}: no expected.txt; run with STEWARD_UPDATE_GOLDEN=1 to create it"));
     assert_eq!(actual, expected, "scenario {name} changed; if intended, regenerate with STEWARD_UPDATE_GOLDEN=1");
+}
+
+/// A reader handing over at most 7 bytes a call, so chunk boundaries fall everywhere.
+struct Trickle<'a>(&'a [u8]);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.len().min(buf.len()).min(7);
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
 }
 
 /// Rebuilds the `analyze` contract from the `matrix` form, as a script reading it would.

@@ -112,7 +112,7 @@ const SNAPSHOT: &str = r#"{"snapshotVersion": 1,
 
 #[wasm_bindgen_test]
 fn analyze_returns_the_contract_as_a_js_object() {
-    let answer = steward::wasm::analyze(SNAPSHOT, "").unwrap();
+    let answer = steward::wasm::analyze(&js_sys::JsString::from(SNAPSHOT), "").unwrap();
 
     assert_eq!(get(&answer, "accounts.0.accountId").as_string().as_deref(), Some("bot"));
     assert_eq!(get(&answer, "accounts.0.kind").as_string().as_deref(), Some("service"));
@@ -123,7 +123,7 @@ fn analyze_returns_the_contract_as_a_js_object() {
 
 #[wasm_bindgen_test]
 fn analyze_with_bad_options_is_a_failure_envelope() {
-    let answer = steward::wasm::analyze(SNAPSHOT, r#"{"acount": "typo"}"#).unwrap();
+    let answer = steward::wasm::analyze(&js_sys::JsString::from(SNAPSHOT), r#"{"acount": "typo"}"#).unwrap();
 
     assert_eq!(get(&answer, "type").as_string().as_deref(), Some("failure"));
     assert_eq!(get(&answer, "errors.0.code").as_string().as_deref(), Some("bad-options"));
@@ -131,7 +131,7 @@ fn analyze_with_bad_options_is_a_failure_envelope() {
 
 #[wasm_bindgen_test]
 fn analyze_of_malformed_json_is_a_failure_envelope_not_an_exception() {
-    let answer = steward::wasm::analyze("{\"snapshotVersion\": 1, ", "").unwrap();
+    let answer = steward::wasm::analyze(&js_sys::JsString::from("{\"snapshotVersion\": 1, "), "").unwrap();
 
     assert_eq!(get(&answer, "errors.0.code").as_string().as_deref(), Some("bad-snapshot"));
 }

@@ -72,7 +72,7 @@ fn group_unknown(site: &Site, group: &str, display: &str) -> String {
 }
 
 /// The result of matching one holder: the ways it matches, and whether some way is unknown.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Match {
     pub vias: Vec<Via>,
     pub unknown: Option<String>,

@@ -81,12 +81,12 @@ pub fn matrix(site: &Site, selection: &Selection) -> Matrix {
         }
     };
     let index = reuse::Index::new(site, projects, selection.skip_transitions);
-    let mut sets = SetInterner::default();
-    let mut paths = PathCache::default();
+    let mut memo = Memo { sets: SetInterner::default(), paths: PathCache::default(), alike: Alike::new(site) };
     let mut rows = Vec::with_capacity(accounts.len());
     for account in accounts {
-        rows.push(account_row(site, account, &index, selection, &mut sets, &mut paths, &mut warnings));
+        rows.push(account_row(site, account, &index, selection, &mut memo, &mut warnings));
     }
+    let sets = memo.sets;
     warnings.sort();
     warnings.dedup();
     Matrix {
@@ -100,6 +100,43 @@ pub fn matrix(site: &Site, selection: &Selection) -> Matrix {
         sets: sets.into_sets(),
         accounts: rows,
         warnings,
+    }
+}
+
+/// What the accounts' evaluations share: access sets, rendered paths, classes of alike accounts.
+struct Memo<'s> {
+    sets: SetInterner,
+    paths: PathCache,
+    alike: Alike<'s>,
+}
+
+/// Accounts alike for every project where they hold no role and lead nothing ([`reuse::Reuse::Profile`]
+/// cells): there a cell depends on the account only through how the holders that need no project
+/// match it (groups, product access, the account itself) and whether it administers Jira. Such cells
+/// are evaluated once per class of alike accounts and profile instead of once per account: on a
+/// large site most cells are of this kind, and most bots match those holders the same way.
+struct Alike<'s> {
+    /// Every distinct holder of a scheme grant or security level member that needs no project.
+    holders: Vec<&'s Holder>,
+    classes: rustc_hash::FxHashMap<(bool, Vec<membership::Match>), u32>,
+    /// (class, profile) → the cell's access set.
+    cells: rustc_hash::FxHashMap<(u32, usize), Option<u32>>,
+}
+
+impl<'s> Alike<'s> {
+    fn new(site: &'s Site) -> Self {
+        let grants = site.schemes.values().flat_map(|s| s.grants.iter().map(|g| &g.holder));
+        let members = site.security_schemes.values().flat_map(|s| s.levels.iter().flat_map(|l| l.members.iter()));
+        let holders: std::collections::BTreeSet<&Holder> =
+            grants.chain(members).filter(|h| !depends_on_project(h)).collect();
+        Alike { holders: holders.into_iter().collect(), classes: Default::default(), cells: Default::default() }
+    }
+
+    /// The class of an active account: alike accounts get the same number.
+    fn class(&mut self, site: &Site, account: &Account, global_admin: bool) -> u32 {
+        let key = (global_admin, self.holders.iter().map(|h| match_holder(site, account, h, None)).collect());
+        let next = u32::try_from(self.classes.len()).unwrap_or(u32::MAX);
+        *self.classes.entry(key).or_insert(next)
     }
 }
 
@@ -146,12 +183,12 @@ fn lint_schemes(site: &Site) -> Vec<Warning> {
 /// when a project adds something of its own (a role the account is in, the lead).
 pub type Permissions = Rc<BTreeMap<Rc<str>, Vec<PathEntry>>>;
 
-/// A scheme evaluated for one account, before the project-dependent grants (roles, lead).
+/// A scheme evaluated for one account, before the project-dependent grants (roles, lead), which
+/// `Cell::evaluate` takes from the scheme itself: this runs for every account and scheme.
 #[derive(Default)]
-struct SchemeEval<'s> {
+struct SchemeEval {
     permissions: Permissions,
     unresolved: Vec<Unresolved>,
-    per_project: Vec<&'s Grant>,
 }
 
 /// Adds a path, keeping each permission's paths sorted and free of duplicates.
@@ -160,12 +197,15 @@ fn add_path(permissions: &mut Permissions, permission: &str, entry: PathEntry) {
         return;
     }
     let map = Rc::make_mut(permissions);
-    let paths = match map.get_mut(permission) {
-        Some(paths) => paths,
-        None => map.entry(Rc::from(permission)).or_default(),
-    };
-    if let Err(at) = paths.binary_search(&entry) {
-        paths.insert(at, entry);
+    match map.get_mut(permission) {
+        Some(paths) => {
+            if let Err(at) = paths.binary_search(&entry) {
+                paths.insert(at, entry);
+            }
+        }
+        None => {
+            map.insert(Rc::from(permission), vec![entry]);
+        }
     }
 }
 
@@ -178,11 +218,39 @@ fn origin(scheme: &Scheme, grant: &Grant) -> Origin {
 #[derive(Default)]
 pub struct PathCache {
     rendered: rustc_hash::FxHashMap<(usize, Via), PathEntry>,
+    /// Paths of grants whose holder step the grant alone decides: keyed by the address only, so
+    /// the hot lookup (every account × scheme) hashes and compares no strings.
+    by_grant: rustc_hash::FxHashMap<usize, PathEntry>,
+}
+
+/// Whether a grant's holder matches in one way only, whoever the account: one path per grant.
+fn one_way(holder: &Holder) -> bool {
+    matches!(
+        holder,
+        Holder::Anyone
+            | Holder::ApplicationRole(None)
+            | Holder::Group { .. }
+            | Holder::User(_)
+            | Holder::ProjectLead
+            | Holder::Reporter
+            | Holder::Assignee
+            | Holder::UserCustomField(_)
+            | Holder::GroupCustomField(_)
+            | Holder::CustomerPortalOnly
+    )
 }
 
 impl PathCache {
     fn grant_path(&mut self, scheme: &Scheme, grant: &Grant, via: Via) -> PathEntry {
-        let key = (std::ptr::from_ref(grant) as usize, via);
+        let address = std::ptr::from_ref(grant) as usize;
+        if one_way(&grant.holder) {
+            return self
+                .by_grant
+                .entry(address)
+                .or_insert_with(|| PathEntry::new(&Path { origin: origin(scheme, grant), via }))
+                .clone();
+        }
+        let key = (address, via);
         if let Some(entry) = self.rendered.get(&key) {
             return entry.clone();
         }
@@ -208,11 +276,10 @@ fn add_match(
     }
 }
 
-fn evaluate_scheme<'s>(site: &Site, account: &Account, scheme: &'s Scheme, paths: &mut PathCache) -> SchemeEval<'s> {
+fn evaluate_scheme(site: &Site, account: &Account, scheme: &Scheme, paths: &mut PathCache) -> SchemeEval {
     let mut eval = SchemeEval::default();
     for grant in &scheme.grants {
         if depends_on_project(&grant.holder) {
-            eval.per_project.push(grant);
             continue;
         }
         let found = match_holder(site, account, &grant.holder, None);
@@ -226,10 +293,10 @@ fn account_row(
     account: &Account,
     index: &reuse::Index<'_>,
     selection: &Selection,
-    sets: &mut SetInterner,
-    paths: &mut PathCache,
+    memo: &mut Memo<'_>,
     warnings: &mut Vec<Warning>,
 ) -> AccountRow {
+    let Memo { sets, paths, alike } = memo;
     let checks = site.checks.get(&account.account_id);
     let (global, global_coverage) = match checks {
         Some(c) if !c.global_asked.is_empty() => {
@@ -255,7 +322,9 @@ fn account_row(
         return row;
     }
     let global_admin = row.global.iter().any(|k| k == "ADMINISTER");
-    let mut ctx = Cell { site, account, checks, global_admin, selection, schemes: BTreeMap::new(), paths };
+    let class = (!selection.exhaustive).then(|| alike.class(site, account, global_admin));
+    let mut ctx =
+        Cell { site, account, checks, global_admin, selection, schemes: rustc_hash::FxHashMap::default(), paths };
     let member = index.membership(account);
     let reuse = if selection.exhaustive {
         vec![reuse::Reuse::Never; index.projects.len()]
@@ -272,7 +341,20 @@ fn account_row(
             // No role or lead grant can match here: only the roles in the signature need a look.
             Some(reuse::Reuse::Profile) => match by_profile.get_mut(profile) {
                 Some(Some(set)) => *set,
-                Some(slot) => *slot.insert(ctx.evaluate(project, Some(&[]), warnings).map(|s| sets.intern(s))),
+                Some(slot) => {
+                    let shared = class.and_then(|c| alike.cells.get(&(c, profile)).copied());
+                    let set = match shared {
+                        Some(set) => set,
+                        None => {
+                            let set = ctx.evaluate(project, Some(&[]), warnings).map(|s| sets.intern(s));
+                            if let Some(c) = class {
+                                alike.cells.insert((c, profile), set);
+                            }
+                            set
+                        }
+                    };
+                    *slot.insert(set)
+                }
                 None => ctx.evaluate(project, None, warnings).map(|s| sets.intern(s)),
             },
             Some(reuse::Reuse::Actors) => match by_actors.entry((profile, index.signature(i, &member))) {
@@ -298,7 +380,8 @@ struct Cell<'a> {
     checks: Option<&'a crate::model::PermissionChecks>,
     global_admin: bool,
     selection: &'a Selection,
-    schemes: BTreeMap<&'a str, SchemeEval<'a>>,
+    /// Keyed by the scheme's address: looked up for every cell evaluated.
+    schemes: rustc_hash::FxHashMap<usize, SchemeEval>,
     paths: &'a mut PathCache,
 }
 
@@ -316,13 +399,13 @@ impl<'a> Cell<'a> {
                 let cache = &mut *self.paths;
                 let eval = self
                     .schemes
-                    .entry(scheme.id.as_str())
+                    .entry(std::ptr::from_ref(scheme) as usize)
                     .or_insert_with(|| evaluate_scheme(site, account, scheme, cache));
                 paths = Rc::clone(&eval.permissions);
                 unresolved.extend(eval.unresolved.iter().cloned());
                 // Several grants usually name the same role: check its actors once per project.
                 let mut roles: Vec<(&str, membership::Match)> = Vec::new();
-                for grant in &eval.per_project {
+                for grant in scheme.grants.iter().filter(|g| depends_on_project(&g.holder)) {
                     let may_match = match (&grant.holder, only) {
                         (_, None) => true,
                         (Holder::ProjectRole(role), Some(only)) => only.contains(&role.as_str()),

@@ -13,7 +13,7 @@
 //! Marking too many cells [`Reuse::Never`] is only slower; sharing too much would be wrong, so the
 //! scenario tests force `exhaustive` evaluation and compare.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -45,12 +45,12 @@ pub struct Index<'s> {
     /// Per project: its role actors as (role id, actor key).
     project_actors: Vec<Vec<(&'s str, u32)>>,
     /// Account id → groups it is listed in.
-    groups_of: HashMap<&'s str, Vec<&'s str>>,
+    groups_of: FxHashMap<&'s str, Vec<&'s str>>,
     /// Actor groups whose members are unknown to an account that has no group list of its own.
     unknown_groups: Vec<u32>,
     /// Account id → projects it leads.
-    led: HashMap<&'s str, Vec<u32>>,
-    position: HashMap<&'s str, u32>,
+    led: FxHashMap<&'s str, Vec<u32>>,
+    position: FxHashMap<&'s str, u32>,
 }
 
 /// The actor keys an account is (`yes`) or might be (`unknown`).
@@ -61,14 +61,14 @@ pub struct Membership {
 
 impl<'s> Index<'s> {
     pub fn new(site: &'s Site, projects: Vec<&'s Project>, skip_transitions: bool) -> Index<'s> {
-        let mut profiles: HashMap<(Option<&str>, Option<&str>), usize> = HashMap::new();
+        let mut profiles: FxHashMap<(Option<&str>, Option<&str>), usize> = FxHashMap::default();
         let mut profile = Vec::with_capacity(projects.len());
         let mut always = Vec::with_capacity(projects.len());
         let mut keys: FxHashMap<String, u32> = FxHashMap::default();
         let mut actor_projects: Vec<Vec<u32>> = Vec::new();
         let mut project_actors = Vec::with_capacity(projects.len());
-        let mut led: HashMap<&str, Vec<u32>> = HashMap::new();
-        let mut position = HashMap::with_capacity(projects.len());
+        let mut led: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+        let mut position = FxHashMap::with_capacity_and_hasher(projects.len(), Default::default());
         for (i, project) in projects.iter().enumerate() {
             let at = u32::try_from(i).unwrap_or(u32::MAX);
             position.insert(project.key.as_str(), at);
@@ -103,17 +103,22 @@ impl<'s> Index<'s> {
             for (role, list) in actors.into_iter().flatten() {
                 for actor in list {
                     let key = match actor {
-                        Actor::User(id) => id.clone(),
+                        Actor::User(id) => Cow::Borrowed(id.as_str()),
                         Actor::Group { id, name } => match group_id(site, id.as_ref(), name.as_ref()) {
-                            Some(gid) => gid.into_owned(),
+                            Some(gid) => gid,
                             None => continue,
                         },
                     };
-                    let next = u32::try_from(keys.len()).unwrap_or(u32::MAX);
-                    let key = *keys.entry(key).or_insert(next);
-                    if key == next {
-                        actor_projects.push(Vec::new());
-                    }
+                    // Looked up before it is copied: most actors recur in many projects.
+                    let key = match keys.get(key.as_ref()) {
+                        Some(&known) => known,
+                        None => {
+                            let next = u32::try_from(keys.len()).unwrap_or(u32::MAX);
+                            keys.insert(key.into_owned(), next);
+                            actor_projects.push(Vec::new());
+                            next
+                        }
+                    };
                     if let Some(projects) = actor_projects.get_mut(key as usize)
                         && projects.last() != Some(&at)
                     {
@@ -135,7 +140,7 @@ impl<'s> Index<'s> {
             .map(|(_, &id)| id)
             .collect();
         unknown_groups.sort_unstable();
-        let mut groups_of: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut groups_of: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
         for (group, members) in &site.group_members {
             for member in members {
                 groups_of.entry(member.as_str()).or_default().push(group.as_str());

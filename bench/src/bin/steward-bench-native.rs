@@ -158,7 +158,7 @@ fn main() -> ExitCode {
         // One analysis, phase by phase, exactly as `analyze_json` does it.
         let options: AnalyzeOptions = serde_json::from_str(OPTIONS).unwrap_or_default();
         let t = Instant::now();
-        let doc: Result<SnapshotDoc<'_>, _> = serde_json::from_str(&text);
+        let doc: Result<SnapshotDoc, _> = serde_json::from_str(&text);
         let raw_parse_ms = ms(t);
         drop(doc);
         let t = Instant::now();

@@ -89,7 +89,7 @@ fn main() -> ExitCode {
     let read = end(p);
 
     let p = begin();
-    let doc: Result<SnapshotDoc<'_>, _> = serde_json::from_str(&text);
+    let doc: Result<SnapshotDoc, _> = serde_json::from_str(&text);
     drop(doc);
     let first_pass = end(p);
 
