@@ -162,6 +162,58 @@ async fn admin_overview_inner<H: Host>(
     Ok(AdminOverview { schemes: summaries, project_count: projects.len(), unmapped_projects: unmapped })
 }
 
+/// [`admin_overview`] from a stored snapshot: the same schemes, grant counts and project mapping,
+/// without a call per project. A project whose scheme the snapshot lacks is unmapped, with the
+/// scan's reason when it recorded one.
+pub fn snapshot_overview(snapshot: &str) -> Answer<AdminOverview> {
+    let mut warnings = Vec::new();
+    let result = snapshot_overview_inner(snapshot, &mut warnings);
+    Answer::from_result(result, warnings)
+}
+
+fn snapshot_overview_inner(text: &str, warnings: &mut Vec<Warning>) -> Result<AdminOverview, ApiError> {
+    let (site, _) = load(text)?;
+    let doc: snapshot::SnapshotDoc<'_> =
+        serde_json::from_str(text).map_err(|e| ApiError::from(SnapshotError::Malformed { message: e.to_string() }))?;
+    let list = doc
+        .permission_schemes
+        .map(|raw| serde_json::from_str::<crate::jira::PermissionSchemes>(raw.get()))
+        .transpose()
+        .map_err(|e| ApiError::new("bad-snapshot", format!("the snapshot's permission schemes are not readable: {e}")))?
+        .unwrap_or_default();
+    let (schemes, skipped) =
+        crate::jira::decode_each::<PermissionScheme, _>(&list.permission_schemes, "permission scheme");
+    warnings.extend(skipped);
+
+    let mut users: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut unmapped = Vec::new();
+    for project in site.projects.values() {
+        match &project.scheme_id {
+            Some(id) => users.entry(id).or_default().push(project.key.clone()),
+            None => {
+                let why = site
+                    .gaps
+                    .get(&("projectPermissionSchemes".to_owned(), project.key.clone()))
+                    .map_or("the snapshot does not hold it", String::as_str);
+                warnings.push(Warning::new(
+                    WarningCode::ProjectSchemeUnreadable,
+                    format!("the permission scheme of project `{}` could not be read: {why}", project.key),
+                ));
+                unmapped.push(project.key.clone());
+            }
+        }
+    }
+    let mut summaries: Vec<SchemeSummary> = schemes
+        .into_iter()
+        .map(|scheme| {
+            let keys = scheme.id.as_deref().and_then(|id| users.get(id)).cloned().unwrap_or_default();
+            summarize(scheme, keys)
+        })
+        .collect();
+    summaries.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+    Ok(AdminOverview { schemes: summaries, project_count: site.projects.len(), unmapped_projects: unmapped })
+}
+
 fn summarize(scheme: PermissionScheme, projects: Vec<String>) -> SchemeSummary {
     SchemeSummary {
         id: scheme.id,
@@ -287,6 +339,20 @@ fn matrix_loaded((site, load_warnings): (Site, Vec<Warning>), options: &AnalyzeO
     matrix.warnings.sort();
     matrix.warnings.dedup();
     matrix
+}
+
+/// The inventory's first view of a snapshot: one line per non-human account (see
+/// [`Matrix::summarize`]), the analysis warnings in the envelope. Transitions are skipped: no
+/// count depends on them.
+pub fn inventory(snapshot: &str) -> Answer<crate::matrix::Inventory> {
+    let options = AnalyzeOptions { skip_transitions: true, ..AnalyzeOptions::default() };
+    match matrix_snapshot(snapshot, &options) {
+        Ok(matrix) => {
+            let summary = matrix.summarize();
+            Answer::from_result(Ok::<_, ApiError>(summary), matrix.warnings)
+        }
+        Err(error) => Answer::from_result(Err::<crate::matrix::Inventory, _>(error), Vec::new()),
+    }
 }
 
 /// The full analysis of a snapshot: the `analyze` contract, with load warnings merged in.

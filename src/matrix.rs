@@ -260,3 +260,91 @@ impl Serialize for Matrix {
         .serialize(serializer)
     }
 }
+
+// ---- the inventory: one line per account ------------------------------------------------------
+
+pub const INVENTORY_VERSION: u32 = 1;
+
+/// One account as the admin page lists it first: counts over its cells, not the cells. An account's
+/// projects and paths are asked for separately (`analyze` with `accountId`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSummary {
+    pub account_id: String,
+    pub display_name: String,
+    /// `service` | `app` | `human`.
+    pub kind: &'static str,
+    pub active: bool,
+    pub global: Vec<String>,
+    pub global_coverage: Coverage,
+    /// Projects where it holds some permission on every issue.
+    pub unconditional_projects: usize,
+    /// Projects where everything it holds depends on the issue (reporter, assignee, a user field).
+    pub conditional_projects: usize,
+    /// Projects where some grants could not be evaluated (coverage `partial`).
+    pub partial_projects: usize,
+    /// Projects where nothing could be evaluated (coverage `none`).
+    pub unknown_projects: usize,
+    /// Grants that could not be evaluated, over all its projects.
+    pub unresolved: usize,
+}
+
+/// The inventory's first view: every selected account in one line, sorted by display name
+/// (case-insensitive), then account id.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Inventory {
+    pub inventory_version: u32,
+    pub site: Option<String>,
+    pub collected_at: Option<String>,
+    /// How many projects were analysed.
+    pub project_count: usize,
+    pub accounts: Vec<AccountSummary>,
+}
+
+impl Matrix {
+    /// One line per account, counted from the distinct cells: no cell is expanded, so its cost
+    /// follows the matrix, not accounts × projects × paths.
+    pub fn summarize(&self) -> Inventory {
+        let mut accounts: Vec<AccountSummary> = self.accounts.iter().map(|row| self.summarize_row(row)).collect();
+        accounts.sort_by_cached_key(|a| (a.display_name.to_lowercase(), a.account_id.clone()));
+        Inventory {
+            inventory_version: INVENTORY_VERSION,
+            site: self.site.clone(),
+            collected_at: self.collected_at.clone(),
+            project_count: self.projects.len(),
+            accounts,
+        }
+    }
+
+    fn summarize_row(&self, row: &AccountRow) -> AccountSummary {
+        let mut summary = AccountSummary {
+            account_id: row.account_id.clone(),
+            display_name: row.display_name.clone(),
+            kind: row.kind,
+            active: row.active,
+            global: row.global.clone(),
+            global_coverage: row.global_coverage,
+            unconditional_projects: 0,
+            conditional_projects: 0,
+            partial_projects: 0,
+            unknown_projects: 0,
+            unresolved: 0,
+        };
+        for set in row.cells.iter().filter_map(|&(_, s)| self.sets.get(s as usize)) {
+            let mut paths = set.permissions.values().flat_map(|paths| paths.iter()).peekable();
+            if paths.clone().any(|p| !p.conditional) {
+                summary.unconditional_projects += 1;
+            } else if paths.peek().is_some() {
+                summary.conditional_projects += 1;
+            }
+            match set.coverage {
+                Coverage::Complete => {}
+                Coverage::Partial => summary.partial_projects += 1,
+                Coverage::None => summary.unknown_projects += 1,
+            }
+            summary.unresolved += set.unresolved.len();
+        }
+        summary
+    }
+}

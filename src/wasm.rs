@@ -172,6 +172,18 @@ impl std::io::Read for JsChunks<'_> {
     }
 }
 
+/// The inventory's first view of a snapshot: one line per non-human account, counts only.
+#[wasm_bindgen]
+pub fn inventory(snapshot: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::inventory(snapshot).to_json())
+}
+
+/// The admin overview (schemes, grant counts, projects using each) from a stored snapshot.
+#[wasm_bindgen(js_name = snapshotOverview)]
+pub fn snapshot_overview(snapshot: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::snapshot_overview(snapshot).to_json())
+}
+
 /// Why an account lacks a permission in a project.
 #[wasm_bindgen(js_name = whyNot)]
 pub fn why_not(snapshot: &str, account_id: &str, project: &str, permission: &str) -> Result<JsValue, JsValue> {

@@ -122,6 +122,27 @@ fn analyze_returns_the_contract_as_a_js_object() {
 }
 
 #[wasm_bindgen_test]
+fn inventory_returns_one_line_per_bot_as_a_js_object() {
+    let answer = steward::wasm::inventory(SNAPSHOT).unwrap();
+
+    assert_eq!(get(&answer, "type").as_string().as_deref(), Some("success"));
+    assert_eq!(get(&answer, "result.accounts.0.accountId").as_string().as_deref(), Some("bot"));
+    assert_eq!(get(&answer, "result.accounts.0.unconditionalProjects").as_f64(), Some(1.0));
+    assert_eq!(get(&answer, "result.projectCount").as_f64(), Some(1.0));
+}
+
+#[wasm_bindgen_test]
+fn snapshot_overview_maps_the_project_to_its_scheme_without_a_host() {
+    let answer = steward::wasm::snapshot_overview(SNAPSHOT).unwrap();
+
+    assert_eq!(get(&answer, "result.schemes.0.name").as_string().as_deref(), Some("S"));
+    assert_eq!(get(&answer, "result.schemes.0.grantCount").as_f64(), Some(1.0));
+    assert_eq!(get(&answer, "result.schemes.0.projects.0").as_string().as_deref(), Some("ABC"));
+    let bad = steward::wasm::snapshot_overview("[]").unwrap();
+    assert_eq!(get(&bad, "type").as_string().as_deref(), Some("failure"));
+}
+
+#[wasm_bindgen_test]
 fn analyze_with_bad_options_is_a_failure_envelope() {
     let answer = steward::wasm::analyze(&js_sys::JsString::from(SNAPSHOT), r#"{"acount": "typo"}"#).unwrap();
 

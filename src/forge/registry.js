@@ -4,7 +4,7 @@ import { sql } from '@forge/sql';
 import { createStore } from './storage.js';
 
 const COLLECTION = 'registry';
-const ACCOUNT_ID = /^[A-Za-z0-9:._-]{1,128}$/;
+export const ACCOUNT_ID = /^[A-Za-z0-9:._-]{1,128}$/;
 
 function failure(code, message) {
   return { type: 'failure', errors: [{ code, message }], warnings: [] };

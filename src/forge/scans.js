@@ -39,6 +39,8 @@ const STALLED_MS = 2 * 3_600_000;
 // failed, and the previous snapshot stays the one pages show.
 const ESSENTIAL = ['permissions', 'permissionSchemes', 'projects', 'users'];
 const JOB_WRITER = 'steward-scan-job';
+// The shape of the stored digest (loadDigest); a stored digest of another version is recomputed.
+const DIGEST_VERSION = 1;
 
 export class ScanError extends Error {
   constructor(code, message) {
@@ -68,6 +70,10 @@ export function scanSettings(env = process.env) {
     keep: number('STEWARD_SCAN_KEEP', 3, whole(1, 50), 'a whole number of snapshots from 1 to 50'),
     // Every role's actors (the lean plan reads only those Jira's check says a bot may be in).
     allRoles: number('STEWARD_SCAN_ALL_ROLES', 0, whole(0, 1), '0 or 1') === 1,
+    // A job that finishes the scan later than this after it started leaves the digest (the
+    // analysis the pages read, minutes on a large site) to a job of its own, so the two never
+    // pass the function's 900 s together.
+    digestInlineSeconds: number('STEWARD_SCAN_DIGEST_INLINE_SECONDS', 450, whole(0, 900), 'a whole number of seconds from 0 to 900'),
   };
 }
 
@@ -90,6 +96,8 @@ function dataShown(entry) {
 
 export function createScans({ store = createStore(sql), blobs = createBlobStore(sql), queue = new Queue({ key: QUEUE }), host = () => jiraHost(api.asApp()), env = process.env, log = console.log } = {}) {
   let cached = null; // the last snapshot read: blobs never change, so it stays valid
+  let cachedDigest = null; // the digest of the last snapshot asked about, by its blob id
+  let cachedMatrix = null; // the parsed access matrix of the last snapshot asked about, by blob id
 
   async function read() {
     const record = await store.get(...STATE);
@@ -134,7 +142,7 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
   // names. Newer scans' blobs are never touched, so a sweep racing a new scan cannot hurt it.
   async function sweep(state, upTo) {
     try {
-      const keep = new Set(state.snapshots.map((s) => s.blob.id));
+      const keep = new Set(state.snapshots.flatMap((s) => [s.blob.id, s.digest?.id, s.matrix?.id].filter(Boolean)));
       if (state.current?.checkpoint && ACTIVE.has(state.current.status)) keep.add(state.current.checkpoint.id);
       for (const id of await blobs.ids()) {
         if (!keep.has(id) && scanOf(id) <= upTo) await blobs.delete(id);
@@ -181,6 +189,54 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
   async function loadSnapshot(entry) {
     if (cached?.id !== entry.blob.id) cached = { id: entry.blob.id, text: await blobs.get(entry.blob) };
     return cached.text;
+  }
+
+  // What the admin page shows first, computed once per snapshot (the analysis of a stored snapshot
+  // never changes): the inventory (one line per account, core `inventory`) and the overview of
+  // the permission schemes (core `snapshotOverview`), each the core's envelope. A scan stores it
+  // next to the snapshot; a snapshot stored without one (an older version, a failed write) gets
+  // it computed here, once per container.
+  function computeDigest(text) {
+    return { digestVersion: DIGEST_VERSION, inventory: core().inventory(text), overview: core().snapshotOverview(text) };
+  }
+
+  // The digest and the access matrix of every non-human account (the core's `matrix` form, without
+  // transitions: several MB on a large site, so a blob of its own that only accountAccess reads),
+  // stored; answers the references to put in the snapshot's entry.
+  async function storeDigest(scanId, text) {
+    const digest = await blobs.put(`${scanId}/digest`, JSON.stringify(computeDigest(text)));
+    const matrix = core().analyzeToString(text, JSON.stringify({ form: 'matrix', skipTransitions: true }));
+    if (matrix.startsWith('{"type":"failure"')) return { digest };
+    return { digest, matrix: await blobs.put(`${scanId}/matrix`, matrix) };
+  }
+
+  async function loadMatrix(entry) {
+    if (!entry.matrix) return null;
+    if (cachedMatrix?.id !== entry.matrix.id) {
+      try {
+        cachedMatrix = { id: entry.matrix.id, matrix: JSON.parse(await blobs.get(entry.matrix)) };
+      } catch (error) {
+        log(`steward: stored access matrix of scan ${entry.scanId} unreadable, analysing instead: ${error.message}`);
+        return null;
+      }
+    }
+    return cachedMatrix.matrix;
+  }
+
+  async function loadDigest(entry) {
+    if (cachedDigest?.id === entry.blob.id) return cachedDigest.digest;
+    let digest = null;
+    if (entry.digest) {
+      try {
+        digest = JSON.parse(await blobs.get(entry.digest));
+        if (digest?.digestVersion !== DIGEST_VERSION) digest = null;
+      } catch (error) {
+        log(`steward: stored digest of scan ${entry.scanId} unreadable, computing it: ${error.message}`);
+      }
+    }
+    digest ??= computeDigest(await loadSnapshot(entry));
+    cachedDigest = { id: entry.blob.id, digest };
+    return digest;
   }
 
   const scans = {
@@ -232,8 +288,27 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
       return { text: await loadSnapshot(entry), data: dataShown(entry), scan: publicScan(state.current, { withTrigger: false }) };
     },
 
+    // The digest of the latest stored snapshot (see loadDigest) with what the pages show about it,
+    // or null when no scan has finished.
+    async latestDigest() {
+      const { state } = await read();
+      const entry = state.snapshots[0];
+      if (!entry) return null;
+      return { digest: await loadDigest(entry), data: dataShown(entry) };
+    },
+
+    // The stored access matrix of the latest snapshot (null when it has none: an older version,
+    // a failed write) and a loader of the snapshot itself for what the matrix does not hold.
+    async latestMatrix() {
+      const { state } = await read();
+      const entry = state.snapshots[0];
+      if (!entry) return null;
+      return { matrix: await loadMatrix(entry), data: dataShown(entry), text: () => loadSnapshot(entry) };
+    },
+
     // One job: the consumer's work for one event.
     async job(event) {
+      if (typeof event?.body?.digest === 'string') return digestJob(event.body.digest);
       const { scanId, token } = event?.body ?? {};
       let at = await read();
       const scan = at.state.current;
@@ -329,9 +404,19 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
       if (scan.checkpoint) await blobs.delete(scan.checkpoint.id).catch(() => {});
       return { checkpoint: { jobs, stoppedBy: checkpoint.stoppedBy, resumeAfterSeconds: checkpoint.resumeAfterSeconds } };
     }
-    const ref = await blobs.put(`${scan.scanId}/snapshot`, JSON.stringify(snapshot));
+    const text = JSON.stringify(snapshot);
+    const ref = await blobs.put(`${scan.scanId}/snapshot`, text);
+    const inline = Date.now() - Date.parse(scan.claimedAt) < settings.digestInlineSeconds * 1000;
+    let digest = {};
+    if (inline) {
+      try {
+        digest = await storeDigest(scan.scanId, text);
+      } catch (error) {
+        log(`steward: could not store the digest of scan ${scan.scanId}; pages compute it: ${error.message}`);
+      }
+    }
     const entry = {
-      scanId: scan.scanId, collectedAt: snapshot.meta.collectedAt ?? scan.startedAt, finishedAt: iso(now), blob: ref,
+      scanId: scan.scanId, collectedAt: snapshot.meta.collectedAt ?? scan.startedAt, finishedAt: iso(now), blob: ref, ...digest,
       calls, points, jobs, gaps: snapshot.meta.gaps.length, complete, mode: refresh?.mode ?? 'full', trigger: scan.trigger,
     };
     const done = {
@@ -347,7 +432,38 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
     }
     await record(done, JOB_WRITER, 'scan:done');
     await sweep(state, scan.scanId);
-    return { done: { jobs, calls, points } };
+    if (!inline) {
+      try {
+        await queue.push({ body: { digest: scan.scanId } });
+      } catch (error) {
+        log(`steward: could not queue the digest of scan ${scan.scanId}; pages compute it: ${error.message}`);
+      }
+    }
+    return { done: { jobs, calls, points }, ...(inline ? {} : { digest: 'queued' }) };
+  }
+
+  // The digest of a finished scan, as a job of its own (see `digestInlineSeconds`). Delivered
+  // twice, or after the snapshot was replaced, it does nothing.
+  async function digestJob(scanId) {
+    const entryOf = (state) => state.snapshots.find((s) => s.scanId === scanId);
+    const first = entryOf((await read()).state);
+    if (!first) return { ignored: 'the snapshot is no longer kept' };
+    if (first.digest) return { ignored: 'the digest is stored already' };
+    const refs = await storeDigest(scanId, await loadSnapshot(first));
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const at = await read();
+      const entry = entryOf(at.state);
+      if (!entry) return { ignored: 'the snapshot is no longer kept' };
+      if (entry.digest) return { ignored: 'the digest is stored already' };
+      const snapshots = at.state.snapshots.map((s) => (s === entry ? { ...s, ...refs } : s));
+      try {
+        await write(at, { ...at.state, snapshots }, JOB_WRITER, 'scan:digest');
+        return { digest: refs.digest.id };
+      } catch (error) {
+        if (error.code !== 'conflict') throw error;
+      }
+    }
+    return { ignored: 'the scan state kept changing; pages compute the digest' };
   }
 
   return scans;

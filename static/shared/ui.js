@@ -38,10 +38,11 @@ export function showFailure(root, answer) {
   );
 }
 
-export function warningsList(warnings) {
+// `total`: how many there are when `warnings` is only the first of them.
+export function warningsList(warnings, total = warnings?.length ?? 0) {
   if (!warnings?.length) return null;
   return el('section', { class: 'message warning', 'data-testid': 'warnings' },
-    el('h2', {}, `${warnings.length} warning${warnings.length === 1 ? '' : 's'}`),
+    el('h2', {}, `${total} warning${total === 1 ? '' : 's'}`, total > warnings.length ? ` (the first ${warnings.length} shown)` : ''),
     el('ul', {}, warnings.map((w) => el('li', {}, el('code', {}, w.code), ' ', w.message))));
 }
 

@@ -86,7 +86,14 @@ test('on the first visit the admin page starts a scan, shows its progress, then 
   const deployUser = world.users.find((u) => u.displayName === 'ci-deploy-bot');
   const held = world.projects.filter((p) => world.permissions.project.some((k) => holdsProject(world, deployUser, p, k)));
   assert.equal(await deploy.locator('[data-testid=project-count]').textContent(), `${held.length} projects`);
+  // The list carries counts only: an account's projects and paths load when it is opened.
+  assert.equal(await deploy.locator('[data-project]').count(), 0, 'no project is drawn before the account is opened');
+  const opened = page.waitForResponse((r) => r.url().endsWith('/__host/invoke') && r.request().postDataJSON()?.functionKey === 'accountAccess');
   await deploy.locator('summary').click();
+  assert.deepEqual((await opened).request().postDataJSON().payload, { accountId: deployUser.accountId });
+  await deploy.locator('[data-testid=account-projects]').waitFor({ timeout: 15_000 });
+  assert.deepEqual((await deploy.locator('[data-testid=account-projects] > [data-project]').evaluateAll((nodes) => nodes.map((n) => n.dataset.project))).sort(),
+    held.map((p) => p.key).sort());
   const edit = deploy.locator('[data-project=APP] tr[data-permission=EDIT_ISSUES]');
   assert.match(await edit.first().textContent(), /projectRole "Service accounts" \[10100\] → actor user \(this account\)/);
   await page.screenshot({ path: join(artifacts, 'admin-bots.png'), fullPage: true });
@@ -94,6 +101,54 @@ test('on the first visit the admin page starts a scan, shows its progress, then 
   const retired = app.locator('details.account', { hasText: 'archiver-bot' });
   assert.equal(await retired.locator('[data-testid=project-count]').textContent(), 'holds nothing');
 }));
+
+// The size M site (500 projects, 58 bots): the first answer is a page of account lines, a few KB
+// where the whole analysis was ~25 MB; the rest of the list and each account's access come on request.
+test('on a large site the admin page loads a page of accounts, shows the rest on request and loads an account when opened', { timeout: 300_000 }, async () => {
+  const sim = await startSimulator({ size: 'M', pageCap: 1000 });
+  const ada = sim.world.users.find((u) => u.email?.startsWith('ada@'));
+  try {
+    await withHost({ jira: { url: sim.url, email: ada.email, token: ada.token }, env: { STEWARD_SCAN_RPS: '1000', STEWARD_SCAN_POINTS_PER_HOUR: '10000000', STEWARD_SCAN_SHARE: '1' } }, async (host, page) => {
+      const answers = [];
+      page.on('response', async (r) => {
+        if (!r.url().endsWith('/__host/invoke')) return;
+        const key = r.request().postDataJSON()?.functionKey;
+        answers.push({ key, bytes: (await r.body()).length });
+      });
+      await page.goto(host.urls.admin);
+      const app = page.frameLocator('#app');
+      await app.locator('[data-testid=accounts]').waitFor({ timeout: 240_000 });
+      const bots = sim.world.users.filter((u) => u.accountType === 'app');
+      assert.equal(await app.locator('details.account').count(), 50);
+      const more = app.locator('[data-testid=more-accounts]');
+      assert.equal(await more.textContent(), `Show ${bots.length - 50} more (${bots.length - 50} not shown)`);
+      const inventory = answers.filter((a) => a.key === 'inventory').at(-1);
+      assert.ok(inventory.bytes < 64 * 1024, `the first inventory answer is ${inventory.bytes} bytes`);
+      assert.equal(answers.filter((a) => a.key === 'accountAccess').length, 0, 'no account is loaded before it is opened');
+
+      await more.click();
+      await app.locator('details.account').nth(bots.length - 1).waitFor({ timeout: 15_000 });
+      assert.equal(await app.locator('details.account').count(), bots.length);
+      assert.equal(await more.isHidden(), true);
+      const ids = await app.locator('details.account').evaluateAll((nodes) => nodes.map((n) => n.dataset.account));
+      assert.deepEqual([...ids].sort(), bots.map((b) => b.accountId).sort());
+
+      const first = app.locator('details.account').first();
+      const count = Number((await first.locator('[data-testid=project-count]').textContent()).split(' ')[0]);
+      await first.locator('summary').click();
+      await first.locator('[data-testid=account-projects]').waitFor({ timeout: 20_000 });
+      const drawn = await first.locator('[data-testid=account-projects] > [data-project]').count();
+      assert.equal(drawn, Math.min(count, 100));
+      if (count > 100) {
+        await first.locator('[data-testid=more-projects]').click();
+        assert.equal(await first.locator('[data-testid=account-projects] > [data-project]').count(), count);
+      }
+      await page.screenshot({ path: join(artifacts, 'admin-size-m.png') });
+    });
+  } finally {
+    await sim.close();
+  }
+});
 
 test('Rescan refreshes the stored data from the audit log and the page shows the newer data', () => withHost({}, async (host, page) => {
   await page.goto(host.urls.admin);
