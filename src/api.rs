@@ -173,7 +173,7 @@ pub fn snapshot_overview(snapshot: &str) -> Answer<AdminOverview> {
 
 fn snapshot_overview_inner(text: &str, warnings: &mut Vec<Warning>) -> Result<AdminOverview, ApiError> {
     let (site, _) = load(text)?;
-    let doc: snapshot::SnapshotDoc<'_> =
+    let doc: snapshot::SnapshotDoc =
         serde_json::from_str(text).map_err(|e| ApiError::from(SnapshotError::Malformed { message: e.to_string() }))?;
     let list = doc
         .permission_schemes
