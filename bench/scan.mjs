@@ -140,7 +140,7 @@ function lowerBound(world, byEndpoint) {
     [1, 1 + 2 * R], // GET /role
     [1, 1 + 2 * world.appRoles.length], // GET /applicationrole
     [Math.ceil(P / 100), Math.ceil(P / 100) + P], // project pages
-    [Math.ceil(U / 1000), Math.ceil(U / 1000) + 2 * U], // user pages
+    [Math.ceil(U / 1000) + 1, Math.ceil(U / 1000) + 1 + 2 * U], // user pages, and the empty one that ends them
     [Math.ceil(G / 50), Math.ceil(G / 50) + 2 * G], // group pages
     [P, 2 * P], // each project's scheme
     [A, 3 * A], // each bot's groups and product access

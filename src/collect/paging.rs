@@ -95,17 +95,14 @@ pub(crate) fn next_page(first: &str, path: &str, body: &str) -> Result<Option<St
 }
 
 /// The path after `body` in a bare-array listing (`GET /users/search`) that starts at `first`:
-/// `startAt` forward until a page comes back short. Empty pages are not kept.
-pub(crate) fn next_array_page(
-    first: &str,
-    path: &str,
-    body: &str,
-    page_size: u64,
-) -> Result<(bool, Option<String>), CollectError> {
+/// `startAt` forward until a page comes back empty. Not until one comes back short: Jira lowers
+/// `maxResults` to its own cap without saying so, and that cap "may change without notice", so a
+/// short page proves nothing. Empty pages are not kept.
+pub(crate) fn next_array_page(first: &str, path: &str, body: &str) -> Result<(bool, Option<String>), CollectError> {
     let items: Vec<serde::de::IgnoredAny> = super::decode(path, body)?;
     let returned = items.len() as u64;
     let start = query_param(path, "startAt").and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-    let next = (returned >= page_size).then(|| with_param(first, "startAt", &(start + returned).to_string()));
+    let next = (returned > 0).then(|| with_param(first, "startAt", &(start + returned).to_string()));
     Ok((returned > 0, next))
 }
 
@@ -115,26 +112,30 @@ fn query_param<'a>(path: &'a str, name: &str) -> Option<&'a str> {
 }
 
 /// Reads a listing that answers bare arrays (`GET /users/search`): `startAt` forward until a
-/// page comes back empty or short.
+/// page comes back empty.
 pub async fn all_array_pages<H: Host>(
     host: &Client<'_, H>,
     first: &str,
-    page_size: u64,
 ) -> Result<(Vec<Box<RawValue>>, Vec<Warning>), CollectError> {
     let mut pages = Vec::new();
+    let mut warnings = Vec::new();
     let mut path = first.to_owned();
     loop {
         let body: Box<RawValue> = get_json(host, &path).await?;
-        let (keep, next) = next_array_page(first, &path, body.get(), page_size)?;
+        let (keep, next) = next_array_page(first, &path, body.get())?;
         if keep {
             pages.push(body);
         }
         match next {
-            Some(next) if pages.len() < MAX_PAGES => path = next,
-            _ => break,
+            Some(next) if pages.len() >= MAX_PAGES => {
+                warnings.push(looping(first, &next));
+                break;
+            }
+            Some(next) => path = next,
+            None => break,
         }
     }
-    Ok((pages, Vec::new()))
+    Ok((pages, warnings))
 }
 
 /// The path and query of a `nextPage` URL, kept only if it stays inside Jira's REST API.

@@ -37,7 +37,7 @@ use crate::warning::Warning;
 const CHECK_PROJECTS: usize = 1_000;
 /// Project ids per `GET /workflowscheme/project` call.
 const WORKFLOW_SCHEME_BATCH: usize = 50;
-/// `GET /users/search` answers at most this many users a page.
+/// `GET /users/search` answers at most this many users a page (Jira may answer fewer).
 const USERS_PAGE: u64 = 1_000;
 /// The plan's steps, in order: always, then with `security`, then with `workflows`.
 /// (project key, permission): one cell of Jira's permission check.
@@ -513,7 +513,7 @@ impl<'c, 'h, H: Host> Scanner<'c, 'h, H> {
                 }
             };
             let next = match listing {
-                Listing::Users => next_array_page(first, &path, body.get(), USERS_PAGE),
+                Listing::Users => next_array_page(first, &path, body.get()),
                 _ => next_page(first, &path, body.get()).map(|next| (true, next)),
             };
             match next {
@@ -541,7 +541,7 @@ impl<'c, 'h, H: Host> Scanner<'c, 'h, H> {
         let schemes = format!("/rest/api/3/permissionscheme?expand={}", encode_component(SCHEME_EXPAND));
         self.single(Single::PermissionSchemes, &schemes).await;
         self.listing(Listing::Projects, "/rest/api/3/project/search?expand=lead&maxResults=100").await;
-        self.listing(Listing::Users, "/rest/api/3/users/search?maxResults=1000").await;
+        self.listing(Listing::Users, &format!("/rest/api/3/users/search?maxResults={USERS_PAGE}")).await;
         self.single(Single::Roles, "/rest/api/3/role").await;
         self.single(Single::ApplicationRoles, "/rest/api/3/applicationrole").await;
         self.listing(Listing::Groups, "/rest/api/3/group/bulk?maxResults=50").await;

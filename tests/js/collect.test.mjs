@@ -187,6 +187,26 @@ function access(snapshot) {
   ]).sort();
 }
 
+// Jira lowers `maxResults` of `GET /users/search` to a cap of its own without saying so, and the
+// cap may change. A page shorter than asked therefore does not end the listing; only an empty page
+// does. (Ending at the first short page read 100 of the sized M site's 5,000 accounts.)
+for (const [name, world, pageCap] of [['the demo company', () => generateWorld(), 7], ['the sized S site', () => sizedWorld('S'), 100]]) {
+  test(`on ${name} served ${pageCap} users a page, the scan still reads every account`, async () => {
+    const capped = await startSimulator({ world: world(), pageCap });
+    try {
+      const result = await collect(capped, { security: false, workflows: false });
+      assert.equal(result.complete, true);
+      const ids = result.snapshot.users.flat().map((u) => u.accountId);
+      assert.ok(ids.length > 3 * pageCap, `${ids.length} accounts, more than one page`);
+      assert.deepEqual([...new Set(ids)].sort(), capped.world.users.map((u) => u.accountId).sort());
+      const bots = capped.world.users.filter((u) => u.accountType === 'app').map((u) => u.accountId).sort();
+      assert.deepEqual(steward.analyze(JSON.stringify(result.snapshot), '{"skipTransitions": true}').accounts.map((a) => a.accountId).sort(), bots);
+    } finally {
+      await capped.close();
+    }
+  });
+}
+
 test('a quota stop mid-scan under faults resumes from its checkpoint to the snapshot of an uninterrupted scan', async () => {
   const faults = { seed: 5, error5xxRate: 0.1, throttleRate: 0.05, retryAfter: 0, forbiddenProjects: ['PAY', 'OPS'] };
   const whole = await startSimulator({ world: generateWorld(), faults });

@@ -28,7 +28,7 @@ const FIRST_ANSWER_BOUND = 256 * 1024;
 // the bundle as `who`. The points quota is raised so a sized scan never waits for the next hour.
 // Locally asUser and asApp both act as the account whose token the platform holds, so Vic gets a
 // platform of his own over the same storage. Sized sites are served with Jira's own page cap
-// of 1,000 users a page (the scan asks `/users/search` for 1,000 and stops at a short page).
+// of 1,000 users a page (the scan asks `/users/search` for 1,000 a page and reads until an empty one).
 async function setup({ size, env = {} } = {}) {
   const sim = await startSimulator(size ? { size, pageCap: 1000 } : {});
   const storage = await openSqlite(null);
