@@ -49,12 +49,17 @@ const IDENTITY = /\/(user|users|group|role|permission|permissions|mypermissions|
  * @param {() => number} [options.clock] milliseconds since the epoch, for audit records (default Date.now)
  * @param {number} [options.pageCap] the most items any page returns (Jira's caps are lower for some endpoints)
  * @param {number} [options.latencyMs] added to every answer
+ * @param {string} [options.checkPricing] what `POST /permissions/check` costs: 'flat' (1 point, the
+ *   default: a POST's base cost) or 'objects' (1 + 2 per permission and per project in the answer,
+ *   one reading of "2 points per identity and access object" Atlassian has not confirmed)
  * @param {object} [options.faults] {seed, error5xxRate, errorStatus (of those errors: 503 unless given),
  *   throttleRate, retryAfter, forbiddenProjects: [keys],
- *   quotaPoints (points until a `jira-quota-global-based` 429; resetQuota() starts a new hour),
+ *   quotaPoints (points until a `jira-quota-global-based` 429; resetQuota() starts a new hour; every
+ *   answer then carries Jira's quota headers: `RateLimit-Policy`, `RateLimit` once under half is
+ *   left, `X-RateLimit-NearLimit` under a fifth),
  *   refuse: ['permissions/check', 'auditing/record'] (answer 403 there)}
  */
-export function startSimulator({ port = 0, size, world = size ? sizedWorld(size) : generateWorld(), pageCap = 100, latencyMs = 0, faults = {}, clock = Date.now } = {}) {
+export function startSimulator({ port = 0, size, world = size ? sizedWorld(size) : generateWorld(), pageCap = 100, latencyMs = 0, faults = {}, clock = Date.now, checkPricing = 'flat' } = {}) {
   const base = world.site;
   const stats = { calls: 0, points: 0, byEndpoint: {} };
   let chance = rng(faults.seed ?? 7);
@@ -376,19 +381,33 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
     const endpoint = `${req.method} ${route ? route[1].source : url.pathname}`;
     stats.calls += 1;
     const answer = res.end.bind(res);
+    // The head is written with the body, once the answer's cost (and so the quota left) is known.
+    const writeHead = res.writeHead.bind(res);
+    let head = null;
+    res.writeHead = (status, headers) => {
+      head = [status, headers];
+      res.statusCode = status;
+      return res;
+    };
     res.end = (body) => {
       let objects = 0;
+      let parsed = null;
       if (res.statusCode < 300 && body) {
         try {
-          const parsed = JSON.parse(body);
+          parsed = JSON.parse(body);
           objects = Array.isArray(parsed) ? parsed.length : Array.isArray(parsed.values) ? parsed.values.length : 1;
         } catch { objects = 0; }
       }
-      const cost = req.method === 'GET' ? 1 + objects * (IDENTITY.test(url.pathname) ? 2 : 1) : 1;
+      let cost = req.method === 'GET' ? 1 + objects * (IDENTITY.test(url.pathname) ? 2 : 1) : 1;
+      if (checkPricing === 'objects' && url.pathname === '/rest/api/3/permissions/check' && parsed) {
+        const pairs = (parsed.projectPermissions ?? []).reduce((n, p) => n + 1 + (p.projects?.length ?? 0), 0);
+        cost = 1 + 2 * ((parsed.globalPermissions?.length ?? 0) + pairs);
+      }
       stats.points += cost;
       const row = (stats.byEndpoint[endpoint] ??= { calls: 0, points: 0 });
       row.calls += 1;
       row.points += cost;
+      if (head) writeHead(head[0], { ...head[1], ...quotaHeaders() });
       return answer(body);
     };
     const [kind, encoded] = (req.headers.authorization ?? '').split(' ');
@@ -418,6 +437,20 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
     }
     return route[2](req, res, user, url.pathname.match(route[1]), url, body);
   });
+
+  // Jira's reading of the hourly quota (jira-rest.md §5): the policy always, the points left once
+  // usage is no longer far below the quota, the near-limit flag under a fifth.
+  function quotaHeaders() {
+    const q = state.faults.quotaPoints;
+    if (!q) return {};
+    const left = Math.max(0, q - (stats.points - quotaBase));
+    const reset = 3600 - (Math.floor(clock() / 1000) % 3600);
+    return {
+      'ratelimit-policy': `"global-app-quota";q=${q};w=3600`,
+      ...(left < q / 2 ? { ratelimit: `"global-app-quota";r=${left};t=${reset}` } : {}),
+      ...(left < q / 5 ? { 'x-ratelimit-nearlimit': 'true' } : {}),
+    };
+  }
 
   return new Promise((resolve) => {
     server.listen(port, '127.0.0.1', () => {

@@ -7,6 +7,7 @@
 //! stops with a checkpoint that says when to resume.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -123,6 +124,8 @@ struct State {
     next_slot_ms: u64,
     in_flight: u64,
     largest_call: u64,
+    /// Jira said this hour's quota is down to what the scan leaves for others: no call before.
+    held_until_ms: Option<u64>,
 }
 
 /// What to do before a call.
@@ -172,6 +175,17 @@ impl Pacer {
         if hour != state.spend.hour {
             state.spend = HourSpend { hour, points: 0 };
         }
+        if let Some(until) = state.held_until_ms.filter(|until| *until > now_ms) {
+            if state.in_flight > 0 {
+                return Admit::Wait(1_000.min(until - now_ms));
+            }
+            return match deadline {
+                Some(d) if until >= d => {
+                    Admit::Stop { reason: StopReason::Budget, resume_after_seconds: (until - now_ms).div_ceil(1_000) }
+                }
+                _ => Admit::Wait(until - now_ms),
+            };
+        }
         if let Some(budget) = self.pacing.hourly_budget() {
             // Calls in flight have not been priced yet: reserve the largest seen for each.
             let reserve = (state.in_flight + 1) * state.largest_call.max(1);
@@ -209,6 +223,106 @@ impl Pacer {
         state.spend.points += points;
         state.largest_call = state.largest_call.max(points);
     }
+
+    /// Takes Jira's own reading of the hourly quota from a response's headers at `now_ms`. The
+    /// scan's price list is an estimate (Atlassian does not publish every endpoint's object
+    /// count; the permission check may cost far more than it guesses), and the pool is shared
+    /// with the app's other sites, so when Jira says no more than the part left for others
+    /// remains, the scan holds its calls until the window resets.
+    pub fn observe(&self, now_ms: u64, headers: &BTreeMap<String, String>) {
+        if self.pacing.traffic != Traffic::App {
+            return;
+        }
+        let mut state = self.state.borrow_mut();
+        for reading in quota_readings(headers) {
+            let quota = reading.quota.unwrap_or(self.pacing.points_per_hour);
+            // "r" is left out while usage is far below the quota; "near limit" says under 20 %.
+            let Some(remaining) = reading.remaining.or(reading.near_limit.then_some(quota / 5)) else { continue };
+            let kept_for_others = (quota as f64 * (1.0 - self.pacing.share)) as u64;
+            if remaining > kept_for_others.saturating_add(state.largest_call) {
+                continue;
+            }
+            let reset = match reading.reset_seconds {
+                Some(seconds) => now_ms.saturating_add(seconds.saturating_mul(1_000)),
+                None => (now_ms / HOUR_MS + 1) * HOUR_MS,
+            };
+            state.held_until_ms = Some(state.held_until_ms.map_or(reset, |held| held.max(reset)));
+        }
+    }
+}
+
+/// One hourly quota as Jira reports it on a response.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuotaReading {
+    /// `global-app-quota` (Tier 1, shared by every site) or `tenant-app-quota` (Tier 2).
+    pub policy: String,
+    /// Points an hour (`RateLimit-Policy: "…";q=65000;w=3600`).
+    pub quota: Option<u64>,
+    /// Points left (`RateLimit: "…";r=11000;t=600`).
+    pub remaining: Option<u64>,
+    /// Seconds until the window resets (`t`).
+    pub reset_seconds: Option<u64>,
+    /// `X-RateLimit-NearLimit: true`: under 20 % of the quota is left.
+    pub near_limit: bool,
+}
+
+const QUOTA_POLICIES: [&str; 2] = ["global-app-quota", "tenant-app-quota"];
+
+/// The hourly quotas a response reports, from the structured `RateLimit` and `RateLimit-Policy`
+/// headers (also with the `Beta-` prefix they carried before enforcement). Burst policies are
+/// not quotas and are left out; a near-limit flag with no structured header is read as the
+/// global quota.
+pub fn quota_readings(headers: &BTreeMap<String, String>) -> Vec<QuotaReading> {
+    let header = |name: &str| headers.get(name).or_else(|| headers.get(&format!("beta-{name}")));
+    let near_limit = ["x-ratelimit-nearlimit", "x-beta-ratelimit-nearlimit"]
+        .iter()
+        .filter_map(|name| headers.get(*name))
+        .any(|value| value.trim().eq_ignore_ascii_case("true"));
+    let mut readings: BTreeMap<String, QuotaReading> = BTreeMap::new();
+    for (name, params) in header("ratelimit-policy").map(|v| structured_items(v)).unwrap_or_default() {
+        if QUOTA_POLICIES.contains(&name.as_str()) {
+            let entry =
+                readings.entry(name.clone()).or_insert_with(|| QuotaReading { policy: name, ..Default::default() });
+            entry.quota = params.get("q").copied();
+        }
+    }
+    for (name, params) in header("ratelimit").map(|v| structured_items(v)).unwrap_or_default() {
+        if QUOTA_POLICIES.contains(&name.as_str()) {
+            let entry =
+                readings.entry(name.clone()).or_insert_with(|| QuotaReading { policy: name, ..Default::default() });
+            entry.remaining = params.get("r").copied();
+            entry.reset_seconds = params.get("t").copied();
+        }
+    }
+    if near_limit && readings.is_empty() {
+        readings.insert(
+            QUOTA_POLICIES[0].to_owned(),
+            QuotaReading { policy: QUOTA_POLICIES[0].to_owned(), ..Default::default() },
+        );
+    }
+    readings.into_values().map(|reading| QuotaReading { near_limit, ..reading }).collect()
+}
+
+/// The items of a structured-field list (`"name";k=1;j=2, "other";k=3`) with their whole-number
+/// parameters; anything else in it is skipped.
+fn structured_items(value: &str) -> Vec<(String, BTreeMap<String, u64>)> {
+    value
+        .split(',')
+        .filter_map(|item| {
+            let mut parts = item.split(';');
+            let name = parts.next()?.trim().trim_matches('"').to_owned();
+            if name.is_empty() {
+                return None;
+            }
+            let params = parts
+                .filter_map(|param| {
+                    let (key, value) = param.split_once('=')?;
+                    Some((key.trim().to_ascii_lowercase(), value.trim().parse::<u64>().ok()?))
+                })
+                .collect();
+            Some((name, params))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -271,6 +385,60 @@ mod tests {
         pacer.finished(50_000);
         assert_eq!(pacer.admit(0), Admit::Wait(100));
         assert_eq!(pacer.admit(100), Admit::Go);
+    }
+
+    fn headers(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn jira_s_structured_quota_headers_are_read_per_policy() {
+        let readings = quota_readings(&headers(&[
+            ("ratelimit-policy", r#""global-app-quota";q=65000;w=3600, "jira-burst-based";q=100;w=1"#),
+            ("ratelimit", r#""global-app-quota";r=11000;t=600"#),
+        ]));
+        assert_eq!(
+            readings,
+            [QuotaReading {
+                policy: "global-app-quota".into(),
+                quota: Some(65_000),
+                remaining: Some(11_000),
+                reset_seconds: Some(600),
+                near_limit: false
+            }]
+        );
+        let beta = quota_readings(&headers(&[("beta-ratelimit", r#""tenant-app-quota";r=5;t=60"#)]));
+        assert_eq!(beta[0].policy, "tenant-app-quota");
+        assert_eq!(beta[0].remaining, Some(5));
+        assert!(quota_readings(&headers(&[("ratelimit", "garbage;;=,\"\";r=x")])).is_empty());
+        assert!(quota_readings(&headers(&[("x-ratelimit-nearlimit", "true")]))[0].near_limit);
+    }
+
+    #[test]
+    fn when_jira_says_only_the_others_share_is_left_the_scan_holds_until_the_reset() {
+        // Share 0.5 of 1,000: the scan leaves 500 for the app's other sites. Its own count says
+        // it spent 10, but Jira counts 520 spent (a dearer call, or another site's traffic).
+        let pacer = Pacer::new(app(0.5, None), 10 * HOUR, None);
+        assert_eq!(pacer.admit(10 * HOUR), Admit::Go);
+        pacer.finished(10);
+        pacer.observe(10 * HOUR, &headers(&[("ratelimit", r#""global-app-quota";r=600;t=1200"#)]));
+        assert_eq!(pacer.admit(10 * HOUR), Admit::Go, "600 left is more than the 500 kept for others");
+        pacer.finished(10);
+        pacer.observe(10 * HOUR + 1_000, &headers(&[("ratelimit", r#""global-app-quota";r=480;t=1199"#)]));
+        assert_eq!(pacer.admit(10 * HOUR + 1_000), Admit::Wait(1_199_000));
+        assert_eq!(pacer.admit(10 * HOUR + 1_200_000), Admit::Go, "the window reset");
+    }
+
+    #[test]
+    fn a_job_held_past_its_end_stops_with_when_to_resume_and_token_traffic_is_not_held() {
+        let pacer = Pacer::new(app(0.5, Some(900)), 10 * HOUR, None);
+        pacer.observe(10 * HOUR, &headers(&[("x-ratelimit-nearlimit", "true")]));
+        assert_eq!(pacer.admit(10 * HOUR), Admit::Stop { reason: StopReason::Budget, resume_after_seconds: 3_600 });
+
+        let pacing = Pacing { traffic: Traffic::ApiToken, requests_per_second: None, ..Pacing::default() };
+        let pacer = Pacer::new(pacing, 0, None);
+        pacer.observe(0, &headers(&[("ratelimit", r#""global-app-quota";r=0;t=60"#)]));
+        assert_eq!(pacer.admit(0), Admit::Go);
     }
 
     #[test]

@@ -227,6 +227,9 @@ impl<'h, H: Host> Client<'h, H> {
                 }
                 Some(Ok(response)) => {
                     self.record(&request, Some(&response));
+                    if let (Some(pacer), Some(now)) = (&self.pacer, self.host.now_ms()) {
+                        pacer.observe(now, &response.headers);
+                    }
                     let retry_after = response.headers.get("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
                     match response.status {
                         200..=299 => return Ok(response),

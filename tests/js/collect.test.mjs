@@ -113,6 +113,52 @@ test('a quota 429 stops the scan and says it is incomplete', async () => {
   }
 });
 
+// The scan prices calls by Atlassian's published rule, but how many objects a permission check
+// "involves" is not published: a field report says a few dozen checks exhaust the hour. Here a
+// check costs 2 points per permission and project in its answer, far above the scan's estimate,
+// and the app's other sites get the half the scan leaves. Jira's quota headers must hold the scan
+// before Jira refuses it, and the scan must resume after the reset to a whole snapshot.
+test('when checks cost more than the scan estimates, Jira\'s quota headers hold it before a quota 429', async () => {
+  let now = Date.UTC(2026, 10, 23, 10, 0, 0);
+  const quota = 2_400;
+  const sim = await startSimulator({ world: generateWorld(), checkPricing: 'objects', faults: { quotaPoints: quota }, clock: () => now });
+  try {
+    const host = { ...fetchHost(sim), now: () => now, sleep: (ms) => { now += ms; return Promise.resolve(); } };
+    const options = { collectedAt: '2026-11-23T08:00:00Z', security: false, workflows: false, concurrency: 1, pacing: { share: 0.5, pointsPerHour: quota, jobSeconds: 900, requestsPerSecond: 50 } };
+    const job = async (extra = {}) => {
+      const answer = JSON.parse(await steward.collectSnapshot(host, JSON.stringify({ ...options, ...extra })));
+      assert.equal(answer.type, 'success', JSON.stringify(answer).slice(0, 500));
+      return answer.result;
+    };
+    const first = await job();
+    assert.equal(first.complete, false);
+    assert.equal(first.checkpoint.stoppedBy, 'budget');
+    assert.equal(first.ledger.quotaExhaustedForSeconds, undefined, 'Jira never refused a call');
+    assert.ok(sim.stats.points >= quota / 2, `Jira counted ${sim.stats.points} points, past the scan's half`);
+    assert.ok(first.ledger.points < quota / 2, `the scan's own estimate (${first.ledger.points}) would not have stopped it`);
+    assert.ok(sim.stats.points <= quota, 'the other sites\' half was not spent');
+
+    let result = first;
+    let jobs = 1;
+    while (!result.complete) {
+      now += result.checkpoint.resumeAfterSeconds * 1000;
+      sim.resetQuota();
+      result = await job({ resume: result.checkpoint });
+      jobs += 1;
+      assert.ok(jobs < 12, 'the scan makes progress every hour');
+    }
+    const twin = await startSimulator({ world: generateWorld() });
+    try {
+      const whole = await collect(twin, { security: false, workflows: false });
+      assert.deepEqual(result.snapshot, whole.snapshot, 'the held and resumed scan wrote what an uninterrupted scan writes');
+    } finally {
+      await twin.close();
+    }
+  } finally {
+    await sim.close();
+  }
+});
+
 // ---- checkpoints, the refused permission check, incremental refresh -------------------------
 
 const ADA = { email: 'ada@steward-demo.example', token: 'demo-token' };
