@@ -18,7 +18,7 @@ use crate::jira::PermissionScheme;
 use crate::matrix::Matrix;
 use crate::model::Site;
 use crate::report::Analysis;
-use crate::snapshot::{self, SnapshotError};
+use crate::snapshot::{self, Scope as LoadScope, SnapshotError, SnapshotReader};
 use crate::warning::{Warning, WarningCode};
 
 /// How many per-project reads run at once: fast enough for a 25 s resolver, gentle on burst limits.
@@ -166,17 +166,14 @@ async fn admin_overview_inner<H: Host>(
 /// without a call per project. A project whose scheme the snapshot lacks is unmapped, with the
 /// scan's reason when it recorded one.
 pub fn snapshot_overview(snapshot: &str) -> Answer<AdminOverview> {
-    let mut warnings = Vec::new();
-    let result = snapshot_overview_inner(snapshot, &mut warnings);
-    Answer::from_result(result, warnings)
+    LoadedSnapshot::from_text(snapshot, &LoadScope::default()).overview()
 }
 
-fn snapshot_overview_inner(text: &str, warnings: &mut Vec<Warning>) -> Result<AdminOverview, ApiError> {
-    let (site, _) = load(text)?;
-    let doc: snapshot::SnapshotDoc =
-        serde_json::from_str(text).map_err(|e| ApiError::from(SnapshotError::Malformed { message: e.to_string() }))?;
-    let list = doc
+fn overview_of(loaded: &Loaded, warnings: &mut Vec<Warning>) -> Result<AdminOverview, ApiError> {
+    let site = &loaded.site;
+    let list = loaded
         .permission_schemes
+        .as_ref()
         .map(|raw| serde_json::from_str::<crate::jira::PermissionSchemes>(raw.get()))
         .transpose()
         .map_err(|e| ApiError::new("bad-snapshot", format!("the snapshot's permission schemes are not readable: {e}")))?
@@ -301,6 +298,11 @@ pub enum AnalysisForm {
 }
 
 impl AnalyzeOptions {
+    /// What a load for these options must keep (see [`LoadScope`]).
+    pub fn scope(&self) -> LoadScope {
+        LoadScope { project: self.project.clone() }
+    }
+
     pub fn selection(&self) -> Selection {
         let accounts = match (&self.account_id, self.all_accounts) {
             (Some(id), _) => AccountSelection::One(id.clone()),
@@ -330,12 +332,13 @@ pub fn load(snapshot: &str) -> Result<(Site, Vec<Warning>), ApiError> {
 
 /// The full matrix of a snapshot, with load warnings merged in.
 pub fn matrix_snapshot(snapshot: &str, options: &AnalyzeOptions) -> Result<Matrix, ApiError> {
-    Ok(matrix_loaded(load(snapshot)?, options))
+    let (site, warnings) = snapshot::load_scoped(snapshot, &options.scope())?;
+    Ok(matrix_of(&site, &warnings, options))
 }
 
-fn matrix_loaded((site, load_warnings): (Site, Vec<Warning>), options: &AnalyzeOptions) -> Matrix {
-    let mut matrix = matrix(&site, &options.selection());
-    matrix.warnings.extend(load_warnings);
+fn matrix_of(site: &Site, load_warnings: &[Warning], options: &AnalyzeOptions) -> Matrix {
+    let mut matrix = matrix(site, &options.selection());
+    matrix.warnings.extend(load_warnings.iter().cloned());
     matrix.warnings.sort();
     matrix.warnings.dedup();
     matrix
@@ -345,14 +348,7 @@ fn matrix_loaded((site, load_warnings): (Site, Vec<Warning>), options: &AnalyzeO
 /// [`Matrix::summarize`]), the analysis warnings in the envelope. Transitions are skipped: no
 /// count depends on them.
 pub fn inventory(snapshot: &str) -> Answer<crate::matrix::Inventory> {
-    let options = AnalyzeOptions { skip_transitions: true, ..AnalyzeOptions::default() };
-    match matrix_snapshot(snapshot, &options) {
-        Ok(matrix) => {
-            let summary = matrix.summarize();
-            Answer::from_result(Ok::<_, ApiError>(summary), matrix.warnings)
-        }
-        Err(error) => Answer::from_result(Err::<crate::matrix::Inventory, _>(error), Vec::new()),
-    }
+    LoadedSnapshot::from_text(snapshot, &LoadScope::default()).inventory()
 }
 
 /// The full analysis of a snapshot: the `analyze` contract, with load warnings merged in.
@@ -361,32 +357,133 @@ pub fn analyze_snapshot(snapshot: &str, options: &AnalyzeOptions) -> Result<Anal
 }
 
 /// `analyze` as JSON in, JSON out: the analysis (or the matrix, by `form`), or a failure envelope.
+/// The options are read before the snapshot, so bad options cost no decoding; a `project` option
+/// loads only what that project's answer reads (see [`LoadScope`]).
 pub fn analyze_json(snapshot: &str, options_json: &str) -> String {
-    analyze_loaded(|| load(snapshot), options_json)
+    match options::<AnalyzeOptions>(options_json) {
+        Ok(o) => LoadedSnapshot::from_text(snapshot, &o.scope()).answer_json(&o),
+        Err(error) => failure_json(error),
+    }
 }
 
 /// [`analyze_json`] with the snapshot read from `reader` as it is decoded (see
 /// [`snapshot::load_reader`]): for snapshots too large to hold whole next to their model.
 pub fn analyze_reader_json<R: std::io::Read>(reader: R, options_json: &str) -> String {
-    analyze_loaded(|| snapshot::load_reader(reader).map_err(ApiError::from), options_json)
+    match options::<AnalyzeOptions>(options_json) {
+        Ok(o) => {
+            let loaded = snapshot::load_reader(reader, &o.scope()).map_err(ApiError::from);
+            LoadedSnapshot { loaded: loaded.map(|(site, warnings)| Loaded::new(site, warnings, None, o.scope())) }
+                .answer_json(&o)
+        }
+        Err(error) => failure_json(error),
+    }
 }
 
-/// The options are read before the snapshot, so bad options cost no decoding.
-fn analyze_loaded(load: impl FnOnce() -> Result<(Site, Vec<Warning>), ApiError>, options_json: &str) -> String {
-    let result = options::<AnalyzeOptions>(options_json).and_then(|o| {
-        let matrix = matrix_loaded(load()?, &o);
-        Ok(match o.form {
+fn failure_json(error: ApiError) -> String {
+    Answer::<()>::from_result(Err(error), Vec::new()).to_json()
+}
+
+/// A snapshot decoded once, for several answers: the Forge handlers compute the inventory, the
+/// overview and the access matrix of one stored snapshot, whose decoding costs more than any of
+/// them. Built from the text, or from a [`SnapshotReader`] fed the stored chunks one at a time.
+pub struct LoadedSnapshot {
+    loaded: Result<Loaded, ApiError>,
+}
+
+struct Loaded {
+    site: Site,
+    warnings: Vec<Warning>,
+    /// The raw permission schemes, for the overview's descriptions and grant counts.
+    permission_schemes: Option<Box<serde_json::value::RawValue>>,
+    scope: LoadScope,
+}
+
+impl Loaded {
+    fn new(
+        site: Site,
+        warnings: Vec<Warning>,
+        permission_schemes: Option<Box<serde_json::value::RawValue>>,
+        scope: LoadScope,
+    ) -> Self {
+        Loaded { site, warnings, permission_schemes, scope }
+    }
+}
+
+impl LoadedSnapshot {
+    pub fn from_text(text: &str, scope: &LoadScope) -> Self {
+        let doc = serde_json::from_str::<snapshot::SnapshotDoc>(text)
+            .map_err(|e| SnapshotError::Malformed { message: e.to_string() });
+        LoadedSnapshot::from_doc(doc, scope)
+    }
+
+    /// The snapshot a reader has been given, its text over.
+    pub fn from_reader(reader: SnapshotReader, scope: &LoadScope) -> Self {
+        LoadedSnapshot::from_doc(reader.finish(), scope)
+    }
+
+    fn from_doc(doc: Result<snapshot::SnapshotDoc, SnapshotError>, scope: &LoadScope) -> Self {
+        let loaded = doc.and_then(|mut doc| {
+            let schemes = doc.permission_schemes.take();
+            let copy = schemes.clone();
+            doc.permission_schemes = schemes;
+            snapshot::build_doc(doc, scope).map(|(site, warnings)| Loaded::new(site, warnings, copy, scope.clone()))
+        });
+        LoadedSnapshot { loaded: loaded.map_err(ApiError::from) }
+    }
+
+    /// `analyze` over the loaded snapshot: JSON options in, the answer's JSON text out.
+    pub fn analyze_json(&self, options_json: &str) -> String {
+        match options::<AnalyzeOptions>(options_json) {
+            Ok(o) => self.answer_json(&o),
+            Err(error) => failure_json(error),
+        }
+    }
+
+    fn answer_json(&self, o: &AnalyzeOptions) -> String {
+        let loaded = match &self.loaded {
+            Ok(loaded) => loaded,
+            Err(error) => return failure_json(error.clone()),
+        };
+        if loaded.scope.project.is_some() && loaded.scope.project != o.project {
+            let only = loaded.scope.project.as_deref().unwrap_or_default();
+            return failure_json(ApiError::new(
+                "bad-options",
+                format!("the snapshot was loaded for project `{only}` only; ask about that project"),
+            ));
+        }
+        let matrix = matrix_of(&loaded.site, &loaded.warnings, o);
+        let text = match o.form {
             AnalysisForm::Analysis => serde_json::to_string(&matrix.expand()),
             AnalysisForm::Matrix => serde_json::to_string(&matrix),
-        })
-    });
-    match result {
-        Ok(Ok(text)) => text,
-        Ok(Err(_)) => {
-            Answer::<()>::from_result(Err(ApiError::new("encode", "the answer could not be encoded")), Vec::new())
-                .to_json()
+        };
+        text.unwrap_or_else(|_| failure_json(ApiError::new("encode", "the answer could not be encoded")))
+    }
+
+    /// See [`inventory`].
+    pub fn inventory(&self) -> Answer<crate::matrix::Inventory> {
+        let options = AnalyzeOptions { skip_transitions: true, ..AnalyzeOptions::default() };
+        match &self.loaded {
+            Ok(loaded) if loaded.scope.project.is_none() => {
+                let matrix = matrix_of(&loaded.site, &loaded.warnings, &options);
+                let summary = matrix.summarize();
+                Answer::from_result(Ok::<_, ApiError>(summary), matrix.warnings)
+            }
+            Ok(_) => Answer::from_result(
+                Err(ApiError::new("bad-options", "the snapshot was loaded for one project")),
+                Vec::new(),
+            ),
+            Err(error) => Answer::from_result(Err(error.clone()), Vec::new()),
         }
-        Err(error) => Answer::<()>::from_result(Err(error), Vec::new()).to_json(),
+    }
+
+    /// See [`snapshot_overview`].
+    pub fn overview(&self) -> Answer<AdminOverview> {
+        let mut warnings = Vec::new();
+        let result = match &self.loaded {
+            Ok(loaded) => overview_of(loaded, &mut warnings),
+            Err(error) => Err(error.clone()),
+        };
+        Answer::from_result(result, warnings)
     }
 }
 

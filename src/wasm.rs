@@ -172,6 +172,82 @@ impl std::io::Read for JsChunks<'_> {
     }
 }
 
+/// A snapshot decoded from chunks *pushed* in order (`push(chunk)`, a string or a `Uint8Array` of
+/// UTF-8), for callers that read the chunks asynchronously (a stored snapshot read from Forge SQL)
+/// and so cannot answer `analyzeChunks`' synchronous `next()`. Only the element being read is
+/// kept, never the whole text. `finish(project)` answers the decoded snapshot.
+#[wasm_bindgen(js_name = SnapshotReader)]
+pub struct JsSnapshotReader {
+    reader: Option<crate::snapshot::SnapshotReader>,
+}
+
+#[wasm_bindgen(js_class = SnapshotReader)]
+impl JsSnapshotReader {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> JsSnapshotReader {
+        JsSnapshotReader { reader: Some(crate::snapshot::SnapshotReader::new()) }
+    }
+
+    /// Reads the next chunk. A chunk of another type throws; a malformed text is reported by the
+    /// loaded snapshot's answers.
+    pub fn push(&mut self, chunk: &JsValue) -> Result<(), JsValue> {
+        let reader = self.reader.as_mut().ok_or_else(|| JsValue::from_str("the reader is finished"))?;
+        if let Some(bytes) = chunk.dyn_ref::<Uint8Array>() {
+            reader.push(&bytes.to_vec());
+        } else if let Some(text) = chunk.as_string() {
+            reader.push(text.as_bytes());
+        } else {
+            return Err(js_sys::TypeError::new("a chunk must be a string or a Uint8Array").into());
+        }
+        Ok(())
+    }
+
+    /// The snapshot, its text over. With `project`, only what that project's analysis reads is
+    /// kept (see `snapshot::Scope`), and only that project can be asked about.
+    pub fn finish(&mut self, project: Option<String>) -> Result<LoadedSnapshot, JsValue> {
+        let reader = self.reader.take().ok_or_else(|| JsValue::from_str("the reader is finished"))?;
+        let scope = crate::snapshot::Scope { project };
+        Ok(LoadedSnapshot { loaded: api::LoadedSnapshot::from_reader(reader, &scope) })
+    }
+}
+
+impl Default for JsSnapshotReader {
+    fn default() -> Self {
+        JsSnapshotReader::new()
+    }
+}
+
+/// A decoded snapshot, asked several questions without decoding it again. Its model lives in wasm
+/// memory until `free()`.
+#[wasm_bindgen]
+pub struct LoadedSnapshot {
+    loaded: api::LoadedSnapshot,
+}
+
+#[wasm_bindgen]
+impl LoadedSnapshot {
+    /// As the `analyze` export.
+    pub fn analyze(&self, options: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.loaded.analyze_json(options))
+    }
+
+    /// As the `analyzeToString` export.
+    #[wasm_bindgen(js_name = analyzeToString)]
+    pub fn analyze_to_string(&self, options: &str) -> String {
+        self.loaded.analyze_json(options)
+    }
+
+    /// As the `inventory` export.
+    pub fn inventory(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.loaded.inventory().to_json())
+    }
+
+    /// As the `snapshotOverview` export.
+    pub fn overview(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.loaded.overview().to_json())
+    }
+}
+
 /// The inventory's first view of a snapshot: one line per non-human account, counts only.
 #[wasm_bindgen]
 pub fn inventory(snapshot: &str) -> Result<JsValue, JsValue> {

@@ -95,24 +95,40 @@ export function createBlobStore(sql, { budget = REQUEST_BUDGET - 4096 } = {}) {
       return { id, chunks: chunks.length, length: text.length, sha256: createHash('sha256').update(text).digest('hex') };
     },
 
-    // Reads the blob a reference names and checks it is the one that was written.
-    async get(ref) {
+    // The chunks of the blob a reference names, in order, a few chunks a query (an async
+    // iterator): a multi-MB snapshot is never one string. The length and SHA-256 are checked as the
+    // chunks pass; a blob that is not the one written throws after its last chunk, so whoever
+    // consumes the chunks must not use what it made of them until the iteration has ended.
+    async* chunks(ref) {
       checkId(ref?.id);
       await blobs.migrate();
-      const parts = [];
+      const hash = createHash('sha256');
+      let count = 0;
+      let length = 0;
       for (let from = 0; from < ref.chunks; from += CHUNKS_PER_READ) {
         const rows = await query(
           `SELECT seq, chunk FROM ${BLOB_TABLE} WHERE blob_id = ? AND seq >= ? AND seq < ? ORDER BY seq`,
           ref.id, from, Math.min(from + CHUNKS_PER_READ, ref.chunks),
         );
-        for (const row of rows) parts.push(row.chunk);
+        for (const row of rows) {
+          if (Number(row.seq) !== count) break;
+          count += 1;
+          length += row.chunk.length;
+          hash.update(row.chunk);
+          yield row.chunk;
+        }
+        if (count !== Math.min(from + CHUNKS_PER_READ, ref.chunks)) break;
       }
-      const text = parts.join('');
-      if (parts.length !== ref.chunks || text.length !== ref.length
-        || createHash('sha256').update(text).digest('hex') !== ref.sha256) {
-        throw new StorageError('corrupt-blob', `blob \`${ref.id}\` is missing or damaged: ${parts.length} of ${ref.chunks} chunks, ${text.length} of ${ref.length} characters`);
+      if (count !== ref.chunks || length !== ref.length || hash.digest('hex') !== ref.sha256) {
+        throw new StorageError('corrupt-blob', `blob \`${ref.id}\` is missing or damaged: ${count} of ${ref.chunks} chunks, ${length} of ${ref.length} characters`);
       }
-      return text;
+    },
+
+    // Reads the blob a reference names whole and checks it is the one that was written.
+    async get(ref) {
+      const parts = [];
+      for await (const chunk of blobs.chunks(ref)) parts.push(chunk);
+      return parts.join('');
     },
 
     async delete(id) {

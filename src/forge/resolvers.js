@@ -44,13 +44,15 @@ const noSnapshot = () => failure('no-snapshot', 'no scan has finished yet: a Jir
 
 // The project page's bots: the latest stored snapshot (scans run as queued jobs,
 // src/forge/scans.js: a scan does not fit in a resolver's 25 s on a large site) analysed for one
-// project — every bot, one project, which stays small on any site.
+// project — every bot, one project, which stays small on any site. The snapshot is decoded from
+// its stored chunks keeping only what this project's answer reads (the permission-check answers
+// of other projects are most of a large site's model), and the answer is kept per container.
 async function projectInventory(project) {
-  const read = await answer(() => scans().latest());
+  const read = await answer(() => scans().latestProject(project));
   if (read.type !== 'success') return read;
   const latest = read.result;
   if (!latest) return noSnapshot();
-  const analysis = core().analyze(latest.text, JSON.stringify({ skipTransitions: false, project }));
+  const { analysis } = latest;
   if (analysis.type === 'failure') return analysis;
   return {
     type: 'success',
@@ -124,9 +126,9 @@ async function accountAccess(payload) {
   // is analysed from the snapshot.
   let narrowed = latest.matrix ? narrowToAccount(latest.matrix, accountId) : null;
   if (!narrowed) {
-    const text = await answer(() => latest.text());
-    if (text.type !== 'success') return text;
-    const matrix = core().analyze(text.result, JSON.stringify({ accountId, skipTransitions: true, form: 'matrix' }));
+    const read = await answer(() => latest.analyze(JSON.stringify({ accountId, skipTransitions: true, form: 'matrix' })));
+    if (read.type !== 'success') return read;
+    const matrix = read.result;
     if (matrix.type === 'failure') return matrix;
     narrowed = narrowToAccount(matrix, accountId);
   }

@@ -41,6 +41,22 @@ const ESSENTIAL = ['permissions', 'permissionSchemes', 'projects', 'users'];
 const JOB_WRITER = 'steward-scan-job';
 // The shape of the stored digest (loadDigest); a stored digest of another version is recomputed.
 const DIGEST_VERSION = 1;
+// Project answers a container keeps (a few tens of KB each): the project pages opened lately.
+const PROJECT_ANSWERS_KEPT = 16;
+// UTF-16 units a slice of an in-memory snapshot hands the core at a time.
+const SLICE = 1 << 20;
+
+// A text in slices, none cutting a surrogate pair: how a snapshot already in memory (the scan's
+// own) is decoded without a second whole copy of it in wasm memory.
+export function* textSlices(text, size = SLICE) {
+  for (let start = 0; start < text.length;) {
+    let end = Math.min(text.length, start + size);
+    const code = text.charCodeAt(end - 1);
+    if (end < text.length && code >= 0xd800 && code <= 0xdbff) end -= 1;
+    yield text.slice(start, end);
+    start = end;
+  }
+}
 
 export class ScanError extends Error {
   constructor(code, message) {
@@ -95,7 +111,9 @@ function dataShown(entry) {
 }
 
 export function createScans({ store = createStore(sql), blobs = createBlobStore(sql), queue = new Queue({ key: QUEUE }), host = () => jiraHost(api.asApp()), env = process.env, log = console.log } = {}) {
-  let cached = null; // the last snapshot read: blobs never change, so it stays valid
+  // Small answers derived from the latest snapshots, by blob id and project (blobs never change,
+  // so they stay valid). The snapshot itself is not kept: at XL its text alone is 416 MB.
+  const projectAnswers = new Map();
   let cachedDigest = null; // the digest of the last snapshot asked about, by its blob id
   let cachedMatrix = null; // the parsed access matrix of the last snapshot asked about, by blob id
 
@@ -178,7 +196,8 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
     const previous = state.snapshots[0];
     if (scan.mode === 'refresh' && previous) {
       try {
-        return `${options.slice(0, -1)},"refresh":{"previous":${await loadSnapshot(previous)}}}`;
+        // Spliced in whole: the core's scan takes the previous snapshot inside its options.
+        return `${options.slice(0, -1)},"refresh":{"previous":${await blobs.get(previous.blob)}}}`;
       } catch (error) {
         log(`steward: previous snapshot unreadable, scanning everything: ${error.message}`);
       }
@@ -186,9 +205,36 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
     return options;
   }
 
-  async function loadSnapshot(entry) {
-    if (cached?.id !== entry.blob.id) cached = { id: entry.blob.id, text: await blobs.get(entry.blob) };
-    return cached.text;
+  // Decodes a snapshot from its chunks (an iterable or async iterable of texts) with the core's
+  // SnapshotReader, one chunk in memory at a time, and answers `use(loaded)`. `use` runs only once
+  // the chunks are over, so a stored blob whose length or hash is wrong (blobs.chunks throws after
+  // its last chunk) is never used. With `project`, only what that project's analysis reads is kept.
+  // The decoded model lives in wasm memory and is freed afterwards.
+  async function withLoaded(chunks, project, use) {
+    const reader = new (core().SnapshotReader)();
+    let loaded = null;
+    try {
+      for await (const chunk of chunks) reader.push(chunk);
+      loaded = reader.finish(project ?? undefined);
+      return await use(loaded);
+    } finally {
+      loaded?.free();
+      reader.free();
+    }
+  }
+
+  const withSnapshot = (entry, project, use) => withLoaded(blobs.chunks(entry.blob), project, use);
+
+  // The project page's analysis of one project (every bot, transitions included) from a snapshot
+  // entry, kept for the last few projects asked about.
+  async function projectAnalysis(entry, project) {
+    const key = `${entry.blob.id} ${project}`;
+    if (!projectAnswers.has(key)) {
+      const analysis = await withSnapshot(entry, project, (loaded) => loaded.analyze(JSON.stringify({ skipTransitions: false, project })));
+      projectAnswers.set(key, analysis);
+      while (projectAnswers.size > PROJECT_ANSWERS_KEPT) projectAnswers.delete(projectAnswers.keys().next().value);
+    }
+    return projectAnswers.get(key);
   }
 
   // What the admin page shows first, computed once per snapshot (the analysis of a stored snapshot
@@ -196,18 +242,21 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
   // the permission schemes (core `snapshotOverview`), each the core's envelope. A scan stores it
   // next to the snapshot; a snapshot stored without one (an older version, a failed write) gets
   // it computed here, once per container.
-  function computeDigest(text) {
-    return { digestVersion: DIGEST_VERSION, inventory: core().inventory(text), overview: core().snapshotOverview(text) };
+  function computeDigest(loaded) {
+    return { digestVersion: DIGEST_VERSION, inventory: loaded.inventory(), overview: loaded.overview() };
   }
 
   // The digest and the access matrix of every non-human account (the core's `matrix` form, without
   // transitions: several MB on a large site, so a blob of its own that only accountAccess reads),
   // stored; answers the references to put in the snapshot's entry.
-  async function storeDigest(scanId, text) {
-    const digest = await blobs.put(`${scanId}/digest`, JSON.stringify(computeDigest(text)));
-    const matrix = core().analyzeToString(text, JSON.stringify({ form: 'matrix', skipTransitions: true }));
-    if (matrix.startsWith('{"type":"failure"')) return { digest };
-    return { digest, matrix: await blobs.put(`${scanId}/matrix`, matrix) };
+  // `chunks`: the snapshot's text in pieces, decoded once for the three answers.
+  async function storeDigest(scanId, chunks) {
+    return withLoaded(chunks, null, async (loaded) => {
+      const digest = await blobs.put(`${scanId}/digest`, JSON.stringify(computeDigest(loaded)));
+      const matrix = loaded.analyzeToString(JSON.stringify({ form: 'matrix', skipTransitions: true }));
+      if (matrix.startsWith('{"type":"failure"')) return { digest };
+      return { digest, matrix: await blobs.put(`${scanId}/matrix`, matrix) };
+    });
   }
 
   async function loadMatrix(entry) {
@@ -234,7 +283,7 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
         log(`steward: stored digest of scan ${entry.scanId} unreadable, computing it: ${error.message}`);
       }
     }
-    digest ??= computeDigest(await loadSnapshot(entry));
+    digest ??= await withSnapshot(entry, null, computeDigest);
     cachedDigest = { id: entry.blob.id, digest };
     return digest;
   }
@@ -280,12 +329,13 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
       return status((await read()).state, Date.now(), options);
     },
 
-    // The latest stored snapshot as text with what the pages show about it, or null.
-    async latest() {
+    // The latest stored snapshot analysed for one project (core `analyze` with `project`,
+    // transitions included) with what the pages show about it, or null.
+    async latestProject(project) {
       const { state } = await read();
       const entry = state.snapshots[0];
       if (!entry) return null;
-      return { text: await loadSnapshot(entry), data: dataShown(entry), scan: publicScan(state.current, { withTrigger: false }) };
+      return { analysis: await projectAnalysis(entry, project), data: dataShown(entry) };
     },
 
     // The digest of the latest stored snapshot (see loadDigest) with what the pages show about it,
@@ -298,12 +348,13 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
     },
 
     // The stored access matrix of the latest snapshot (null when it has none: an older version,
-    // a failed write) and a loader of the snapshot itself for what the matrix does not hold.
+    // a failed write) and an analysis of the snapshot itself (core `analyze` with `options`, JSON
+    // text) for what the matrix does not hold.
     async latestMatrix() {
       const { state } = await read();
       const entry = state.snapshots[0];
       if (!entry) return null;
-      return { matrix: await loadMatrix(entry), data: dataShown(entry), text: () => loadSnapshot(entry) };
+      return { matrix: await loadMatrix(entry), data: dataShown(entry), analyze: (options) => withSnapshot(entry, null, (loaded) => loaded.analyze(options)) };
     },
 
     // One job: the consumer's work for one event.
@@ -410,7 +461,7 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
     let digest = {};
     if (inline) {
       try {
-        digest = await storeDigest(scan.scanId, text);
+        digest = await storeDigest(scan.scanId, textSlices(text));
       } catch (error) {
         log(`steward: could not store the digest of scan ${scan.scanId}; pages compute it: ${error.message}`);
       }
@@ -449,7 +500,7 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
     const first = entryOf((await read()).state);
     if (!first) return { ignored: 'the snapshot is no longer kept' };
     if (first.digest) return { ignored: 'the digest is stored already' };
-    const refs = await storeDigest(scanId, await loadSnapshot(first));
+    const refs = await storeDigest(scanId, blobs.chunks(first.blob));
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const at = await read();
       const entry = entryOf(at.state);

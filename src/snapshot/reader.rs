@@ -1,0 +1,342 @@
+//! [`SnapshotReader`]: a snapshot decoded from chunks *pushed* to it, one at a time.
+//!
+//! [`super::load_reader`] pulls its chunks, so whoever supplies them must have each one ready when
+//! asked: a Forge function reads a stored snapshot from Forge SQL asynchronously, a few chunks a
+//! query, and a synchronous pull could only be served from chunks read beforehand — the whole text
+//! in memory again. Pushed chunks need no such thing: the reader keeps only the element it is in.
+//!
+//! The reader finds the boundaries of the document's parts, and of the elements of the parts that
+//! grow with the site (pages, and entries keyed by project, account or group), by following
+//! strings and brackets byte by byte; each piece is then read by the same code as
+//! [`super::SnapshotDoc`]'s own `Deserialize` (see `MemberSeed`), so both give the same document.
+
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeSeed;
+use serde_json::value::RawValue;
+
+use super::{CheckExchange, Decoded, MemberSeed, SnapshotDoc, SnapshotError, member_pages, role_bodies, user_detail};
+
+/// The parts read element by element rather than whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Projects,
+    Users,
+    ProjectPermissionSchemes,
+    ProjectRoles,
+    UserDetails,
+    GroupMembers,
+    PermissionChecks,
+}
+
+impl Part {
+    fn of(key: &str) -> Option<Part> {
+        Some(match key {
+            "projects" => Part::Projects,
+            "users" => Part::Users,
+            "projectPermissionSchemes" => Part::ProjectPermissionSchemes,
+            "projectRoles" => Part::ProjectRoles,
+            "userDetails" => Part::UserDetails,
+            "groupMembers" => Part::GroupMembers,
+            "permissionChecks" => Part::PermissionChecks,
+            _ => return None,
+        })
+    }
+
+    /// Pages are arrays; the rest are objects keyed by project, account or group.
+    fn is_pages(self) -> bool {
+        matches!(self, Part::Projects | Part::Users)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Before,
+    Inside,
+    After,
+}
+
+/// Decodes a snapshot from chunks of its UTF-8 text given to [`SnapshotReader::push`] in order;
+/// [`SnapshotReader::finish`] answers the document. Chunk boundaries may fall anywhere, inside a
+/// character too. A malformed document is reported by `finish`; what follows the first error is
+/// ignored.
+#[derive(Debug)]
+pub struct SnapshotReader {
+    doc: SnapshotDoc,
+    version: Option<u32>,
+    /// The bytes of the piece being read: a part's name, a small part's value, or one element (or
+    /// entry name) of a part read element by element.
+    unit: Vec<u8>,
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    place: Place,
+    /// The name of the part being read, once its colon has been read.
+    key: Option<String>,
+    /// Nothing of the part's value has been read yet.
+    value_start: bool,
+    /// The part being read element by element, and the name of its current entry.
+    split: Option<Part>,
+    entry: Option<String>,
+    /// The part just read element by element is over: only `,` or `}` may follow.
+    split_done: bool,
+    /// A comma was read: another part or element must follow.
+    after_comma: bool,
+    error: Option<SnapshotError>,
+}
+
+impl Default for SnapshotReader {
+    fn default() -> Self {
+        SnapshotReader {
+            doc: SnapshotDoc::default(),
+            version: None,
+            unit: Vec::new(),
+            depth: 0,
+            in_string: false,
+            escaped: false,
+            place: Place::Before,
+            key: None,
+            value_start: false,
+            split: None,
+            entry: None,
+            split_done: false,
+            after_comma: false,
+            error: None,
+        }
+    }
+}
+
+const fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\r' | b'\t')
+}
+
+fn parse<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8], what: &str) -> Result<T, String> {
+    serde_json::from_slice(bytes).map_err(|e| format!("{what}: {e}"))
+}
+
+impl SnapshotReader {
+    pub fn new() -> Self {
+        SnapshotReader::default()
+    }
+
+    /// Reads the next chunk of the text.
+    pub fn push(&mut self, chunk: &[u8]) {
+        if self.error.is_some() {
+            return;
+        }
+        for &b in chunk {
+            if let Err(message) = self.byte(b) {
+                self.error = Some(SnapshotError::Malformed { message });
+                self.unit = Vec::new();
+                return;
+            }
+        }
+    }
+
+    /// The document, once every chunk has been pushed.
+    pub fn finish(self) -> Result<SnapshotDoc, SnapshotError> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        if self.place != Place::After {
+            return Err(SnapshotError::Malformed { message: "the text ends before the snapshot object does".into() });
+        }
+        let mut doc = self.doc;
+        doc.snapshot_version = self
+            .version
+            .ok_or_else(|| SnapshotError::Malformed { message: "missing field `snapshotVersion`".into() })?;
+        Ok(doc)
+    }
+
+    fn byte(&mut self, b: u8) -> Result<(), String> {
+        if self.in_string {
+            self.unit.push(b);
+            if self.escaped {
+                self.escaped = false;
+            } else if b == b'\\' {
+                self.escaped = true;
+            } else if b == b'"' {
+                self.in_string = false;
+            }
+            return Ok(());
+        }
+        match self.place {
+            Place::Before if is_space(b) => return Ok(()),
+            Place::Before if b == b'{' => {
+                self.place = Place::Inside;
+                self.depth = 1;
+                return Ok(());
+            }
+            Place::Before => return Err("a snapshot is a json object".into()),
+            Place::After if is_space(b) => return Ok(()),
+            Place::After => return Err("trailing characters after the snapshot object".into()),
+            Place::Inside => {}
+        }
+        let top = self.depth == 1;
+        let split = if self.depth == 2 { self.split } else { None };
+        match b {
+            b'{' | b'[' => {
+                if top && self.value_start {
+                    self.value_start = false;
+                    let part = self.key.as_deref().and_then(Part::of);
+                    if let Some(part) = part.filter(|p| (b == b'[') == p.is_pages()) {
+                        self.start_split(part);
+                        return Ok(());
+                    }
+                }
+                self.depth += 1;
+                self.unit.push(b);
+            }
+            b'}' | b']' if top => {
+                if b != b'}' {
+                    return Err("`]` closes the snapshot object".into());
+                }
+                self.end_member(true)?;
+                self.depth = 0;
+                self.place = Place::After;
+            }
+            b'}' | b']' if split.is_some() => {
+                let pages = split.is_some_and(Part::is_pages);
+                if (b == b']') != pages {
+                    return Err(format!("`{}` closes part `{}`", b as char, self.key.as_deref().unwrap_or("")));
+                }
+                self.end_element(true)?;
+                self.split = None;
+                self.split_done = true;
+                self.depth = 1;
+            }
+            b'}' | b']' => {
+                self.depth = self.depth.saturating_sub(1);
+                self.unit.push(b);
+            }
+            b':' if top => {
+                if self.key.is_some() || self.split_done {
+                    return Err("a part has two colons".into());
+                }
+                self.key = Some(parse::<String>(&self.unit, "a part's name")?);
+                self.unit.clear();
+                self.value_start = true;
+                self.after_comma = false;
+            }
+            b':' if split.is_some_and(|p| !p.is_pages()) => {
+                if self.entry.is_some() {
+                    return Err(format!("an entry of part `{}` has two colons", self.key.as_deref().unwrap_or("")));
+                }
+                self.entry = Some(parse::<String>(&self.unit, "an entry's name")?);
+                self.unit.clear();
+            }
+            b',' if top => {
+                self.end_member(false)?;
+                self.after_comma = true;
+            }
+            b',' if split.is_some() => {
+                self.end_element(false)?;
+                self.after_comma = true;
+            }
+            _ if is_space(b) && (top || split.is_some()) && self.unit.is_empty() => {}
+            _ => {
+                if top {
+                    self.value_start = false;
+                }
+                if b == b'"' {
+                    self.in_string = true;
+                }
+                self.unit.push(b);
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts reading a part element by element; like the whole part read again, it replaces what
+    /// an earlier part of the same name left.
+    fn start_split(&mut self, part: Part) {
+        let doc = &mut self.doc;
+        match part {
+            Part::Projects => doc.projects = Decoded::default(),
+            Part::Users => doc.users = Decoded::default(),
+            Part::ProjectPermissionSchemes => doc.project_permission_schemes.clear(),
+            Part::ProjectRoles => doc.project_roles.clear(),
+            Part::UserDetails => doc.user_details.clear(),
+            Part::GroupMembers => doc.group_members.clear(),
+            Part::PermissionChecks => doc.permission_checks.clear(),
+        }
+        self.split = Some(part);
+        self.entry = None;
+        self.after_comma = false;
+        self.depth = 2;
+    }
+
+    /// A part ends (at `,` or the closing `}`): a small part is read whole now.
+    fn end_member(&mut self, closing: bool) -> Result<(), String> {
+        let unit = std::mem::take(&mut self.unit);
+        match self.key.take() {
+            None if unit.is_empty() && closing && !self.after_comma => {}
+            None => return Err("expected a part's name and a colon".into()),
+            Some(key) if self.split_done => {
+                if !unit.is_empty() {
+                    return Err(format!("unexpected characters after part `{key}`"));
+                }
+            }
+            Some(key) if unit.is_empty() => return Err(format!("part `{key}` has no value")),
+            Some(key) => {
+                let mut de = serde_json::Deserializer::from_slice(&unit);
+                MemberSeed { doc: &mut self.doc, version: &mut self.version, key: &key }
+                    .deserialize(&mut de)
+                    .and_then(|()| de.end())
+                    .map_err(|e| format!("part `{key}`: {e}"))?;
+            }
+        }
+        self.split_done = false;
+        self.value_start = false;
+        self.after_comma = false;
+        Ok(())
+    }
+
+    /// An element of the part being read element by element ends (at `,` or its closing bracket).
+    fn end_element(&mut self, closing: bool) -> Result<(), String> {
+        let unit = std::mem::take(&mut self.unit);
+        let Some(part) = self.split else { return Ok(()) };
+        let name = self.key.clone().unwrap_or_default();
+        if unit.is_empty() {
+            if self.entry.is_some() || self.after_comma || !closing {
+                return Err(format!("part `{name}` has an empty element"));
+            }
+            return Ok(());
+        }
+        let what = format!("an element of part `{name}`");
+        let doc = &mut self.doc;
+        if part.is_pages() {
+            let page: Box<RawValue> = parse(&unit, &what)?;
+            match part {
+                Part::Projects => doc.projects.page(&page, "projects", "project"),
+                _ => doc.users.page(&page, "users", "user"),
+            }
+        } else {
+            let entry = self.entry.take().ok_or_else(|| format!("an entry of part `{name}` has no name"))?;
+            match part {
+                Part::ProjectPermissionSchemes => {
+                    doc.project_permission_schemes.insert(entry, parse(&unit, &what)?);
+                }
+                Part::ProjectRoles => {
+                    let roles: BTreeMap<String, Box<RawValue>> = parse(&unit, &what)?;
+                    let bodies = role_bodies(&entry, roles);
+                    doc.project_roles.insert(entry, bodies);
+                }
+                Part::UserDetails => {
+                    let detail = user_detail(&entry, parse(&unit, &what)?);
+                    doc.user_details.insert(entry, detail);
+                }
+                Part::GroupMembers => {
+                    let members = member_pages(&entry, parse(&unit, &what)?);
+                    doc.group_members.insert(entry, members);
+                }
+                _ => {
+                    let exchanges: Vec<CheckExchange> = parse(&unit, &what)?;
+                    doc.permission_checks.insert(entry, exchanges);
+                }
+            }
+        }
+        self.after_comma = false;
+        Ok(())
+    }
+}

@@ -1,0 +1,160 @@
+//! `SnapshotReader` (chunks pushed one at a time) against the one-text decoding, and the
+//! project-scoped load against the whole model: the same answers, and the same inputs refused.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "tests fail loudly")]
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use steward::api::{self, LoadedSnapshot};
+use steward::snapshot::{self, Scope, SnapshotReader};
+
+fn dir(path: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files
+}
+
+fn scenarios() -> Vec<(String, String)> {
+    dir("tests/scenarios")
+        .into_iter()
+        .map(|d| (d.display().to_string(), std::fs::read_to_string(d.join("snapshot.json")).unwrap()))
+        .collect()
+}
+
+fn pushed(bytes: &[u8], size: usize) -> SnapshotReader {
+    let mut reader = SnapshotReader::new();
+    for chunk in bytes.chunks(size.max(1)) {
+        reader.push(chunk);
+    }
+    reader
+}
+
+const OPTIONS: &str = r#"{"allAccounts":true,"form":"matrix"}"#;
+
+#[test]
+fn every_scenario_reads_the_same_from_pushed_chunks_of_any_size() {
+    for (name, text) in scenarios() {
+        let whole = api::analyze_json(&text, OPTIONS);
+        assert!(whole.starts_with(r#"{"analysisVersion""#) || whole.contains(r#""form":"matrix""#), "{name}");
+        for size in [1, 2, 7, 97, 4096, text.len()] {
+            let loaded = LoadedSnapshot::from_reader(pushed(text.as_bytes(), size), &Scope::default());
+            assert_eq!(loaded.analyze_json(OPTIONS), whole, "{name}, chunks of {size} bytes");
+            let from_text = LoadedSnapshot::from_text(&text, &Scope::default());
+            assert_eq!(loaded.inventory().to_json(), from_text.inventory().to_json(), "{name}");
+            assert_eq!(loaded.overview().to_json(), api::snapshot_overview(&text).to_json(), "{name}");
+        }
+    }
+}
+
+/// Whitespace anywhere JSON allows it, escapes in names, parts repeated (the last one counts, as in
+/// the one-text decoding) and unknown parts.
+#[test]
+fn odd_but_valid_layouts_read_the_same() {
+    let (_, text) = scenarios().into_iter().next().unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let pretty = serde_json::to_string_pretty(&doc).unwrap();
+    let body = text.trim().strip_prefix('{').unwrap();
+    let repeated = format!(
+        r#"{{ "projects" : [ ] , "userDetails":{{"x":{{}}}}, "gr\u006fups": [], "zoë 🤖": [1, {{"a": "]}}"}}], {body}"#
+    );
+    for variant in [pretty, repeated, format!(" \n{text}\n ")] {
+        let whole = api::analyze_json(&variant, OPTIONS);
+        for size in [1, 3, 64] {
+            let loaded = LoadedSnapshot::from_reader(pushed(variant.as_bytes(), size), &Scope::default());
+            assert_eq!(loaded.analyze_json(OPTIONS), whole, "chunks of {size}: {}", &variant[..80]);
+        }
+    }
+}
+
+fn code(answer: &str) -> Option<String> {
+    let value: Value = serde_json::from_str(answer).unwrap();
+    (value["type"] == "failure").then(|| value["errors"][0]["code"].as_str().unwrap().to_owned())
+}
+
+/// Every input the fuzzer was seeded with: refused by both readings or by neither, and when read,
+/// read alike.
+#[test]
+fn the_fuzz_corpus_is_refused_or_read_alike() {
+    for file in dir("fuzz/corpus/analyze") {
+        let data = std::fs::read(&file).unwrap();
+        let text = String::from_utf8_lossy(&data);
+        let doc = text.split('\u{1e}').next().unwrap_or_default();
+        let whole = api::analyze_json(doc, OPTIONS);
+        let loaded = LoadedSnapshot::from_reader(pushed(doc.as_bytes(), 5), &Scope::default());
+        let chunked = loaded.analyze_json(OPTIONS);
+        match (code(&whole), code(&chunked)) {
+            (None, None) => assert_eq!(chunked, whole, "{}", file.display()),
+            (Some(a), Some(b)) => assert_eq!(a, b, "{}", file.display()),
+            (a, b) => panic!("{}: one text {a:?}, chunks {b:?}", file.display()),
+        }
+    }
+}
+
+#[test]
+fn malformed_texts_are_refused() {
+    let bad = [
+        "",
+        "[]",
+        r#"{"snapshotVersion":1"#,
+        r#"{"snapshotVersion":1} x"#,
+        r#"{"snapshotVersion":1,}"#,
+        r#"{,"snapshotVersion":1}"#,
+        r#"{"snapshotVersion":1,"users":[1,]}"#,
+        r#"{"snapshotVersion":1,"users":[,1]}"#,
+        r#"{"snapshotVersion":1,"users":[[]}"#,
+        r#"{"snapshotVersion":1,"userDetails":{"a":}}"#,
+        r#"{"snapshotVersion":1,"userDetails":{"a" {}}}"#,
+        r#"{"snapshotVersion":1,"users":null}"#,
+        r#"{"snapshotVersion":1,"projects":[{"a":1]]}"#,
+        r#"{"snapshotVersion":1,"meta":{"site":"a\"}}"#,
+        r#"{"meta":{}}"#,
+        r#"{"snapshotVersion":2}"#,
+    ];
+    for text in bad {
+        assert!(code(&api::analyze_json(text, OPTIONS)).is_some(), "one text accepts {text}");
+        let loaded = LoadedSnapshot::from_reader(pushed(text.as_bytes(), 2), &Scope::default());
+        let answer = loaded.analyze_json(OPTIONS);
+        assert!(code(&answer).is_some(), "chunks accept {text}: {answer}");
+    }
+}
+
+/// A load for one project keeps only that project's permission-check answers; the project's answer
+/// (transitions included) is the one the whole model gives.
+#[test]
+fn a_project_scoped_load_answers_as_the_whole_model() {
+    let mut compared = 0;
+    for (name, text) in scenarios() {
+        let Ok((site, _)) = snapshot::load(&text) else { continue };
+        let whole = LoadedSnapshot::from_text(&text, &Scope::default());
+        for key in site.projects.keys() {
+            for accounts in [r#""allAccounts":true"#, r#""allAccounts":false"#] {
+                let options = format!(r#"{{{accounts},"project":"{key}","skipTransitions":false}}"#);
+                let expected = whole.analyze_json(&options);
+                assert_eq!(api::analyze_json(&text, &options), expected, "{name} {options}");
+                let scope = Scope { project: Some(key.clone()) };
+                let chunked = LoadedSnapshot::from_reader(pushed(text.as_bytes(), 50), &scope);
+                assert_eq!(chunked.analyze_json(&options), expected, "{name} {options}");
+                compared += 1;
+            }
+        }
+        if let Some(check) = site.checks.values().next() {
+            let (scoped, _) =
+                snapshot::load_scoped(&text, &Scope { project: site.projects.keys().next().cloned() }).unwrap();
+            let kept = &scoped.checks[site.checks.keys().next().unwrap()];
+            assert!(kept.project.len() <= check.project.len());
+            assert!(kept.project.keys().all(|(p, _)| Some(p) == site.projects.keys().next()), "{name}");
+        }
+    }
+    assert!(compared > 50, "{compared} project answers compared");
+}
+
+#[test]
+fn a_project_scoped_snapshot_refuses_other_questions() {
+    let (_, text) = scenarios().into_iter().next().unwrap();
+    let loaded = LoadedSnapshot::from_text(&text, &Scope { project: Some("NOPE".into()) });
+    assert_eq!(code(&loaded.analyze_json("{}")).as_deref(), Some("bad-options"));
+    assert_eq!(code(&loaded.analyze_json(r#"{"project":"OTHER"}"#)).as_deref(), Some("bad-options"));
+    assert_eq!(code(&loaded.inventory().to_json()).as_deref(), Some("bad-options"));
+}
