@@ -4,6 +4,7 @@
 //! `role_actors`, an account without `groups` are *unknown*, never "empty".
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 pub type AccountId = String;
 pub type GroupId = String;
@@ -272,6 +273,123 @@ pub struct PermissionChecks {
     /// Global keys that were asked, and the subset Jira granted.
     pub global_asked: BTreeSet<String>,
     pub global_granted: BTreeSet<String>,
-    /// (project key, permission) → granted, for every pair that was asked.
-    pub project: BTreeMap<(ProjectKey, String), bool>,
+    /// Project key → the answer there, for every project that was asked about. Not one entry
+    /// per (project, permission): an L site's scan asks 17 million pairs, which as map entries
+    /// with their own strings took well over a Forge function's 512 MB.
+    project: BTreeMap<ProjectKey, ProjectAnswer>,
+}
+
+/// The permissions asked about one project and which of them Jira granted. One check asks the
+/// same permissions for up to 1,000 projects, so their projects share the list.
+#[derive(Debug, Clone)]
+struct ProjectAnswer {
+    /// Sorted, without repeats.
+    asked: Arc<[String]>,
+    /// Bit `i` set: Jira granted `asked[i]`.
+    granted: Vec<u64>,
+}
+
+impl ProjectAnswer {
+    fn new(asked: Arc<[String]>, granted: impl Fn(&str) -> bool) -> Self {
+        let mut bits = vec![0u64; asked.len().div_ceil(64)];
+        for (i, permission) in asked.iter().enumerate() {
+            if granted(permission)
+                && let Some(word) = bits.get_mut(i / 64)
+            {
+                *word |= 1 << (i % 64);
+            }
+        }
+        ProjectAnswer { asked, granted: bits }
+    }
+
+    fn held(&self, index: usize) -> bool {
+        self.granted.get(index / 64).is_some_and(|word| word & (1 << (index % 64)) != 0)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, bool)> {
+        self.asked.iter().enumerate().map(|(i, permission)| (permission.as_str(), self.held(i)))
+    }
+}
+
+impl PermissionChecks {
+    /// Records Jira's answer for `project` about the permissions in `asked` (sorted, without
+    /// repeats; share one list between the projects of a request). A later answer about a
+    /// permission replaces an earlier one.
+    pub fn record(&mut self, project: &str, asked: &Arc<[String]>, granted: impl Fn(&str) -> bool) {
+        match self.project.get_mut(project) {
+            None => {
+                self.project.insert(project.to_owned(), ProjectAnswer::new(Arc::clone(asked), granted));
+            }
+            Some(earlier) => {
+                let mut merged: BTreeMap<&str, bool> = earlier.iter().collect();
+                for permission in asked.iter() {
+                    merged.insert(permission, granted(permission));
+                }
+                let list: Arc<[String]> = merged.keys().map(|k| (*k).to_owned()).collect();
+                *earlier = ProjectAnswer::new(list, |permission| merged.get(permission).copied().unwrap_or(false));
+            }
+        }
+    }
+
+    /// Jira's answer about `permission` in `project`; `None` where it was not asked.
+    pub fn answer(&self, project: &str, permission: &str) -> Option<bool> {
+        let answer = self.project.get(project)?;
+        let index = answer.asked.binary_search_by(|asked| asked.as_str().cmp(permission)).ok()?;
+        Some(answer.held(index))
+    }
+
+    /// Every permission asked about `project` with Jira's answer, in key order.
+    pub fn answers(&self, project: &str) -> impl Iterator<Item = (&str, bool)> {
+        self.project.get(project).into_iter().flat_map(ProjectAnswer::iter)
+    }
+
+    /// The projects Jira was asked about.
+    pub fn projects(&self) -> impl Iterator<Item = &ProjectKey> {
+        self.project.keys()
+    }
+
+    /// Forgets the answers about the projects `stale` says, keeping the rest.
+    pub fn forget_projects(&mut self, stale: impl Fn(&ProjectKey) -> bool) {
+        self.project.retain(|project, _| !stale(project));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(keys: &[&str]) -> Arc<[String]> {
+        keys.iter().map(|k| (*k).to_owned()).collect()
+    }
+
+    #[test]
+    fn check_answers_are_kept_per_project_and_a_later_answer_replaces_an_earlier_one() {
+        let mut checks = PermissionChecks::default();
+        let asked = list(&["BROWSE_PROJECTS", "EDIT_ISSUES"]);
+        checks.record("ABC", &asked, |p| p == "EDIT_ISSUES");
+        checks.record("XYZ", &asked, |_| false);
+        assert_eq!(checks.answer("ABC", "EDIT_ISSUES"), Some(true));
+        assert_eq!(checks.answer("ABC", "BROWSE_PROJECTS"), Some(false));
+        assert_eq!(checks.answer("ABC", "DELETE_ISSUES"), None, "not asked is not \"not held\"");
+        assert_eq!(checks.answer("NOPE", "EDIT_ISSUES"), None);
+
+        // A second request about ABC: one permission again (now held), one new.
+        checks.record("ABC", &list(&["BROWSE_PROJECTS", "DELETE_ISSUES"]), |_| true);
+        let abc: Vec<(&str, bool)> = checks.answers("ABC").collect();
+        assert_eq!(abc, [("BROWSE_PROJECTS", true), ("DELETE_ISSUES", true), ("EDIT_ISSUES", true)]);
+
+        checks.forget_projects(|p| p == "ABC");
+        assert_eq!(checks.projects().collect::<Vec<_>>(), ["XYZ"]);
+    }
+
+    #[test]
+    fn more_than_64_permissions_keep_their_own_answers() {
+        let keys: Vec<String> = (0..130).map(|i| format!("P{i:03}")).collect();
+        let asked: Arc<[String]> = keys.clone().into();
+        let mut checks = PermissionChecks::default();
+        checks.record("ABC", &asked, |p| p.ends_with('7'));
+        for key in &keys {
+            assert_eq!(checks.answer("ABC", key), Some(key.ends_with('7')), "{key}");
+        }
+    }
 }

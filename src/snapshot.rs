@@ -6,8 +6,9 @@
 //! per-project or per-entity bodies are keyed by the project key or id they were fetched for.
 //! A part that is absent was not collected, and the engine treats what it describes as unknown.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -893,23 +894,29 @@ impl Builder {
                 };
                 result.global_asked.extend(request.global_permissions);
                 result.global_granted.extend(response.global_permissions);
-                let granted: BTreeSet<(String, String)> = response
-                    .project_permissions
-                    .iter()
-                    .flat_map(|g| g.projects.iter().map(move |p| (p.clone(), g.permission.clone())))
-                    .collect();
-                for asked in request.project_permissions {
+                // Permission → the project ids Jira granted it in.
+                let mut granted: HashMap<&str, HashSet<&str>> = HashMap::new();
+                for grant in &response.project_permissions {
+                    granted
+                        .entry(grant.permission.as_str())
+                        .or_default()
+                        .extend(grant.projects.iter().map(String::as_str));
+                }
+                for asked in &request.project_permissions {
+                    let mut permissions = asked.permissions.clone();
+                    permissions.sort_unstable();
+                    permissions.dedup();
+                    let permissions: Arc<[String]> = permissions.into();
                     for project_id in &asked.projects {
-                        let Some(key) = self.site.project_key_by_id.get(project_id).cloned() else {
+                        let Some(key) = self.site.project_key_by_id.get(project_id) else {
                             continue;
                         };
-                        if self.scope.project.as_ref().is_some_and(|only| *only != key) {
+                        if self.scope.project.as_ref().is_some_and(|only| only != key) {
                             continue;
                         }
-                        for permission in &asked.permissions {
-                            let held = granted.contains(&(project_id.clone(), permission.clone()));
-                            result.project.insert((key.clone(), permission.clone()), held);
-                        }
+                        result.record(key, &permissions, |permission| {
+                            granted.get(permission).is_some_and(|projects| projects.contains(project_id.as_str()))
+                        });
                     }
                 }
             }

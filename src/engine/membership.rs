@@ -238,7 +238,7 @@ fn ruled_out_by_check(site: &Site, account: &Account, project: &ProjectKey, role
         scheme.grants.iter().any(|grant| {
             matches!(&grant.holder, Holder::ProjectRole(r) if r == role)
                 && crate::model::tells_role_membership(&grant.permission)
-                && checks.project.get(&(project.clone(), grant.permission.clone())) == Some(&false)
+                && checks.answer(project, &grant.permission) == Some(false)
         })
     })
 }

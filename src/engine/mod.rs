@@ -444,7 +444,7 @@ impl<'a> Cell<'a> {
         if let Some(checks) = checks {
             // Jira's check is the ground truth: where it says a permission is not held, the
             // grants of it that could not be evaluated cannot give it either.
-            unresolved.retain(|u| checks.project.get(&(project.key.clone(), u.permission.clone())) != Some(&false));
+            unresolved.retain(|u| checks.answer(&project.key, &u.permission) != Some(false));
         }
         let coverage = if coverage_none {
             Coverage::None
@@ -494,12 +494,8 @@ fn agree_with_jira(
     paths: &mut Permissions,
     warnings: &mut Vec<Warning>,
 ) {
-    let range = (project.key.clone(), String::new())..;
-    for ((key, permission), &jira_says) in checks.project.range(range) {
-        if *key != project.key {
-            break;
-        }
-        let derived = paths.get(permission.as_str());
+    for (permission, jira_says) in checks.answers(&project.key) {
+        let derived = paths.get(permission);
         let unconditional = derived.is_some_and(|set| set.iter().any(|e| !e.conditional));
         let conditional = derived.is_some_and(|set| set.iter().any(|e| e.conditional));
         let about = |w: Warning| w.about(&account.account_id, &project.key, permission);

@@ -201,15 +201,11 @@ impl<'s> Index<'s> {
         unknown.iter().for_each(|&k| mark(self.actor_projects.get(k as usize), Reuse::Never));
         mark(self.led.get(account.account_id.as_str()), Reuse::Never);
         if let Some(checks) = site.checks.get(&account.account_id) {
-            let mut last: Option<&str> = None;
-            for (key, _) in checks.project.keys() {
-                if last != Some(key.as_str()) {
-                    last = Some(key.as_str());
-                    if let Some(&p) = self.position.get(key.as_str())
-                        && let Some(cell) = reuse.get_mut(p as usize)
-                    {
-                        *cell = Reuse::Never;
-                    }
+            for key in checks.projects() {
+                if let Some(&p) = self.position.get(key.as_str())
+                    && let Some(cell) = reuse.get_mut(p as usize)
+                {
+                    *cell = Reuse::Never;
                 }
             }
         }

@@ -173,8 +173,8 @@ fn forget_checks(site: &mut Site, stale: &[Stale]) {
     for (account, checks) in &mut site.checks {
         for s in stale.iter().filter(|s| s.account.as_ref().is_none_or(|a| a == account)) {
             match &s.projects {
-                Some(projects) => checks.project.retain(|(project, _), _| !projects.contains(project)),
-                None => checks.project.clear(),
+                Some(projects) => checks.forget_projects(|project| projects.contains(project)),
+                None => checks.forget_projects(|_| true),
             }
         }
     }
