@@ -180,7 +180,7 @@ function endpointDiff(before, after) {
 // idle between phases is not an answer (the L naive plan met one after the paced scan).
 async function fetchOnce(url, init) {
   try {
-    return await fetchOnce(url, init);
+    return await fetch(url, init);
   } catch (error) {
     if (error?.cause?.code !== 'ECONNRESET' && error?.cause?.code !== 'UND_ERR_SOCKET') throw error;
     return fetch(url, init);
