@@ -113,6 +113,20 @@ fn timed(runs: usize, budget_s: f64, mut f: impl FnMut()) -> (Vec<f64>, Vec<f64>
     (wall, cpu)
 }
 
+/// A writer that only counts the bytes written to it.
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
@@ -184,10 +198,14 @@ fn main() -> ExitCode {
         // The same answer in the `analysis` form: one entry per account and project.
         let t = Instant::now();
         let analysis = matrix.expand();
-        let expanded = serde_json::to_string(&analysis).unwrap_or_default();
+        // Counted, not kept: at XL the expanded text is several GB (an 8 GiB buffer once
+        // aborted the whole native run, losing its timed figures).
+        let mut counted = ByteCount(0);
+        let expanded_bytes = match serde_json::to_writer(&mut counted, &analysis) {
+            Ok(()) => counted.0,
+            Err(_) => 0,
+        };
         let expanded_ms = ms(t);
-        let expanded_bytes = expanded.len();
-        drop(expanded);
 
         let accounts = analysis.accounts.len();
         let active = analysis.accounts.iter().filter(|a| a.active).count();
