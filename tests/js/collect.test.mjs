@@ -30,8 +30,8 @@ function fetchHost(sim, { email = 'ada@steward-demo.example', token = 'demo-toke
   };
 }
 
-async function scan(sim, options = {}) {
-  const answer = JSON.parse(await steward.collectSnapshot(fetchHost(sim), JSON.stringify({ collectedAt: '2026-11-23T08:00:00Z', ...options })));
+async function scan(sim, options = {}, host = fetchHost(sim)) {
+  const answer = JSON.parse(await steward.collectSnapshot(host, JSON.stringify({ collectedAt: '2026-11-23T08:00:00Z', ...options })));
   assert.equal(answer.type, 'success', JSON.stringify(answer).slice(0, 500));
   return answer.result;
 }
@@ -124,12 +124,8 @@ test('when checks cost more than the scan estimates, Jira\'s quota headers hold 
   const sim = await startSimulator({ world: generateWorld(), checkPricing: 'objects', faults: { quotaPoints: quota }, clock: () => now });
   try {
     const host = { ...fetchHost(sim), now: () => now, sleep: (ms) => { now += ms; return Promise.resolve(); } };
-    const options = { collectedAt: '2026-11-23T08:00:00Z', security: false, workflows: false, concurrency: 1, pacing: { share: 0.5, pointsPerHour: quota, jobSeconds: 900, requestsPerSecond: 50 } };
-    const job = async (extra = {}) => {
-      const answer = JSON.parse(await steward.collectSnapshot(host, JSON.stringify({ ...options, ...extra })));
-      assert.equal(answer.type, 'success', JSON.stringify(answer).slice(0, 500));
-      return answer.result;
-    };
+    const options = { security: false, workflows: false, concurrency: 1, pacing: { share: 0.5, pointsPerHour: quota, jobSeconds: 900, requestsPerSecond: 50 } };
+    const job = (extra = {}) => scan(sim, { ...options, ...extra }, host);
     const first = await job();
     assert.equal(first.complete, false);
     assert.equal(first.checkpoint.stoppedBy, 'budget');
@@ -149,7 +145,7 @@ test('when checks cost more than the scan estimates, Jira\'s quota headers hold 
     }
     const twin = await startSimulator({ world: generateWorld() });
     try {
-      const whole = await collect(twin, { security: false, workflows: false });
+      const whole = await scan(twin, { security: false, workflows: false });
       assert.deepEqual(result.snapshot, whole.snapshot, 'the held and resumed scan wrote what an uninterrupted scan writes');
     } finally {
       await twin.close();
@@ -163,12 +159,6 @@ test('when checks cost more than the scan estimates, Jira\'s quota headers hold 
 
 const ADA = { email: 'ada@steward-demo.example', token: 'demo-token' };
 
-async function collect(sim, options = {}) {
-  const answer = JSON.parse(await steward.collectSnapshot(fetchHost(sim), JSON.stringify({ collectedAt: '2026-11-23T08:00:00Z', ...options })));
-  assert.equal(answer.type, 'success', JSON.stringify(answer).slice(0, 500));
-  return answer.result;
-}
-
 // The lean plan skips a role where no bot's check shows everything the role grants. Reading
 // every role instead (what a refused check makes the scan do) must not add or change a single
 // path, coverage or permission of any bot: the skipped roles hold no bot.
@@ -177,8 +167,8 @@ for (const [name, world] of [['the demo company', () => generateWorld()], ['the 
     const lean = await startSimulator({ world: world() });
     const every = await startSimulator({ world: world(), faults: { refuse: ['permissions/check'] } });
     try {
-      const leanScan = await collect(lean, { security: false, workflows: false });
-      const everyScan = await collect(every, { security: false, workflows: false });
+      const leanScan = await scan(lean, { security: false, workflows: false });
+      const everyScan = await scan(every, { security: false, workflows: false });
       const count = (s) => Object.values(s.projectRoles).reduce((n, roles) => n + Object.keys(roles).length, 0);
       assert.ok(count(leanScan.snapshot) < count(everyScan.snapshot) / 2, `${count(leanScan.snapshot)} of ${count(everyScan.snapshot)} roles read`);
       const merged = structuredClone(leanScan.snapshot);
@@ -194,8 +184,8 @@ for (const [name, world] of [['the demo company', () => generateWorld()], ['the 
 }
 
 test('allRoles reads every role the schemes name, and so finds the roles a deactivated bot is still in', async () => {
-  const lean = await collect(sim, { security: false, workflows: false });
-  const all = await collect(sim, { security: false, workflows: false, allRoles: true });
+  const lean = await scan(sim, { security: false, workflows: false });
+  const all = await scan(sim, { security: false, workflows: false, allRoles: true });
   const snapshot = all.snapshot;
   const named = new Set();
   for (const [key, { id }] of Object.entries(snapshot.projectPermissionSchemes)) {
@@ -240,7 +230,7 @@ for (const [name, world, pageCap] of [['the demo company', () => generateWorld()
   test(`on ${name} served ${pageCap} users a page, the scan still reads every account`, async () => {
     const capped = await startSimulator({ world: world(), pageCap });
     try {
-      const result = await collect(capped, { security: false, workflows: false });
+      const result = await scan(capped, { security: false, workflows: false });
       assert.equal(result.complete, true);
       const ids = result.snapshot.users.flat().map((u) => u.accountId);
       assert.ok(ids.length > 3 * pageCap, `${ids.length} accounts, more than one page`);
@@ -258,10 +248,10 @@ test('a quota stop mid-scan under faults resumes from its checkpoint to the snap
   const whole = await startSimulator({ world: generateWorld(), faults });
   const limited = await startSimulator({ world: generateWorld(), faults: { ...faults, quotaPoints: 400 } });
   try {
-    const expected = await collect(whole, { maxRetries: 10 });
+    const expected = await scan(whole, { maxRetries: 10 });
     assert.equal(expected.complete, true);
 
-    let result = await collect(limited, { maxRetries: 10 });
+    let result = await scan(limited, { maxRetries: 10 });
     assert.equal(result.complete, false);
     assert.equal(result.checkpoint.stoppedBy, 'quota');
     assert.equal(result.checkpoint.resumeAfterSeconds, 1800, "Jira's Retry-After");
@@ -270,7 +260,7 @@ test('a quota stop mid-scan under faults resumes from its checkpoint to the snap
     const served = () => limited.stats.byEndpoint;
     while (!result.complete) {
       limited.resetQuota(); // the next hour
-      result = await collect(limited, { maxRetries: 10, resume: result.checkpoint });
+      result = await scan(limited, { maxRetries: 10, resume: result.checkpoint });
       jobs += 1;
       assert.ok(jobs < 10, 'each job makes progress');
     }
@@ -288,7 +278,7 @@ test('a quota stop mid-scan under faults resumes from its checkpoint to the snap
 test('when Jira refuses the permission check, role actors are read instead and the engine still agrees with Jira', async () => {
   const refused = await startSimulator({ world: generateWorld(), faults: { refuse: ['permissions/check'] } });
   try {
-    const result = await collect(refused, { security: false, workflows: false });
+    const result = await scan(refused, { security: false, workflows: false });
     assert.equal(result.complete, true);
     assert.deepEqual(result.snapshot.meta.gaps.map((g) => g.part), ['permissionChecks']);
     assert.match(result.snapshot.meta.gaps[0].reason, /refused the permission check/);
@@ -316,12 +306,12 @@ test('when Jira refuses the permission check, role actors are read instead and t
 async function refreshAfter(change, options = {}) {
   const sim = await startSimulator({ world: generateWorld() });
   try {
-    const previous = await collect(sim, { collectedAt: new Date().toISOString() });
+    const previous = await scan(sim, { collectedAt: new Date().toISOString() });
     await change(sim, previous);
     const before = sim.stats.calls;
-    const refreshed = await collect(sim, { collectedAt: new Date().toISOString(), refresh: { previous: previous.snapshot, ...options } });
+    const refreshed = await scan(sim, { collectedAt: new Date().toISOString(), refresh: { previous: previous.snapshot, ...options } });
     const calls = sim.stats.calls - before;
-    const fresh = await collect(sim, { collectedAt: new Date().toISOString() });
+    const fresh = await scan(sim, { collectedAt: new Date().toISOString() });
     return { previous, refreshed, calls, fresh, sim };
   } finally {
     await sim.close();
@@ -375,13 +365,13 @@ test('an incremental refresh follows group membership and scheme grant changes t
 test('a refresh falls back to a full scan when the audit log cannot be read or the snapshot is too old', async () => {
   const sim = await startSimulator({ world: generateWorld() });
   try {
-    const previous = await collect(sim, { collectedAt: '2026-11-23T08:00:00Z' });
-    const old = await collect(sim, { collectedAt: '2027-01-23T08:00:00Z', refresh: { previous: previous.snapshot, maxAgeHours: 24 } });
+    const previous = await scan(sim, { collectedAt: '2026-11-23T08:00:00Z' });
+    const old = await scan(sim, { collectedAt: '2027-01-23T08:00:00Z', refresh: { previous: previous.snapshot, maxAgeHours: 24 } });
     assert.equal(old.refresh.mode, 'full');
     assert.match(old.refresh.fallback, /older than 24 hours/);
     assert.equal(old.complete, true);
     sim.setFaults({ refuse: ['auditing/record'] });
-    const refused = await collect(sim, { collectedAt: '2026-11-23T09:00:00Z', refresh: { previous: previous.snapshot } });
+    const refused = await scan(sim, { collectedAt: '2026-11-23T09:00:00Z', refresh: { previous: previous.snapshot } });
     assert.equal(refused.refresh.mode, 'full');
     assert.match(refused.refresh.fallback, /audit log cannot be read.*403/);
     assert.deepEqual(access(refused.snapshot), access(previous.snapshot));
