@@ -175,8 +175,17 @@ impl Pacer {
         if hour != state.spend.hour {
             state.spend = HourSpend { hour, points: 0 };
         }
-        if let Some(until) = state.held_until_ms.filter(|until| *until > now_ms) {
+        // Jira's own reading holds the scan first; failing that, the scan's estimate of its share.
+        let held = state.held_until_ms.filter(|until| *until > now_ms);
+        let spent = || {
+            // Calls in flight have not been priced yet: reserve the largest seen for each.
+            let reserve = (state.in_flight + 1) * state.largest_call.max(1);
+            let over = self.pacing.hourly_budget().is_some_and(|budget| state.spend.points + reserve > budget);
+            over.then_some((hour + 1) * HOUR_MS)
+        };
+        if let Some(until) = held.or_else(spent) {
             if state.in_flight > 0 {
+                // Their cost decides; wait a moment rather than stop on a guess.
                 return Admit::Wait(1_000.min(until - now_ms));
             }
             return match deadline {
@@ -185,24 +194,6 @@ impl Pacer {
                 }
                 _ => Admit::Wait(until - now_ms),
             };
-        }
-        if let Some(budget) = self.pacing.hourly_budget() {
-            // Calls in flight have not been priced yet: reserve the largest seen for each.
-            let reserve = (state.in_flight + 1) * state.largest_call.max(1);
-            if state.spend.points + reserve > budget {
-                let reset = (hour + 1) * HOUR_MS;
-                if state.in_flight > 0 {
-                    // Their cost decides; wait a moment rather than stop on a guess.
-                    return Admit::Wait(1_000.min(reset - now_ms));
-                }
-                return match deadline {
-                    Some(d) if reset >= d => Admit::Stop {
-                        reason: StopReason::Budget,
-                        resume_after_seconds: (reset - now_ms).div_ceil(1_000),
-                    },
-                    _ => Admit::Wait(reset - now_ms),
-                };
-            }
         }
         if let Some(rate) = self.pacing.requests_per_second {
             let interval = (1_000.0 / rate) as u64;
