@@ -422,11 +422,9 @@ impl LoadedSnapshot {
     }
 
     fn from_doc(doc: Result<snapshot::SnapshotDoc, SnapshotError>, scope: &LoadScope) -> Self {
-        let loaded = doc.and_then(|mut doc| {
-            let schemes = doc.permission_schemes.take();
-            let copy = schemes.clone();
-            doc.permission_schemes = schemes;
-            snapshot::build_doc(doc, scope).map(|(site, warnings)| Loaded::new(site, warnings, copy, scope.clone()))
+        let loaded = doc.and_then(|doc| {
+            let schemes = doc.permission_schemes.clone();
+            snapshot::build_doc(doc, scope).map(|(site, warnings)| Loaded::new(site, warnings, schemes, scope.clone()))
         });
         LoadedSnapshot { loaded: loaded.map_err(ApiError::from) }
     }
