@@ -143,6 +143,7 @@ macro_rules! scenarios {
 scenarios! {
     several_paths_at_once,
     alike_projects_share_answers,
+    alike_bots_share_answers,
     account_kinds,
     anyone,
     application_role_any_logged_in,

@@ -81,7 +81,8 @@ pub fn matrix(site: &Site, selection: &Selection) -> Matrix {
         }
     };
     let index = reuse::Index::new(site, projects, selection.skip_transitions);
-    let mut memo = Memo { sets: SetInterner::default(), paths: PathCache::default(), alike: Alike::new(site) };
+    let alike = Alike::new(site, &index);
+    let mut memo = Memo { sets: SetInterner::default(), paths: PathCache::default(), alike };
     let mut rows = Vec::with_capacity(accounts.len());
     for account in accounts {
         rows.push(account_row(site, account, &index, selection, &mut memo, &mut warnings));
@@ -110,33 +111,102 @@ struct Memo<'s> {
     alike: Alike<'s>,
 }
 
-/// Accounts alike for every project where they hold no role and lead nothing ([`reuse::Reuse::Profile`]
-/// cells): there a cell depends on the account only through how the holders that need no project
-/// match it (groups, product access, the account itself) and whether it administers Jira. Such cells
-/// are evaluated once per class of alike accounts and profile instead of once per account: on a
-/// large site most cells are of this kind, and most bots match those holders the same way.
+/// Accounts alike in a profile where they hold no role and lead nothing ([`reuse::Reuse::Profile`]
+/// cells): there a cell depends on the account only through how the holders of that profile's
+/// schemes that need no project match it (groups, product access, the account itself) and whether it
+/// administers Jira. Such cells are evaluated once per profile and *local class* (the profile's
+/// holders the account matches, and how) instead of once per account: on a large site most cells are
+/// of this kind, and most bots match a given scheme's few group holders the same way even where
+/// their groups elsewhere differ.
 struct Alike<'s> {
-    /// Every distinct holder of a scheme grant or security level member that needs no project.
+    /// Every distinct holder of a scheme grant or security level member that needs no project, sorted.
     holders: Vec<&'s Holder>,
-    classes: rustc_hash::FxHashMap<(bool, Vec<membership::Match>), u32>,
-    /// (class, profile) → the cell's access set.
-    cells: rustc_hash::FxHashMap<(u32, usize), Option<u32>>,
+    /// Per holder (as numbered in `holders`): the profiles whose schemes name it.
+    holder_profiles: Vec<Vec<u32>>,
+    profiles: usize,
+    /// Each distinct way a holder matches, numbered.
+    matches: rustc_hash::FxHashMap<membership::Match, u32>,
+    /// (profile, global admin, the profile's matched holders) → local class.
+    classes: rustc_hash::FxHashMap<(usize, bool, MatchedHolders), u32>,
+    /// Local class → the cell's access set.
+    cells: rustc_hash::FxHashMap<u32, Option<u32>>,
+    /// (local class, signature) → the access set of a cell where the account is a role actor
+    /// ([`reuse::Reuse::Actors`]): bots that are actors of the same roles the same way share it.
+    actor_cells: rustc_hash::FxHashMap<(u32, reuse::Signature<'s>), Option<u32>>,
 }
 
+/// The holders of a profile an account matches, as (holder, match) numbers, in holder order.
+type MatchedHolders = Vec<(u32, u32)>;
+
 impl<'s> Alike<'s> {
-    fn new(site: &'s Site) -> Self {
+    fn new(site: &'s Site, index: &reuse::Index<'s>) -> Self {
+        let named = |scheme: Option<&'s Scheme>, security: Option<&'s crate::model::SecurityScheme>| {
+            let grants = scheme.into_iter().flat_map(|s| s.grants.iter().map(|g| &g.holder));
+            let members = security.into_iter().flat_map(|s| s.levels.iter().flat_map(|l| l.members.iter()));
+            grants.chain(members).filter(|h| !depends_on_project(h))
+        };
         let grants = site.schemes.values().flat_map(|s| s.grants.iter().map(|g| &g.holder));
         let members = site.security_schemes.values().flat_map(|s| s.levels.iter().flat_map(|l| l.members.iter()));
         let holders: std::collections::BTreeSet<&Holder> =
             grants.chain(members).filter(|h| !depends_on_project(h)).collect();
-        Alike { holders: holders.into_iter().collect(), classes: Default::default(), cells: Default::default() }
+        let holders: Vec<&Holder> = holders.into_iter().collect();
+        let mut holder_profiles: Vec<Vec<u32>> = vec![Vec::new(); holders.len()];
+        let mut seen = vec![false; index.profiles];
+        for (i, project) in index.projects.iter().enumerate() {
+            let Some(&profile) = index.profile.get(i) else { continue };
+            match seen.get_mut(profile) {
+                Some(done) if !*done => *done = true,
+                _ => continue,
+            }
+            let scheme = project.scheme_id.as_deref().and_then(|id| site.schemes.get(id));
+            let security = site.project_security_scheme.get(&project.key).and_then(|id| site.security_schemes.get(id));
+            for holder in named(scheme, security) {
+                if let Ok(h) = holders.binary_search(&holder)
+                    && let Some(list) = holder_profiles.get_mut(h)
+                {
+                    list.push(u32::try_from(profile).unwrap_or(u32::MAX));
+                }
+            }
+        }
+        for list in &mut holder_profiles {
+            list.sort_unstable();
+            list.dedup();
+        }
+        Alike {
+            holders,
+            holder_profiles,
+            profiles: index.profiles,
+            matches: Default::default(),
+            classes: Default::default(),
+            cells: Default::default(),
+            actor_cells: Default::default(),
+        }
     }
 
-    /// The class of an active account: alike accounts get the same number.
-    fn class(&mut self, site: &Site, account: &Account, global_admin: bool) -> u32 {
-        let key = (global_admin, self.holders.iter().map(|h| match_holder(site, account, h, None)).collect());
-        let next = u32::try_from(self.classes.len()).unwrap_or(u32::MAX);
-        *self.classes.entry(key).or_insert(next)
+    /// Per profile, the local class of an active account: alike accounts get the same number.
+    fn classes(&mut self, site: &Site, account: &Account, global_admin: bool) -> Vec<u32> {
+        let mut keys: Vec<MatchedHolders> = vec![Vec::new(); self.profiles];
+        for (h, holder) in self.holders.iter().enumerate() {
+            let found = match_holder(site, account, holder, None);
+            if found.vias.is_empty() && found.unknown.is_none() {
+                continue;
+            }
+            let next = u32::try_from(self.matches.len()).unwrap_or(u32::MAX);
+            let id = *self.matches.entry(found).or_insert(next);
+            let h32 = u32::try_from(h).unwrap_or(u32::MAX);
+            for &p in self.holder_profiles.get(h).into_iter().flatten() {
+                if let Some(key) = keys.get_mut(p as usize) {
+                    key.push((h32, id));
+                }
+            }
+        }
+        keys.into_iter()
+            .enumerate()
+            .map(|(profile, key)| {
+                let next = u32::try_from(self.classes.len()).unwrap_or(u32::MAX);
+                *self.classes.entry((profile, global_admin, key)).or_insert(next)
+            })
+            .collect()
     }
 }
 
@@ -288,12 +358,12 @@ fn evaluate_scheme(site: &Site, account: &Account, scheme: &Scheme, paths: &mut 
     eval
 }
 
-fn account_row(
-    site: &Site,
+fn account_row<'s>(
+    site: &'s Site,
     account: &Account,
-    index: &reuse::Index<'_>,
+    index: &reuse::Index<'s>,
     selection: &Selection,
-    memo: &mut Memo<'_>,
+    memo: &mut Memo<'s>,
     warnings: &mut Vec<Warning>,
 ) -> AccountRow {
     let Memo { sets, paths, alike } = memo;
@@ -322,7 +392,7 @@ fn account_row(
         return row;
     }
     let global_admin = row.global.iter().any(|k| k == "ADMINISTER");
-    let class = (!selection.exhaustive).then(|| alike.class(site, account, global_admin));
+    let classes = (!selection.exhaustive).then(|| alike.classes(site, account, global_admin));
     let mut ctx =
         Cell { site, account, checks, global_admin, selection, schemes: rustc_hash::FxHashMap::default(), paths };
     let member = index.membership(account);
@@ -337,18 +407,19 @@ fn account_row(
         rustc_hash::FxHashMap::default();
     for (i, project) in index.projects.iter().enumerate() {
         let profile = index.profile.get(i).copied().unwrap_or(usize::MAX);
+        let class = classes.as_ref().and_then(|c| c.get(profile).copied());
         let set = match reuse.get(i) {
             // No role or lead grant can match here: only the roles in the signature need a look.
             Some(reuse::Reuse::Profile) => match by_profile.get_mut(profile) {
                 Some(Some(set)) => *set,
                 Some(slot) => {
-                    let shared = class.and_then(|c| alike.cells.get(&(c, profile)).copied());
+                    let shared = class.and_then(|c| alike.cells.get(&c).copied());
                     let set = match shared {
                         Some(set) => set,
                         None => {
                             let set = ctx.evaluate(project, Some(&[]), warnings).map(|s| sets.intern(s));
                             if let Some(c) = class {
-                                alike.cells.insert((c, profile), set);
+                                alike.cells.insert(c, set);
                             }
                             set
                         }
@@ -360,8 +431,20 @@ fn account_row(
             Some(reuse::Reuse::Actors) => match by_actors.entry((profile, index.signature(i, &member))) {
                 std::collections::hash_map::Entry::Occupied(entry) => *entry.get(),
                 std::collections::hash_map::Entry::Vacant(entry) => {
-                    let roles: Vec<&str> = entry.key().1.iter().map(|(role, _)| *role).collect();
-                    *entry.insert(ctx.evaluate(project, Some(&roles), warnings).map(|s| sets.intern(s)))
+                    let signature = &entry.key().1;
+                    let shared = class.and_then(|c| alike.actor_cells.get(&(c, signature.clone())).copied());
+                    let set = match shared {
+                        Some(set) => set,
+                        None => {
+                            let roles: Vec<&str> = signature.iter().map(|(role, _)| *role).collect();
+                            let set = ctx.evaluate(project, Some(&roles), warnings).map(|s| sets.intern(s));
+                            if let Some(c) = class {
+                                alike.actor_cells.insert((c, signature.clone()), set);
+                            }
+                            set
+                        }
+                    };
+                    *entry.insert(set)
                 }
             },
             _ => ctx.evaluate(project, None, warnings).map(|s| sets.intern(s)),

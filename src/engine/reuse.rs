@@ -28,8 +28,13 @@ pub enum Reuse {
     Never,
 }
 
-/// Which roles of a project an account is an actor of, and as what: (role id, actor key).
+/// Which roles of a project an account is an actor of, and as what: (role id, actor key), where the
+/// account itself is [`SELF`] (a user actor's path does not name the account), so alike accounts
+/// that are user actors of the same roles share the signature.
 pub type Signature<'s> = Vec<(&'s str, u32)>;
+
+/// The actor key of the account itself in a [`Signature`].
+pub const SELF: u32 = u32::MAX;
 
 pub struct Index<'s> {
     pub projects: Vec<&'s Project>,
@@ -57,6 +62,8 @@ pub struct Index<'s> {
 pub struct Membership {
     yes: FxHashSet<u32>,
     unknown: FxHashSet<u32>,
+    /// The account's own actor key, when it is a user actor anywhere.
+    own: Option<u32>,
 }
 
 impl<'s> Index<'s> {
@@ -171,6 +178,7 @@ impl<'s> Index<'s> {
             }
         };
         add(&account.account_id);
+        let own = self.keys.get(account.account_id.as_str()).copied();
         match &account.groups {
             Some(groups) => groups.iter().for_each(|g| add(g)),
             None => {
@@ -178,7 +186,7 @@ impl<'s> Index<'s> {
                 unknown.extend(self.unknown_groups.iter().filter(|k| !yes.contains(*k)));
             }
         }
-        Membership { yes, unknown }
+        Membership { yes, unknown, own }
     }
 
     /// Per project: how this account's cell there may be shared.
@@ -221,7 +229,7 @@ impl<'s> Index<'s> {
             .into_iter()
             .flatten()
             .filter(|(_, key)| member.yes.contains(key))
-            .copied()
+            .map(|&(role, key)| (role, if Some(key) == member.own { SELF } else { key }))
             .collect();
         signature.sort_unstable();
         signature.dedup();

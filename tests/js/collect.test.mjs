@@ -66,6 +66,37 @@ test('the engine agrees with the simulator for every bot, project and permission
   assert.deepEqual(analysis.warnings.filter((w) => w.code === 'model-drift'), []);
 });
 
+test('sharing answers between alike bots and projects changes nothing on scanned sites', async () => {
+  // The engine evaluates a cell once per profile and class of alike bots (engine/reuse.rs, Alike);
+  // `exhaustive` evaluates every (account, project) on its own. Scans of the demo company (lean,
+  // every role, with faults that leave groups and roles unread) give the sharing real variety:
+  // bots in different groups, user and group role actors, security levels, workflows, Jira's checks.
+  const faulty = await startSimulator({ world: generateWorld(), faults: { seed: 5, error5xxRate: 0.05, forbiddenProjects: ['OPS'] } });
+  const unchecked = await startSimulator({ world: generateWorld(), faults: { refuse: ['permissions/check'] } });
+  try {
+    const snapshots = [
+      (await scan(sim)).snapshot,
+      (await scan(sim, { allRoles: true })).snapshot,
+      (await scan(unchecked)).snapshot,
+      (await scan(faulty, { maxRetries: 10 })).snapshot,
+    ];
+    let cells = 0;
+    for (const snapshot of snapshots) {
+      const text = JSON.stringify(snapshot);
+      for (const options of [{ allAccounts: true }, { allAccounts: true, skipTransitions: true, form: 'matrix' }]) {
+        const shared = steward.analyzeToString(text, JSON.stringify(options));
+        const each = steward.analyzeToString(text, JSON.stringify({ ...options, exhaustive: true }));
+        assert.equal(shared, each, JSON.stringify(options));
+        if (!options.form) cells += JSON.parse(shared).accounts.reduce((n, a) => n + a.projects.length, 0);
+      }
+    }
+    assert.ok(cells > 4 * 1000, `compared ${cells} cells`);
+  } finally {
+    await faulty.close();
+    await unchecked.close();
+  }
+});
+
 test('the lean plan stays far below one call per project and role', async () => {
   const before = sim.stats.calls;
   const result = await scan(sim, { security: false, workflows: false });
