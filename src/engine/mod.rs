@@ -403,14 +403,17 @@ fn account_row<'s>(
     };
     // The answers that projects alike for this account share (see [`reuse`]).
     let mut by_profile: Vec<Option<Option<u32>>> = vec![None; index.profiles];
-    let mut by_actors: rustc_hash::FxHashMap<(usize, reuse::Signature<'_>), Option<u32>> =
-        rustc_hash::FxHashMap::default();
+    let signatures = index.signatures(&member);
+    let mut signatures = signatures.into_iter().peekable();
     for (i, project) in index.projects.iter().enumerate() {
+        let at = u32::try_from(i).unwrap_or(u32::MAX);
         let profile = index.profile.get(i).copied().unwrap_or(usize::MAX);
         let class = classes.as_ref().and_then(|c| c.get(profile).copied());
-        let set = match reuse.get(i) {
+        while signatures.next_if(|(p, _)| *p < at).is_some() {}
+        let signature = signatures.next_if(|(p, _)| *p == at).map(|(_, s)| s);
+        let set = match (reuse.get(i), class) {
             // No role or lead grant can match here: only the roles in the signature need a look.
-            Some(reuse::Reuse::Profile) => match by_profile.get_mut(profile) {
+            (Some(reuse::Reuse::Profile), _) => match by_profile.get_mut(profile) {
                 Some(Some(set)) => *set,
                 Some(slot) => {
                     let shared = class.and_then(|c| alike.cells.get(&c).copied());
@@ -428,29 +431,19 @@ fn account_row<'s>(
                 }
                 None => ctx.evaluate(project, None, warnings).map(|s| sets.intern(s)),
             },
-            Some(reuse::Reuse::Actors) => match by_actors.entry((profile, index.signature(i, &member))) {
-                std::collections::hash_map::Entry::Occupied(entry) => *entry.get(),
-                std::collections::hash_map::Entry::Vacant(entry) => {
-                    let signature = &entry.key().1;
-                    let shared = class.and_then(|c| alike.actor_cells.get(&(c, signature.clone())).copied());
-                    let set = match shared {
-                        Some(set) => set,
-                        None => {
-                            let roles: Vec<&str> = signature.iter().map(|(role, _)| *role).collect();
-                            let set = ctx.evaluate(project, Some(&roles), warnings).map(|s| sets.intern(s));
-                            if let Some(c) = class {
-                                alike.actor_cells.insert((c, signature.clone()), set);
-                            }
-                            set
-                        }
-                    };
-                    *entry.insert(set)
+            (Some(reuse::Reuse::Actors), Some(class)) => {
+                match alike.actor_cells.entry((class, signature.unwrap_or_default())) {
+                    std::collections::hash_map::Entry::Occupied(entry) => *entry.get(),
+                    std::collections::hash_map::Entry::Vacant(entry) => {
+                        let roles: Vec<&str> = entry.key().1.iter().map(|(role, _)| *role).collect();
+                        *entry.insert(ctx.evaluate(project, Some(&roles), warnings).map(|s| sets.intern(s)))
+                    }
                 }
-            },
+            }
             _ => ctx.evaluate(project, None, warnings).map(|s| sets.intern(s)),
         };
         if let Some(set) = set {
-            row.cells.push((u32::try_from(i).unwrap_or(u32::MAX), set));
+            row.cells.push((at, set));
         }
     }
     row

@@ -47,8 +47,8 @@ pub struct Index<'s> {
     keys: FxHashMap<String, u32>,
     /// Per actor key: the projects where it is a role actor.
     actor_projects: Vec<Vec<u32>>,
-    /// Per project: its role actors as (role id, actor key).
-    project_actors: Vec<Vec<(&'s str, u32)>>,
+    /// Per actor key: (project, role id) for every role it is an actor of, in project order.
+    actor_roles: Vec<Vec<(u32, &'s str)>>,
     /// Account id → groups it is listed in.
     groups_of: FxHashMap<&'s str, Vec<&'s str>>,
     /// Actor groups whose members are unknown to an account that has no group list of its own.
@@ -73,7 +73,7 @@ impl<'s> Index<'s> {
         let mut always = Vec::with_capacity(projects.len());
         let mut keys: FxHashMap<String, u32> = FxHashMap::default();
         let mut actor_projects: Vec<Vec<u32>> = Vec::new();
-        let mut project_actors = Vec::with_capacity(projects.len());
+        let mut actor_roles: Vec<Vec<(u32, &str)>> = Vec::new();
         let mut led: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
         let mut position = FxHashMap::with_capacity_and_hasher(projects.len(), Default::default());
         for (i, project) in projects.iter().enumerate() {
@@ -101,12 +101,12 @@ impl<'s> Index<'s> {
             for holder in named {
                 if let Holder::ProjectRole(role) = holder {
                     let known = actors.is_some_and(|a| a.contains_key(role))
-                        && !site.incomplete_roles.contains(&(project.key.clone(), role.clone()));
+                        && (site.incomplete_roles.is_empty()
+                            || !site.incomplete_roles.contains(&(project.key.clone(), role.clone())));
                     own |= !known;
                 }
             }
             always.push(own);
-            let mut listed = Vec::new();
             for (role, list) in actors.into_iter().flatten() {
                 for actor in list {
                     let key = match actor {
@@ -123,6 +123,7 @@ impl<'s> Index<'s> {
                             let next = u32::try_from(keys.len()).unwrap_or(u32::MAX);
                             keys.insert(key.into_owned(), next);
                             actor_projects.push(Vec::new());
+                            actor_roles.push(Vec::new());
                             next
                         }
                     };
@@ -131,10 +132,11 @@ impl<'s> Index<'s> {
                     {
                         projects.push(at);
                     }
-                    listed.push((role.as_str(), key));
+                    if let Some(roles) = actor_roles.get_mut(key as usize) {
+                        roles.push((at, role.as_str()));
+                    }
                 }
             }
-            project_actors.push(listed);
         }
         let mut unknown_groups: Vec<u32> = keys
             .iter()
@@ -160,7 +162,7 @@ impl<'s> Index<'s> {
             always,
             keys,
             actor_projects,
-            project_actors,
+            actor_roles,
             groups_of,
             unknown_groups,
             led,
@@ -220,19 +222,27 @@ impl<'s> Index<'s> {
         reuse
     }
 
-    /// The roles of project `p` the account is an actor of, sorted: cells of one profile with the same
-    /// signature have the same answer.
-    pub fn signature(&self, p: usize, member: &Membership) -> Signature<'s> {
-        let mut signature: Signature<'s> = self
-            .project_actors
-            .get(p)
-            .into_iter()
-            .flatten()
-            .filter(|(_, key)| member.yes.contains(key))
-            .map(|&(role, key)| (role, if Some(key) == member.own { SELF } else { key }))
-            .collect();
-        signature.sort_unstable();
-        signature.dedup();
-        signature
+    /// Per project where the account is a role actor (in project order): the roles it is an actor of
+    /// there, sorted. Cells of one profile (and local class) with the same signature have the same
+    /// answer.
+    pub fn signatures(&self, member: &Membership) -> Vec<(u32, Signature<'s>)> {
+        let mut all: Vec<(u32, &'s str, u32)> = Vec::new();
+        #[allow(clippy::iter_over_hash_type, reason = "sorted below")]
+        for &key in &member.yes {
+            let normalized = if Some(key) == member.own { SELF } else { key };
+            for &(p, role) in self.actor_roles.get(key as usize).into_iter().flatten() {
+                all.push((p, role, normalized));
+            }
+        }
+        all.sort_unstable();
+        all.dedup();
+        let mut out: Vec<(u32, Signature<'s>)> = Vec::new();
+        for (p, role, key) in all {
+            match out.last_mut() {
+                Some((last, signature)) if *last == p => signature.push((role, key)),
+                _ => out.push((p, vec![(role, key)])),
+            }
+        }
+        out
     }
 }
