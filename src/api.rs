@@ -411,8 +411,7 @@ impl Loaded {
 
 impl LoadedSnapshot {
     pub fn from_text(text: &str, scope: &LoadScope) -> Self {
-        let doc = serde_json::from_str::<snapshot::SnapshotDoc>(text)
-            .map_err(|e| SnapshotError::Malformed { message: e.to_string() });
+        let doc = snapshot::decode_str(text).map_err(|e| SnapshotError::Malformed { message: e.to_string() });
         LoadedSnapshot::from_doc(doc, scope)
     }
 

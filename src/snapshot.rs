@@ -189,6 +189,71 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for PagesSeed<'_, T> {
     }
 }
 
+/// The pages of a paged part decoded straight from the text, without capturing each page first:
+/// one pass instead of two. Fails on the first bad element, where [`PagesSeed`] would skip just that
+/// element with a warning; only for a caller that can start over carefully (see [`decode_str`]).
+struct DirectPages<T>(Decoded<T>);
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for DirectPages<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Pages<T>(std::marker::PhantomData<T>);
+        impl<'de, T: DeserializeOwned> Visitor<'de> for Pages<T> {
+            type Value = Decoded<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a sequence of pages")
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Decoded<T>, S::Error> {
+                let mut out = Decoded::default();
+                while let Some(DirectPage(items)) = seq.next_element::<DirectPage<T>>()? {
+                    out.index += 1;
+                    out.position += items.len();
+                    out.items.extend(items);
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_seq(Pages(std::marker::PhantomData)).map(DirectPages)
+    }
+}
+
+/// One page read as [`jira::page_items`] reads it: a bare array of elements, or a page object whose
+/// `values` are the elements (absent: none); anything else fails.
+struct DirectPage<T>(Vec<T>);
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for DirectPage<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Page<T>(std::marker::PhantomData<T>);
+        impl<'de, T: DeserializeOwned> Visitor<'de> for Page<T> {
+            type Value = Vec<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a page: an array, or an object with `values`")
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Vec<T>, S::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(item) = seq.next_element::<T>()? {
+                    items.push(item);
+                }
+                Ok(items)
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Vec<T>, M::Error> {
+                let mut values: Option<Vec<T>> = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if key == "values" {
+                        if values.is_some() {
+                            return Err(serde::de::Error::duplicate_field("values"));
+                        }
+                        values = Some(map.next_value()?);
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(values.unwrap_or_default())
+            }
+        }
+        deserializer.deserialize_any(Page(std::marker::PhantomData)).map(DirectPage)
+    }
+}
+
 /// Reads a map of id → `R` (one entry's raw text at a time), keeping `decode(id, raw)` instead.
 struct MapSeed<R, F>(F, std::marker::PhantomData<R>);
 
@@ -223,26 +288,44 @@ impl<'de, R: DeserializeOwned, V, F: FnMut(&str, R) -> V> Visitor<'de> for MapSe
 
 /// Hand-written because serde's `flatten` cannot carry raw values: unknown parts are skipped
 /// without being buffered, and their names kept for the warning; the large parts are decoded as
-/// they are read.
+/// they are read. Every page's text is captured first, so a bad element costs a warning, not the
+/// part (see [`decode_str`] for the one-pass reading of a text).
 impl<'de> Deserialize<'de> for SnapshotDoc {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct DocVisitor;
-        impl<'de> Visitor<'de> for DocVisitor {
-            type Value = SnapshotDoc;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a snapshot object")
-            }
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<SnapshotDoc, M::Error> {
-                let mut doc = SnapshotDoc::default();
-                let mut version = None;
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    map.next_value_seed(MemberSeed { doc: &mut doc, version: &mut version, key: key.as_ref() })?;
-                }
-                doc.snapshot_version = version.ok_or_else(|| serde::de::Error::missing_field("snapshotVersion"))?;
-                Ok(doc)
-            }
+        deserializer.deserialize_map(DocVisitor { direct: false })
+    }
+}
+
+struct DocVisitor {
+    /// Decode the large parts straight from the text ([`DirectPages`]).
+    direct: bool,
+}
+
+impl<'de> Visitor<'de> for DocVisitor {
+    type Value = SnapshotDoc;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a snapshot object")
+    }
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<SnapshotDoc, M::Error> {
+        let mut doc = SnapshotDoc::default();
+        let mut version = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let seed = MemberSeed { doc: &mut doc, version: &mut version, key: key.as_ref(), direct: self.direct };
+            map.next_value_seed(seed)?;
         }
-        deserializer.deserialize_map(DocVisitor)
+        doc.snapshot_version = version.ok_or_else(|| serde::de::Error::missing_field("snapshotVersion"))?;
+        Ok(doc)
+    }
+}
+
+/// Decodes a snapshot text. A well-formed snapshot (nearly every one) is read in one pass, its large
+/// parts straight from the text; if anything in it fails, it is read again the careful way (every
+/// page captured first, a bad element skipped with a warning), so the answer is the same either way.
+pub fn decode_str(text: &str) -> Result<SnapshotDoc, serde_json::Error> {
+    let mut direct = serde_json::Deserializer::from_str(text);
+    match direct.deserialize_map(DocVisitor { direct: true }).and_then(|doc| direct.end().map(|()| doc)) {
+        Ok(doc) => Ok(doc),
+        Err(_) => serde_json::from_str(text),
     }
 }
 
@@ -252,6 +335,8 @@ struct MemberSeed<'a> {
     doc: &'a mut SnapshotDoc,
     version: &'a mut Option<u32>,
     key: &'a str,
+    /// Read the large parts with [`DirectPages`] and friends: one pass, failing on a bad element.
+    direct: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for MemberSeed<'_> {
@@ -263,6 +348,7 @@ impl<'de> DeserializeSeed<'de> for MemberSeed<'_> {
             "meta" => doc.meta = Meta::deserialize(d)?,
             "permissions" => doc.permissions = Option::deserialize(d)?,
             "permissionSchemes" => doc.permission_schemes = Option::deserialize(d)?,
+            "projects" if self.direct => doc.projects = DirectPages::deserialize(d)?.0,
             "projects" => {
                 let mut out = Decoded::default();
                 PagesSeed { out: &mut out, what: "projects", item: "project" }.deserialize(d)?;
@@ -270,14 +356,27 @@ impl<'de> DeserializeSeed<'de> for MemberSeed<'_> {
             }
             "projectPermissionSchemes" => doc.project_permission_schemes = BTreeMap::deserialize(d)?,
             "roles" => doc.roles = Option::deserialize(d)?,
+            "projectRoles" if self.direct => {
+                doc.project_roles = MapSeed::new(|_: &str, roles: BTreeMap<String, jira::ProjectRole>| {
+                    roles.into_iter().map(|(id, role)| (id, Ok(RoleBody::from(role)))).collect()
+                })
+                .deserialize(d)?;
+            }
             "projectRoles" => doc.project_roles = MapSeed::new(role_bodies).deserialize(d)?,
+            "users" if self.direct => doc.users = DirectPages::deserialize(d)?.0,
             "users" => {
                 let mut out = Decoded::default();
                 PagesSeed { out: &mut out, what: "users", item: "user" }.deserialize(d)?;
                 doc.users = out;
             }
+            "userDetails" if self.direct => {
+                doc.user_details = MapSeed::new(|_: &str, user: jira::User| Ok(user)).deserialize(d)?;
+            }
             "userDetails" => doc.user_details = MapSeed::new(user_detail).deserialize(d)?,
             "groups" => doc.groups = Vec::deserialize(d)?,
+            "groupMembers" if self.direct => {
+                doc.group_members = MapSeed::new(|_: &str, pages: DirectPages<jira::User>| pages.0).deserialize(d)?;
+            }
             "groupMembers" => doc.group_members = MapSeed::new(member_pages).deserialize(d)?,
             "applicationRoles" => doc.application_roles = Option::deserialize(d)?,
             "issueSecuritySchemes" => doc.issue_security_schemes = Option::deserialize(d)?,
@@ -361,12 +460,12 @@ impl fmt::Display for SnapshotError {
 
 /// Parses a snapshot and builds the engine's model, reporting everything it had to skip.
 pub fn load(text: &str) -> Result<(Site, Vec<Warning>), SnapshotError> {
-    build(serde_json::from_str(text), &Scope::default())
+    build(decode_str(text), &Scope::default())
 }
 
 /// [`load`] keeping only what `scope` needs (see [`Scope`]).
 pub fn load_scoped(text: &str, scope: &Scope) -> Result<(Site, Vec<Warning>), SnapshotError> {
-    build(serde_json::from_str(text), scope)
+    build(decode_str(text), scope)
 }
 
 /// [`load`] from a reader, for a snapshot too large to hold as one text next to its model: the

@@ -280,7 +280,7 @@ impl SnapshotReader {
             Some(key) if unit.is_empty() => return Err(format!("part `{key}` has no value")),
             Some(key) => {
                 let mut de = serde_json::Deserializer::from_slice(&unit);
-                MemberSeed { doc: &mut self.doc, version: &mut self.version, key: &key }
+                MemberSeed { doc: &mut self.doc, version: &mut self.version, key: &key, direct: false }
                     .deserialize(&mut de)
                     .and_then(|()| de.end())
                     .map_err(|e| format!("part `{key}`: {e}"))?;
