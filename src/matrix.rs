@@ -227,13 +227,41 @@ impl Serialize for Matrix {
                 transitions: &set.transitions,
             })
             .collect();
+        // Per set: a count, then the position of its group; reset after each row. A row of a large
+        // site has thousands of cells over a few hundred sets: grouping through a map cost more than
+        // writing the answer.
+        let mut slot = vec![0u32; self.sets.len()];
         let accounts = self
             .accounts
             .iter()
             .map(|row| {
-                let mut by_set: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+                let mut touched: Vec<u32> = Vec::new();
+                for &(_, s) in &row.cells {
+                    if let Some(count) = slot.get_mut(s as usize) {
+                        if *count == 0 {
+                            touched.push(s);
+                        }
+                        *count += 1;
+                    }
+                }
+                touched.sort_unstable();
+                let mut access: Vec<CellsOut> = Vec::with_capacity(touched.len());
+                for (at, &s) in touched.iter().enumerate() {
+                    if let Some(count) = slot.get_mut(s as usize) {
+                        access.push(CellsOut { set: s, projects: Vec::with_capacity(*count as usize) });
+                        *count = u32::try_from(at).unwrap_or(u32::MAX);
+                    }
+                }
+                // Projects in row order, which is project order.
                 for &(p, s) in &row.cells {
-                    by_set.entry(s).or_default().push(p);
+                    if let Some(group) = slot.get(s as usize).and_then(|&at| access.get_mut(at as usize)) {
+                        group.projects.push(p);
+                    }
+                }
+                for &s in &touched {
+                    if let Some(count) = slot.get_mut(s as usize) {
+                        *count = 0;
+                    }
                 }
                 AccountOut {
                     account_id: &row.account_id,
@@ -242,7 +270,7 @@ impl Serialize for Matrix {
                     active: row.active,
                     global: &row.global,
                     global_coverage: row.global_coverage,
-                    access: by_set.into_iter().map(|(set, projects)| CellsOut { set, projects }).collect(),
+                    access,
                 }
             })
             .collect();
