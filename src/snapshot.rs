@@ -708,15 +708,22 @@ impl Builder {
             None => None,
         };
         let app_roles = user.application_roles.map(|w| w.items.into_iter().filter_map(|r| r.key).collect());
-        let account = self.site.accounts.entry(user.account_id.clone()).or_insert_with(|| Account {
-            account_id: user.account_id.clone(),
-            display_name: String::new(),
-            account_type: None,
-            app_type: None,
-            active: true,
-            groups: None,
-            app_roles: None,
-        });
+        // Most accounts are new: one copy of the id, for the map's key.
+        let account = match self.site.accounts.entry(user.account_id) {
+            std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::btree_map::Entry::Vacant(entry) => {
+                let account_id = entry.key().clone();
+                entry.insert(Account {
+                    account_id,
+                    display_name: String::new(),
+                    account_type: None,
+                    app_type: None,
+                    active: true,
+                    groups: None,
+                    app_roles: None,
+                })
+            }
+        };
         if let Some(name) = user.display_name {
             account.display_name = name;
         }
@@ -757,13 +764,17 @@ impl Builder {
             if !complete {
                 self.site.incomplete_groups.insert(id.clone());
             }
-            let mut set = BTreeSet::new();
+            // Collected, then built in one go: a sorted bulk build, not an insert per member.
+            let mut listed = Vec::with_capacity(users.len());
             for user in users {
-                set.insert(user.account_id.clone());
-                if !self.site.accounts.contains_key(&user.account_id) {
+                if self.site.accounts.contains_key(&user.account_id) {
+                    listed.push(user.account_id);
+                } else {
+                    listed.push(user.account_id.clone());
                     self.account_from(user);
                 }
             }
+            let set: BTreeSet<String> = listed.into_iter().collect();
             self.site.group_members.insert(id, set);
         }
     }
