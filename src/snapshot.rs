@@ -119,6 +119,13 @@ impl<T: DeserializeOwned> Decoded<T> {
         }
     }
 
+    /// Adds one page whose elements were all read (see [`DirectPage`]).
+    fn direct_page(&mut self, items: Vec<T>) {
+        self.index += 1;
+        self.position += items.len();
+        self.items.extend(items);
+    }
+
     fn pages(pages: &[Box<RawValue>], what: &str, item: &str) -> Self {
         let mut decoded = Decoded::default();
         for page in pages {
@@ -205,9 +212,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for DirectPages<T> {
             fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Decoded<T>, S::Error> {
                 let mut out = Decoded::default();
                 while let Some(DirectPage(items)) = seq.next_element::<DirectPage<T>>()? {
-                    out.index += 1;
-                    out.position += items.len();
-                    out.items.extend(items);
+                    out.direct_page(items);
                 }
                 Ok(out)
             }
@@ -470,8 +475,22 @@ pub fn load_scoped(text: &str, scope: &Scope) -> Result<(Site, Vec<Warning>), Sn
 
 /// [`load`] from a reader, for a snapshot too large to hold as one text next to its model: the
 /// large parts are decoded as they are read, so only the model and the small parts stay.
-pub fn load_reader<R: std::io::Read>(reader: R, scope: &Scope) -> Result<(Site, Vec<Warning>), SnapshotError> {
-    build(serde_json::from_reader(reader), scope)
+pub fn load_reader<R: std::io::Read>(mut reader: R, scope: &Scope) -> Result<(Site, Vec<Warning>), SnapshotError> {
+    // Through the same reader as pushed chunks (one code path), which copies string contents in runs
+    // where serde_json's reader goes byte by byte through `Read`.
+    let mut pieces = SnapshotReader::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => pieces.push(buffer.get(..n).unwrap_or_default()),
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => {
+                return Err(SnapshotError::Malformed { message: format!("the snapshot could not be read: {error}") });
+            }
+        }
+    }
+    build_doc(pieces.finish()?, scope)
 }
 
 /// What a load keeps of the parts that grow with accounts × projects. Jira's permission check

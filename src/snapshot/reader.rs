@@ -15,7 +15,11 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeSeed;
 use serde_json::value::RawValue;
 
-use super::{CheckExchange, Decoded, MemberSeed, SnapshotDoc, SnapshotError, member_pages, role_bodies, user_detail};
+use super::{
+    CheckExchange, Decoded, DirectPage, DirectPages, MemberSeed, RoleBody, SnapshotDoc, SnapshotError, member_pages,
+    role_bodies, user_detail,
+};
+use crate::jira::{ProjectRole, User};
 
 /// The parts read element by element rather than whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,12 +128,30 @@ impl SnapshotReader {
         if self.error.is_some() {
             return;
         }
-        for &b in chunk {
+        let mut rest = chunk;
+        while let Some((&b, tail)) = rest.split_first() {
+            // Most of a snapshot is string contents and the insides of elements, where a byte only
+            // goes to the unit: copy such runs at once, up to the next byte that means something.
+            let plain = if self.in_string && !self.escaped {
+                rest.iter().position(|&c| c == b'"' || c == b'\\')
+            } else if !self.in_string && self.place == Place::Inside && self.depth >= 3 {
+                rest.iter().position(|&c| matches!(c, b'"' | b'{' | b'}' | b'[' | b']'))
+            } else {
+                Some(0)
+            };
+            let plain = plain.unwrap_or(rest.len());
+            if plain > 0 {
+                let (run, after) = rest.split_at(plain);
+                self.unit.extend_from_slice(run);
+                rest = after;
+                continue;
+            }
             if let Err(message) = self.byte(b) {
                 self.error = Some(SnapshotError::Malformed { message });
                 self.unit = Vec::new();
                 return;
             }
+            rest = tail;
         }
     }
 
@@ -306,10 +328,17 @@ impl SnapshotReader {
         let what = format!("an element of part `{name}`");
         let doc = &mut self.doc;
         if part.is_pages() {
-            let page: Box<RawValue> = parse(&unit, &what)?;
+            // Straight from the bytes when every element is well formed; else captured, so a bad
+            // element is skipped with a warning (as `super::decode_str` does for a whole text).
             match part {
-                Part::Projects => doc.projects.page(&page, "projects", "project"),
-                _ => doc.users.page(&page, "users", "user"),
+                Part::Projects => match serde_json::from_slice::<DirectPage<_>>(&unit) {
+                    Ok(DirectPage(items)) => doc.projects.direct_page(items),
+                    Err(_) => doc.projects.page(&parse::<Box<RawValue>>(&unit, &what)?, "projects", "project"),
+                },
+                _ => match serde_json::from_slice::<DirectPage<_>>(&unit) {
+                    Ok(DirectPage(items)) => doc.users.direct_page(items),
+                    Err(_) => doc.users.page(&parse::<Box<RawValue>>(&unit, &what)?, "users", "user"),
+                },
             }
         } else {
             let entry = self.entry.take().ok_or_else(|| format!("an entry of part `{name}` has no name"))?;
@@ -318,16 +347,24 @@ impl SnapshotReader {
                     doc.project_permission_schemes.insert(entry, parse(&unit, &what)?);
                 }
                 Part::ProjectRoles => {
-                    let roles: BTreeMap<String, Box<RawValue>> = parse(&unit, &what)?;
-                    let bodies = role_bodies(&entry, roles);
+                    let bodies = match serde_json::from_slice::<BTreeMap<String, ProjectRole>>(&unit) {
+                        Ok(roles) => roles.into_iter().map(|(id, role)| (id, Ok(RoleBody::from(role)))).collect(),
+                        Err(_) => role_bodies(&entry, parse(&unit, &what)?),
+                    };
                     doc.project_roles.insert(entry, bodies);
                 }
                 Part::UserDetails => {
-                    let detail = user_detail(&entry, parse(&unit, &what)?);
+                    let detail = match serde_json::from_slice::<User>(&unit) {
+                        Ok(user) => Ok(user),
+                        Err(_) => user_detail(&entry, parse(&unit, &what)?),
+                    };
                     doc.user_details.insert(entry, detail);
                 }
                 Part::GroupMembers => {
-                    let members = member_pages(&entry, parse(&unit, &what)?);
+                    let members = match serde_json::from_slice::<DirectPages<User>>(&unit) {
+                        Ok(DirectPages(members)) => members,
+                        Err(_) => member_pages(&entry, parse(&unit, &what)?),
+                    };
                     doc.group_members.insert(entry, members);
                 }
                 _ => {
