@@ -52,13 +52,13 @@ function median(xs) {
 }
 
 // The warm-up/budget policy of the native binary, so both sides are sampled alike, except that a
-// JS-side warm-up lasts until V8 has had the time to tier the code up (up to WARMUP_RUNS runs or
-// WARMUP_MS): V8 first runs wasm on its baseline compiler and swaps in optimised code in the
-// background, so one warm-up run of a small job still measures the baseline code (S: 24 ms on the
-// third call, 12 ms from the fifth). Returns wall and main-thread CPU samples in ms, and the first
-// call's wall time.
-const WARMUP_RUNS = 5;
-const WARMUP_MS = 2000;
+// JS-side warm-up lasts until V8 has had the time to tier the code up (WARMUP_MS, at most
+// WARMUP_RUNS runs): V8 first runs wasm on its baseline compiler and compiles optimised code in
+// background threads, which on 2 CPUs also compete with the measured thread; a few warm-up runs of
+// a small job still measure that (S: 46 ms on the third call, 12 ms once tiered up). Returns wall and
+// main-thread CPU samples in ms, and the first call's wall time.
+const WARMUP_RUNS = 100;
+const WARMUP_MS = 1500;
 function timed(runs, budgetMs, f) {
   const gc = globalThis.gc ?? (() => {});
   const start = performance.now();
@@ -502,7 +502,7 @@ for (const r of results) {
 }
 lines.push('');
 lines.push('## Method', '');
-lines.push(`- JSON.parse and wasm are timed in one Node process (\`--expose-gc\`, a GC before each run): \`JSON.parse(text)\`, then \`analyzeToString(text, options)\` from the text (already a JS string) to the answer string; pkg/ loaded with \`initSync\`. Median of up to ${RUNS} runs after a warm-up of up to ${WARMUP_RUNS} runs or ${WARMUP_MS / 1000} s (V8 runs wasm on its baseline compiler first and swaps in optimised code in the background; a container answering many calls runs the optimised code); when the runs would not fit ${BUDGET} s, the first run counts and runs stop when the budget is spent. The first wasm call of a fresh process: ${results.filter((r) => ok(r.time) && Number.isFinite(r.time.wasmFirstMs)).map((r) => `${r.size} ${fmt(r.time.wasmFirstMs)} ms`).join(', ') || 'n/a'}.`);
+lines.push(`- JSON.parse and wasm are timed in one Node process (\`--expose-gc\`, a GC before each run): \`JSON.parse(text)\`, then \`analyzeToString(text, options)\` from the text (already a JS string) to the answer string; pkg/ loaded with \`initSync\`. Median of up to ${RUNS} runs after ${WARMUP_MS / 1000} s of warm-up runs (at least one, at most ${WARMUP_RUNS}; V8 runs wasm on its baseline compiler first and swaps in optimised code in the background; a container answering many calls runs the optimised code); when the runs would not fit ${BUDGET} s, the first run counts and runs stop when the budget is spent. The first wasm call of a fresh process: ${results.filter((r) => ok(r.time) && Number.isFinite(r.time.wasmFirstMs)).map((r) => `${r.size} ${fmt(r.time.wasmFirstMs)} ms`).join(', ') || 'n/a'}.`);
 lines.push('- Peak memory: a fresh Node process that reads the text and runs one wasm analysis; `process.resourceUsage().maxRSS` (Node itself, the text, the copy of it in wasm memory, the site model, the answer). wasm memory is the linear memory\'s size afterwards (it never shrinks). Reading the file as one string alone peaks at about twice its size (the bytes, then the string), so a snapshot of several hundred MB cannot fit 512 MB this way whatever the core does.');
 lines.push('- From chunks: a fresh Node process that hands the snapshot file to `analyzeChunks(next, options)` 1 MiB at a time (as the stored snapshot\'s chunks would be): the core decodes as it reads, so neither the text nor a copy of it is ever whole; one run, wall time with on-CPU time in brackets, peak RSS and wasm memory as above. The XL memory target is judged on this figure.');
 lines.push(`- Native: \`bench/target/release/steward-bench-native\` calls \`steward::api::analyze_json\` on the text in memory, same options, same sampling; built with steward's release settings (opt-level 3, fat LTO, one codegen unit, panic abort)${spawnSync('prlimit', ['--version']).status === 0 ? `, address space capped at ${fmt(NATIVE_MEM_MB)} MB` : ''}.`);
