@@ -45,8 +45,6 @@ pub struct Index<'s> {
     always: Vec<bool>,
     /// Account ids and group ids (as membership checks resolve them) that are role actors, numbered.
     keys: FxHashMap<String, u32>,
-    /// Per actor key: the projects where it is a role actor.
-    actor_projects: Vec<Vec<u32>>,
     /// Per actor key: (project, role id) for every role it is an actor of, in project order.
     actor_roles: Vec<Vec<(u32, &'s str)>>,
     /// Account id → groups it is listed in.
@@ -72,7 +70,6 @@ impl<'s> Index<'s> {
         let mut profile = Vec::with_capacity(projects.len());
         let mut always = Vec::with_capacity(projects.len());
         let mut keys: FxHashMap<String, u32> = FxHashMap::default();
-        let mut actor_projects: Vec<Vec<u32>> = Vec::new();
         let mut actor_roles: Vec<Vec<(u32, &str)>> = Vec::new();
         let mut led: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
         let mut position = FxHashMap::with_capacity_and_hasher(projects.len(), Default::default());
@@ -122,16 +119,10 @@ impl<'s> Index<'s> {
                         None => {
                             let next = u32::try_from(keys.len()).unwrap_or(u32::MAX);
                             keys.insert(key.into_owned(), next);
-                            actor_projects.push(Vec::new());
                             actor_roles.push(Vec::new());
                             next
                         }
                     };
-                    if let Some(projects) = actor_projects.get_mut(key as usize)
-                        && projects.last() != Some(&at)
-                    {
-                        projects.push(at);
-                    }
                     if let Some(roles) = actor_roles.get_mut(key as usize) {
                         roles.push((at, role.as_str()));
                     }
@@ -161,7 +152,6 @@ impl<'s> Index<'s> {
             profiles: profiles.len(),
             always,
             keys,
-            actor_projects,
             actor_roles,
             groups_of,
             unknown_groups,
@@ -195,21 +185,22 @@ impl<'s> Index<'s> {
     pub fn reuse(&self, site: &Site, account: &Account, member: &Membership) -> Vec<Reuse> {
         let mut reuse: Vec<Reuse> =
             self.always.iter().map(|&own| if own { Reuse::Never } else { Reuse::Profile }).collect();
-        let mut mark = |list: Option<&Vec<u32>>, how: Reuse| {
-            for &p in list.into_iter().flatten() {
+        let mut mark = |projects: &mut dyn Iterator<Item = u32>, how: Reuse| {
+            for p in projects {
                 if let Some(cell) = reuse.get_mut(p as usize) {
                     *cell = (*cell).max(how);
                 }
             }
         };
+        let roles_of = |k: u32| self.actor_roles.get(k as usize).into_iter().flatten().map(|&(p, _)| p);
         // Iterated in key order, so the result does not depend on hashing.
         let mut yes: Vec<u32> = member.yes.iter().copied().collect();
         yes.sort_unstable();
         let mut unknown: Vec<u32> = member.unknown.iter().copied().collect();
         unknown.sort_unstable();
-        yes.iter().for_each(|&k| mark(self.actor_projects.get(k as usize), Reuse::Actors));
-        unknown.iter().for_each(|&k| mark(self.actor_projects.get(k as usize), Reuse::Never));
-        mark(self.led.get(account.account_id.as_str()), Reuse::Never);
+        yes.iter().for_each(|&k| mark(&mut roles_of(k), Reuse::Actors));
+        unknown.iter().for_each(|&k| mark(&mut roles_of(k), Reuse::Never));
+        mark(&mut self.led.get(account.account_id.as_str()).into_iter().flatten().copied(), Reuse::Never);
         if let Some(checks) = site.checks.get(&account.account_id) {
             for key in checks.projects() {
                 if let Some(&p) = self.position.get(key.as_str())
