@@ -119,6 +119,17 @@ impl<T: DeserializeOwned> Decoded<T> {
         }
     }
 
+    /// Adds one page given as its own bytes (an element of a paged part, as [`SnapshotReader`] cuts
+    /// it): straight from the bytes when every element is well formed, else captured so a bad
+    /// element is skipped with a warning.
+    fn page_bytes(&mut self, bytes: &[u8], what: &str, item: &str) -> Result<(), serde_json::Error> {
+        match serde_json::from_slice::<DirectPage<T>>(bytes) {
+            Ok(DirectPage(items)) => self.direct_page(items),
+            Err(_) => self.page(&serde_json::from_slice::<Box<RawValue>>(bytes)?, what, item),
+        }
+        Ok(())
+    }
+
     /// Adds one page whose elements were all read (see [`DirectPage`]).
     fn direct_page(&mut self, items: Vec<T>) {
         self.index += 1;
@@ -361,12 +372,7 @@ impl<'de> DeserializeSeed<'de> for MemberSeed<'_> {
             }
             "projectPermissionSchemes" => doc.project_permission_schemes = BTreeMap::deserialize(d)?,
             "roles" => doc.roles = Option::deserialize(d)?,
-            "projectRoles" if self.direct => {
-                doc.project_roles = MapSeed::new(|_: &str, roles: BTreeMap<String, jira::ProjectRole>| {
-                    roles.into_iter().map(|(id, role)| (id, Ok(RoleBody::from(role)))).collect()
-                })
-                .deserialize(d)?;
-            }
+            "projectRoles" if self.direct => doc.project_roles = MapSeed::new(direct_role_bodies).deserialize(d)?,
             "projectRoles" => doc.project_roles = MapSeed::new(role_bodies).deserialize(d)?,
             "users" if self.direct => doc.users = DirectPages::deserialize(d)?.0,
             "users" => {
@@ -409,6 +415,14 @@ fn role_bodies(project: &str, roles: BTreeMap<String, Box<RawValue>>) -> BTreeMa
             (role_id, body)
         })
         .collect()
+}
+
+/// The role bodies of one project, all well formed, read straight from the text (see [`DirectPages`]).
+fn direct_role_bodies(
+    _project: &str,
+    roles: BTreeMap<String, jira::ProjectRole>,
+) -> BTreeMap<String, Result<RoleBody, Warning>> {
+    roles.into_iter().map(|(id, role)| (id, Ok(RoleBody::from(role)))).collect()
 }
 
 fn user_detail(account_id: &str, raw: Box<RawValue>) -> Result<jira::User, Warning> {

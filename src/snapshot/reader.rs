@@ -10,16 +10,13 @@
 //! strings and brackets byte by byte; each piece is then read by the same code as
 //! [`super::SnapshotDoc`]'s own `Deserialize` (see `MemberSeed`), so both give the same document.
 
-use std::collections::BTreeMap;
-
 use serde::de::DeserializeSeed;
-use serde_json::value::RawValue;
 
 use super::{
-    CheckExchange, Decoded, DirectPage, DirectPages, MemberSeed, RoleBody, SnapshotDoc, SnapshotError, member_pages,
+    CheckExchange, Decoded, DirectPages, MemberSeed, SnapshotDoc, SnapshotError, direct_role_bodies, member_pages,
     role_bodies, user_detail,
 };
-use crate::jira::{ProjectRole, User};
+use crate::jira::User;
 
 /// The parts read element by element rather than whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -328,18 +325,11 @@ impl SnapshotReader {
         let what = format!("an element of part `{name}`");
         let doc = &mut self.doc;
         if part.is_pages() {
-            // Straight from the bytes when every element is well formed; else captured, so a bad
-            // element is skipped with a warning (as `super::decode_str` does for a whole text).
             match part {
-                Part::Projects => match serde_json::from_slice::<DirectPage<_>>(&unit) {
-                    Ok(DirectPage(items)) => doc.projects.direct_page(items),
-                    Err(_) => doc.projects.page(&parse::<Box<RawValue>>(&unit, &what)?, "projects", "project"),
-                },
-                _ => match serde_json::from_slice::<DirectPage<_>>(&unit) {
-                    Ok(DirectPage(items)) => doc.users.direct_page(items),
-                    Err(_) => doc.users.page(&parse::<Box<RawValue>>(&unit, &what)?, "users", "user"),
-                },
+                Part::Projects => doc.projects.page_bytes(&unit, "projects", "project"),
+                _ => doc.users.page_bytes(&unit, "users", "user"),
             }
+            .map_err(|e| format!("{what}: {e}"))?;
         } else {
             let entry = self.entry.take().ok_or_else(|| format!("an entry of part `{name}` has no name"))?;
             match part {
@@ -347,8 +337,8 @@ impl SnapshotReader {
                     doc.project_permission_schemes.insert(entry, parse(&unit, &what)?);
                 }
                 Part::ProjectRoles => {
-                    let bodies = match serde_json::from_slice::<BTreeMap<String, ProjectRole>>(&unit) {
-                        Ok(roles) => roles.into_iter().map(|(id, role)| (id, Ok(RoleBody::from(role)))).collect(),
+                    let bodies = match serde_json::from_slice(&unit) {
+                        Ok(roles) => direct_role_bodies(&entry, roles),
                         Err(_) => role_bodies(&entry, parse(&unit, &what)?),
                     };
                     doc.project_roles.insert(entry, bodies);
