@@ -7,7 +7,7 @@
 //! `expand` turns it into the `analyze` contract ([`Analysis`]); serialized, it is the `matrix` form
 //! documented in `schema/analysis-matrix-v1.schema.json`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -183,7 +183,7 @@ struct CellsOut {
 
 #[derive(Default)]
 struct PathTable<'a> {
-    index: HashMap<&'a str, u32>,
+    index: rustc_hash::FxHashMap<&'a str, u32>,
     paths: Vec<&'a PathEntry>,
 }
 

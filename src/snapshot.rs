@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
@@ -536,6 +537,9 @@ fn build(doc: Result<SnapshotDoc, serde_json::Error>, scope: &Scope) -> Result<(
 #[derive(Default)]
 struct Builder {
     site: Site,
+    /// The site's accounts while building: a hash lookup per user and member element instead of a
+    /// walk of string compares down a tree; sorted into `site.accounts` once at the end.
+    accounts: FxHashMap<String, Account>,
     warnings: Vec<Warning>,
     scope: Scope,
 }
@@ -593,6 +597,9 @@ impl Builder {
         );
         self.workflows(&doc.workflows, &doc.workflow_scheme_projects);
         self.checks(&doc.permission_checks);
+        let mut accounts: Vec<(String, Account)> = std::mem::take(&mut self.accounts).into_iter().collect();
+        accounts.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        self.site.accounts = accounts.into_iter().collect();
     }
 
     fn permissions(&mut self, raw: Option<&RawValue>) {
@@ -717,12 +724,22 @@ impl Builder {
         let id = id
             .or_else(|| name.as_ref().and_then(|n| self.site.group_id_by_name.get(n).cloned()))
             .or_else(|| name.as_ref().map(|n| format!("name:{n}")))?;
-        let entry = self.site.groups.entry(id.clone()).or_insert_with(|| Group { id: id.clone(), name: String::new() });
-        if let Some(name) = name {
-            if entry.name.is_empty() {
-                entry.name = name.clone();
+        // Looked up before anything is copied: most calls name a group already recorded.
+        match self.site.groups.get_mut(&id) {
+            Some(group) => {
+                if let (Some(name), true) = (&name, group.name.is_empty()) {
+                    group.name = name.clone();
+                }
             }
-            self.site.group_id_by_name.entry(name).or_insert_with(|| id.clone());
+            None => {
+                let group = Group { id: id.clone(), name: name.clone().unwrap_or_default() };
+                self.site.groups.insert(id.clone(), group);
+            }
+        }
+        if let Some(name) = name
+            && !self.site.group_id_by_name.contains_key(&name)
+        {
+            self.site.group_id_by_name.insert(name, id.clone());
         }
         Some(id)
     }
@@ -742,9 +759,9 @@ impl Builder {
         };
         let app_roles = user.application_roles.map(|w| w.items.into_iter().filter_map(|r| r.key).collect());
         // Most accounts are new: one copy of the id, for the map's key.
-        let account = match self.site.accounts.entry(user.account_id) {
-            std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
-            std::collections::btree_map::Entry::Vacant(entry) => {
+        let account = match self.accounts.entry(user.account_id) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => {
                 let account_id = entry.key().clone();
                 entry.insert(Account {
                     account_id,
@@ -779,6 +796,7 @@ impl Builder {
 
     fn users(&mut self, users: Decoded<jira::User>, details: BTreeMap<String, Result<jira::User, Warning>>) {
         let (users, _) = self.decoded(users);
+        self.accounts.reserve(users.len() + details.len());
         for user in users {
             self.account_from(user);
         }
@@ -800,7 +818,7 @@ impl Builder {
             // Collected, then built in one go: a sorted bulk build, not an insert per member.
             let mut listed = Vec::with_capacity(users.len());
             for user in users {
-                if self.site.accounts.contains_key(&user.account_id) {
+                if self.accounts.contains_key(&user.account_id) {
                     listed.push(user.account_id);
                 } else {
                     listed.push(user.account_id.clone());
@@ -855,6 +873,7 @@ impl Builder {
             }
         }
         for (project, roles) in per_project {
+            let mut listed = BTreeMap::new();
             for (role_id, role) in roles {
                 let role = match role {
                     Ok(role) => role,
@@ -887,7 +906,10 @@ impl Builder {
                     }
                 }
                 actors.sort();
-                self.site.role_actors.entry(project.clone()).or_default().insert(role_id, actors);
+                listed.insert(role_id, actors);
+            }
+            if !listed.is_empty() {
+                self.site.role_actors.entry(project).or_default().extend(listed);
             }
         }
     }

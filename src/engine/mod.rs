@@ -80,7 +80,7 @@ pub fn matrix(site: &Site, selection: &Selection) -> Matrix {
             found
         }
     };
-    let index = reuse::Index::new(site, projects, selection.skip_transitions);
+    let index = reuse::Index::new(site, projects, &accounts, selection.skip_transitions);
     let alike = Alike::new(site, &index);
     let mut memo = Memo { sets: SetInterner::default(), paths: PathCache::default(), alike };
     let mut rows = Vec::with_capacity(accounts.len());
@@ -132,7 +132,7 @@ struct Alike<'s> {
     cells: rustc_hash::FxHashMap<u32, Option<u32>>,
     /// (local class, signature) → the access set of a cell where the account is a role actor
     /// ([`reuse::Reuse::Actors`]): bots that are actors of the same roles the same way share it.
-    actor_cells: rustc_hash::FxHashMap<(u32, reuse::Signature<'s>), Option<u32>>,
+    actor_cells: rustc_hash::FxHashMap<(u32, reuse::Signature), Option<u32>>,
 }
 
 /// The holders of a profile an account matches, as (holder, match) numbers, in holder order.
@@ -409,8 +409,6 @@ fn account_row<'s>(
         let at = u32::try_from(i).unwrap_or(u32::MAX);
         let profile = index.profile.get(i).copied().unwrap_or(usize::MAX);
         let class = classes.as_ref().and_then(|c| c.get(profile).copied());
-        while signatures.next_if(|(p, _)| *p < at).is_some() {}
-        let signature = signatures.next_if(|(p, _)| *p == at).map(|(_, s)| s);
         let set = match (reuse.get(i), class) {
             // No role or lead grant can match here: only the roles in the signature need a look.
             (Some(reuse::Reuse::Profile), _) => match by_profile.get_mut(profile) {
@@ -432,10 +430,14 @@ fn account_row<'s>(
                 None => ctx.evaluate(project, None, warnings).map(|s| sets.intern(s)),
             },
             (Some(reuse::Reuse::Actors), Some(class)) => {
+                // Looked at only here: most cells are of the kind above.
+                while signatures.next_if(|(p, _)| *p < at).is_some() {}
+                let signature = signatures.next_if(|(p, _)| *p == at).map(|(_, s)| s);
                 match alike.actor_cells.entry((class, signature.unwrap_or_default())) {
                     std::collections::hash_map::Entry::Occupied(entry) => *entry.get(),
                     std::collections::hash_map::Entry::Vacant(entry) => {
-                        let roles: Vec<&str> = entry.key().1.iter().map(|(role, _)| *role).collect();
+                        let roles: Vec<&str> =
+                            entry.key().1.iter().filter_map(|&(role, _)| index.role_id(role)).collect();
                         *entry.insert(ctx.evaluate(project, Some(&roles), warnings).map(|s| sets.intern(s)))
                     }
                 }

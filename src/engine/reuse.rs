@@ -28,10 +28,11 @@ pub enum Reuse {
     Never,
 }
 
-/// Which roles of a project an account is an actor of, and as what: (role id, actor key), where the
-/// account itself is [`SELF`] (a user actor's path does not name the account), so alike accounts
-/// that are user actors of the same roles share the signature.
-pub type Signature<'s> = Vec<(&'s str, u32)>;
+/// Which roles of a project an account is an actor of, and as what: (role number, actor key), where
+/// the account itself is [`SELF`] (a user actor's path does not name the account), so alike accounts
+/// that are user actors of the same roles share the signature. Numbers, not role ids: a signature is
+/// hashed for every cell where its account is an actor.
+pub type Signature = Vec<(u32, u32)>;
 
 /// The actor key of the account itself in a [`Signature`].
 pub const SELF: u32 = u32::MAX;
@@ -45,9 +46,11 @@ pub struct Index<'s> {
     always: Vec<bool>,
     /// Account ids and group ids (as membership checks resolve them) that are role actors, numbered.
     keys: FxHashMap<String, u32>,
-    /// Per actor key: (project, role id) for every role it is an actor of, in project order.
-    actor_roles: Vec<Vec<(u32, &'s str)>>,
-    /// Account id → groups it is listed in.
+    /// Per actor key: (project, role number) for every role it is an actor of, in project order.
+    actor_roles: Vec<Vec<(u32, u32)>>,
+    /// Role ids by number.
+    role_ids: Vec<&'s str>,
+    /// Account id → groups it is listed in, for the accounts given that have no group list.
     groups_of: FxHashMap<&'s str, Vec<&'s str>>,
     /// Actor groups whose members are unknown to an account that has no group list of its own.
     unknown_groups: Vec<u32>,
@@ -65,12 +68,21 @@ pub struct Membership {
 }
 
 impl<'s> Index<'s> {
-    pub fn new(site: &'s Site, projects: Vec<&'s Project>, skip_transitions: bool) -> Index<'s> {
+    /// `accounts` are those whose membership will be asked ([`Index::membership`]).
+    pub fn new(
+        site: &'s Site,
+        projects: Vec<&'s Project>,
+        accounts: &[&'s Account],
+        skip_transitions: bool,
+    ) -> Index<'s> {
         let mut profiles: FxHashMap<(Option<&str>, Option<&str>), usize> = FxHashMap::default();
         let mut profile = Vec::with_capacity(projects.len());
+        let mut named_roles: Vec<Vec<&str>> = Vec::new();
         let mut always = Vec::with_capacity(projects.len());
         let mut keys: FxHashMap<String, u32> = FxHashMap::default();
-        let mut actor_roles: Vec<Vec<(u32, &str)>> = Vec::new();
+        let mut actor_roles: Vec<Vec<(u32, u32)>> = Vec::new();
+        let mut role_numbers: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut role_ids: Vec<&str> = Vec::new();
         let mut led: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
         let mut position = FxHashMap::with_capacity_and_hasher(projects.len(), Default::default());
         for (i, project) in projects.iter().enumerate() {
@@ -79,7 +91,27 @@ impl<'s> Index<'s> {
             let scheme = project.scheme_id.as_deref().and_then(|id| site.schemes.get(id));
             let security = site.project_security_scheme.get(&project.key).map(String::as_str);
             let next = profiles.len();
-            profile.push(*profiles.entry((scheme.map(|s| s.id.as_str()), security)).or_insert(next));
+            let this = *profiles.entry((scheme.map(|s| s.id.as_str()), security)).or_insert(next);
+            profile.push(this);
+            if this == next {
+                // Roles the profile's schemes name, whose actors must be known for any sharing:
+                // listed once per profile, not per project (a scheme names a role in many grants).
+                let named = scheme.into_iter().flat_map(|s| s.grants.iter().map(|g| &g.holder)).chain(
+                    security
+                        .and_then(|id| site.security_schemes.get(id))
+                        .into_iter()
+                        .flat_map(|s| s.levels.iter().flat_map(|l| l.members.iter())),
+                );
+                let mut roles: Vec<&str> = named
+                    .filter_map(|holder| match holder {
+                        Holder::ProjectRole(role) => Some(role.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                roles.sort_unstable();
+                roles.dedup();
+                named_roles.push(roles);
+            }
             if let Some(lead) = &project.lead {
                 led.entry(lead.as_str()).or_default().push(at);
             }
@@ -88,23 +120,18 @@ impl<'s> Index<'s> {
                 || project.lead.is_none()
                 || project.team_managed
                 || (!skip_transitions && site.project_workflows.contains_key(&project.key));
-            // Roles the project's schemes name, whose actors must be known for any sharing.
-            let named = scheme.into_iter().flat_map(|s| s.grants.iter().map(|g| &g.holder)).chain(
-                security
-                    .and_then(|id| site.security_schemes.get(id))
-                    .into_iter()
-                    .flat_map(|s| s.levels.iter().flat_map(|l| l.members.iter())),
-            );
-            for holder in named {
-                if let Holder::ProjectRole(role) = holder {
-                    let known = actors.is_some_and(|a| a.contains_key(role))
-                        && (site.incomplete_roles.is_empty()
-                            || !site.incomplete_roles.contains(&(project.key.clone(), role.clone())));
-                    own |= !known;
-                }
+            for &role in named_roles.get(this).into_iter().flatten() {
+                let known = actors.is_some_and(|a| a.contains_key(role))
+                    && (site.incomplete_roles.is_empty()
+                        || !site.incomplete_roles.contains(&(project.key.clone(), role.to_owned())));
+                own |= !known;
             }
             always.push(own);
             for (role, list) in actors.into_iter().flatten() {
+                let role = *role_numbers.entry(role.as_str()).or_insert_with(|| {
+                    role_ids.push(role.as_str());
+                    u32::try_from(role_ids.len() - 1).unwrap_or(u32::MAX)
+                });
                 for actor in list {
                     let key = match actor {
                         Actor::User(id) => Cow::Borrowed(id.as_str()),
@@ -124,26 +151,35 @@ impl<'s> Index<'s> {
                         }
                     };
                     if let Some(roles) = actor_roles.get_mut(key as usize) {
-                        roles.push((at, role.as_str()));
+                        roles.push((at, role));
                     }
                 }
             }
         }
-        let mut unknown_groups: Vec<u32> = keys
-            .iter()
-            .filter(|(key, _)| {
-                let listed = site.group_members.contains_key(key.as_str());
-                let unlisted_name = site.groups_listed && key.starts_with("name:");
-                (!listed && !unlisted_name && !site.accounts.contains_key(key.as_str()))
-                    || site.incomplete_groups.contains(key.as_str())
-            })
-            .map(|(_, &id)| id)
-            .collect();
-        unknown_groups.sort_unstable();
+        // Only the accounts without a group list of their own read the member lists (a site's
+        // member entries are mostly people) and can be in a group whose members are unknown.
+        let listless: FxHashSet<&str> =
+            accounts.iter().filter(|a| a.groups.is_none()).map(|a| a.account_id.as_str()).collect();
+        let mut unknown_groups: Vec<u32> = Vec::new();
         let mut groups_of: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
-        for (group, members) in &site.group_members {
-            for member in members {
-                groups_of.entry(member.as_str()).or_default().push(group.as_str());
+        if !listless.is_empty() {
+            unknown_groups = keys
+                .iter()
+                .filter(|(key, _)| {
+                    let listed = site.group_members.contains_key(key.as_str());
+                    let unlisted_name = site.groups_listed && key.starts_with("name:");
+                    (!listed && !unlisted_name && !site.accounts.contains_key(key.as_str()))
+                        || site.incomplete_groups.contains(key.as_str())
+                })
+                .map(|(_, &id)| id)
+                .collect();
+            unknown_groups.sort_unstable();
+            for (group, members) in &site.group_members {
+                for member in members {
+                    if let Some(&member) = listless.get(member.as_str()) {
+                        groups_of.entry(member).or_default().push(group.as_str());
+                    }
+                }
             }
         }
         Index {
@@ -153,6 +189,7 @@ impl<'s> Index<'s> {
             always,
             keys,
             actor_roles,
+            role_ids,
             groups_of,
             unknown_groups,
             led,
@@ -216,8 +253,8 @@ impl<'s> Index<'s> {
     /// Per project where the account is a role actor (in project order): the roles it is an actor of
     /// there, sorted. Cells of one profile (and local class) with the same signature have the same
     /// answer.
-    pub fn signatures(&self, member: &Membership) -> Vec<(u32, Signature<'s>)> {
-        let mut all: Vec<(u32, &'s str, u32)> = Vec::new();
+    pub fn signatures(&self, member: &Membership) -> Vec<(u32, Signature)> {
+        let mut all: Vec<(u32, u32, u32)> = Vec::new();
         #[allow(clippy::iter_over_hash_type, reason = "sorted below")]
         for &key in &member.yes {
             let normalized = if Some(key) == member.own { SELF } else { key };
@@ -227,7 +264,7 @@ impl<'s> Index<'s> {
         }
         all.sort_unstable();
         all.dedup();
-        let mut out: Vec<(u32, Signature<'s>)> = Vec::new();
+        let mut out: Vec<(u32, Signature)> = Vec::new();
         for (p, role, key) in all {
             match out.last_mut() {
                 Some((last, signature)) if *last == p => signature.push((role, key)),
@@ -235,5 +272,10 @@ impl<'s> Index<'s> {
             }
         }
         out
+    }
+
+    /// The id of a role as numbered in signatures.
+    pub fn role_id(&self, number: u32) -> Option<&'s str> {
+        self.role_ids.get(number as usize).copied()
     }
 }

@@ -17,8 +17,6 @@ pub struct User {
     #[serde(default)]
     pub display_name: Option<String>,
     #[serde(default)]
-    pub email_address: Option<String>,
-    #[serde(default)]
     pub groups: Option<ListWrapper<GroupName>>,
     #[serde(default)]
     pub application_roles: Option<ListWrapper<ApplicationRoleRef>>,
