@@ -187,7 +187,8 @@ impl AccountKind {
 pub struct Account {
     pub account_id: AccountId,
     pub display_name: String,
-    pub account_type: Option<String>,
+    /// Mostly one of a few constants, not copied (see [`crate::jira::lenient::Known`]).
+    pub account_type: Option<std::borrow::Cow<'static, str>>,
     pub app_type: Option<String>,
     /// Unknown activity counts as active: claiming "no access" for it would be the unsafe error.
     pub active: bool,

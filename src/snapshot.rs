@@ -174,7 +174,7 @@ impl From<jira::ProjectRole> for RoleBody {
             .map(|actor| match (actor.actor_user.and_then(|u| u.account_id), actor.actor_group) {
                 (Some(user), _) => RoleActor::User(user),
                 (None, Some(group)) => RoleActor::Group { id: group.group_id, name: group.name },
-                (None, None) => RoleActor::Neither(actor.kind),
+                (None, None) => RoleActor::Neither(actor.kind.map(|k| k.0.into_owned())),
             })
             .collect();
         RoleBody { name: role.name, actors }
@@ -777,8 +777,8 @@ impl Builder {
         if let Some(name) = user.display_name {
             account.display_name = name;
         }
-        if user.account_type.is_some() {
-            account.account_type = user.account_type;
+        if let Some(kind) = user.account_type {
+            account.account_type = Some(kind.0);
         }
         if user.app_type.is_some() {
             account.app_type = user.app_type;

@@ -67,3 +67,58 @@ pub fn ids<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D:
     let items = Option::<Vec<Wrapped>>::deserialize(deserializer)?.unwrap_or_default();
     Ok(items.into_iter().filter_map(|Wrapped(id)| id).collect())
 }
+
+/// A string field whose values are mostly a few constants (`accountType`, a role actor's `type`):
+/// those are kept without a copy of their own, as each user and actor element of a site carries one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Known(pub std::borrow::Cow<'static, str>);
+
+/// The values [`Known`] keeps without copying.
+const KNOWN: [&str; 6] =
+    ["atlassian", "app", "customer", "unknown", "atlassian-user-role-actor", "atlassian-group-role-actor"];
+
+impl Deref for Known {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Known {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Known;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Known, E> {
+                Ok(Known(match KNOWN.iter().find(|k| **k == value) {
+                    Some(k) => std::borrow::Cow::Borrowed(*k),
+                    None => std::borrow::Cow::Owned(value.to_owned()),
+                }))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::Known;
+    use crate::jira::User;
+
+    #[test]
+    fn known_values_are_shared_and_others_kept_whole() {
+        let user: User = serde_json::from_str(r#"{"accountId":"a1","accountType":"app","appType":"service"}"#).unwrap();
+        assert!(matches!(user.account_type, Some(Known(Cow::Borrowed("app")))));
+        let user: User = serde_json::from_str(r#"{"accountId":"a2","accountType":"robot\u00e9"}"#).unwrap();
+        assert_eq!(user.account_type.as_deref(), Some("roboté"));
+        assert!(matches!(user.account_type, Some(Known(Cow::Owned(_)))));
+        let user: User = serde_json::from_str(r#"{"accountId":"a3","accountType":null}"#).unwrap();
+        assert!(user.account_type.is_none());
+        assert!(serde_json::from_str::<User>(r#"{"accountId":"a4","accountType":7}"#).is_err());
+    }
+}

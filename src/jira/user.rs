@@ -9,7 +9,7 @@ use super::lenient;
 pub struct User {
     pub account_id: String,
     #[serde(default)]
-    pub account_type: Option<String>,
+    pub account_type: Option<lenient::Known>,
     #[serde(default)]
     pub app_type: Option<String>,
     #[serde(default)]
@@ -81,8 +81,7 @@ pub struct ProjectRole {
 #[serde(default, rename_all = "camelCase")]
 pub struct RoleActor {
     #[serde(rename = "type")]
-    pub kind: Option<String>,
-    pub display_name: Option<String>,
+    pub kind: Option<lenient::Known>,
     pub actor_user: Option<ActorUser>,
     pub actor_group: Option<GroupName>,
 }
