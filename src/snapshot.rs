@@ -534,6 +534,14 @@ fn build(doc: Result<SnapshotDoc, serde_json::Error>, scope: &Scope) -> Result<(
     Ok((builder.site, builder.warnings))
 }
 
+/// A string's first eight bytes (zeros past its end) as a number: ordering by it, then by the whole
+/// string where it ties, is string order.
+fn head(s: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    bytes.iter_mut().zip(s.bytes()).for_each(|(to, from)| *to = from);
+    u64::from_be_bytes(bytes)
+}
+
 #[derive(Default)]
 struct Builder {
     site: Site,
@@ -597,9 +605,15 @@ impl Builder {
         );
         self.workflows(&doc.workflows, &doc.workflow_scheme_projects);
         self.checks(&doc.permission_checks);
-        let mut accounts: Vec<(String, Account)> = std::mem::take(&mut self.accounts).into_iter().collect();
-        accounts.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        self.site.accounts = accounts.into_iter().collect();
+        // Sorted as (the id's first eight bytes as a number, position), then moved once each: an
+        // account is a large value to move, and ids mostly differ in their first bytes.
+        let mut accounts: Vec<Option<(String, Account)>> =
+            std::mem::take(&mut self.accounts).into_iter().map(Some).collect();
+        let id = |i: usize| accounts.get(i).and_then(|a| a.as_ref()).map(|(id, _)| id.as_str());
+        let mut order: Vec<(u64, usize)> = (0..accounts.len()).map(|i| (head(id(i).unwrap_or_default()), i)).collect();
+        order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id(a.1).cmp(&id(b.1))));
+        self.site.accounts =
+            order.into_iter().filter_map(|(_, i)| accounts.get_mut(i).and_then(Option::take)).collect();
     }
 
     fn permissions(&mut self, raw: Option<&RawValue>) {
@@ -1112,5 +1126,38 @@ fn condition_group(group: jira::ConditionGroup) -> ConditionGroup {
             })
             .collect(),
         groups: group.condition_groups.into_iter().map(condition_group).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::head;
+
+    #[test]
+    fn ordering_by_head_then_string_is_string_order() {
+        let words = [
+            "",
+            "a",
+            "a\0",
+            "a\0b",
+            "ab",
+            "abcdefgh",
+            "abcdefgh\0",
+            "abcdefghi",
+            "abcdefgg",
+            "abcdefgz",
+            "b",
+            "712020:bf6002ea",
+            "712020:bf6002eb",
+            "57e52fee6eb6b9ef",
+            "é",
+            "z\u{10ffff}",
+            "\u{7f}",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(head(a).cmp(&head(b)).then_with(|| a.cmp(b)), a.cmp(b), "{a:?} vs {b:?}");
+            }
+        }
     }
 }
