@@ -605,15 +605,18 @@ impl Builder {
         );
         self.workflows(&doc.workflows, &doc.workflow_scheme_projects);
         self.checks(&doc.permission_checks);
-        // Sorted as (the id's first eight bytes as a number, position), then moved once each: an
-        // account is a large value to move, and ids mostly differ in their first bytes.
+        // Sorted as (the id's first eight bytes as a number, the id, position), then moved once
+        // each: an account is a large value to move, and ids mostly differ in their first bytes.
         let mut accounts: Vec<Option<(String, Account)>> =
             std::mem::take(&mut self.accounts).into_iter().map(Some).collect();
-        let id = |i: usize| accounts.get(i).and_then(|a| a.as_ref()).map(|(id, _)| id.as_str());
-        let mut order: Vec<(u64, usize)> = (0..accounts.len()).map(|i| (head(id(i).unwrap_or_default()), i)).collect();
-        order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id(a.1).cmp(&id(b.1))));
-        self.site.accounts =
-            order.into_iter().filter_map(|(_, i)| accounts.get_mut(i).and_then(Option::take)).collect();
+        let mut order: Vec<(u64, &str, usize)> = accounts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| a.as_ref().map(|(id, _)| (head(id), id.as_str(), i)))
+            .collect();
+        order.sort_unstable();
+        let order: Vec<usize> = order.into_iter().map(|(_, _, i)| i).collect();
+        self.site.accounts = order.into_iter().filter_map(|i| accounts.get_mut(i).and_then(Option::take)).collect();
     }
 
     fn permissions(&mut self, raw: Option<&RawValue>) {
