@@ -768,3 +768,59 @@ pub fn least_privilege_json(snapshot: &str, registry: &str, settings: &str, acco
 pub fn leaver_json(snapshot: &str, registry: &str, settings: &str, account_id: &str, now: &str) -> String {
     governed(snapshot, registry, settings, now, |input| Ok(leaver::plan(&input.scope(), account_id)))
 }
+
+/// `json` with every non-ASCII character written `\uXXXX` (UTF-16 units, as JSON escapes them):
+/// the same JSON, as ASCII. Non-ASCII can only be inside JSON strings, where no backslash precedes it.
+pub fn ascii_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + json.len() / 8);
+    let mut rest = json;
+    while let Some((ascii, tail)) = rest.split_at_checked(ascii_prefix(rest.as_bytes())) {
+        out.push_str(ascii);
+        let mut chars = tail.chars();
+        let Some(c) = chars.next() else { break };
+        for unit in c.encode_utf16(&mut [0; 2]) {
+            out.push_str("\\u");
+            for shift in [12, 8, 4, 0] {
+                out.extend(char::from_digit(u32::from((*unit >> shift) & 0xf), 16));
+            }
+        }
+        rest = chars.as_str();
+    }
+    out
+}
+
+/// How many bytes `bytes` starts with that are ASCII; a block at a time, as non-ASCII is rare.
+fn ascii_prefix(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    for block in bytes.chunks(64) {
+        if !block.is_ascii() {
+            return n + block.iter().position(|b| !b.is_ascii()).unwrap_or(block.len());
+        }
+        n += block.len();
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ascii_json;
+
+    #[test]
+    fn ascii_json_is_the_same_json_in_ascii() {
+        let long = "x".repeat(63);
+        for text in [
+            r#"{"a":"plain","b":[1,2]}"#.to_owned(),
+            r#"{"path":"scheme \"A\" → grant 7","name":"José Ñúñez","emoji":"🤖 bot","cjk":"ボット"}"#.to_owned(),
+            // Non-ASCII across the 64-byte blocks the scan steps by.
+            format!(r#"["{long}é","{long}→→","€"]"#),
+        ] {
+            let escaped = ascii_json(&text);
+            assert!(escaped.is_ascii(), "{escaped}");
+            let before: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let after: serde_json::Value = serde_json::from_str(&escaped).unwrap();
+            assert_eq!(before, after);
+        }
+        assert_eq!(ascii_json(r#""a→🤖""#), r#""a\u2192\ud83e\udd16""#);
+        assert_eq!(ascii_json(""), "");
+    }
+}

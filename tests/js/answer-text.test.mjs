@@ -1,0 +1,75 @@
+// The JSON text the core hands to JS: a large answer comes back as ASCII (non-ASCII characters
+// escaped `\uXXXX`, which Node reads at memory speed as latin1), a small one as it is; either way
+// JSON.parse gives every name and path line exactly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const steward = await import(join(root, 'pkg/steward.js'));
+steward.initSync({ module: readFileSync(join(root, 'pkg/steward_bg.wasm')) });
+
+const BOT = 'Bøt → 🤖 ボット';
+const SCHEME = 'Öffentlich “open”';
+
+function snapshot(projects) {
+  const values = Array.from({ length: projects }, (_, i) => ({
+    id: String(10000 + i), key: `P${i}`, name: `Projekt ${i} – Ärger`, style: 'classic', lead: { accountId: 'human-1' },
+  }));
+  return JSON.stringify({
+    snapshotVersion: 1,
+    meta: { site: 'https://scenario.atlassian.net', collectedAt: '2026-11-01T00:00:00Z', gaps: [] },
+    permissions: { permissions: { BROWSE_PROJECTS: { key: 'BROWSE_PROJECTS', name: 'Browse Projects', type: 'PROJECT' } } },
+    permissionSchemes: { permissionSchemes: [
+      { id: 10002, name: SCHEME, permissions: [{ id: 10300, permission: 'BROWSE_PROJECTS', holder: { type: 'anyone' } }] },
+    ] },
+    projects: [{ isLast: true, startAt: 0, maxResults: 50, total: projects, values }],
+    projectPermissionSchemes: Object.fromEntries(values.map((p) => [p.key, { id: 10002, name: SCHEME }])),
+    users: [[
+      { accountId: 'bot-1', accountType: 'app', appType: 'service', active: true, displayName: BOT },
+      { accountId: 'human-1', accountType: 'atlassian', active: true, displayName: 'Hana Human' },
+    ]],
+  });
+}
+
+function check(answer, projects) {
+  const parsed = JSON.parse(answer);
+  const bot = parsed.accounts.find((a) => a.accountId === 'bot-1');
+  assert.equal(bot.displayName, BOT);
+  assert.equal(bot.projects.length, projects);
+  assert.equal(bot.projects.find((p) => p.key === 'P1').name, 'Projekt 1 – Ärger');
+  const [path] = bot.projects[0].permissions.BROWSE_PROJECTS;
+  assert.equal(path.path, `scheme "${SCHEME}" [10002] grant 10300 → anyone (public, including anonymous users)`);
+  return parsed;
+}
+
+test('a large answer is ASCII JSON with the same names and path lines', () => {
+  const text = snapshot(300);
+  const answer = steward.analyzeToString(text, '{}');
+  assert.ok(answer.length > 16 * 1024, `answer of ${answer.length} characters`);
+  assert.match(answer, /^[\x00-\x7f]*$/);
+  assert.ok(answer.includes('\\u2192'), 'arrows escaped');
+  const parsed = check(answer, 300);
+  // The same answer through the other exports that hand JSON over.
+  assert.deepEqual(steward.analyze(text, '{}'), parsed);
+  const loaded = new steward.SnapshotReader();
+  loaded.push(text);
+  assert.equal(loaded.finish().analyzeToString('{}'), answer);
+});
+
+test('a small answer is handed over as it is', () => {
+  const answer = steward.analyzeToString(snapshot(2), '{}');
+  assert.ok(answer.length < 16 * 1024);
+  assert.ok(answer.includes(BOT));
+  check(answer, 2);
+});
+
+test('a snapshot that is not a string is a failure, not a crash', () => {
+  for (const value of [undefined, null, 42, {}]) {
+    const answer = JSON.parse(steward.analyzeToString(value, '{}'));
+    assert.equal(answer.type, 'failure', String(value));
+    assert.equal(steward.inventory(value).type, 'failure');
+  }
+});
