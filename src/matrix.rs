@@ -7,7 +7,6 @@
 //! `expand` turns it into the `analyze` contract ([`Analysis`]); serialized, it is the `matrix` form
 //! documented in `schema/analysis-matrix-v1.schema.json`.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -123,6 +122,10 @@ impl Matrix {
 }
 
 // ---- the `matrix` form ------------------------------------------------------------------------
+//
+// Written straight from the matrix: a large site's answer has millions of cells in hundreds of
+// thousands of (account, set) groups, and collecting each group into a vector of its own before
+// writing it cost more allocation than writing took.
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -133,33 +136,114 @@ struct MatrixOut<'a> {
     collected_at: &'a Option<String>,
     /// Every distinct path line; access sets refer to them by index.
     paths: Vec<&'a PathEntry>,
-    sets: Vec<SetOut<'a>>,
+    sets: SetsOut<'a>,
     projects: &'a [ProjectRef],
-    accounts: Vec<AccountOut<'a>>,
+    accounts: RowsOut<'a>,
     warnings: &'a [Warning],
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SetOut<'a> {
-    coverage: Coverage,
-    permissions: BTreeMap<&'a str, Vec<u32>>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    unresolved: &'a [Unresolved],
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    security_levels: Vec<LevelOut<'a>>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    transitions: &'a [TransitionAccess],
+/// The access sets, with the path numbers of all of them in one list, in set order and within a
+/// set in the order written: permissions (by key), then security levels.
+struct SetsOut<'a> {
+    sets: &'a [Rc<AccessSet>],
+    ids: &'a [u32],
 }
+
+struct SetOut<'a> {
+    set: &'a AccessSet,
+    ids: &'a [u32],
+}
+
+/// A permission → path numbers map, or security levels, with their numbers from `ids` in turn.
+struct PermissionsOut<'a>(&'a AccessSet, &'a [u32]);
+struct LevelsOut<'a>(&'a [LevelAccess], &'a [u32]);
 
 #[derive(Serialize)]
 struct LevelOut<'a> {
     id: &'a str,
     name: &'a str,
     access: &'static str,
-    paths: Vec<u32>,
+    paths: &'a [u32],
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: &'a Option<String>,
+}
+
+/// The first `n` of `ids` and the rest; short only if the numbering went wrong.
+fn take(ids: &[u32], n: usize) -> (&[u32], &[u32]) {
+    ids.split_at_checked(n).unwrap_or((ids, &[]))
+}
+
+impl Serialize for SetsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.sets.len()))?;
+        let mut rest = self.ids;
+        for set in self.sets {
+            let (ids, after) = take(rest, path_count(set));
+            seq.serialize_element(&SetOut { set, ids })?;
+            rest = after;
+        }
+        seq.end()
+    }
+}
+
+fn path_count(set: &AccessSet) -> usize {
+    set.permissions.values().map(Vec::len).sum::<usize>()
+        + set.security_levels.iter().map(|l| l.paths.len()).sum::<usize>()
+}
+
+impl Serialize for SetOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let set = self.set;
+        let (permissions, levels) = take(self.ids, set.permissions.values().map(Vec::len).sum());
+        let mut out = serializer.serialize_struct("SetOut", 5)?;
+        out.serialize_field("coverage", &set.coverage)?;
+        out.serialize_field("permissions", &PermissionsOut(set, permissions))?;
+        if !set.unresolved.is_empty() {
+            out.serialize_field("unresolved", &set.unresolved)?;
+        }
+        if !set.security_levels.is_empty() {
+            out.serialize_field("securityLevels", &LevelsOut(&set.security_levels, levels))?;
+        }
+        if !set.transitions.is_empty() {
+            out.serialize_field("transitions", &set.transitions)?;
+        }
+        out.end()
+    }
+}
+
+impl Serialize for PermissionsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.permissions.len()))?;
+        let mut rest = self.1;
+        for (key, paths) in self.0.permissions.iter() {
+            let (ids, after) = take(rest, paths.len());
+            map.serialize_entry(&**key, ids)?;
+            rest = after;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for LevelsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        let mut rest = self.1;
+        for l in self.0 {
+            let (paths, after) = take(rest, l.paths.len());
+            seq.serialize_element(&LevelOut { id: &l.id, name: &l.name, access: l.access, paths, reason: &l.reason })?;
+            rest = after;
+        }
+        seq.end()
+    }
+}
+
+struct RowsOut<'a> {
+    rows: &'a [AccountRow],
+    sets: usize,
 }
 
 #[derive(Serialize)]
@@ -172,13 +256,94 @@ struct AccountOut<'a> {
     global: &'a [String],
     global_coverage: Coverage,
     /// Access sets in index order, each with the projects (indices) where the account has it.
-    access: Vec<CellsOut>,
+    access: GroupsOut<'a>,
+}
+
+/// One row's cells grouped by set: (set, projects) with the projects in `projects`, in turn.
+struct GroupsOut<'a> {
+    groups: &'a [(u32, u32)],
+    projects: &'a [u32],
 }
 
 #[derive(Serialize)]
-struct CellsOut {
+struct CellsOut<'a> {
     set: u32,
-    projects: Vec<u32>,
+    projects: &'a [u32],
+}
+
+impl Serialize for RowsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.rows.len()))?;
+        // Per set: a count, then where its group's projects go; reset after each row. A row of a
+        // large site has thousands of cells over a few hundred sets.
+        let mut slot = vec![0u32; self.sets];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut groups: Vec<(u32, u32)> = Vec::new();
+        let mut projects: Vec<u32> = Vec::new();
+        for row in self.rows {
+            touched.clear();
+            for &(_, s) in &row.cells {
+                if let Some(count) = slot.get_mut(s as usize) {
+                    if *count == 0 {
+                        touched.push(s);
+                    }
+                    *count += 1;
+                }
+            }
+            touched.sort_unstable();
+            groups.clear();
+            let mut at = 0u32;
+            for &s in &touched {
+                if let Some(count) = slot.get_mut(s as usize) {
+                    groups.push((s, *count));
+                    let start = at;
+                    at += *count;
+                    *count = start;
+                }
+            }
+            // Projects in row order, which is project order.
+            projects.clear();
+            projects.resize(row.cells.len(), 0);
+            for &(p, s) in &row.cells {
+                if let Some(next) = slot.get_mut(s as usize) {
+                    if let Some(to) = projects.get_mut(*next as usize) {
+                        *to = p;
+                    }
+                    *next += 1;
+                }
+            }
+            for &s in &touched {
+                if let Some(count) = slot.get_mut(s as usize) {
+                    *count = 0;
+                }
+            }
+            seq.serialize_element(&AccountOut {
+                account_id: &row.account_id,
+                display_name: &row.display_name,
+                kind: row.kind,
+                active: row.active,
+                global: &row.global,
+                global_coverage: row.global_coverage,
+                access: GroupsOut { groups: &groups, projects: &projects },
+            })?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for GroupsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.groups.len()))?;
+        let mut rest = self.projects;
+        for &(set, count) in self.groups {
+            let (projects, after) = take(rest, count as usize);
+            seq.serialize_element(&CellsOut { set, projects })?;
+            rest = after;
+        }
+        seq.end()
+    }
 }
 
 #[derive(Default)]
@@ -202,87 +367,24 @@ impl<'a> PathTable<'a> {
 impl Serialize for Matrix {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut table = PathTable::default();
-        let sets = self
-            .sets
-            .iter()
-            .map(|set| SetOut {
-                coverage: set.coverage,
-                permissions: set
-                    .permissions
-                    .iter()
-                    .map(|(key, paths)| (&**key, paths.iter().map(|p| table.id(p)).collect()))
-                    .collect(),
-                unresolved: &set.unresolved,
-                security_levels: set
-                    .security_levels
-                    .iter()
-                    .map(|l| LevelOut {
-                        id: &l.id,
-                        name: &l.name,
-                        access: l.access,
-                        paths: l.paths.iter().map(|p| table.id(p)).collect(),
-                        reason: &l.reason,
-                    })
-                    .collect(),
-                transitions: &set.transitions,
-            })
-            .collect();
-        // Per set: a count, then the position of its group; reset after each row. A row of a large
-        // site has thousands of cells over a few hundred sets: grouping through a map cost more than
-        // writing the answer.
-        let mut slot = vec![0u32; self.sets.len()];
-        let accounts = self
-            .accounts
-            .iter()
-            .map(|row| {
-                let mut touched: Vec<u32> = Vec::new();
-                for &(_, s) in &row.cells {
-                    if let Some(count) = slot.get_mut(s as usize) {
-                        if *count == 0 {
-                            touched.push(s);
-                        }
-                        *count += 1;
-                    }
-                }
-                touched.sort_unstable();
-                let mut access: Vec<CellsOut> = Vec::with_capacity(touched.len());
-                for (at, &s) in touched.iter().enumerate() {
-                    if let Some(count) = slot.get_mut(s as usize) {
-                        access.push(CellsOut { set: s, projects: Vec::with_capacity(*count as usize) });
-                        *count = u32::try_from(at).unwrap_or(u32::MAX);
-                    }
-                }
-                // Projects in row order, which is project order.
-                for &(p, s) in &row.cells {
-                    if let Some(group) = slot.get(s as usize).and_then(|&at| access.get_mut(at as usize)) {
-                        group.projects.push(p);
-                    }
-                }
-                for &s in &touched {
-                    if let Some(count) = slot.get_mut(s as usize) {
-                        *count = 0;
-                    }
-                }
-                AccountOut {
-                    account_id: &row.account_id,
-                    display_name: &row.display_name,
-                    kind: row.kind,
-                    active: row.active,
-                    global: &row.global,
-                    global_coverage: row.global_coverage,
-                    access,
-                }
-            })
-            .collect();
+        let mut ids = Vec::new();
+        for set in &self.sets {
+            for paths in set.permissions.values() {
+                ids.extend(paths.iter().map(|p| table.id(p)));
+            }
+            for level in &set.security_levels {
+                ids.extend(level.paths.iter().map(|p| table.id(p)));
+            }
+        }
         MatrixOut {
             analysis_version: ANALYSIS_VERSION,
             form: "matrix",
             site: &self.site,
             collected_at: &self.collected_at,
             paths: table.paths,
-            sets,
+            sets: SetsOut { sets: &self.sets, ids: &ids },
             projects: &self.projects,
-            accounts,
+            accounts: RowsOut { rows: &self.accounts, sets: self.sets.len() },
             warnings: &self.warnings,
         }
         .serialize(serializer)
