@@ -130,9 +130,11 @@ struct Alike<'s> {
     classes: rustc_hash::FxHashMap<(usize, bool, MatchedHolders), u32>,
     /// Local class → the cell's access set.
     cells: rustc_hash::FxHashMap<u32, Option<u32>>,
-    /// (local class, signature) → the access set of a cell where the account is a role actor
-    /// ([`reuse::Reuse::Actors`]): bots that are actors of the same roles the same way share it.
-    actor_cells: rustc_hash::FxHashMap<(u32, reuse::Signature), Option<u32>>,
+    /// Each distinct signature, numbered: a cell looks its signature up without copying it.
+    signatures: rustc_hash::FxHashMap<reuse::Signature, u32>,
+    /// (local class, signature number) → the access set of a cell where the account is a role
+    /// actor ([`reuse::Reuse::Actors`]): bots that are actors of the same roles the same way share it.
+    actor_cells: rustc_hash::FxHashMap<(u32, u32), Option<u32>>,
 }
 
 /// The holders of a profile an account matches, as (holder, match) numbers, in holder order.
@@ -179,6 +181,7 @@ impl<'s> Alike<'s> {
             matches: Default::default(),
             classes: Default::default(),
             cells: Default::default(),
+            signatures: Default::default(),
             actor_cells: Default::default(),
         }
     }
@@ -404,7 +407,8 @@ fn account_row<'s>(
     // The answers that projects alike for this account share (see [`reuse`]).
     let mut by_profile: Vec<Option<Option<u32>>> = vec![None; index.profiles];
     let signatures = index.signatures(&member);
-    let mut signatures = signatures.into_iter().peekable();
+    let mut signatures = signatures.as_slice();
+    let mut signature: reuse::Signature = Vec::new();
     for (i, project) in index.projects.iter().enumerate() {
         let at = u32::try_from(i).unwrap_or(u32::MAX);
         let profile = index.profile.get(i).copied().unwrap_or(usize::MAX);
@@ -431,13 +435,20 @@ fn account_row<'s>(
             },
             (Some(reuse::Reuse::Actors), Some(class)) => {
                 // Looked at only here: most cells are of the kind above.
-                while signatures.next_if(|(p, _)| *p < at).is_some() {}
-                let signature = signatures.next_if(|(p, _)| *p == at).map(|(_, s)| s);
-                match alike.actor_cells.entry((class, signature.unwrap_or_default())) {
+                let before = signatures.iter().take_while(|&&(p, _, _)| p < at).count();
+                let here = signatures.iter().skip(before).take_while(|&&(p, _, _)| p == at).count();
+                signature.clear();
+                signature.extend(signatures.iter().skip(before).take(here).map(|&(_, role, key)| (role, key)));
+                signatures = signatures.get(before + here..).unwrap_or_default();
+                let next = u32::try_from(alike.signatures.len()).unwrap_or(u32::MAX);
+                let number = match alike.signatures.get(signature.as_slice()) {
+                    Some(&number) => number,
+                    None => *alike.signatures.entry(signature.clone()).or_insert(next),
+                };
+                match alike.actor_cells.entry((class, number)) {
                     std::collections::hash_map::Entry::Occupied(entry) => *entry.get(),
                     std::collections::hash_map::Entry::Vacant(entry) => {
-                        let roles: Vec<&str> =
-                            entry.key().1.iter().filter_map(|&(role, _)| index.role_id(role)).collect();
+                        let roles: Vec<&str> = signature.iter().filter_map(|&(role, _)| index.role_id(role)).collect();
                         *entry.insert(ctx.evaluate(project, Some(&roles), warnings).map(|s| sets.intern(s)))
                     }
                 }

@@ -31,7 +31,7 @@ pub enum Reuse {
 /// Which roles of a project an account is an actor of, and as what: (role number, actor key), where
 /// the account itself is [`SELF`] (a user actor's path does not name the account), so alike accounts
 /// that are user actors of the same roles share the signature. Numbers, not role ids: a signature is
-/// hashed for every cell where its account is an actor.
+/// hashed for every cell where its account is an actor, until it is numbered.
 pub type Signature = Vec<(u32, u32)>;
 
 /// The actor key of the account itself in a [`Signature`].
@@ -250,10 +250,10 @@ impl<'s> Index<'s> {
         reuse
     }
 
-    /// Per project where the account is a role actor (in project order): the roles it is an actor of
-    /// there, sorted. Cells of one profile (and local class) with the same signature have the same
-    /// answer.
-    pub fn signatures(&self, member: &Membership) -> Vec<(u32, Signature)> {
+    /// Where the account is a role actor: (project, role number, actor key), sorted, so each
+    /// project's run of it (in project order) is that cell's [`Signature`]. Cells of one profile
+    /// (and local class) with the same signature have the same answer.
+    pub fn signatures(&self, member: &Membership) -> Vec<(u32, u32, u32)> {
         let mut all: Vec<(u32, u32, u32)> = Vec::new();
         #[allow(clippy::iter_over_hash_type, reason = "sorted below")]
         for &key in &member.yes {
@@ -264,14 +264,7 @@ impl<'s> Index<'s> {
         }
         all.sort_unstable();
         all.dedup();
-        let mut out: Vec<(u32, Signature)> = Vec::new();
-        for (p, role, key) in all {
-            match out.last_mut() {
-                Some((last, signature)) if *last == p => signature.push((role, key)),
-                _ => out.push((p, vec![(role, key)])),
-            }
-        }
-        out
+        all
     }
 
     /// The id of a role as numbered in signatures.
