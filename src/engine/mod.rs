@@ -82,7 +82,7 @@ pub fn matrix(site: &Site, selection: &Selection) -> Matrix {
     };
     let index = reuse::Index::new(site, projects, &accounts, selection.skip_transitions);
     let alike = Alike::new(site, &index);
-    let mut memo = Memo { sets: SetInterner::default(), paths: PathCache::default(), alike };
+    let mut memo = Memo { sets: SetInterner::default(), paths: PathCache::default(), alike, cells: Vec::new() };
     let mut rows = Vec::with_capacity(accounts.len());
     for account in accounts {
         rows.push(account_row(site, account, &index, selection, &mut memo, &mut warnings));
@@ -109,6 +109,8 @@ struct Memo<'s> {
     sets: SetInterner,
     paths: PathCache,
     alike: Alike<'s>,
+    /// A row's cells while it is evaluated.
+    cells: Vec<(u32, u32)>,
 }
 
 /// Accounts alike in a profile where they hold no role and lead nothing ([`reuse::Reuse::Profile`]
@@ -369,7 +371,7 @@ fn account_row<'s>(
     memo: &mut Memo<'s>,
     warnings: &mut Vec<Warning>,
 ) -> AccountRow {
-    let Memo { sets, paths, alike } = memo;
+    let Memo { sets, paths, alike, cells: scratch } = memo;
     let checks = site.checks.get(&account.account_id);
     let (global, global_coverage) = match checks {
         Some(c) if !c.global_asked.is_empty() => {
@@ -409,56 +411,77 @@ fn account_row<'s>(
     let signatures = index.signatures(&member);
     let mut signatures = signatures.as_slice();
     let mut signature: reuse::Signature = Vec::new();
-    for (i, project) in index.projects.iter().enumerate() {
+    // Cells go to a buffer the size of the row and are kept where there is an answer, with no
+    // branch per cell that depends on it: most cells of a large site take their profile's shared
+    // answer, and a row has thousands.
+    scratch.clear();
+    scratch.resize(index.projects.len(), (0, 0));
+    let mut kept = 0usize;
+    let cells = index.projects.iter().zip(&index.profile).zip(&reuse).enumerate();
+    for (i, ((project, &profile), &how)) in cells {
         let at = u32::try_from(i).unwrap_or(u32::MAX);
-        let profile = index.profile.get(i).copied().unwrap_or(usize::MAX);
-        let class = classes.as_ref().and_then(|c| c.get(profile).copied());
-        let set = match (reuse.get(i), class) {
-            // No role or lead grant can match here: only the roles in the signature need a look.
-            (Some(reuse::Reuse::Profile), _) => match by_profile.get_mut(profile) {
-                Some(Some(set)) => *set,
-                Some(slot) => {
-                    let shared = class.and_then(|c| alike.cells.get(&c).copied());
-                    let set = match shared {
-                        Some(set) => set,
-                        None => {
-                            let set = ctx.evaluate(project, Some(&[]), warnings).map(|s| sets.intern(s));
-                            if let Some(c) = class {
-                                alike.cells.insert(c, set);
-                            }
-                            set
+        let shared = match how {
+            reuse::Reuse::Profile => by_profile.get(profile).copied().flatten(),
+            _ => None,
+        };
+        let set = match shared {
+            Some(set) => set,
+            None => {
+                let class = classes.as_ref().and_then(|c| c.get(profile).copied());
+                match (how, class) {
+                    // No role or lead grant can match here: only the roles in the signature need a look.
+                    (reuse::Reuse::Profile, _) => match by_profile.get_mut(profile) {
+                        Some(slot) => {
+                            let shared = class.and_then(|c| alike.cells.get(&c).copied());
+                            let set = match shared {
+                                Some(set) => set,
+                                None => {
+                                    let set = ctx.evaluate(project, Some(&[]), warnings).map(|s| sets.intern(s));
+                                    if let Some(c) = class {
+                                        alike.cells.insert(c, set);
+                                    }
+                                    set
+                                }
+                            };
+                            *slot.insert(set)
                         }
-                    };
-                    *slot.insert(set)
-                }
-                None => ctx.evaluate(project, None, warnings).map(|s| sets.intern(s)),
-            },
-            (Some(reuse::Reuse::Actors), Some(class)) => {
-                // Looked at only here: most cells are of the kind above.
-                let before = signatures.iter().take_while(|&&(p, _, _)| p < at).count();
-                let here = signatures.iter().skip(before).take_while(|&&(p, _, _)| p == at).count();
-                signature.clear();
-                signature.extend(signatures.iter().skip(before).take(here).map(|&(_, role, key)| (role, key)));
-                signatures = signatures.get(before + here..).unwrap_or_default();
-                let next = u32::try_from(alike.signatures.len()).unwrap_or(u32::MAX);
-                let number = match alike.signatures.get(signature.as_slice()) {
-                    Some(&number) => number,
-                    None => *alike.signatures.entry(signature.clone()).or_insert(next),
-                };
-                match alike.actor_cells.entry((class, number)) {
-                    std::collections::hash_map::Entry::Occupied(entry) => *entry.get(),
-                    std::collections::hash_map::Entry::Vacant(entry) => {
-                        let roles: Vec<&str> = signature.iter().filter_map(|&(role, _)| index.role_id(role)).collect();
-                        *entry.insert(ctx.evaluate(project, Some(&roles), warnings).map(|s| sets.intern(s)))
+                        None => ctx.evaluate(project, None, warnings).map(|s| sets.intern(s)),
+                    },
+                    (reuse::Reuse::Actors, Some(class)) => {
+                        // Looked at only here: most cells are of the kind above.
+                        let before = signatures.iter().take_while(|&&(p, _, _)| p < at).count();
+                        let here = signatures.iter().skip(before).take_while(|&&(p, _, _)| p == at).count();
+                        signature.clear();
+                        signature.extend(signatures.iter().skip(before).take(here).map(|&(_, role, key)| (role, key)));
+                        signatures = signatures.get(before + here..).unwrap_or_default();
+                        let next = u32::try_from(alike.signatures.len()).unwrap_or(u32::MAX);
+                        let number = match alike.signatures.get(signature.as_slice()) {
+                            Some(&number) => number,
+                            None => *alike.signatures.entry(signature.clone()).or_insert(next),
+                        };
+                        match alike.actor_cells.entry((class, number)) {
+                            std::collections::hash_map::Entry::Occupied(entry) => *entry.get(),
+                            std::collections::hash_map::Entry::Vacant(entry) => {
+                                let roles: Vec<&str> =
+                                    signature.iter().filter_map(|&(role, _)| index.role_id(role)).collect();
+                                *entry.insert(ctx.evaluate(project, Some(&roles), warnings).map(|s| sets.intern(s)))
+                            }
+                        }
                     }
+                    _ => ctx.evaluate(project, None, warnings).map(|s| sets.intern(s)),
                 }
             }
-            _ => ctx.evaluate(project, None, warnings).map(|s| sets.intern(s)),
         };
-        if let Some(set) = set {
-            row.cells.push((at, set));
+        let (set, keep) = match set {
+            Some(set) => (set, 1),
+            None => (0, 0),
+        };
+        if let Some(cell) = scratch.get_mut(kept) {
+            *cell = (at, set);
         }
+        kept += keep;
     }
+    row.cells = scratch.get(..kept).unwrap_or_default().to_vec();
     row
 }
 
