@@ -144,6 +144,7 @@ scenarios! {
     several_paths_at_once,
     alike_projects_share_answers,
     alike_bots_share_answers,
+    alike_bots_with_group_lists,
     account_kinds,
     anyone,
     application_role_any_logged_in,

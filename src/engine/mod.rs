@@ -125,6 +125,12 @@ struct Alike<'s> {
     holders: Vec<&'s Holder>,
     /// Per holder (as numbered in `holders`): the profiles whose schemes name it.
     holder_profiles: Vec<Vec<u32>>,
+    /// Which holders an account needs to be matched against, by what they depend on: an account
+    /// is in a few of a large site's groups, and is one user.
+    route: HolderRoute<'s>,
+    /// Per holder that matches every account alike: its match number, or `None` for no match;
+    /// filled by the first account.
+    constant: Vec<Option<Option<u32>>>,
     profiles: usize,
     /// Each distinct way a holder matches, numbered.
     matches: rustc_hash::FxHashMap<membership::Match, u32>,
@@ -141,6 +147,69 @@ struct Alike<'s> {
 
 /// The holders of a profile an account matches, as (holder, match) numbers, in holder order.
 type MatchedHolders = Vec<(u32, u32)>;
+
+/// The holders of [`Alike`] (numbered as there) by what their match depends on.
+#[derive(Default)]
+struct HolderRoute<'s> {
+    /// Holders whose match is the same for every account (anyone, reporter, a group grant that
+    /// names no group, ...).
+    constant: Vec<u32>,
+    /// Group holders by the group id they resolve to: an account with a group list of its own is
+    /// matched only against the holders of its groups, as no other group holder can match it.
+    groups: rustc_hash::FxHashMap<std::borrow::Cow<'s, str>, Vec<u32>>,
+    /// User holders by account id.
+    users: rustc_hash::FxHashMap<&'s str, Vec<u32>>,
+    /// The rest (product access), matched against every account.
+    other: Vec<u32>,
+}
+
+impl<'s> HolderRoute<'s> {
+    fn new(site: &'s Site, holders: &[&'s Holder]) -> Self {
+        let mut route = HolderRoute::default();
+        for (h, holder) in holders.iter().enumerate() {
+            let h = u32::try_from(h).unwrap_or(u32::MAX);
+            match holder {
+                Holder::Group { id, name } => match membership::group_id(site, id.as_ref(), name.as_ref()) {
+                    Some(gid) => route.groups.entry(gid).or_default().push(h),
+                    None => route.constant.push(h),
+                },
+                Holder::User(id) => route.users.entry(id.as_str()).or_default().push(h),
+                Holder::ApplicationRole(Some(_)) | Holder::ProjectRole(_) | Holder::ProjectLead => route.other.push(h),
+                Holder::Anyone
+                | Holder::ApplicationRole(None)
+                | Holder::Reporter
+                | Holder::Assignee
+                | Holder::UserCustomField(_)
+                | Holder::GroupCustomField(_)
+                | Holder::CustomerPortalOnly
+                | Holder::Unknown { .. } => route.constant.push(h),
+            }
+        }
+        route
+    }
+
+    /// The holders `account` may match, sorted: every holder but the group holders of groups a
+    /// listed account is not in and the user holders of other accounts.
+    fn candidates(&self, account: &Account) -> Vec<u32> {
+        let mut out: Vec<u32> = self.other.clone();
+        match &account.groups {
+            Some(groups) => {
+                for group in groups {
+                    out.extend(self.groups.get(group.as_str()).into_iter().flatten());
+                }
+            }
+            #[allow(clippy::iter_over_hash_type, reason = "sorted below")]
+            None => {
+                for holders in self.groups.values() {
+                    out.extend(holders);
+                }
+            }
+        }
+        out.extend(self.users.get(account.account_id.as_str()).into_iter().flatten());
+        out.sort_unstable();
+        out
+    }
+}
 
 impl<'s> Alike<'s> {
     fn new(site: &'s Site, index: &reuse::Index<'s>) -> Self {
@@ -176,7 +245,10 @@ impl<'s> Alike<'s> {
             list.sort_unstable();
             list.dedup();
         }
+        let route = HolderRoute::new(site, &holders);
         Alike {
+            constant: vec![None; holders.len()],
+            route,
             holders,
             holder_profiles,
             profiles: index.profiles,
@@ -190,16 +262,34 @@ impl<'s> Alike<'s> {
 
     /// Per profile, the local class of an active account: alike accounts get the same number.
     fn classes(&mut self, site: &Site, account: &Account, global_admin: bool) -> Vec<u32> {
-        let mut keys: Vec<MatchedHolders> = vec![Vec::new(); self.profiles];
-        for (h, holder) in self.holders.iter().enumerate() {
-            let found = match_holder(site, account, holder, None);
+        let mut matched: Vec<(u32, u32)> = Vec::new();
+        let number = |matches: &mut rustc_hash::FxHashMap<membership::Match, u32>, found: membership::Match| {
             if found.vias.is_empty() && found.unknown.is_none() {
-                continue;
+                return None;
             }
-            let next = u32::try_from(self.matches.len()).unwrap_or(u32::MAX);
-            let id = *self.matches.entry(found).or_insert(next);
-            let h32 = u32::try_from(h).unwrap_or(u32::MAX);
-            for &p in self.holder_profiles.get(h).into_iter().flatten() {
+            let next = u32::try_from(matches.len()).unwrap_or(u32::MAX);
+            Some(*matches.entry(found).or_insert(next))
+        };
+        for &h in &self.route.constant {
+            let Some(slot) = self.constant.get_mut(h as usize) else { continue };
+            let id = match *slot {
+                Some(id) => id,
+                None => {
+                    let Some(holder) = self.holders.get(h as usize) else { continue };
+                    *slot.insert(number(&mut self.matches, match_holder(site, account, holder, None)))
+                }
+            };
+            matched.extend(id.map(|id| (h, id)));
+        }
+        for h in self.route.candidates(account) {
+            let Some(holder) = self.holders.get(h as usize) else { continue };
+            matched.extend(number(&mut self.matches, match_holder(site, account, holder, None)).map(|id| (h, id)));
+        }
+        // In holder order, as every account's keys must be.
+        matched.sort_unstable();
+        let mut keys: Vec<MatchedHolders> = vec![Vec::new(); self.profiles];
+        for (h32, id) in matched {
+            for &p in self.holder_profiles.get(h32 as usize).into_iter().flatten() {
                 if let Some(key) = keys.get_mut(p as usize) {
                     key.push((h32, id));
                 }
