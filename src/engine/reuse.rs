@@ -44,7 +44,8 @@ pub struct Index<'s> {
     pub profiles: usize,
     /// Per project: evaluated on its own for every account.
     always: Vec<bool>,
-    /// Account ids and group ids (as membership checks resolve them) that are role actors, numbered.
+    /// Account ids and group ids (as membership checks resolve them) that are role actors and that
+    /// the accounts given may be, numbered.
     keys: FxHashMap<String, u32>,
     /// Per actor key: (project, role number) for every role it is an actor of, in project order.
     actor_roles: Vec<Vec<(u32, u32)>>,
@@ -85,6 +86,14 @@ impl<'s> Index<'s> {
         let mut role_ids: Vec<&str> = Vec::new();
         let mut led: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
         let mut position = FxHashMap::with_capacity_and_hasher(projects.len(), Default::default());
+        // Only actors the given accounts can be are numbered: themselves, and the groups they are
+        // in (every group, if one of them has no group list of its own). Most actors of a large
+        // site are people, whose keys no membership asks for.
+        let listless = accounts.iter().any(|a| a.groups.is_none());
+        let wanted: FxHashSet<&str> = accounts
+            .iter()
+            .flat_map(|a| std::iter::once(a.account_id.as_str()).chain(a.groups.iter().flatten().map(String::as_str)))
+            .collect();
         for (i, project) in projects.iter().enumerate() {
             let at = u32::try_from(i).unwrap_or(u32::MAX);
             position.insert(project.key.as_str(), at);
@@ -134,10 +143,11 @@ impl<'s> Index<'s> {
                 });
                 for actor in list {
                     let key = match actor {
-                        Actor::User(id) => Cow::Borrowed(id.as_str()),
+                        Actor::User(id) if wanted.contains(id.as_str()) => Cow::Borrowed(id.as_str()),
+                        Actor::User(_) => continue,
                         Actor::Group { id, name } => match group_id(site, id.as_ref(), name.as_ref()) {
-                            Some(gid) => gid,
-                            None => continue,
+                            Some(gid) if listless || wanted.contains(gid.as_ref()) => gid,
+                            _ => continue,
                         },
                     };
                     // Looked up before it is copied: most actors recur in many projects.
