@@ -159,8 +159,8 @@ impl std::io::Read for JsChunks<'_> {
             if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
                 self.chunk.resize(bytes.length() as usize, 0);
                 bytes.copy_to(&mut self.chunk);
-            } else if let Some(text) = value.as_string() {
-                self.chunk = text.into_bytes();
+            } else if let Some(text) = value.dyn_ref::<JsString>() {
+                self.chunk = text_of(text).into_bytes();
             } else {
                 return Err(std::io::Error::other("a chunk must be a string or a Uint8Array"));
             }
@@ -198,8 +198,8 @@ impl JsSnapshotReader {
         let reader = self.reader.as_mut().ok_or_else(|| JsValue::from_str("the reader is finished"))?;
         if let Some(bytes) = chunk.dyn_ref::<Uint8Array>() {
             reader.push(&bytes.to_vec());
-        } else if let Some(text) = chunk.as_string() {
-            reader.push(text.as_bytes());
+        } else if let Some(text) = chunk.dyn_ref::<JsString>() {
+            reader.push(text_of(text).as_bytes());
         } else {
             return Err(js_sys::TypeError::new("a chunk must be a string or a Uint8Array").into());
         }
