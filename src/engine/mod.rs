@@ -539,11 +539,13 @@ fn account_row<'s>(
                     },
                     (reuse::Reuse::Actors, Some(class)) => {
                         // Looked at only here: most cells are of the kind above.
-                        let before = signatures.iter().take_while(|&&(p, _, _)| p < at).count();
-                        let here = signatures.iter().skip(before).take_while(|&&(p, _, _)| p == at).count();
+                        let from = signatures.iter().take_while(|&&(p, _, _)| p < at).count();
+                        let rest = signatures.get(from..).unwrap_or_default();
+                        let here = rest.iter().take_while(|&&(p, _, _)| p == at).count();
+                        let (run, after) = rest.split_at_checked(here).unwrap_or((rest, &[]));
                         signature.clear();
-                        signature.extend(signatures.iter().skip(before).take(here).map(|&(_, role, key)| (role, key)));
-                        signatures = signatures.get(before + here..).unwrap_or_default();
+                        signature.extend(run.iter().map(|&(_, role, key)| (role, key)));
+                        signatures = after;
                         let next = u32::try_from(alike.signatures.len()).unwrap_or(u32::MAX);
                         let number = match alike.signatures.get(signature.as_slice()) {
                             Some(&number) => number,

@@ -86,10 +86,13 @@ impl<'s> Index<'s> {
         let mut role_ids: Vec<&str> = Vec::new();
         let mut led: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
         let mut position = FxHashMap::with_capacity_and_hasher(projects.len(), Default::default());
+        // The accounts without a group list of their own: only they read the member lists (a site's
+        // member entries are mostly people) and can be in a group whose members are unknown.
+        let listless: FxHashSet<&str> =
+            accounts.iter().filter(|a| a.groups.is_none()).map(|a| a.account_id.as_str()).collect();
         // Only actors the given accounts can be are numbered: themselves, and the groups they are
         // in (every group, if one of them has no group list of its own). Most actors of a large
         // site are people, whose keys no membership asks for.
-        let listless = accounts.iter().any(|a| a.groups.is_none());
         let wanted: FxHashSet<&str> = accounts
             .iter()
             .flat_map(|a| std::iter::once(a.account_id.as_str()).chain(a.groups.iter().flatten().map(String::as_str)))
@@ -146,7 +149,7 @@ impl<'s> Index<'s> {
                         Actor::User(id) if wanted.contains(id.as_str()) => Cow::Borrowed(id.as_str()),
                         Actor::User(_) => continue,
                         Actor::Group { id, name } => match group_id(site, id.as_ref(), name.as_ref()) {
-                            Some(gid) if listless || wanted.contains(gid.as_ref()) => gid,
+                            Some(gid) if !listless.is_empty() || wanted.contains(gid.as_ref()) => gid,
                             _ => continue,
                         },
                     };
@@ -166,10 +169,6 @@ impl<'s> Index<'s> {
                 }
             }
         }
-        // Only the accounts without a group list of their own read the member lists (a site's
-        // member entries are mostly people) and can be in a group whose members are unknown.
-        let listless: FxHashSet<&str> =
-            accounts.iter().filter(|a| a.groups.is_none()).map(|a| a.account_id.as_str()).collect();
         let mut unknown_groups: Vec<u32> = Vec::new();
         let mut groups_of: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
         if !listless.is_empty() {
