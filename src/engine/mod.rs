@@ -453,6 +453,9 @@ fn evaluate_scheme(site: &Site, account: &Account, scheme: &Scheme, paths: &mut 
     eval
 }
 
+/// Kept out of [`matrix`]: inlined there, the row loop runs about 4-6 % slower in wasm on the XL
+/// benchmark site (V8 optimises the one large function less well); natively it makes no difference.
+#[inline(never)]
 fn account_row<'s>(
     site: &'s Site,
     account: &Account,
