@@ -534,12 +534,20 @@ fn build(doc: Result<SnapshotDoc, serde_json::Error>, scope: &Scope) -> Result<(
     Ok((builder.site, builder.warnings))
 }
 
-/// A string's first eight bytes (zeros past its end) as a number: ordering by it, then by the whole
-/// string where it ties, is string order.
-fn head(s: &str) -> u64 {
-    let mut bytes = [0u8; 8];
+/// A string's first sixteen bytes (zeros past its end) as a number: ordering by it, then by the
+/// whole string where it ties, is string order. Sixteen, as many account ids share a prefix of seven
+/// (`712020:`, `557058:`); wasm compares strings a byte at a time.
+fn head(s: &str) -> u128 {
+    let mut bytes = [0u8; 16];
     bytes.iter_mut().zip(s.bytes()).for_each(|(to, from)| *to = from);
-    u64::from_be_bytes(bytes)
+    u128::from_be_bytes(bytes)
+}
+
+/// Strings in string order, sorted by [`head`] first.
+fn sorted(strings: Vec<String>) -> Vec<String> {
+    let mut keyed: Vec<(u128, String)> = strings.into_iter().map(|s| (head(&s), s)).collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    keyed.into_iter().map(|(_, s)| s).collect()
 }
 
 #[derive(Default)]
@@ -605,11 +613,11 @@ impl Builder {
         );
         self.workflows(&doc.workflows, &doc.workflow_scheme_projects);
         self.checks(&doc.permission_checks);
-        // Sorted as (the id's first eight bytes as a number, the id, position), then moved once
+        // Sorted as (the id's first sixteen bytes as a number, the id, position), then moved once
         // each: an account is a large value to move, and ids mostly differ in their first bytes.
         let mut accounts: Vec<Option<(String, Account)>> =
             std::mem::take(&mut self.accounts).into_iter().map(Some).collect();
-        let mut order: Vec<(u64, &str, usize)> = accounts
+        let mut order: Vec<(u128, &str, usize)> = accounts
             .iter()
             .enumerate()
             .filter_map(|(i, a)| a.as_ref().map(|(id, _)| (head(id), id.as_str(), i)))
@@ -832,7 +840,8 @@ impl Builder {
             if !complete {
                 self.site.incomplete_groups.insert(id.clone());
             }
-            // Collected, then built in one go: a sorted bulk build, not an insert per member.
+            // Collected, then built in one go: a sorted bulk build, not an insert per member; sorted
+            // by [`head`] first, so the build's own sort finds one run.
             let mut listed = Vec::with_capacity(users.len());
             for user in users {
                 if self.accounts.contains_key(&user.account_id) {
@@ -842,7 +851,7 @@ impl Builder {
                     self.account_from(user);
                 }
             }
-            let set: BTreeSet<String> = listed.into_iter().collect();
+            let set: BTreeSet<String> = sorted(listed).into_iter().collect();
             self.site.group_members.insert(id, set);
         }
     }
@@ -1134,7 +1143,7 @@ fn condition_group(group: jira::ConditionGroup) -> ConditionGroup {
 
 #[cfg(test)]
 mod tests {
-    use super::head;
+    use super::{head, sorted};
 
     #[test]
     fn ordering_by_head_then_string_is_string_order() {
@@ -1152,6 +1161,11 @@ mod tests {
             "b",
             "712020:bf6002ea",
             "712020:bf6002eb",
+            "712020:bf6002ea-d546-4aa3",
+            "712020:bf6002ea-d546-4aa4",
+            "0123456789abcdef",
+            "0123456789abcdef0",
+            "0123456789abcdee\u{ff}",
             "57e52fee6eb6b9ef",
             "é",
             "z\u{10ffff}",
@@ -1162,5 +1176,9 @@ mod tests {
                 assert_eq!(head(a).cmp(&head(b)).then_with(|| a.cmp(b)), a.cmp(b), "{a:?} vs {b:?}");
             }
         }
+        let mut expected: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
+        let got = sorted(expected.iter().rev().cloned().collect());
+        expected.sort();
+        assert_eq!(got, expected);
     }
 }
