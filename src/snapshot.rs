@@ -586,6 +586,9 @@ impl Builder {
         (part.items, part.complete)
     }
 
+    /// Each part is read by a method kept out of this one (`#[inline(never)]`): as one large
+    /// function, the build ran about 2 % slower in wasm on the L and XL benchmark sites (as
+    /// `engine::account_row`).
     fn build(&mut self, doc: SnapshotDoc) {
         self.site.site = doc.meta.site.clone();
         self.site.collected_at = doc.meta.collected_at.clone();
@@ -627,6 +630,7 @@ impl Builder {
         self.site.accounts = order.into_iter().filter_map(|i| accounts.get_mut(i).and_then(Option::take)).collect();
     }
 
+    #[inline(never)]
     fn permissions(&mut self, raw: Option<&RawValue>) {
         let Some(list) = raw.and_then(|r| self.one::<jira::Permissions>(r, "permissions")) else {
             return;
@@ -650,6 +654,7 @@ impl Builder {
         }
     }
 
+    #[inline(never)]
     fn schemes(&mut self, raw: Option<&RawValue>) {
         let Some(raw) = raw else {
             self.warn(
@@ -736,6 +741,7 @@ impl Builder {
         }
     }
 
+    #[inline(never)]
     fn groups(&mut self, pages: &[Box<RawValue>]) {
         let (groups, complete): (Vec<jira::GroupName>, bool) = self.decoded(Decoded::pages(pages, "groups", "group"));
         self.site.groups_listed = !pages.is_empty() && complete;
@@ -819,6 +825,7 @@ impl Builder {
         }
     }
 
+    #[inline(never)]
     fn users(&mut self, users: Decoded<jira::User>, details: BTreeMap<String, Result<jira::User, Warning>>) {
         let (users, _) = self.decoded(users);
         self.accounts.reserve(users.len() + details.len());
@@ -833,6 +840,7 @@ impl Builder {
         }
     }
 
+    #[inline(never)]
     fn group_members(&mut self, members: BTreeMap<String, Decoded<jira::User>>) {
         for (group_id, part) in members {
             let (users, complete) = self.decoded(part);
@@ -856,6 +864,7 @@ impl Builder {
         }
     }
 
+    #[inline(never)]
     fn projects(&mut self, projects: Decoded<jira::Project>, schemes: &BTreeMap<String, Box<RawValue>>) {
         let (projects, _) = self.decoded(projects);
         for p in projects {
@@ -885,6 +894,7 @@ impl Builder {
         }
     }
 
+    #[inline(never)]
     fn roles(
         &mut self,
         raw: Option<&RawValue>,
@@ -940,6 +950,7 @@ impl Builder {
         }
     }
 
+    #[inline(never)]
     fn app_roles(&mut self, raw: Option<&RawValue>) {
         let Some(list) = raw.and_then(|r| self.one::<Vec<Box<RawValue>>>(r, "application roles")) else {
             return;
@@ -961,6 +972,7 @@ impl Builder {
         }
     }
 
+    #[inline(never)]
     fn security(
         &mut self,
         schemes: Option<&RawValue>,
@@ -1036,6 +1048,7 @@ impl Builder {
         }
     }
 
+    #[inline(never)]
     fn workflows(&mut self, pages: &[Box<RawValue>], scheme_projects: &[Box<RawValue>]) {
         let workflows: Vec<jira::Workflow> = self.paged(pages, "workflows", "workflow");
         for wf in workflows {
@@ -1068,6 +1081,7 @@ impl Builder {
         }
     }
 
+    #[inline(never)]
     fn checks(&mut self, checks: &BTreeMap<String, Vec<CheckExchange>>) {
         for (account, exchanges) in checks {
             let mut result = PermissionChecks::default();
