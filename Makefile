@@ -52,6 +52,7 @@ build: core ui forge-bundle
 core: deps
 	cargo build --target wasm32-unknown-unknown --release --lib
 	wasm-bindgen --target web --omit-default-module-path --out-dir pkg --out-name steward $(WASM)
+	node tools/fast-strings.mjs pkg/steward.js
 	node tools/inline-wasm.mjs pkg/steward_bg.wasm pkg/steward_wasm.js
 
 ui: deps

@@ -67,14 +67,14 @@ pub async fn collect_snapshot(host: JsValue, options: String) -> Result<JsString
 
 /// The `analyze` contract over a snapshot (JSON text); `options` is JSON text or empty.
 #[wasm_bindgen]
-pub fn analyze(snapshot: &JsString, options: &str) -> Result<JsValue, JsValue> {
-    to_js(&api::analyze_json(&text_of(snapshot), options))
+pub fn analyze(snapshot: &str, options: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::analyze_json(snapshot, options))
 }
 
 /// The `analyze` contract as JSON text, for callers that pass it on without reading it.
 #[wasm_bindgen(js_name = analyzeToString)]
-pub fn analyze_to_string(snapshot: &JsString, options: &str) -> JsString {
-    js_text(&api::analyze_json(&text_of(snapshot), options))
+pub fn analyze_to_string(snapshot: &str, options: &str) -> JsString {
+    js_text(&api::analyze_json(snapshot, options))
 }
 
 #[wasm_bindgen]
@@ -92,10 +92,9 @@ extern "C" {
     fn written(this: &EncodeIntoResult) -> u32;
 }
 
-/// A snapshot's text in wasm memory. A `&str` argument is copied by the generated glue one
-/// character at a time in JS while the text is ASCII (a third of the analysis time of a 75 MB
-/// snapshot); the host's encoder copies it natively. Lone surrogates become U+FFFD either way.
-/// Anything but a string reads as empty text, which every export reports as a malformed snapshot.
+/// A snapshot chunk's text in wasm memory, copied by the host's encoder: a string inside a
+/// `JsValue` would be copied in JS a character at a time (the `&str` arguments are not: see
+/// `tools/fast-strings.mjs`). Lone surrogates become U+FFFD. Anything but a string reads as empty.
 fn text_of(text: &JsString) -> String {
     if !text.is_string() {
         return String::new();
@@ -254,33 +253,33 @@ impl LoadedSnapshot {
 
 /// The inventory's first view of a snapshot: one line per non-human account, counts only.
 #[wasm_bindgen]
-pub fn inventory(snapshot: &JsString) -> Result<JsValue, JsValue> {
-    to_js(&api::inventory(&text_of(snapshot)).to_json())
+pub fn inventory(snapshot: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::inventory(snapshot).to_json())
 }
 
 /// The admin overview (schemes, grant counts, projects using each) from a stored snapshot.
 #[wasm_bindgen(js_name = snapshotOverview)]
-pub fn snapshot_overview(snapshot: &JsString) -> Result<JsValue, JsValue> {
-    to_js(&api::snapshot_overview(&text_of(snapshot)).to_json())
+pub fn snapshot_overview(snapshot: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::snapshot_overview(snapshot).to_json())
 }
 
 /// Why an account lacks a permission in a project.
 #[wasm_bindgen(js_name = whyNot)]
-pub fn why_not(snapshot: &JsString, account_id: &str, project: &str, permission: &str) -> Result<JsValue, JsValue> {
-    to_js(&api::why_not_json(&text_of(snapshot), account_id, project, permission))
+pub fn why_not(snapshot: &str, account_id: &str, project: &str, permission: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::why_not_json(snapshot, account_id, project, permission))
 }
 
 /// The diff of effective access if a change set were applied.
 #[wasm_bindgen(js_name = whatIf)]
-pub fn what_if(snapshot: &JsString, changes: &str) -> Result<JsValue, JsValue> {
-    to_js(&api::what_if_json(&text_of(snapshot), changes))
+pub fn what_if(snapshot: &str, changes: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::what_if_json(snapshot, changes))
 }
 
 /// Findings over a snapshot, the registry and the settings (JSON texts; empty settings are the
 /// defaults) on day `now`: `{now, counts, findings}`.
 #[wasm_bindgen]
-pub fn findings(snapshot: &JsString, registry: &str, settings: &str, now: &str) -> Result<JsValue, JsValue> {
-    to_js(&api::findings_json(&text_of(snapshot), registry, settings, now))
+pub fn findings(snapshot: &str, registry: &str, settings: &str, now: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::findings_json(snapshot, registry, settings, now))
 }
 
 /// The findings catalogue: `[{id, title, severity, reason, fix}]`.
@@ -292,14 +291,14 @@ pub fn catalogue() -> Result<JsValue, JsValue> {
 
 /// Checks one registry entry against the snapshot before a write; every error at once.
 #[wasm_bindgen(js_name = validateRegistryEntry)]
-pub fn validate_registry_entry(snapshot: &JsString, entry: &str) -> Result<JsValue, JsValue> {
-    to_js(&api::validate_entry_json(&text_of(snapshot), entry))
+pub fn validate_registry_entry(snapshot: &str, entry: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::validate_entry_json(snapshot, entry))
 }
 
 /// Reviews due, overdue or coming up on `now`.
 #[wasm_bindgen(js_name = reviewDue)]
-pub fn review_due(snapshot: &JsString, registry: &str, settings: &str, now: &str) -> Result<JsValue, JsValue> {
-    to_js(&api::review_due_json(&text_of(snapshot), registry, settings, now))
+pub fn review_due(snapshot: &str, registry: &str, settings: &str, now: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::review_due_json(snapshot, registry, settings, now))
 }
 
 /// Reminders, due dates and grace expiries in `(since, now]`.
@@ -311,37 +310,31 @@ pub fn review_events(registry: &str, settings: &str, since: &str, now: &str) -> 
 /// Applies a review decision: `{entry, jiraChanges, remaining, summary}`.
 #[wasm_bindgen(js_name = reviewDecide)]
 pub fn review_decide(
-    snapshot: &JsString,
+    snapshot: &str,
     registry: &str,
     settings: &str,
     decision: &str,
     now: &str,
 ) -> Result<JsValue, JsValue> {
-    to_js(&api::review_decide_json(&text_of(snapshot), registry, settings, decision, now))
+    to_js(&api::review_decide_json(snapshot, registry, settings, decision, now))
 }
 
 /// The least-privilege plan of a registered bot.
 #[wasm_bindgen(js_name = leastPrivilege)]
 pub fn least_privilege(
-    snapshot: &JsString,
+    snapshot: &str,
     registry: &str,
     settings: &str,
     account_id: &str,
     now: &str,
 ) -> Result<JsValue, JsValue> {
-    to_js(&api::least_privilege_json(&text_of(snapshot), registry, settings, account_id, now))
+    to_js(&api::least_privilege_json(snapshot, registry, settings, account_id, now))
 }
 
 /// The leaver plan for an account that was deactivated or deleted.
 #[wasm_bindgen]
-pub fn leaver(
-    snapshot: &JsString,
-    registry: &str,
-    settings: &str,
-    account_id: &str,
-    now: &str,
-) -> Result<JsValue, JsValue> {
-    to_js(&api::leaver_json(&text_of(snapshot), registry, settings, account_id, now))
+pub fn leaver(snapshot: &str, registry: &str, settings: &str, account_id: &str, now: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::leaver_json(snapshot, registry, settings, account_id, now))
 }
 
 fn to_js(json: &str) -> Result<JsValue, JsValue> {

@@ -66,6 +66,32 @@ test('a small answer is handed over as it is', () => {
   check(answer, 2);
 });
 
+// Argument strings are copied into wasm memory by `encodeInto` (tools/fast-strings.mjs): the
+// first pass fills one byte per character and stops at a character that does not fit.
+test('argument strings reach the core exactly, wherever their non-ASCII characters are', () => {
+  const named = (name) => snapshot(3).replace(JSON.stringify(BOT), JSON.stringify(name));
+  const names = ['ascii only', 'é at the start', 'at the end é', '🤖', '🤖🤖🤖 ボット', 'a'.repeat(5000) + 'ü' + 'b'.repeat(5000)];
+  for (const name of names) {
+    const text = named(name);
+    const bot = JSON.parse(steward.analyzeToString(text, '{}')).accounts.find((a) => a.accountId === 'bot-1');
+    assert.equal(bot.displayName, name);
+    // The same text pushed as a chunk takes the other copy (the reader's own encodeInto).
+    const reader = new steward.SnapshotReader();
+    reader.push(text);
+    assert.equal(reader.finish().analyzeToString('{}'), steward.analyzeToString(text, '{}'));
+  }
+  // A lone surrogate is not UTF-8: it arrives as U+FFFD, as TextEncoder writes it.
+  const raw = snapshot(3).replace(JSON.stringify(BOT), `"x${String.fromCharCode(0xd800)}y"`);
+  const replaced = JSON.parse(steward.analyzeToString(raw, '{}'));
+  assert.equal(replaced.accounts.find((a) => a.accountId === 'bot-1').displayName, 'x\ufffdy');
+});
+
+test('options that are not a string read as empty, the defaults', () => {
+  const text = snapshot(2);
+  assert.equal(steward.analyzeToString(text, 42), steward.analyzeToString(text, ''));
+  assert.equal(JSON.parse(steward.analyzeToString(text, undefined)).type, undefined);
+});
+
 test('a snapshot that is not a string is a failure, not a crash', () => {
   for (const value of [undefined, null, 42, {}]) {
     const answer = JSON.parse(steward.analyzeToString(value, '{}'));
