@@ -3,7 +3,9 @@
 // JSON.parse gives every name and path line exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -84,6 +86,20 @@ test('argument strings reach the core exactly, wherever their non-ASCII characte
   const raw = snapshot(3).replace(JSON.stringify(BOT), `"x${String.fromCharCode(0xd800)}y"`);
   const replaced = JSON.parse(steward.analyzeToString(raw, '{}'));
   assert.equal(replaced.accounts.find((a) => a.accountId === 'bot-1').displayName, 'x\ufffdy');
+});
+
+test('the build hands whole string arguments to encodeInto, and refuses glue it does not know', () => {
+  const glue = readFileSync(join(root, 'pkg/steward.js'), 'utf8');
+  const copy = glue.slice(glue.indexOf('function passStringToWasm0('), glue.indexOf('WASM_VECTOR_LEN = offset;'));
+  assert.ok(copy.includes('cachedTextEncoder.encodeInto(arg, getUint8ArrayMemory0().subarray(ptr, ptr + len))'));
+  assert.ok(!copy.includes('charCodeAt'), 'no copy a character at a time');
+  // Already rewritten (or from another wasm-bindgen version): the tool fails and says why.
+  const file = join(mkdtempSync(join(tmpdir(), 'glue-')), 'steward.js');
+  writeFileSync(file, glue);
+  const run = spawnSync(process.execPath, [join(root, 'tools/fast-strings.mjs'), file], { encoding: 'utf8' });
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /passStringToWasm0 is not the code this tool knows/);
+  assert.equal(readFileSync(file, 'utf8'), glue, 'left as it was');
 });
 
 test('options that are not a string read as empty, the defaults', () => {
