@@ -82,6 +82,12 @@ test('argument strings reach the core exactly, wherever their non-ASCII characte
     reader.push(text);
     assert.equal(reader.finish().analyzeToString('{}'), steward.analyzeToString(text, '{}'));
   }
+  // Long runs of 2-, 3- and 4-byte characters: the first pass stops where the room runs out, never
+  // inside a surrogate pair.
+  for (const name of ['é' + 'x'.repeat(200000), 'ボ'.repeat(100000), '🤖a'.repeat(50000), 'é' + '🤖'.repeat(70000)]) {
+    const bot = JSON.parse(steward.analyzeToString(named(name), '{}')).accounts.find((a) => a.accountId === 'bot-1');
+    assert.ok(bot.displayName === name, `a name of ${name.length} units starting ${name.slice(0, 3)}`);
+  }
   // A lone surrogate is not UTF-8: it arrives as U+FFFD, as TextEncoder writes it.
   const raw = snapshot(3).replace(JSON.stringify(BOT), `"x${String.fromCharCode(0xd800)}y"`);
   const replaced = JSON.parse(steward.analyzeToString(raw, '{}'));
@@ -100,6 +106,25 @@ test('the build hands whole string arguments to encodeInto, and refuses glue it 
   assert.equal(run.status, 1);
   assert.match(run.stderr, /passStringToWasm0 is not the code this tool knows/);
   assert.equal(readFileSync(file, 'utf8'), glue, 'left as it was');
+});
+
+test('a large text with a non-ASCII character near its start takes little more wasm memory than its length', () => {
+  // In a process of its own, as wasm memory never shrinks.
+  const script = `
+    const { readFileSync } = await import('node:fs');
+    const steward = await import(${JSON.stringify(join(root, 'pkg/steward.js'))});
+    const { memory } = steward.initSync({ module: readFileSync(${JSON.stringify(join(root, 'pkg/steward_bg.wasm'))}) });
+    const before = memory.buffer.byteLength;
+    const text = '{"snapshotVersion": 1, "meta": {"site": "é"}, "padding": "' + 'x'.repeat(48 << 20) + '"}';
+    const answer = JSON.parse(steward.analyzeToString(text, '{}'));
+    console.log(JSON.stringify({ grown: memory.buffer.byteLength - before, site: answer.site }));`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const { grown, site } = JSON.parse(run.stdout);
+  assert.equal(site, 'é');
+  // The text is 48 MiB. The glue wasm-bindgen generates takes room for 3 bytes a character past
+  // the first non-ASCII one, 144 MiB here; one encodeInto of the whole text leaves a short tail.
+  assert.ok(grown < 80 << 20, `wasm memory grew by ${grown >> 20} MiB`);
 });
 
 test('options that are not a string read as empty, the defaults', () => {
