@@ -3,7 +3,7 @@
 // JSON.parse gives every name and path line exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -100,12 +100,15 @@ test('the build hands whole string arguments to encodeInto, and refuses glue it 
   assert.ok(copy.includes('cachedTextEncoder.encodeInto(arg, getUint8ArrayMemory0().subarray(ptr, ptr + len))'));
   assert.ok(!copy.includes('charCodeAt'), 'no copy a character at a time');
   // Already rewritten (or from another wasm-bindgen version): the tool fails and says why.
-  const file = join(mkdtempSync(join(tmpdir(), 'glue-')), 'steward.js');
+  const dir = mkdtempSync(join(tmpdir(), 'glue-'));
+  const file = join(dir, 'steward.js');
   writeFileSync(file, glue);
   const run = spawnSync(process.execPath, [join(root, 'tools/fast-strings.mjs'), file], { encoding: 'utf8' });
+  const after = readFileSync(file, 'utf8');
+  rmSync(dir, { recursive: true });
   assert.equal(run.status, 1);
   assert.match(run.stderr, /passStringToWasm0 is not the code this tool knows/);
-  assert.equal(readFileSync(file, 'utf8'), glue, 'left as it was');
+  assert.equal(after, glue, 'left as it was');
 });
 
 test('a large text with a non-ASCII character near its start takes little more wasm memory than its length', () => {
