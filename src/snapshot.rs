@@ -546,7 +546,7 @@ fn head(s: &str) -> u128 {
 /// Strings in string order, sorted by [`head`] first.
 fn sorted(strings: Vec<String>) -> Vec<String> {
     let mut keyed: Vec<(u128, String)> = strings.into_iter().map(|s| (head(&s), s)).collect();
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    keyed.sort_unstable();
     keyed.into_iter().map(|(_, s)| s).collect()
 }
 

@@ -92,17 +92,19 @@ extern "C" {
     fn written(this: &EncodeIntoResult) -> u32;
 }
 
-/// A snapshot chunk's text in wasm memory, copied by the host's encoder: a string inside a
-/// `JsValue` would be copied in JS a character at a time (the `&str` arguments are not: see
-/// `tools/fast-strings.mjs`). Lone surrogates become U+FFFD. Anything but a string reads as empty.
-fn text_of(text: &JsString) -> String {
-    if !text.is_string() {
-        return String::new();
+/// A chunk's UTF-8 bytes in wasm memory: a `Uint8Array`'s as they are, a string's copied by the
+/// host's encoder (`as_string` would copy it in JS a character at a time; the `&str` arguments are
+/// not: see `tools/fast-strings.mjs`), lone surrogates as U+FFFD; `None` for anything else.
+fn chunk_bytes(chunk: &JsValue) -> Option<Vec<u8>> {
+    if let Some(bytes) = chunk.dyn_ref::<Uint8Array>() {
+        return Some(bytes.to_vec());
     }
-    encoded(text).or_else(|| text.as_string()).unwrap_or_default()
+    let text = chunk.dyn_ref::<JsString>()?;
+    Some(encoded(text).unwrap_or_else(|| text.as_string().unwrap_or_default().into_bytes()))
 }
 
-fn encoded(text: &JsString) -> Option<String> {
+/// `text` as UTF-8, which `encodeInto` always writes; `None` where there is no encoder.
+fn encoded(text: &JsString) -> Option<Vec<u8>> {
     let encoder = TextEncoder::new().ok()?;
     let units = text.length();
     // One byte per UTF-16 unit fits ASCII exactly; what does not fit is encoded again with room
@@ -120,7 +122,7 @@ fn encoded(text: &JsString) -> Option<String> {
         bytes.resize(written + (units - read) as usize * 3, 0);
     }
     bytes.truncate(written);
-    String::from_utf8(bytes).ok()
+    Some(bytes)
 }
 
 /// [`analyze_to_string`] with the snapshot handed over in pieces: `next()` returns the next chunk (a
@@ -155,14 +157,8 @@ impl std::io::Read for JsChunks<'_> {
             if value.is_undefined() || value.is_null() {
                 return Ok(0);
             }
-            if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
-                self.chunk.resize(bytes.length() as usize, 0);
-                bytes.copy_to(&mut self.chunk);
-            } else if let Some(text) = value.dyn_ref::<JsString>() {
-                self.chunk = text_of(text).into_bytes();
-            } else {
-                return Err(std::io::Error::other("a chunk must be a string or a Uint8Array"));
-            }
+            self.chunk =
+                chunk_bytes(&value).ok_or_else(|| std::io::Error::other("a chunk must be a string or a Uint8Array"))?;
             self.at = 0;
         }
         let rest = self.chunk.get(self.at..).unwrap_or_default();
@@ -195,13 +191,9 @@ impl JsSnapshotReader {
     /// loaded snapshot's answers.
     pub fn push(&mut self, chunk: &JsValue) -> Result<(), JsValue> {
         let reader = self.reader.as_mut().ok_or_else(|| JsValue::from_str("the reader is finished"))?;
-        if let Some(bytes) = chunk.dyn_ref::<Uint8Array>() {
-            reader.push(&bytes.to_vec());
-        } else if let Some(text) = chunk.dyn_ref::<JsString>() {
-            reader.push(text_of(text).as_bytes());
-        } else {
-            return Err(js_sys::TypeError::new("a chunk must be a string or a Uint8Array").into());
-        }
+        let bytes = chunk_bytes(chunk)
+            .ok_or_else(|| JsValue::from(js_sys::TypeError::new("a chunk must be a string or a Uint8Array")))?;
+        reader.push(&bytes);
         Ok(())
     }
 
