@@ -77,3 +77,20 @@ fn why_not_and_what_if_subcommands_answer() {
     assert_eq!(json["result"]["changes"][0]["change"], "lost");
     assert_eq!(json["result"]["changes"][0]["permission"], "EDIT_ISSUES");
 }
+
+#[test]
+fn a_reader_that_stops_early_is_no_failure() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_steward"))
+        .args(["analyze", SNAPSHOT, "--format", "text"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Closed before the analysis is written, as `| head -0` would.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

@@ -59,25 +59,35 @@ fn main() -> ExitCode {
     }
     match governance(&args) {
         Some(Ok((output, gate_failed))) => {
-            println!("{output}");
-            return if gate_failed { ExitCode::from(1) } else { ExitCode::SUCCESS };
+            return match emit(&output) {
+                Ok(()) if gate_failed => ExitCode::from(1),
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => fail(&message),
+            };
         }
-        Some(Err(message)) => {
-            eprintln!("steward: {message}");
-            return ExitCode::from(2);
-        }
+        Some(Err(message)) => return fail(&message),
         None => {}
     }
-    match run(&args) {
-        Ok(output) => {
-            println!("{output}");
-            ExitCode::SUCCESS
-        }
-        Err(message) => {
-            eprintln!("steward: {message}");
-            ExitCode::from(2)
-        }
+    match run(&args).and_then(|output| emit(&output)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => fail(&message),
     }
+}
+
+/// Writes an answer to standard output. A reader that stops early (`steward analyze … | head`)
+/// is no failure; `println!` panicked there.
+fn emit(output: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{output}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write to standard output: {e}")),
+        _ => Ok(()),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("steward: {message}");
+    ExitCode::from(2)
 }
 
 fn read(path: &str) -> Result<String, String> {
