@@ -543,11 +543,15 @@ fn head(s: &str) -> u128 {
     u128::from_be_bytes(bytes)
 }
 
-/// Strings in string order, sorted by [`head`] first.
-fn sorted(strings: Vec<String>) -> Vec<String> {
-    let mut keyed: Vec<(u128, String)> = strings.into_iter().map(|s| (head(&s), s)).collect();
-    keyed.sort_unstable();
-    keyed.into_iter().map(|(_, s)| s).collect()
+/// `items` in the string order of their `id`: sorted as (the id's [`head`], the id, position), then
+/// moved once each (an account is a large value to move).
+fn sorted<T>(items: Vec<T>, id: impl Fn(&T) -> &str) -> Vec<T> {
+    let mut order: Vec<(u128, &str, usize)> =
+        items.iter().enumerate().map(|(i, item)| (head(id(item)), id(item), i)).collect();
+    order.sort_unstable();
+    let order: Vec<usize> = order.into_iter().map(|(_, _, i)| i).collect();
+    let mut items: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| items.get_mut(i).and_then(Option::take)).collect()
 }
 
 #[derive(Default)]
@@ -616,18 +620,8 @@ impl Builder {
         );
         self.workflows(&doc.workflows, &doc.workflow_scheme_projects);
         self.checks(&doc.permission_checks);
-        // Sorted as (the id's first sixteen bytes as a number, the id, position), then moved once
-        // each: an account is a large value to move, and ids mostly differ in their first bytes.
-        let mut accounts: Vec<Option<(String, Account)>> =
-            std::mem::take(&mut self.accounts).into_iter().map(Some).collect();
-        let mut order: Vec<(u128, &str, usize)> = accounts
-            .iter()
-            .enumerate()
-            .filter_map(|(i, a)| a.as_ref().map(|(id, _)| (head(id), id.as_str(), i)))
-            .collect();
-        order.sort_unstable();
-        let order: Vec<usize> = order.into_iter().map(|(_, _, i)| i).collect();
-        self.site.accounts = order.into_iter().filter_map(|i| accounts.get_mut(i).and_then(Option::take)).collect();
+        let accounts: Vec<(String, Account)> = std::mem::take(&mut self.accounts).into_iter().collect();
+        self.site.accounts = sorted(accounts, |(id, _)| id.as_str()).into_iter().collect();
     }
 
     #[inline(never)]
@@ -859,7 +853,7 @@ impl Builder {
                     self.account_from(user);
                 }
             }
-            let set: BTreeSet<String> = sorted(listed).into_iter().collect();
+            let set: BTreeSet<String> = sorted(listed, String::as_str).into_iter().collect();
             self.site.group_members.insert(id, set);
         }
     }
@@ -1191,7 +1185,7 @@ mod tests {
             }
         }
         let mut expected: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
-        let got = sorted(expected.iter().rev().cloned().collect());
+        let got = sorted(expected.iter().rev().cloned().collect(), String::as_str);
         expected.sort();
         assert_eq!(got, expected);
     }
