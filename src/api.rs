@@ -216,7 +216,7 @@ fn summarize(scheme: PermissionScheme, projects: Vec<String>) -> SchemeSummary {
         id: scheme.id,
         name: scheme.name,
         description: scheme.description.filter(|d| !d.is_empty()),
-        grant_count: scheme.permissions.len(),
+        grant_count: scheme.permissions.as_ref().map_or(0, Vec::len),
         projects,
     }
 }

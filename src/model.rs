@@ -63,7 +63,8 @@ pub struct Site {
     pub app_roles: BTreeMap<String, AppRole>,
     pub security_schemes: BTreeMap<String, SecurityScheme>,
     pub project_security_scheme: BTreeMap<ProjectKey, String>,
-    /// Whether the issue-security project mapping was collected at all.
+    /// Whether the whole issue-security project mapping was read, so a project it does not list has
+    /// no issue security scheme.
     pub security_mapping_known: bool,
     pub workflows: BTreeMap<String, Workflow>,
     /// Workflow names each project uses, where the workflow-scheme mapping was collected.
@@ -232,6 +233,9 @@ pub struct SecurityScheme {
     pub levels: Vec<SecurityLevel>,
     /// Whether the members of this scheme's levels were collected.
     pub members_known: bool,
+    /// Some collected members are missing (a page or an element could not be read): the
+    /// collector's reason as `": reason"`, or empty.
+    pub members_missing: Option<String>,
 }
 
 #[derive(Debug, Clone)]

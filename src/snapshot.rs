@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::jira::{self, decode_each, decode_each_from, decode_one, page_items, page_values};
+use crate::jira::{self, decode_each, decode_each_from, decode_one, page_items_ended, page_values_ended};
 use crate::model::{
     Account, Actor, AppRole, ConditionGroup, Grant, Group, Holder, PermissionChecks, PermissionDef, PermissionKind,
     Project, Role, Rule, Scheme, SecurityLevel, SecurityScheme, Site, Transition, Workflow,
@@ -79,15 +79,25 @@ pub struct SnapshotDoc {
 pub struct Decoded<T> {
     pub items: Vec<T>,
     pub warnings: Vec<Warning>,
-    /// Whether every element was read.
+    /// Whether every element was read: none was unreadable, and the last page does not say more
+    /// pages follow it (the snapshot stopped short of them).
     pub complete: bool,
+    /// The last page read says more follow it.
+    more: bool,
     position: usize,
     index: usize,
 }
 
 impl<T> Default for Decoded<T> {
     fn default() -> Self {
-        Decoded { items: Vec::new(), warnings: Vec::new(), complete: true, position: 0, index: 0 }
+        Decoded { items: Vec::new(), warnings: Vec::new(), complete: true, more: false, position: 0, index: 0 }
+    }
+}
+
+impl<T> Decoded<T> {
+    /// Whether every element of the part was read ([`Decoded::complete`]).
+    fn whole(&self) -> bool {
+        self.complete && !self.more
     }
 }
 
@@ -97,13 +107,15 @@ impl<T: DeserializeOwned> Decoded<T> {
     fn page(&mut self, page: &RawValue, what: &str, item: &str) {
         let index = self.index;
         self.index += 1;
-        if let Ok(items) = page_items::<T>(page) {
+        if let Ok((items, more)) = page_items_ended::<T>(page) {
+            self.more = more;
             self.position += items.len();
             self.items.extend(items);
             return;
         }
-        match page_values(page) {
-            Ok(values) => {
+        match page_values_ended(page) {
+            Ok((values, more)) => {
+                self.more = more;
                 let (decoded, warnings) = decode_each_from(&values, item, self.position);
                 self.position += values.len();
                 self.complete &= warnings.is_empty();
@@ -125,17 +137,18 @@ impl<T: DeserializeOwned> Decoded<T> {
     /// element is skipped with a warning.
     fn page_bytes(&mut self, bytes: &[u8], what: &str, item: &str) -> Result<(), serde_json::Error> {
         match serde_json::from_slice::<DirectPage<T>>(bytes) {
-            Ok(DirectPage(items)) => self.direct_page(items),
+            Ok(page) => self.direct_page(page),
             Err(_) => self.page(&serde_json::from_slice::<Box<RawValue>>(bytes)?, what, item),
         }
         Ok(())
     }
 
     /// Adds one page whose elements were all read (see [`DirectPage`]).
-    fn direct_page(&mut self, items: Vec<T>) {
+    fn direct_page(&mut self, page: DirectPage<T>) {
         self.index += 1;
-        self.position += items.len();
-        self.items.extend(items);
+        self.more = page.more;
+        self.position += page.items.len();
+        self.items.extend(page.items);
     }
 
     fn pages(pages: &[Box<RawValue>], what: &str, item: &str) -> Self {
@@ -223,8 +236,8 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for DirectPages<T> {
             }
             fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Decoded<T>, S::Error> {
                 let mut out = Decoded::default();
-                while let Some(DirectPage(items)) = seq.next_element::<DirectPage<T>>()? {
-                    out.direct_page(items);
+                while let Some(page) = seq.next_element::<DirectPage<T>>()? {
+                    out.direct_page(page);
                 }
                 Ok(out)
             }
@@ -233,41 +246,51 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for DirectPages<T> {
     }
 }
 
-/// One page read as [`jira::page_items`] reads it: a bare array of elements, or a page object whose
-/// `values` are the elements (absent: none); anything else fails.
-struct DirectPage<T>(Vec<T>);
+/// One page read as [`jira::page_items_ended`] reads it: a bare array of elements, or a page object
+/// whose `values` are the elements (absent: none), and whether it says more pages follow; anything
+/// else fails.
+struct DirectPage<T> {
+    items: Vec<T>,
+    more: bool,
+}
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for DirectPage<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Page<T>(std::marker::PhantomData<T>);
         impl<'de, T: DeserializeOwned> Visitor<'de> for Page<T> {
-            type Value = Vec<T>;
+            type Value = DirectPage<T>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a page: an array, or an object with `values`")
             }
-            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Vec<T>, S::Error> {
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<DirectPage<T>, S::Error> {
                 let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
                 while let Some(item) = seq.next_element::<T>()? {
                     items.push(item);
                 }
-                Ok(items)
+                Ok(DirectPage { items, more: false })
             }
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Vec<T>, M::Error> {
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<DirectPage<T>, M::Error> {
                 let mut values: Option<Vec<T>> = None;
+                let (mut is_last, mut next_page) = (None, false);
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    if key == "values" {
-                        if values.is_some() {
-                            return Err(serde::de::Error::duplicate_field("values"));
+                    match key.as_ref() {
+                        "values" => {
+                            if values.is_some() {
+                                return Err(serde::de::Error::duplicate_field("values"));
+                            }
+                            values = Some(map.next_value()?);
                         }
-                        values = Some(map.next_value()?);
-                    } else {
-                        map.next_value::<serde::de::IgnoredAny>()?;
+                        "isLast" => is_last = map.next_value::<Option<bool>>()?,
+                        "nextPage" => next_page = map.next_value::<Option<serde::de::IgnoredAny>>()?.is_some(),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
                     }
                 }
-                Ok(values.unwrap_or_default())
+                Ok(DirectPage { items: values.unwrap_or_default(), more: jira::says_more(is_last, next_page) })
             }
         }
-        deserializer.deserialize_any(Page(std::marker::PhantomData)).map(DirectPage)
+        deserializer.deserialize_any(Page(std::marker::PhantomData))
     }
 }
 
@@ -586,8 +609,14 @@ impl Builder {
 
     /// The elements of a part decoded earlier, its warnings now reported; and whether all were read.
     fn decoded<T>(&mut self, part: Decoded<T>) -> (Vec<T>, bool) {
+        let whole = part.whole();
         self.warnings.extend(part.warnings);
-        (part.items, part.complete)
+        (part.items, whole)
+    }
+
+    /// The collector's reason for not reading all of `part` (`key`: the item; `""`: the whole part).
+    fn gap(&self, part: &str, key: &str) -> Option<&String> {
+        self.site.gaps.get(&(part.to_owned(), key.to_owned()))
     }
 
     /// Each part is read by a method kept out of this one (`#[inline(never)]`): as one large
@@ -671,9 +700,10 @@ impl Builder {
         let schemes: Vec<jira::PermissionScheme> = self.each(&list.permission_schemes, "permission scheme");
         for scheme in schemes {
             let what = format!("grant of permission scheme {}", scheme.id.as_deref().unwrap_or("?"));
-            let grants: Vec<jira::PermissionGrant> = self.each(&scheme.permissions, &what);
-            if let (Some(id), true) = (&scheme.id, grants.len() < scheme.permissions.len()) {
-                let lost = scheme.permissions.len() - grants.len();
+            let raw = scheme.permissions.as_deref().unwrap_or_default();
+            let grants: Vec<jira::PermissionGrant> = self.each(raw, &what);
+            if let (Some(id), true) = (&scheme.id, grants.len() < raw.len()) {
+                let lost = raw.len() - grants.len();
                 self.site.incomplete_schemes.insert(
                     id.clone(),
                     format!(
@@ -686,7 +716,7 @@ impl Builder {
                 id: scheme.id,
                 name: scheme.name,
                 description: scheme.description,
-                permissions: grants,
+                permissions: scheme.permissions.map(|_| grants),
                 scope: scheme.scope,
             });
         }
@@ -697,9 +727,19 @@ impl Builder {
             self.warn(WarningCode::SkippedItem, format!("skipped permission scheme `{}` without an id", scheme.name));
             return;
         };
+        if scheme.permissions.is_none() {
+            self.site.incomplete_schemes.insert(
+                id.clone(),
+                format!(
+                    "the grants of scheme \"{}\" are not in the snapshot (it was listed without expand=permissions), so any permission may be missing",
+                    scheme.name
+                ),
+            );
+        }
         let grants = scheme
             .permissions
             .into_iter()
+            .flatten()
             .map(|g| Grant { id: g.id, permission: g.permission, holder: self.holder(&g.holder) })
             .collect();
         self.site.schemes.insert(id.clone(), Scheme { id, name: scheme.name, grants });
@@ -738,7 +778,7 @@ impl Builder {
     #[inline(never)]
     fn groups(&mut self, pages: &[Box<RawValue>]) {
         let (groups, complete): (Vec<jira::GroupName>, bool) = self.decoded(Decoded::pages(pages, "groups", "group"));
-        self.site.groups_listed = !pages.is_empty() && complete;
+        self.site.groups_listed = !pages.is_empty() && complete && self.gap("groups", "").is_none();
         for g in groups {
             self.add_group(g.group_id, g.name);
         }
@@ -770,7 +810,9 @@ impl Builder {
     }
 
     fn account_from(&mut self, user: jira::User) {
-        let groups = match user.groups {
+        // `size` above the items listed: a list cut short (`GET /user` without expand), which cannot
+        // say the account is in no other group.
+        let groups = match user.groups.filter(jira::ListWrapper::is_whole) {
             Some(wrapper) => {
                 let mut ids = BTreeSet::new();
                 for g in wrapper.items {
@@ -782,7 +824,10 @@ impl Builder {
             }
             None => None,
         };
-        let app_roles = user.application_roles.map(|w| w.items.into_iter().filter_map(|r| r.key).collect());
+        let app_roles = user
+            .application_roles
+            .filter(jira::ListWrapper::is_whole)
+            .map(|w| w.items.into_iter().filter_map(|r| r.key).collect());
         // Most accounts are new: one copy of the id, for the map's key.
         let account = match self.accounts.entry(user.account_id) {
             std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
@@ -839,7 +884,7 @@ impl Builder {
         for (group_id, part) in members {
             let (users, complete) = self.decoded(part);
             let id = self.add_group(Some(group_id.clone()), None).unwrap_or_else(|| group_id.clone());
-            if !complete {
+            if !complete || self.gap("groupMembers", &group_id).is_some() {
                 self.site.incomplete_groups.insert(id.clone());
             }
             // Collected, then built in one go: a sorted bulk build, not an insert per member; sorted
@@ -984,15 +1029,15 @@ impl Builder {
                     })
                     .collect();
                 let name = scheme.name.unwrap_or_default();
-                self.site
-                    .security_schemes
-                    .insert(id.clone(), SecurityScheme { id, name, levels, members_known: false });
+                let scheme =
+                    SecurityScheme { id: id.clone(), name, levels, members_known: false, members_missing: None };
+                self.site.security_schemes.insert(id, scheme);
             }
         }
         if let Some(pages) = projects {
-            self.site.security_mapping_known = true;
-            let rows: Vec<jira::SecuritySchemeProject> =
-                self.paged(pages, "issue security scheme projects", "issue security scheme project");
+            let (rows, complete): (Vec<jira::SecuritySchemeProject>, bool) =
+                self.decoded(Decoded::pages(pages, "issue security scheme projects", "issue security scheme project"));
+            self.site.security_mapping_known = complete && self.gap("issueSecurityProjects", "").is_none();
             for row in rows {
                 let (Some(scheme), Some(project)) = (row.issue_security_scheme_id, row.project_id) else {
                     continue;
@@ -1009,11 +1054,15 @@ impl Builder {
             }
         }
         for (scheme_id, pages) in members {
-            let rows: Vec<jira::SecurityLevelMember> = self.paged(
+            let (rows, complete): (Vec<jira::SecurityLevelMember>, bool) = self.decoded(Decoded::pages(
                 pages,
                 &format!("members of issue security scheme `{scheme_id}`"),
                 &format!("member of issue security scheme `{scheme_id}`"),
-            );
+            ));
+            let missing = match self.gap("issueSecurityMembers", scheme_id) {
+                Some(reason) => Some(format!(": {reason}")),
+                None => (!complete).then(String::new),
+            };
             let holders: Vec<(Option<String>, Holder)> =
                 rows.iter().map(|m| (m.issue_security_level_id.clone(), self.holder(&m.holder))).collect();
             let Some(scheme) = self.site.security_schemes.get_mut(scheme_id) else {
@@ -1026,6 +1075,7 @@ impl Builder {
                 continue;
             };
             scheme.members_known = true;
+            scheme.members_missing = missing;
             for (level_id, holder) in holders {
                 let Some(level_id) = level_id else { continue };
                 // GET /issuesecurityschemes lists schemes without their levels; a level first

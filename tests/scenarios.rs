@@ -141,6 +141,14 @@ macro_rules! scenarios {
 }
 
 scenarios! {
+    security_mapping_not_read_whole,
+    security_members_partly_read,
+    group_members_page_not_last,
+    group_members_gap_recorded,
+    group_list_partly_read,
+    own_group_list_cut_short,
+    scheme_listed_without_grants,
+    check_response_unreadable,
     several_paths_at_once,
     alike_projects_share_answers,
     alike_bots_share_answers,

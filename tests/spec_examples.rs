@@ -47,7 +47,8 @@ fn spec_example_of_get_permission_scheme_with_grants_decodes() {
     let spec = spec();
     let body = example(&spec, "/rest/api/3/permissionscheme/{schemeId}");
     let scheme: PermissionScheme = serde_json::from_str(&body).unwrap();
-    let (grants, warnings) = decode_each::<PermissionGrant, _>(&scheme.permissions, "grant");
+    let raw = scheme.permissions.expect("the example lists its grants");
+    let (grants, warnings) = decode_each::<PermissionGrant, _>(&raw, "grant");
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(grants[0].holder.kind, "group");
     assert_eq!(grants[0].holder.value.as_deref(), Some("ca85fac0-d974-40ca-a615-7af99c48d24f"));

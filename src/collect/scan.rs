@@ -620,7 +620,7 @@ impl<'c, 'h, H: Host> Scanner<'c, 'h, H> {
         let Ok(list) = serde_json::from_str::<Typed>(raw.get()) else { return out };
         for scheme in list.permission_schemes {
             let Some(id) = scheme.id else { continue };
-            for grant in scheme.permissions {
+            for grant in scheme.permissions.into_iter().flatten() {
                 let Ok(grant) = serde_json::from_value::<jira::PermissionGrant>(grant) else { continue };
                 if grant.holder.kind == "projectRole" {
                     if let Some(role) = grant.holder.value.or(grant.holder.parameter) {

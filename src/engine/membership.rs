@@ -62,12 +62,12 @@ pub fn in_group(site: &Site, account: &Account, group: &str) -> Tri {
 
 /// Why the membership of `group` is unknown, with the collector's reason where it recorded one.
 fn group_unknown(site: &Site, group: &str, display: &str) -> String {
-    if site.incomplete_groups.contains(group) {
-        return format!("a member of group \"{display}\" could not be read");
-    }
-    match site.gaps.get(&("groupMembers".to_owned(), group.to_owned())) {
-        Some(reason) => format!("the members of group \"{display}\" could not be read: {reason}"),
-        None => format!("membership of group \"{display}\" was not collected"),
+    let gap = site.gaps.get(&("groupMembers".to_owned(), group.to_owned()));
+    match (site.incomplete_groups.contains(group), gap) {
+        (true, Some(reason)) => format!("some members of group \"{display}\" could not be read: {reason}"),
+        (true, None) => format!("some members of group \"{display}\" could not be read"),
+        (false, Some(reason)) => format!("the members of group \"{display}\" could not be read: {reason}"),
+        (false, None) => format!("membership of group \"{display}\" was not collected"),
     }
 }
 
@@ -206,11 +206,9 @@ pub fn project_role(site: &Site, account: &Account, project: &ProjectKey, role: 
                     }),
                     Tri::No => {}
                     Tri::Unknown => {
-                        result.unknown = Some(format!(
-                            "membership of group \"{}\" (an actor of role \"{}\" in {project}) was not collected",
-                            group_name(site, &gid, name.as_ref()),
-                            role_name()
-                        ));
+                        let why = group_unknown(site, &gid, &group_name(site, &gid, name.as_ref()));
+                        result.unknown =
+                            Some(format!("{why} (the group is an actor of role \"{}\" in {project})", role_name()));
                     }
                 }
             }

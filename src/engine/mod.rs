@@ -323,9 +323,14 @@ fn lint_schemes(site: &Site) -> Vec<Warning> {
                     format!("grant {grant_id} of scheme \"{}\" has holder type `{kind}`, which Jira does not document; it is reported as unresolved, never matched", scheme.name),
                 )),
                 Holder::Group { id: None, name: Some(name) } if !site.group_id_by_name.contains_key(name) && !site.groups.is_empty() => {
+                    let which = if site.groups_listed {
+                        "no group has that name"
+                    } else {
+                        "no group the snapshot holds has that name (its group list was not read whole)"
+                    };
                     warnings.push(Warning::new(
                         WarningCode::UnknownGroup,
-                        format!("grant {grant_id} of scheme \"{}\" names group \"{name}\" by name only, and no group has that name", scheme.name),
+                        format!("grant {grant_id} of scheme \"{}\" names group \"{name}\" by name only, and {which}", scheme.name),
                     ));
                 }
                 _ => {}

@@ -9,7 +9,7 @@ use super::path::{Origin, Path};
 pub fn levels(site: &Site, account: &Account, project: &Project) -> Vec<LevelAccess> {
     let Some(scheme) = site.project_security_scheme.get(&project.key).and_then(|id| site.security_schemes.get(id))
     else {
-        return Vec::new();
+        return unmapped(site, project);
     };
     let mut out = Vec::new();
     for level in &scheme.levels {
@@ -40,6 +40,10 @@ pub fn levels(site: &Site, account: &Account, project: &Project) -> Vec<LevelAcc
                 unknown = found.unknown;
             }
         }
+        // A member that was not read may be the one that lets the account see the level.
+        if let (None, Some(missing)) = (&unknown, &scheme.members_missing) {
+            unknown = Some(format!("some members of security scheme \"{}\" could not be read{missing}", scheme.name));
+        }
         paths.sort();
         paths.dedup();
         let access = if paths.iter().any(|p| !p.conditional) {
@@ -54,5 +58,32 @@ pub fn levels(site: &Site, account: &Account, project: &Project) -> Vec<LevelAcc
         let reason = if access == "unknown" { unknown } else { None };
         out.push(LevelAccess { id: level.id.clone(), name: level.name.clone(), access, paths, reason });
     }
+    out
+}
+
+/// A project the mapping does not list: it has no issue security scheme, unless the mapping was
+/// not read whole; then any collected scheme may be its own, and each level is unknown.
+fn unmapped(site: &Site, project: &Project) -> Vec<LevelAccess> {
+    if site.security_mapping_known || site.security_schemes.is_empty() {
+        return Vec::new();
+    }
+    let reason = match site.gaps.get(&("issueSecurityProjects".to_owned(), String::new())) {
+        Some(reason) => format!("the issue security scheme of project {} could not be read: {reason}", project.key),
+        None => format!("the snapshot does not hold the issue security scheme of project {}", project.key),
+    };
+    let mut out: Vec<LevelAccess> = site
+        .security_schemes
+        .values()
+        .flat_map(|scheme| &scheme.levels)
+        .map(|level| LevelAccess {
+            id: level.id.clone(),
+            name: level.name.clone(),
+            access: "unknown",
+            paths: Vec::new(),
+            reason: Some(reason.clone()),
+        })
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out.dedup_by(|a, b| a.id == b.id);
     out
 }

@@ -68,6 +68,23 @@ pub fn ids<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D:
     Ok(items.into_iter().filter_map(|Wrapped(id)| id).collect())
 }
 
+/// A list of ids (`[10001, "10002"]`) as strings; any other element fails the whole list.
+pub fn strict_ids<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Number(i64),
+        Text(String),
+    }
+    Ok(Vec::<Id>::deserialize(deserializer)?
+        .into_iter()
+        .map(|id| match id {
+            Id::Number(n) => n.to_string(),
+            Id::Text(s) => s,
+        })
+        .collect())
+}
+
 /// A string field whose values are mostly a few constants (`accountType`, a role actor's `type`):
 /// those are kept without a copy of their own, as each user and actor element of a site carries one.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,26 +17,50 @@ pub struct Page {
 /// The elements of one page of a paged listing in a snapshot: a `PageBean` object, or a bare
 /// array (the shape of `GET /users/search`).
 pub fn page_values(raw: &RawValue) -> Result<Vec<Box<RawValue>>, serde_json::Error> {
+    page_values_ended(raw).map(|(values, _)| values)
+}
+
+/// [`page_values`], and whether the page says more pages follow it.
+pub fn page_values_ended(raw: &RawValue) -> Result<(Vec<Box<RawValue>>, bool), serde_json::Error> {
     if raw.get().trim_start().starts_with('[') {
-        serde_json::from_str(raw.get())
+        serde_json::from_str(raw.get()).map(|values| (values, false))
     } else {
-        serde_json::from_str::<Page>(raw.get()).map(|page| page.values)
+        serde_json::from_str::<Page>(raw.get()).map(|page| {
+            let more = says_more(page.is_last, page.next_page.is_some());
+            (page.values, more)
+        })
     }
 }
 
+/// Whether a page says more pages follow it: `isLast: false`, or a `nextPage` link where `isLast`
+/// is absent. The snapshot then lacks the pages after it, unless a later page is there too.
+pub fn says_more(is_last: Option<bool>, next_page: bool) -> bool {
+    is_last.map_or(next_page, |last| !last)
+}
+
 #[derive(Deserialize)]
-#[serde(bound = "T: DeserializeOwned")]
+#[serde(bound = "T: DeserializeOwned", rename_all = "camelCase")]
 struct TypedPage<T> {
     #[serde(default = "Vec::new")]
     values: Vec<T>,
+    #[serde(default)]
+    is_last: Option<bool>,
+    #[serde(default)]
+    next_page: Option<serde::de::IgnoredAny>,
 }
 
 /// The fast path for a well-formed page: its elements decoded in one pass, no copies. Fails as a
 /// whole if any element is bad; the caller then takes the per-element path for precise warnings.
 pub fn page_items<T: DeserializeOwned>(raw: &RawValue) -> Result<Vec<T>, serde_json::Error> {
+    page_items_ended(raw).map(|(items, _)| items)
+}
+
+/// [`page_items`], and whether the page says more pages follow it ([`says_more`]).
+pub fn page_items_ended<T: DeserializeOwned>(raw: &RawValue) -> Result<(Vec<T>, bool), serde_json::Error> {
     if raw.get().trim_start().starts_with('[') {
-        serde_json::from_str(raw.get())
+        serde_json::from_str(raw.get()).map(|items| (items, false))
     } else {
-        serde_json::from_str::<TypedPage<T>>(raw.get()).map(|page| page.values)
+        serde_json::from_str::<TypedPage<T>>(raw.get())
+            .map(|page| (page.values, says_more(page.is_last, page.next_page.is_some())))
     }
 }

@@ -28,13 +28,15 @@ pub struct PermissionScheme<G = Box<RawValue>> {
     pub id: Option<String>,
     pub name: String,
     pub description: Option<String>,
-    pub permissions: Vec<G>,
+    /// Absent where the scheme was listed without `expand=permissions`: its grants are unknown,
+    /// not none.
+    pub permissions: Option<Vec<G>>,
     pub scope: Option<Scope>,
 }
 
 impl<G> Default for PermissionScheme<G> {
     fn default() -> Self {
-        PermissionScheme { id: None, name: String::new(), description: None, permissions: Vec::new(), scope: None }
+        PermissionScheme { id: None, name: String::new(), description: None, permissions: None, scope: None }
     }
 }
 

@@ -45,18 +45,20 @@ pub struct BulkProjectPermissions {
     pub projects: Vec<String>,
 }
 
-/// `BulkPermissionGrants`: what Jira answered.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+/// `BulkPermissionGrants`: what Jira answered. Both lists are required (the spec says so): a body
+/// without them (an error body, `{}`) is no answer, and must not read as "nothing is held".
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct BulkPermissionGrants {
     pub global_permissions: Vec<String>,
     pub project_permissions: Vec<BulkProjectPermissionGrants>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+/// Strict where the request is lenient: a project id Jira's answer lists but that cannot be read
+/// would otherwise read as "not held" there.
+#[derive(Debug, Deserialize)]
 pub struct BulkProjectPermissionGrants {
     pub permission: String,
-    #[serde(deserialize_with = "lenient::ids")]
+    #[serde(deserialize_with = "lenient::strict_ids")]
     pub projects: Vec<String>,
 }

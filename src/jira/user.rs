@@ -30,6 +30,13 @@ pub struct ListWrapper<T> {
     pub items: Vec<T>,
 }
 
+impl<T> ListWrapper<T> {
+    /// Whether `items` is the whole list: `size`, where given, counts no more than it holds.
+    pub fn is_whole(&self) -> bool {
+        self.size.is_none_or(|size| usize::try_from(size).is_ok_and(|size| size <= self.items.len()))
+    }
+}
+
 impl<T> Default for ListWrapper<T> {
     fn default() -> Self {
         ListWrapper { size: None, items: Vec::new() }
