@@ -627,6 +627,20 @@ impl Builder {
         self.site.collected_at = doc.meta.collected_at.clone();
         for gap in &doc.meta.gaps {
             self.site.gaps.insert((gap.part.clone(), gap.key.clone().unwrap_or_default()), gap.reason.clone());
+            if gap.key.is_none() {
+                self.warn(
+                    WarningCode::MissingPart,
+                    format!("part `{}` was not read whole ({}): what it lists may be missing", gap.part, gap.reason),
+                );
+            }
+        }
+        for (part, pages, what) in [
+            ("projects", doc.projects.index, "no project is analysed"),
+            ("users", doc.users.index, "only accounts that other parts name are analysed"),
+        ] {
+            if pages == 0 && self.gap(part, "").is_none() {
+                self.warn(WarningCode::MissingPart, format!("the snapshot has no `{part}` part: {what}"));
+            }
         }
         for name in &doc.unknown {
             self.warn(

@@ -117,9 +117,15 @@ fn rule_outcome(ctx: &Ctx<'_>, rule: &Rule, because: &mut Vec<String>, warnings:
         }
         "system:restrict-from-all-users" => {
             let mode = rule.parameters.get("restrictMode").map(String::as_str).unwrap_or("users");
-            if mode == "usersAndAPI" || ctx.account.kind() == AccountKind::Human {
+            if mode == "usersAndAPI" {
                 because.push(format!("restricted from all users (mode {mode})"));
                 Outcome::Fails
+            } else if ctx.account.kind() == AccountKind::Human {
+                // `users` mode leaves REST API calls through, whoever makes them (a person's script too).
+                because.push(format!(
+                    "restricted from people in the UI (mode {mode}); through the REST API the transition passes"
+                ));
+                Outcome::Conditional
             } else {
                 because.push("restricted from people in the UI only; API callers such as bots pass".to_owned());
                 Outcome::Passes
