@@ -224,6 +224,8 @@ pub struct AppRole {
     pub key: String,
     pub name: Option<String>,
     pub group_ids: BTreeSet<GroupId>,
+    /// A group of the role named neither an id nor a name: anyone may be in it.
+    pub groups_incomplete: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -2,7 +2,7 @@
 //!
 //! Scripts read this JSON, so fields are only ever added, never renamed or removed.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
@@ -113,6 +113,20 @@ pub struct TransitionAccess {
     pub because: Vec<String>,
 }
 
+/// Writes one line of the text form. Names are anyone's input: a control character in one (a line
+/// break) is written escaped, so it cannot start a line of its own that reads as a fact.
+fn line(out: &mut String, text: fmt::Arguments<'_>) {
+    let text = text.to_string();
+    for c in text.chars() {
+        if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\n');
+}
+
 impl Analysis {
     /// One line per fact, sorted: the text format of `steward analyze` and of the golden files.
     pub fn to_text(&self) -> String {
@@ -120,55 +134,59 @@ impl Analysis {
         for account in &self.accounts {
             let who = format!("{} ({}, {})", account.account_id, account.display_name, account.kind);
             if !account.active {
-                let _ = writeln!(out, "{who}: inactive, holds nothing");
+                line(&mut out, format_args!("{who}: inactive, holds nothing"));
             }
             if account.global_coverage != Coverage::None {
                 let global = if account.global.is_empty() { "none".to_owned() } else { account.global.join(", ") };
-                let _ = writeln!(out, "{who} global: {global}");
+                line(&mut out, format_args!("{who} global: {global}"));
             }
             for project in &account.projects {
                 let p = format!("{who} {}", project.key);
                 if project.team_managed {
-                    let _ = writeln!(out, "{p}: team-managed project");
+                    line(&mut out, format_args!("{p}: team-managed project"));
                 }
                 if project.coverage != Coverage::Complete {
-                    let _ = writeln!(out, "{p}: coverage {:?}", project.coverage);
+                    line(&mut out, format_args!("{p}: coverage {:?}", project.coverage));
                 }
                 for (permission, paths) in project.permissions.iter() {
                     for entry in paths {
                         let tag = if entry.conditional { " [conditional]" } else { "" };
-                        let _ = writeln!(out, "{p} {permission}{tag} ← {}", entry.path);
+                        line(&mut out, format_args!("{p} {permission}{tag} ← {}", entry.path));
                     }
                 }
                 for u in &project.unresolved {
                     let grant = u.grant.as_deref().unwrap_or("?");
-                    let _ = writeln!(out, "{p} {} unresolved (grant {grant}): {}", u.permission, u.reason);
+                    line(&mut out, format_args!("{p} {} unresolved (grant {grant}): {}", u.permission, u.reason));
                 }
                 for level in &project.security_levels {
                     let reason = level.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
-                    let _ = writeln!(out, "{p} security level \"{}\": {}{reason}", level.name, level.access);
+                    line(&mut out, format_args!("{p} security level \"{}\": {}{reason}", level.name, level.access));
                     for entry in &level.paths {
-                        let _ = writeln!(out, "{p} security level \"{}\" ← {}", level.name, entry.path);
+                        line(&mut out, format_args!("{p} security level \"{}\" ← {}", level.name, entry.path));
                     }
                 }
                 for t in &project.transitions {
-                    let _ = writeln!(
-                        out,
-                        "{p} transition \"{}\" ({}): {} — {}",
-                        t.name,
-                        t.workflow,
-                        t.result,
-                        t.because.join("; ")
+                    line(
+                        &mut out,
+                        format_args!(
+                            "{p} transition \"{}\" ({}): {} — {}",
+                            t.name,
+                            t.workflow,
+                            t.result,
+                            t.because.join("; ")
+                        ),
                     );
                 }
             }
         }
         for w in &self.warnings {
-            let _ = writeln!(
-                out,
-                "warning {}: {}",
-                serde_json::to_value(w.code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
-                w.message
+            line(
+                &mut out,
+                format_args!(
+                    "warning {}: {}",
+                    serde_json::to_value(w.code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+                    w.message
+                ),
             );
         }
         out

@@ -318,12 +318,52 @@ impl<'de, R: DeserializeOwned, V, F: FnMut(&str, R) -> V> Visitor<'de> for MapSe
     fn visit_map<M: MapAccess<'de>>(mut self, mut map: M) -> Result<Self::Value, M::Error> {
         let mut out = BTreeMap::new();
         while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom(twice(&key)));
+            }
             let raw: R = map.next_value()?;
             let value = (self.0)(&key, raw);
             out.insert(key, value);
         }
         Ok(out)
     }
+}
+
+/// A map whose keys must differ: a repeated key would silently replace what the first one said.
+pub(crate) struct UniqueMap<V>(BTreeMap<String, V>);
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for UniqueMap<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Entries<V> {
+            type Value = BTreeMap<String, V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if out.contains_key(&key) {
+                        return Err(serde::de::Error::custom(twice(&key)));
+                    }
+                    let value = map.next_value()?;
+                    out.insert(key, value);
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(Entries(std::marker::PhantomData)).map(UniqueMap)
+    }
+}
+
+/// The error for a key given twice in a map-shaped part (the reader's too).
+fn twice(key: &str) -> String {
+    format!("entry `{key}` appears twice")
+}
+
+/// The error for a part given twice (the reader's too).
+fn twice_part(key: &str) -> String {
+    format!("part `{key}` appears twice")
 }
 
 /// Hand-written because serde's `flatten` cannot carry raw values: unknown parts are skipped
@@ -349,7 +389,11 @@ impl<'de> Visitor<'de> for DocVisitor {
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<SnapshotDoc, M::Error> {
         let mut doc = SnapshotDoc::default();
         let mut version = None;
+        let mut seen = std::collections::BTreeSet::new();
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if !seen.insert(key.clone()) {
+                return Err(serde::de::Error::custom(twice_part(&key)));
+            }
             let seed = MemberSeed { doc: &mut doc, version: &mut version, key: key.as_ref(), direct: self.direct };
             map.next_value_seed(seed)?;
         }
@@ -394,7 +438,7 @@ impl<'de> DeserializeSeed<'de> for MemberSeed<'_> {
                 PagesSeed { out: &mut out, what: "projects", item: "project" }.deserialize(d)?;
                 doc.projects = out;
             }
-            "projectPermissionSchemes" => doc.project_permission_schemes = BTreeMap::deserialize(d)?,
+            "projectPermissionSchemes" => doc.project_permission_schemes = UniqueMap::deserialize(d)?.0,
             "roles" => doc.roles = Option::deserialize(d)?,
             "projectRoles" if self.direct => doc.project_roles = MapSeed::new(direct_role_bodies).deserialize(d)?,
             "projectRoles" => doc.project_roles = MapSeed::new(role_bodies).deserialize(d)?,
@@ -416,10 +460,10 @@ impl<'de> DeserializeSeed<'de> for MemberSeed<'_> {
             "applicationRoles" => doc.application_roles = Option::deserialize(d)?,
             "issueSecuritySchemes" => doc.issue_security_schemes = Option::deserialize(d)?,
             "issueSecurityProjects" => doc.issue_security_projects = Option::deserialize(d)?,
-            "issueSecurityMembers" => doc.issue_security_members = BTreeMap::deserialize(d)?,
+            "issueSecurityMembers" => doc.issue_security_members = UniqueMap::deserialize(d)?.0,
             "workflows" => doc.workflows = Vec::deserialize(d)?,
             "workflowSchemeProjects" => doc.workflow_scheme_projects = Vec::deserialize(d)?,
-            "permissionChecks" => doc.permission_checks = BTreeMap::deserialize(d)?,
+            "permissionChecks" => doc.permission_checks = UniqueMap::deserialize(d)?.0,
             other => {
                 doc.unknown.push(other.to_owned());
                 serde::de::IgnoredAny::deserialize(d)?;
@@ -430,8 +474,9 @@ impl<'de> DeserializeSeed<'de> for MemberSeed<'_> {
 }
 
 /// The role bodies of one project, reduced as they are read.
-fn role_bodies(project: &str, roles: BTreeMap<String, Box<RawValue>>) -> BTreeMap<String, Result<RoleBody, Warning>> {
+fn role_bodies(project: &str, roles: UniqueMap<Box<RawValue>>) -> BTreeMap<String, Result<RoleBody, Warning>> {
     roles
+        .0
         .into_iter()
         .map(|(role_id, raw)| {
             let what = format!("actors of role `{role_id}` in project `{project}`");
@@ -444,9 +489,9 @@ fn role_bodies(project: &str, roles: BTreeMap<String, Box<RawValue>>) -> BTreeMa
 /// The role bodies of one project, all well formed, read straight from the text (see [`DirectPages`]).
 fn direct_role_bodies(
     _project: &str,
-    roles: BTreeMap<String, jira::ProjectRole>,
+    roles: UniqueMap<jira::ProjectRole>,
 ) -> BTreeMap<String, Result<RoleBody, Warning>> {
-    roles.into_iter().map(|(id, role)| (id, Ok(RoleBody::from(role)))).collect()
+    roles.0.into_iter().map(|(id, role)| (id, Ok(RoleBody::from(role)))).collect()
 }
 
 fn user_detail(account_id: &str, raw: Box<RawValue>) -> Result<jira::User, Warning> {
@@ -978,9 +1023,18 @@ impl Builder {
                 for actor in role.actors {
                     match actor {
                         RoleActor::User(user) => actors.push(Actor::User(user)),
-                        RoleActor::Group { id, name } => {
+                        RoleActor::Group { id, name } if id.is_some() || name.is_some() => {
                             let id = self.add_group(id, name.clone());
                             actors.push(Actor::Group { id, name });
+                        }
+                        RoleActor::Group { .. } => {
+                            self.site.incomplete_roles.insert((project.clone(), role_id.clone()));
+                            self.warn(
+                                WarningCode::UnknownActor,
+                                format!(
+                                    "actors of role `{role_id}` in project `{project}`: a group actor names neither an id nor a name"
+                                ),
+                            );
                         }
                         RoleActor::Neither(kind) => {
                             self.site.incomplete_roles.insert((project.clone(), role_id.clone()));
@@ -1011,17 +1065,28 @@ impl Builder {
         let roles: Vec<jira::ApplicationRole> = self.each(&list, "application role");
         for role in roles {
             let mut group_ids = BTreeSet::new();
+            let mut groups_incomplete = false;
             for g in role.group_details {
-                if let Some(id) = self.add_group(g.group_id, g.name) {
-                    group_ids.insert(id);
+                match self.add_group(g.group_id, g.name) {
+                    Some(id) => {
+                        group_ids.insert(id);
+                    }
+                    None => groups_incomplete = true,
                 }
+            }
+            if groups_incomplete {
+                self.warn(
+                    WarningCode::SkippedItem,
+                    format!("a group of product access `{}` names neither an id nor a name", role.key),
+                );
             }
             for name in role.groups {
                 if let Some(id) = self.add_group(None, Some(name)) {
                     group_ids.insert(id);
                 }
             }
-            self.site.app_roles.insert(role.key.clone(), AppRole { key: role.key, name: role.name, group_ids });
+            let role = AppRole { key: role.key.clone(), name: role.name, group_ids, groups_incomplete };
+            self.site.app_roles.insert(role.key.clone(), role);
         }
     }
 

@@ -94,3 +94,10 @@ fn a_reader_that_stops_early_is_no_failure() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+#[test]
+fn an_option_given_twice_is_refused_not_half_used() {
+    let (code, out, err) = steward(&["analyze", SNAPSHOT, "--account", "bot-1", "--account", "human-1"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("`--account` is given twice"), "{err}");
+}

@@ -141,6 +141,9 @@ macro_rules! scenarios {
 }
 
 scenarios! {
+    display_name_with_line_break,
+    role_actor_group_unnamed,
+    product_access_group_unnamed,
     security_mapping_not_read_whole,
     security_members_partly_read,
     group_members_page_not_last,

@@ -162,12 +162,13 @@ fn app_role(site: &Site, account: &Account, key: &str) -> Match {
             }
             Tri::No => {}
             Tri::Unknown => {
-                result.unknown = Some(format!(
-                    "membership of group \"{}\" (product access `{key}`) was not collected",
-                    group_name(site, gid, None)
-                ));
+                let why = group_unknown(site, gid, &group_name(site, gid, None));
+                result.unknown = Some(format!("{why} (the group gives product access `{key}`)"));
             }
         }
+    }
+    if role.groups_incomplete && result.unknown.is_none() {
+        result.unknown = Some(format!("a group that gives product access `{key}` could not be read"));
     }
     if !result.vias.is_empty() {
         result.unknown = None;

@@ -10,11 +10,13 @@
 //! strings and brackets byte by byte; each piece is then read by the same code as
 //! [`super::SnapshotDoc`]'s own `Deserialize` (see `MemberSeed`), so both give the same document.
 
+use std::collections::BTreeSet;
+
 use serde::de::DeserializeSeed;
 
 use super::{
     CheckExchange, Decoded, DirectPages, MemberSeed, SnapshotDoc, SnapshotError, direct_role_bodies, member_pages,
-    role_bodies, user_detail,
+    role_bodies, twice, twice_part, user_detail,
 };
 use crate::jira::User;
 
@@ -74,6 +76,10 @@ pub struct SnapshotReader {
     place: Place,
     /// The name of the part being read, once its colon has been read.
     key: Option<String>,
+    /// The parts read so far, and the entry names of the part read element by element: each may
+    /// appear once.
+    parts: BTreeSet<String>,
+    entries: BTreeSet<String>,
     /// Nothing of the part's value has been read yet.
     value_start: bool,
     /// The part being read element by element, and the name of its current entry.
@@ -97,6 +103,8 @@ impl Default for SnapshotReader {
             escaped: false,
             place: Place::Before,
             key: None,
+            parts: BTreeSet::new(),
+            entries: BTreeSet::new(),
             value_start: false,
             split: None,
             entry: None,
@@ -232,7 +240,11 @@ impl SnapshotReader {
                 if self.key.is_some() || self.split_done {
                     return Err("a part has two colons".into());
                 }
-                self.key = Some(parse::<String>(&self.unit, "a part's name")?);
+                let key = parse::<String>(&self.unit, "a part's name")?;
+                if !self.parts.insert(key.clone()) {
+                    return Err(twice_part(&key));
+                }
+                self.key = Some(key);
                 self.unit.clear();
                 self.value_start = true;
                 self.after_comma = false;
@@ -241,7 +253,11 @@ impl SnapshotReader {
                 if self.entry.is_some() {
                     return Err(format!("an entry of part `{}` has two colons", self.key.as_deref().unwrap_or("")));
                 }
-                self.entry = Some(parse::<String>(&self.unit, "an entry's name")?);
+                let entry = parse::<String>(&self.unit, "an entry's name")?;
+                if !self.entries.insert(entry.clone()) {
+                    return Err(format!("part `{}`: {}", self.key.as_deref().unwrap_or(""), twice(&entry)));
+                }
+                self.entry = Some(entry);
                 self.unit.clear();
             }
             b',' if top => {
@@ -281,6 +297,7 @@ impl SnapshotReader {
         }
         self.split = Some(part);
         self.entry = None;
+        self.entries.clear();
         self.after_comma = false;
         self.depth = 2;
     }

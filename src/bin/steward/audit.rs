@@ -140,7 +140,7 @@ fn usage(message: impl fmt::Display) -> AuditError {
 }
 
 fn parse(args: &[String]) -> Result<Options, AuditError> {
-    let flags = Flags::parse(args, &VALUES, &SWITCHES).map_err(AuditError::Usage)?;
+    let flags = Flags::parse_repeatable(args, &VALUES, &SWITCHES, &["--project"]).map_err(AuditError::Usage)?;
     if let Some(extra) = flags.positional.first() {
         return Err(usage(format!("audit takes no positional argument, not `{extra}`")));
     }

@@ -102,11 +102,25 @@ struct Flags {
 
 impl Flags {
     fn parse(args: &[String], with_value: &[&str], switches: &[&str]) -> Result<Self, String> {
+        Flags::parse_repeatable(args, with_value, switches, &[])
+    }
+
+    /// As [`Flags::parse`], where the options in `repeatable` may be given more than once; any
+    /// other given twice is an error, not a silent choice of one of the values.
+    fn parse_repeatable(
+        args: &[String],
+        with_value: &[&str],
+        switches: &[&str],
+        repeatable: &[&str],
+    ) -> Result<Self, String> {
         let mut flags = Flags { positional: Vec::new(), values: Vec::new(), switches: Vec::new() };
         let mut iter = args.iter();
         while let Some(arg) = iter.next() {
             if with_value.contains(&arg.as_str()) {
                 let value = iter.next().ok_or_else(|| format!("`{arg}` needs a value\n{USAGE}"))?;
+                if !repeatable.contains(&arg.as_str()) && flags.values.iter().any(|(name, _)| name == arg) {
+                    return Err(format!("`{arg}` is given twice; give it once\n{USAGE}"));
+                }
                 flags.values.push((arg.clone(), value.clone()));
             } else if switches.contains(&arg.as_str()) {
                 flags.switches.push(arg.clone());
