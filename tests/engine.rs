@@ -253,3 +253,20 @@ fn analysis_output_is_deterministic() {
     let b = serde_json::to_string(&api::analyze_snapshot(&text, &options).unwrap()).unwrap();
     assert_eq!(a, b);
 }
+
+/// Removing the role actor that lets a bot see a restricted issue security level is a loss, even
+/// where no permission changes.
+#[test]
+fn what_if_reports_a_security_level_lost() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios/security_level_via_role/snapshot.json");
+    let snapshot = std::fs::read_to_string(dir).unwrap();
+    let changes = r#"{"changes":[{"op":"removeRoleActor","project":"ABC","roleId":"10002","accountId":"bot-1"}]}"#;
+    let answer: Value = serde_json::from_str(&steward::api::what_if_json(&snapshot, changes)).unwrap();
+    let levels = answer["result"]["levels"].as_array().unwrap();
+    let lost: Vec<(&str, &str, &str)> = levels
+        .iter()
+        .map(|l| (l["accountId"].as_str().unwrap(), l["levelName"].as_str().unwrap(), l["change"].as_str().unwrap()))
+        .collect();
+    assert_eq!(lost, [("bot-1", "Developers only", "lost")]);
+    assert_eq!(answer["result"]["accountsAffected"], 1);
+}

@@ -204,3 +204,34 @@ scenarios! {
     unknown_snapshot_part,
     user_custom_field,
 }
+
+/// `why-not` never contradicts `analyze`: for every account, project and permission a scenario's
+/// analysis names, it says held exactly where `analyze` has an unconditional path, and otherwise
+/// lists an option or says why none exists.
+#[test]
+fn why_not_agrees_with_analyze_in_every_scenario() {
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios")).unwrap() {
+        let dir = entry.unwrap().path();
+        let snapshot = std::fs::read_to_string(dir.join("snapshot.json")).unwrap();
+        let Ok((site, _)) = steward::snapshot::load(&snapshot) else { continue };
+        let options = AnalyzeOptions { all_accounts: true, skip_transitions: true, ..AnalyzeOptions::default() };
+        let analysis = api::analyze_snapshot(&snapshot, &options).unwrap();
+        for account in &analysis.accounts {
+            for project in &account.projects {
+                let keys = project.permissions.keys().map(|k| k.to_string());
+                for permission in keys.chain(project.unresolved.iter().map(|u| u.permission.clone())) {
+                    let Some(answer) =
+                        steward::engine::why_not::why_not(&site, &account.account_id, &project.key, &permission)
+                    else {
+                        continue;
+                    };
+                    let held =
+                        project.permissions.get(permission.as_str()).is_some_and(|p| p.iter().any(|e| !e.conditional));
+                    let at = format!("{}: {} {} {permission}", dir.display(), account.account_id, project.key);
+                    assert_eq!(answer.held, held, "{at}");
+                    assert!(answer.held || !answer.options.is_empty() || answer.note.is_some(), "{at}");
+                }
+            }
+        }
+    }
+}

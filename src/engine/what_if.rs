@@ -104,10 +104,30 @@ pub struct AccessChange {
     pub paths: Vec<String>,
 }
 
+/// An issue security level an account comes to see, or no longer sees, in a project.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LevelChange {
+    pub account_id: String,
+    pub display_name: String,
+    pub kind: &'static str,
+    pub project: String,
+    pub level_id: String,
+    pub level_name: String,
+    /// `gained` | `lost`.
+    pub change: &'static str,
+    pub conditional: bool,
+    /// The paths that let it see the level after (gained) or before (lost) the change.
+    pub paths: Vec<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WhatIf {
     pub changes: Vec<AccessChange>,
+    /// Issue security levels seen or no longer seen. A level whose visibility is unknown on either
+    /// side is not counted as a change.
+    pub levels: Vec<LevelChange>,
     /// Accounts whose access changes, and in how many projects: the blast radius.
     pub accounts_affected: usize,
     pub projects_affected: usize,
@@ -274,12 +294,29 @@ fn apply_changes(site: &Site, changes: &ChangeSet) -> Result<(Site, Vec<Stale>),
 
 type Held = BTreeMap<(String, String, String), (bool, Vec<String>)>;
 
-/// (account, project, permission) → (conditional only?, paths) for every account.
-fn held(site: &Site) -> Held {
+/// A key of [`Held`] gained or lost, whether only conditionally, and the paths.
+type Changed<'a> = (&'a (String, String, String), &'static str, bool, Vec<String>);
+
+/// (account, project, permission) → (conditional only?, paths) for every account; and the same for
+/// the security levels each sees, keyed by level id, with the level's name first in the paths.
+fn held(site: &Site) -> (Held, Held) {
     let selection = Selection { accounts: AccountSelection::All, skip_transitions: true, ..Selection::default() };
     let mut out = Held::new();
+    let mut levels = Held::new();
     for account in analyze(site, &selection).accounts {
         for project in account.projects {
+            for level in &project.security_levels {
+                let conditional = match level.access {
+                    "yes" => false,
+                    "conditional" => true,
+                    _ => continue,
+                };
+                let text = std::iter::once(level.name.clone()).chain(level.paths.iter().map(|p| p.path.to_string()));
+                levels.insert(
+                    (account.account_id.clone(), project.key.clone(), level.id.clone()),
+                    (conditional, text.collect()),
+                );
+            }
             for (permission, paths) in project.permissions.iter() {
                 let conditional = paths.iter().all(|p| p.conditional);
                 let text = paths.iter().map(|p| p.path.to_string()).collect();
@@ -290,7 +327,26 @@ fn held(site: &Site) -> Held {
             }
         }
     }
-    out
+    (out, levels)
+}
+
+/// Gained or lost between `before` and `after` (see [`held`]): the key, the change, whether the
+/// side that has it has it only conditionally, and its paths.
+fn diff<'a>(before: &'a Held, after: &'a Held) -> Vec<Changed<'a>> {
+    let keys: BTreeSet<&(String, String, String)> = before.keys().chain(after.keys()).collect();
+    keys.into_iter()
+        .filter_map(|key| {
+            let (change, conditional, paths) = match (before.get(key), after.get(key)) {
+                (None, Some((conditional, paths))) => ("gained", *conditional, paths.clone()),
+                (Some((conditional, paths)), None) => ("lost", *conditional, paths.clone()),
+                // Held both times, but only conditionally on one side: the unconditional side changed.
+                (Some((true, _)), Some((false, paths))) => ("gained", false, paths.clone()),
+                (Some((false, paths)), Some((true, _))) => ("lost", false, paths.clone()),
+                _ => return None,
+            };
+            Some((key, change, conditional, paths))
+        })
+        .collect()
 }
 
 /// Who gains or loses what, where, if `changes` were made.
@@ -301,35 +357,45 @@ pub fn what_if(site: &Site, changes: &ChangeSet) -> Result<WhatIf, WhatIfError> 
     // against derivation, never against a check taken before the change.
     let mut before_site = site.clone();
     forget_checks(&mut before_site, &stale);
-    let before = held(&before_site);
-    let after = held(&after_site);
+    let (before, before_levels) = held(&before_site);
+    let (after, after_levels) = held(&after_site);
+    let who = |account_id: &str| {
+        let account = site.accounts.get(account_id);
+        (account.map(|a| a.display_name.clone()).unwrap_or_default(), account.map_or("human", |a| a.kind().as_str()))
+    };
     let mut result = Vec::new();
-    let keys: BTreeSet<&(String, String, String)> = before.keys().chain(after.keys()).collect();
-    for key in keys {
-        let (account_id, project, permission) = key;
-        let change = match (before.get(key), after.get(key)) {
-            (None, Some((conditional, paths))) => Some(("gained", *conditional, paths.clone())),
-            (Some((conditional, paths)), None) => Some(("lost", *conditional, paths.clone())),
-            // Held both times, but only conditionally on one side: the unconditional side changed.
-            (Some((true, _)), Some((false, paths))) => Some(("gained", false, paths.clone())),
-            (Some((false, paths)), Some((true, _))) => Some(("lost", false, paths.clone())),
-            _ => None,
-        };
-        if let Some((change, conditional, paths)) = change {
-            let account = site.accounts.get(account_id);
-            result.push(AccessChange {
-                account_id: account_id.clone(),
-                display_name: account.map(|a| a.display_name.clone()).unwrap_or_default(),
-                kind: account.map_or("human", |a| a.kind().as_str()),
-                project: project.clone(),
-                permission: permission.clone(),
-                change,
-                conditional,
-                paths,
-            });
-        }
+    for ((account_id, project, permission), change, conditional, paths) in diff(&before, &after) {
+        let (display_name, kind) = who(account_id);
+        result.push(AccessChange {
+            account_id: account_id.clone(),
+            display_name,
+            kind,
+            project: project.clone(),
+            permission: permission.clone(),
+            change,
+            conditional,
+            paths,
+        });
     }
-    let accounts: BTreeSet<&String> = result.iter().map(|c| &c.account_id).collect();
-    let projects: BTreeSet<&String> = result.iter().map(|c| &c.project).collect();
-    Ok(WhatIf { accounts_affected: accounts.len(), projects_affected: projects.len(), changes: result })
+    let mut levels = Vec::new();
+    for ((account_id, project, level_id), change, conditional, mut paths) in diff(&before_levels, &after_levels) {
+        let (display_name, kind) = who(account_id);
+        let level_name = if paths.is_empty() { String::new() } else { paths.remove(0) };
+        levels.push(LevelChange {
+            account_id: account_id.clone(),
+            display_name,
+            kind,
+            project: project.clone(),
+            level_id: level_id.clone(),
+            level_name,
+            change,
+            conditional,
+            paths,
+        });
+    }
+    let accounts: BTreeSet<&String> =
+        result.iter().map(|c| &c.account_id).chain(levels.iter().map(|c| &c.account_id)).collect();
+    let projects: BTreeSet<&String> =
+        result.iter().map(|c| &c.project).chain(levels.iter().map(|c| &c.project)).collect();
+    Ok(WhatIf { accounts_affected: accounts.len(), projects_affected: projects.len(), changes: result, levels })
 }

@@ -4,8 +4,10 @@
 use serde::Serialize;
 
 use crate::model::{Account, Holder, Site};
+use crate::report::PathEntry;
 
 use super::membership::{Tri, group_id, group_name, match_holder, tri};
+use super::{AccountSelection, Selection, analyze};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -24,7 +26,11 @@ pub struct WhyNotAnswer {
     pub account_id: String,
     pub project: String,
     pub permission: String,
+    /// As `analyze` says: an unconditional path gives the permission.
     pub held: bool,
+    /// The paths `analyze` gives for the permission here (conditional ones included).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub held_by: Vec<PathEntry>,
     pub scheme: Option<String>,
     pub options: Vec<WhyNot>,
     /// Set when no option can exist, with the reason.
@@ -67,6 +73,7 @@ pub fn why_not(site: &Site, account_id: &str, project_key: &str, permission: &st
         project: project_key.to_owned(),
         permission: permission.to_owned(),
         held: false,
+        held_by: Vec::new(),
         scheme: None,
         options: Vec::new(),
         note: None,
@@ -81,6 +88,19 @@ pub fn why_not(site: &Site, account_id: &str, project_key: &str, permission: &st
         return Some(answer);
     };
     answer.scheme = Some(scheme.name.clone());
+    // What `analyze` says of this cell, which also counts Jira's own check, Jira administration and
+    // grants that could not be read: the answer must not contradict it.
+    let selection = Selection {
+        accounts: AccountSelection::One(account_id.to_owned()),
+        project: Some(project_key.to_owned()),
+        skip_transitions: true,
+        exhaustive: false,
+    };
+    let cell = analyze(site, &selection).accounts.into_iter().flat_map(|a| a.projects).find(|p| p.key == project_key);
+    if let Some(cell) = &cell {
+        answer.held_by = cell.permissions.get(permission).cloned().unwrap_or_default();
+        answer.held = answer.held_by.iter().any(|p| !p.conditional);
+    }
     for grant in scheme.grants.iter().filter(|g| g.permission == permission) {
         let found = match_holder(site, account, &grant.holder, Some(&project.key));
         let status = match tri(&found) {
@@ -89,15 +109,27 @@ pub fn why_not(site: &Site, account_id: &str, project_key: &str, permission: &st
             Tri::No => "missing",
             Tri::Unknown => "unknown",
         };
-        answer.held |= status == "met";
         answer.options.push(WhyNot {
             grant: grant.id.clone(),
             need: need(site, account, project_key, &grant.holder),
             status,
         });
     }
+    // Grants `analyze` could not evaluate for this permission (or for any: `*`, a grant lost).
+    for unresolved in cell.iter().flat_map(|c| &c.unresolved) {
+        let lost = unresolved.permission == "*";
+        if (lost || unresolved.permission == permission)
+            && !answer.options.iter().any(|o| o.grant.is_some() && o.grant == unresolved.grant)
+        {
+            answer.options.push(WhyNot {
+                grant: unresolved.grant.clone(),
+                need: unresolved.reason.clone(),
+                status: "unknown",
+            });
+        }
+    }
     answer.options.sort();
-    if answer.options.is_empty() {
+    if answer.options.is_empty() && !answer.held {
         answer.note = Some(format!(
             "no grant in scheme \"{}\" gives {permission}; a grant would have to be added to the scheme",
             scheme.name
