@@ -13,9 +13,9 @@ pub type RoleId = String;
 pub type SchemeId = String;
 
 /// Permissions Jira may answer "not held" for although granted, when the site turns their
-/// feature off (attachments, time tracking, voting and watching, issue linking): they cannot
-/// tell whether a bot is among a role's actors.
-pub const FEATURE_GATED: [&str; 11] = [
+/// feature off (attachments, time tracking, voting and watching, issue linking) or the account
+/// lacks the product they belong to: they cannot tell whether a bot is among a role's actors.
+pub const FEATURE_GATED: [&str; 14] = [
     "CREATE_ATTACHMENTS",
     "DELETE_OWN_ATTACHMENTS",
     "DELETE_ALL_ATTACHMENTS",
@@ -27,6 +27,11 @@ pub const FEATURE_GATED: [&str; 11] = [
     "VIEW_VOTERS_AND_WATCHERS",
     "MANAGE_WATCHERS",
     "LINK_ISSUES",
+    // Gated by a product licence the account may lack although it is an actor (Jira Service
+    // Management agents, Jira Software's sprints and development tools).
+    "SERVICEDESK_AGENT",
+    "MANAGE_SPRINTS_PERMISSION",
+    "VIEW_DEV_TOOLS",
 ];
 
 /// Whether Jira's check saying "not held" for `permission` proves an account is no actor of a role

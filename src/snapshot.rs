@@ -287,7 +287,9 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for DirectPage<T> {
                         }
                     }
                 }
-                Ok(DirectPage { items: values.unwrap_or_default(), more: jira::says_more(is_last, next_page) })
+                // A page object without `values` lists nothing it can vouch for: as if more followed.
+                let more = values.is_none() || jira::says_more(is_last, next_page);
+                Ok(DirectPage { items: values.unwrap_or_default(), more })
             }
         }
         deserializer.deserialize_any(Page(std::marker::PhantomData))

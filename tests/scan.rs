@@ -272,3 +272,17 @@ fn pacing_without_a_host_clock_is_refused_by_name() {
     assert_eq!(answer["errors"][0]["code"], "bad-options");
     assert!(answer["errors"][0]["message"].as_str().unwrap().contains("pacing.share"));
 }
+
+/// A listing whose pages repeat is cut short: what was read is kept, and the snapshot records the
+/// gap, so the analysis does not take the list for whole.
+#[test]
+fn paging_that_repeats_leaves_a_gap_in_the_snapshot() {
+    let looping = json!({"isLast": false, "nextPage": "/rest/api/3/group/bulk?maxResults=50",
+                         "values": [{"groupId": "g-1", "name": "devs"}]});
+    let host = site().on("/rest/api/3/group/bulk?maxResults=50", 200, looping.to_string());
+    let result = collect(&host, LEAN);
+    let gaps = result["snapshot"]["meta"]["gaps"].as_array().unwrap();
+    assert!(gaps.iter().any(|g| g["part"] == "groups" && g["reason"].as_str().unwrap().contains("repeat")), "{gaps:?}");
+    let analysis = api::analyze_json(&result["snapshot"].to_string(), "");
+    assert!(analysis.contains("part `groups` was not read whole"), "{analysis}");
+}

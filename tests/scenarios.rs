@@ -141,6 +141,7 @@ macro_rules! scenarios {
 }
 
 scenarios! {
+    member_page_without_values,
     display_name_with_line_break,
     role_actor_group_unnamed,
     product_access_group_unnamed,

@@ -498,7 +498,14 @@ impl<'c, 'h, H: Host> Scanner<'c, 'h, H> {
         let mut seen = BTreeSet::new();
         loop {
             if seen.len() >= MAX_PAGES || !seen.insert(path.clone()) {
-                self.warnings.push(looping(first, &path));
+                let warning = looping(first, &path);
+                // The pages read are kept, and the snapshot says the listing is not whole.
+                self.out.meta.gaps.push(GapOut {
+                    part: listing.part().to_owned(),
+                    key: listing.key().map(str::to_owned),
+                    reason: warning.message.clone(),
+                });
+                self.warnings.push(warning);
                 break;
             }
             let body = match get_json::<H, Box<RawValue>>(self.client, &path).await {

@@ -41,8 +41,8 @@ pub fn says_more(is_last: Option<bool>, next_page: bool) -> bool {
 #[derive(Deserialize)]
 #[serde(bound = "T: DeserializeOwned", rename_all = "camelCase")]
 struct TypedPage<T> {
-    #[serde(default = "Vec::new")]
-    values: Vec<T>,
+    #[serde(default)]
+    values: Option<Vec<T>>,
     #[serde(default)]
     is_last: Option<bool>,
     #[serde(default)]
@@ -61,6 +61,10 @@ pub fn page_items_ended<T: DeserializeOwned>(raw: &RawValue) -> Result<(Vec<T>, 
         serde_json::from_str(raw.get()).map(|items| (items, false))
     } else {
         serde_json::from_str::<TypedPage<T>>(raw.get())
-            .map(|page| (page.values, says_more(page.is_last, page.next_page.is_some())))
+            // A page object without `values` lists nothing it can vouch for: as if more followed.
+            .map(|page| {
+                let more = page.values.is_none() || says_more(page.is_last, page.next_page.is_some());
+                (page.values.unwrap_or_default(), more)
+            })
     }
 }
