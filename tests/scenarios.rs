@@ -141,6 +141,7 @@ macro_rules! scenarios {
 }
 
 scenarios! {
+    jira_admin_where_scheme_unreadable,
     member_page_without_values,
     display_name_with_line_break,
     role_actor_group_unnamed,
@@ -214,7 +215,7 @@ fn why_not_agrees_with_analyze_in_every_scenario() {
     for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios")).unwrap() {
         let dir = entry.unwrap().path();
         let snapshot = std::fs::read_to_string(dir.join("snapshot.json")).unwrap();
-        let Ok((site, _)) = steward::snapshot::load(&snapshot) else { continue };
+        let (site, _) = steward::snapshot::load(&snapshot).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         let options = AnalyzeOptions { all_accounts: true, skip_transitions: true, ..AnalyzeOptions::default() };
         let analysis = api::analyze_snapshot(&snapshot, &options).unwrap();
         for account in &analysis.accounts {

@@ -82,14 +82,8 @@ pub fn why_not(site: &Site, account_id: &str, project_key: &str, permission: &st
         answer.note = Some("the account is inactive; inactive accounts hold nothing".to_owned());
         return Some(answer);
     }
-    let Some(scheme) = project.scheme_id.as_ref().and_then(|id| site.schemes.get(id)) else {
-        answer.note =
-            Some(format!("the permission scheme of {project_key} is not in the snapshot, so nothing can be said"));
-        return Some(answer);
-    };
-    answer.scheme = Some(scheme.name.clone());
     // What `analyze` says of this cell, which also counts Jira's own check, Jira administration and
-    // grants that could not be read: the answer must not contradict it.
+    // grants that could not be read: the answer must not contradict it, even without the scheme.
     let selection = Selection {
         accounts: AccountSelection::One(account_id.to_owned()),
         project: Some(project_key.to_owned()),
@@ -101,6 +95,13 @@ pub fn why_not(site: &Site, account_id: &str, project_key: &str, permission: &st
         answer.held_by = cell.permissions.get(permission).cloned().unwrap_or_default();
         answer.held = answer.held_by.iter().any(|p| !p.conditional);
     }
+    let Some(scheme) = project.scheme_id.as_ref().and_then(|id| site.schemes.get(id)) else {
+        answer.note = Some(format!(
+            "the permission scheme of {project_key} is not in the snapshot, so the grants that would give {permission} cannot be listed"
+        ));
+        return Some(answer);
+    };
+    answer.scheme = Some(scheme.name.clone());
     for grant in scheme.grants.iter().filter(|g| g.permission == permission) {
         let found = match_holder(site, account, &grant.holder, Some(&project.key));
         let status = match tri(&found) {
