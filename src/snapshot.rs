@@ -99,6 +99,13 @@ impl<T> Decoded<T> {
     fn whole(&self) -> bool {
         self.complete && !self.more
     }
+
+    /// Takes a page's [`jira::Ending`]: the last page's says whether more follow; a page without
+    /// `values` leaves the part incomplete whichever page it is.
+    fn end(&mut self, ending: jira::Ending) {
+        self.more = ending.more;
+        self.complete &= !ending.without_values;
+    }
 }
 
 impl<T: DeserializeOwned> Decoded<T> {
@@ -107,15 +114,15 @@ impl<T: DeserializeOwned> Decoded<T> {
     fn page(&mut self, page: &RawValue, what: &str, item: &str) {
         let index = self.index;
         self.index += 1;
-        if let Ok((items, more)) = page_items_ended::<T>(page) {
-            self.more = more;
+        if let Ok((items, ending)) = page_items_ended::<T>(page) {
+            self.end(ending);
             self.position += items.len();
             self.items.extend(items);
             return;
         }
         match page_values_ended(page) {
-            Ok((values, more)) => {
-                self.more = more;
+            Ok((values, ending)) => {
+                self.end(ending);
                 let (decoded, warnings) = decode_each_from(&values, item, self.position);
                 self.position += values.len();
                 self.complete &= warnings.is_empty();
@@ -146,7 +153,7 @@ impl<T: DeserializeOwned> Decoded<T> {
     /// Adds one page whose elements were all read (see [`DirectPage`]).
     fn direct_page(&mut self, page: DirectPage<T>) {
         self.index += 1;
-        self.more = page.more;
+        self.end(page.ending);
         self.position += page.items.len();
         self.items.extend(page.items);
     }
@@ -251,7 +258,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for DirectPages<T> {
 /// else fails.
 struct DirectPage<T> {
     items: Vec<T>,
-    more: bool,
+    ending: jira::Ending,
 }
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for DirectPage<T> {
@@ -267,7 +274,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for DirectPage<T> {
                 while let Some(item) = seq.next_element::<T>()? {
                     items.push(item);
                 }
-                Ok(DirectPage { items, more: false })
+                Ok(DirectPage { items, ending: jira::Ending::default() })
             }
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<DirectPage<T>, M::Error> {
                 let mut values: Option<Vec<T>> = None;
@@ -287,9 +294,9 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for DirectPage<T> {
                         }
                     }
                 }
-                // A page object without `values` lists nothing it can vouch for: as if more followed.
-                let more = values.is_none() || jira::says_more(is_last, next_page);
-                Ok(DirectPage { items: values.unwrap_or_default(), more })
+                let ending =
+                    jira::Ending { more: jira::says_more(is_last, next_page), without_values: values.is_none() };
+                Ok(DirectPage { items: values.unwrap_or_default(), ending })
             }
         }
         deserializer.deserialize_any(Page(std::marker::PhantomData))

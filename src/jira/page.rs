@@ -20,16 +20,18 @@ pub fn page_values(raw: &RawValue) -> Result<Vec<Box<RawValue>>, serde_json::Err
     page_values_ended(raw).map(|(values, _)| values)
 }
 
-/// [`page_values`], and whether the page says more pages follow it.
-pub fn page_values_ended(raw: &RawValue) -> Result<(Vec<Box<RawValue>>, bool), serde_json::Error> {
-    if raw.get().trim_start().starts_with('[') {
-        serde_json::from_str(raw.get()).map(|values| (values, false))
-    } else {
-        serde_json::from_str::<Page>(raw.get()).map(|page| {
-            let more = says_more(page.is_last, page.next_page.is_some());
-            (page.values, more)
-        })
-    }
+/// [`page_values`], and how the page ends its listing.
+pub fn page_values_ended(raw: &RawValue) -> Result<(Vec<Box<RawValue>>, Ending), serde_json::Error> {
+    page_items_ended(raw)
+}
+
+/// What a page says of the listing beyond its own elements.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ending {
+    /// More pages follow it ([`says_more`]).
+    pub more: bool,
+    /// It is a page object without `values`: it lists nothing it can vouch for, wherever it stands.
+    pub without_values: bool,
 }
 
 /// Whether a page says more pages follow it: `isLast: false`, or a `nextPage` link where `isLast`
@@ -55,16 +57,17 @@ pub fn page_items<T: DeserializeOwned>(raw: &RawValue) -> Result<Vec<T>, serde_j
     page_items_ended(raw).map(|(items, _)| items)
 }
 
-/// [`page_items`], and whether the page says more pages follow it ([`says_more`]).
-pub fn page_items_ended<T: DeserializeOwned>(raw: &RawValue) -> Result<(Vec<T>, bool), serde_json::Error> {
+/// [`page_items`], and how the page ends its listing ([`Ending`]).
+pub fn page_items_ended<T: DeserializeOwned>(raw: &RawValue) -> Result<(Vec<T>, Ending), serde_json::Error> {
     if raw.get().trim_start().starts_with('[') {
-        serde_json::from_str(raw.get()).map(|items| (items, false))
+        serde_json::from_str(raw.get()).map(|items| (items, Ending::default()))
     } else {
-        serde_json::from_str::<TypedPage<T>>(raw.get())
-            // A page object without `values` lists nothing it can vouch for: as if more followed.
-            .map(|page| {
-                let more = page.values.is_none() || says_more(page.is_last, page.next_page.is_some());
-                (page.values.unwrap_or_default(), more)
-            })
+        serde_json::from_str::<TypedPage<T>>(raw.get()).map(|page| {
+            let ending = Ending {
+                more: says_more(page.is_last, page.next_page.is_some()),
+                without_values: page.values.is_none(),
+            };
+            (page.values.unwrap_or_default(), ending)
+        })
     }
 }
