@@ -238,11 +238,21 @@ pub struct SecurityScheme {
     pub id: String,
     pub name: String,
     pub levels: Vec<SecurityLevel>,
+    /// Whether the scheme itself listed its levels; otherwise they are known only from member rows.
+    pub levels_listed: bool,
     /// Whether the members of this scheme's levels were collected.
     pub members_known: bool,
     /// Some collected members are missing (a page or an element could not be read): the
     /// collector's reason as `": reason"`, or empty.
     pub members_missing: Option<String>,
+}
+
+impl SecurityScheme {
+    /// Whether every level anyone can see is known: listed by the scheme, or named by a member
+    /// row of a member listing read whole (a level without members is seen by no one).
+    pub fn levels_whole(&self) -> bool {
+        self.levels_listed || (self.members_known && self.members_missing.is_none())
+    }
 }
 
 #[derive(Debug, Clone)]

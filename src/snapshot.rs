@@ -1109,16 +1109,25 @@ impl Builder {
         if let Some(list) = schemes.and_then(|r| self.one::<jira::SecuritySchemes>(r, "issue security schemes")) {
             for scheme in list.issue_security_schemes {
                 let Some(id) = scheme.id else { continue };
+                // A listed level without an id cannot be matched to its members: the list is not whole.
+                let levels_listed = scheme.levels.as_ref().is_some_and(|l| l.iter().all(|l| l.id.is_some()));
                 let levels = scheme
                     .levels
+                    .unwrap_or_default()
                     .into_iter()
                     .filter_map(|l| {
                         Some(SecurityLevel { id: l.id?, name: l.name.unwrap_or_default(), members: Vec::new() })
                     })
                     .collect();
                 let name = scheme.name.unwrap_or_default();
-                let scheme =
-                    SecurityScheme { id: id.clone(), name, levels, members_known: false, members_missing: None };
+                let scheme = SecurityScheme {
+                    id: id.clone(),
+                    name,
+                    levels,
+                    levels_listed,
+                    members_known: false,
+                    members_missing: None,
+                };
                 self.site.security_schemes.insert(id, scheme);
             }
         }
@@ -1130,6 +1139,12 @@ impl Builder {
                 let (Some(scheme), Some(project)) = (row.issue_security_scheme_id, row.project_id) else {
                     continue;
                 };
+                if schemes.is_some() && !self.site.security_schemes.contains_key(&scheme) {
+                    self.warn(
+                        WarningCode::UnknownReference,
+                        format!("project id `{project}` is mapped to issue security scheme `{scheme}`, which is not in the scheme list; its levels are unknown"),
+                    );
+                }
                 match self.site.project_key_by_id.get(&project) {
                     Some(key) => {
                         self.site.project_security_scheme.insert(key.clone(), scheme);
@@ -1153,6 +1168,13 @@ impl Builder {
             };
             let holders: Vec<(Option<String>, Holder)> =
                 rows.iter().map(|m| (m.issue_security_level_id.clone(), self.holder(&m.holder))).collect();
+            let without_level = holders.iter().filter(|(level, _)| level.is_none()).count();
+            if without_level > 0 {
+                self.warn(
+                    WarningCode::SkippedItem,
+                    format!("{without_level} member(s) of issue security scheme `{scheme_id}` name no level; any level of the scheme may be theirs, so none is ruled out"),
+                );
+            }
             let Some(scheme) = self.site.security_schemes.get_mut(scheme_id) else {
                 self.warn(
                     WarningCode::UnknownReference,
@@ -1163,7 +1185,9 @@ impl Builder {
                 continue;
             };
             scheme.members_known = true;
-            scheme.members_missing = missing;
+            // A member row that names no level may be a member of any level.
+            scheme.members_missing =
+                missing.or_else(|| (without_level > 0).then(|| format!(": {without_level} member(s) name no level")));
             for (level_id, holder) in holders {
                 let Some(level_id) = level_id else { continue };
                 // GET /issuesecurityschemes lists schemes without their levels; a level first

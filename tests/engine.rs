@@ -122,9 +122,30 @@ fn adding_a_grant_reaches_every_project_that_uses_the_scheme() {
 }
 
 #[test]
-fn switching_a_projects_scheme_diffs_both_ways() {
+fn switching_to_a_scheme_whose_role_actors_were_not_read_is_unsure_not_lost() {
+    // CCC's role actors are not in the snapshot: after the switch, whether hana browses CCC
+    // through role 10 cannot be known, so it is neither kept nor lost.
     let diff =
         what_if(&site(), &changes(json!({"changes": [{"op": "setProjectScheme", "project": "CCC", "schemeId": "1"}]})))
+            .unwrap();
+
+    let lines = summary(&diff);
+    assert!(!lines.iter().any(|l| l.starts_with("lost hana CCC")), "{lines:?}");
+    let browse = diff.unsure.iter().find(|u| u.account_id == "hana" && u.key == "BROWSE_PROJECTS").unwrap();
+    assert_eq!(
+        (browse.subject, browse.project.as_str(), browse.before, browse.after),
+        ("permission", "CCC", "yes", "unknown")
+    );
+    assert!(lines.contains(&"gained bot-a CCC DELETE_ISSUES".to_owned()), "{lines:?}");
+}
+
+#[test]
+fn switching_a_projects_scheme_diffs_both_ways() {
+    let mut json = site_json();
+    json["projectRoles"]["CCC"] = json!({"10": {"id": 10, "actors": []}});
+    let site = snapshot::load(&json.to_string()).unwrap().0;
+    let diff =
+        what_if(&site, &changes(json!({"changes": [{"op": "setProjectScheme", "project": "CCC", "schemeId": "1"}]})))
             .unwrap();
 
     let lines = summary(&diff);
@@ -269,4 +290,31 @@ fn what_if_reports_a_security_level_lost() {
         .collect();
     assert_eq!(lost, [("bot-1", "Developers only", "lost")]);
     assert_eq!(answer["result"]["accountsAffected"], 1);
+}
+
+/// The same removal where role 10002 also holds a group whose members were not collected: after
+/// it, whether bot-1 sees the level is unknown, so it is listed as unsure, not lost.
+#[test]
+fn what_if_does_not_call_a_level_lost_when_it_becomes_unknown() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios/security_level_via_role/snapshot.json");
+    let mut snapshot: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    snapshot["projectRoles"]["ABC"]["10002"]["actors"].as_array_mut().unwrap().push(json!(
+        {"id": 20011, "type": "atlassian-group-role-actor", "actorGroup": {"name": "x", "groupId": "g-x"}}));
+    snapshot["groups"][0]["values"].as_array_mut().unwrap().push(json!({"groupId": "g-x", "name": "x"}));
+    let changes = r#"{"changes":[{"op":"removeRoleActor","project":"ABC","roleId":"10002","accountId":"bot-1"}]}"#;
+    let answer: Value = serde_json::from_str(&steward::api::what_if_json(&snapshot.to_string(), changes)).unwrap();
+
+    assert_eq!(answer["result"]["levels"], json!([]), "{answer}");
+    assert_eq!(answer["result"]["accountsAffected"], 0);
+    let unsure: Vec<(&str, &str, &str, &str, &str)> = answer["result"]["unsure"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["accountId"] == "bot-1")
+        .map(|u| {
+            let s = |k: &str| u[k].as_str().unwrap();
+            (s("subject"), s("project"), s("key"), s("before"), s("after"))
+        })
+        .collect();
+    assert!(unsure.contains(&("level", "ABC", "10020", "yes", "unknown")), "{unsure:?}");
 }

@@ -141,6 +141,10 @@ macro_rules! scenarios {
 }
 
 scenarios! {
+    security_member_without_level,
+    security_levels_unlisted_members_partly_read,
+    security_levels_unlisted_members_unreadable,
+    security_scheme_of_project_not_listed,
     jira_admin_where_scheme_unreadable,
     member_page_without_values,
     display_name_with_line_break,

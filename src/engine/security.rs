@@ -6,28 +6,40 @@ use crate::report::{LevelAccess, PathEntry};
 use super::membership::match_holder;
 use super::path::{Origin, Path};
 
+/// The id of the entry that stands for levels the snapshot cannot name: a level seen by no member
+/// row of a listing not read whole, or every level of a scheme that is not in the snapshot.
+pub const UNNAMED_LEVELS: &str = "*";
+
 pub fn levels(site: &Site, account: &Account, project: &Project) -> Vec<LevelAccess> {
-    let Some(scheme) = site.project_security_scheme.get(&project.key).and_then(|id| site.security_schemes.get(id))
-    else {
+    let Some(scheme_id) = site.project_security_scheme.get(&project.key) else {
         return unmapped(site, project);
     };
+    let Some(scheme) = site.security_schemes.get(scheme_id) else {
+        let reason = match site.gaps.get(&("issueSecuritySchemes".to_owned(), String::new())) {
+            Some(reason) => format!("the issue security schemes could not be read: {reason}"),
+            None => format!("issue security scheme {scheme_id} of project {} is not in the snapshot", project.key),
+        };
+        return vec![unnamed(format!("any level of issue security scheme {scheme_id}"), reason)];
+    };
     let mut out = Vec::new();
-    for level in &scheme.levels {
-        if !scheme.members_known {
-            out.push(LevelAccess {
-                id: level.id.clone(),
-                name: level.name.clone(),
-                access: "unknown",
-                paths: Vec::new(),
-                reason: Some(match site.gaps.get(&("issueSecurityMembers".to_owned(), scheme.id.clone())) {
-                    Some(reason) => {
-                        format!("the members of security scheme \"{}\" could not be read: {reason}", scheme.name)
-                    }
-                    None => format!("the members of security scheme \"{}\" were not collected", scheme.name),
-                }),
-            });
-            continue;
+    if !scheme.members_known {
+        let reason = match site.gaps.get(&("issueSecurityMembers".to_owned(), scheme.id.clone())) {
+            Some(reason) => format!("the members of security scheme \"{}\" could not be read: {reason}", scheme.name),
+            None => format!("the members of security scheme \"{}\" were not collected", scheme.name),
+        };
+        out.extend(scheme.levels.iter().map(|level| LevelAccess {
+            id: level.id.clone(),
+            name: level.name.clone(),
+            access: "unknown",
+            paths: Vec::new(),
+            reason: Some(reason.clone()),
+        }));
+        if !scheme.levels_whole() {
+            out.push(unnamed(format!("any level of security scheme {}", scheme.name), reason));
         }
+        return out;
+    }
+    for level in &scheme.levels {
         let mut paths = Vec::new();
         let mut unknown = None;
         for holder in &level.members {
@@ -58,7 +70,19 @@ pub fn levels(site: &Site, account: &Account, project: &Project) -> Vec<LevelAcc
         let reason = if access == "unknown" { unknown } else { None };
         out.push(LevelAccess { id: level.id.clone(), name: level.name.clone(), access, paths, reason });
     }
+    // Levels whose member rows were all on pages not read are named nowhere in the snapshot.
+    if !scheme.levels_whole() {
+        let missing = scheme.members_missing.as_deref().unwrap_or_default();
+        out.push(unnamed(
+            format!("other levels of security scheme {}", scheme.name),
+            format!("some members of security scheme \"{}\" could not be read{missing}", scheme.name),
+        ));
+    }
     out
+}
+
+fn unnamed(name: String, reason: String) -> LevelAccess {
+    LevelAccess { id: UNNAMED_LEVELS.to_owned(), name, access: "unknown", paths: Vec::new(), reason: Some(reason) }
 }
 
 /// A project the mapping does not list: it has no issue security scheme, unless the mapping was
@@ -85,5 +109,8 @@ fn unmapped(site: &Site, project: &Project) -> Vec<LevelAccess> {
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out.dedup_by(|a, b| a.id == b.id);
+    if site.security_schemes.values().any(|scheme| !scheme.levels_whole()) {
+        out.push(unnamed("any level not named in the snapshot".to_owned(), reason));
+    }
     out
 }

@@ -121,6 +121,24 @@ pub struct LevelChange {
     pub paths: Vec<String>,
 }
 
+/// A permission or level whose state is unknown on one side of the change and different on the
+/// other: neither a gain nor a loss can be claimed.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnsureChange {
+    pub account_id: String,
+    pub display_name: String,
+    pub kind: &'static str,
+    pub project: String,
+    /// `permission` | `level`.
+    pub subject: &'static str,
+    /// The permission key or level id; `*` for every one in the project.
+    pub key: String,
+    /// `yes` | `conditional` | `unknown` | `none`.
+    pub before: &'static str,
+    pub after: &'static str,
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WhatIf {
@@ -128,6 +146,8 @@ pub struct WhatIf {
     /// Issue security levels seen or no longer seen. A level whose visibility is unknown on either
     /// side is not counted as a change.
     pub levels: Vec<LevelChange>,
+    /// Permissions and levels unknown on one side: not counted in the blast radius.
+    pub unsure: Vec<UnsureChange>,
     /// Accounts whose access changes, and in how many projects: the blast radius.
     pub accounts_affected: usize,
     pub projects_affected: usize,
@@ -292,61 +312,115 @@ fn apply_changes(site: &Site, changes: &ChangeSet) -> Result<(Site, Vec<Stale>),
     Ok((next, stale))
 }
 
-type Held = BTreeMap<(String, String, String), (bool, Vec<String>)>;
+/// What one side of the comparison says of a key. A key absent from [`Held`] is not held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Yes,
+    Conditional,
+    /// Not held unconditionally, and a grant or level that could decide it was not read.
+    Unknown,
+}
+
+impl State {
+    fn as_str(self) -> &'static str {
+        match self {
+            State::Yes => "yes",
+            State::Conditional => "conditional",
+            State::Unknown => "unknown",
+        }
+    }
+}
+
+/// Marks the key that stands for every key of an (account, project): the scheme's grants or the
+/// project's security levels could not all be read.
+const EVERY: &str = "*";
+
+type Held = BTreeMap<(String, String, String), (State, Vec<String>)>;
 
 /// A key of [`Held`] gained or lost, whether only conditionally, and the paths.
 type Changed<'a> = (&'a (String, String, String), &'static str, bool, Vec<String>);
 
-/// (account, project, permission) → (conditional only?, paths) for every account; and the same for
-/// the security levels each sees, keyed by level id, with the level's name first in the paths.
+/// A key whose state is unknown on one side and different on the other: (key, before, after).
+type Unsure<'a> = (&'a (String, String, String), &'static str, &'static str);
+
+/// (account, project, permission) → (state, paths) for every account; and the same for the
+/// security levels each sees, keyed by level id, with the level's name first in the paths. An
+/// (account, project) with grants or levels not read has an [`EVERY`] key that is unknown.
 fn held(site: &Site) -> (Held, Held) {
     let selection = Selection { accounts: AccountSelection::All, skip_transitions: true, ..Selection::default() };
     let mut out = Held::new();
     let mut levels = Held::new();
     for account in analyze(site, &selection).accounts {
         for project in account.projects {
+            let key = |what: &str| (account.account_id.clone(), project.key.clone(), what.to_owned());
             for level in &project.security_levels {
-                let conditional = match level.access {
-                    "yes" => false,
-                    "conditional" => true,
-                    _ => continue,
+                let state = match level.access {
+                    "yes" => State::Yes,
+                    "conditional" => State::Conditional,
+                    _ => State::Unknown,
                 };
                 let text = std::iter::once(level.name.clone()).chain(level.paths.iter().map(|p| p.path.to_string()));
-                levels.insert(
-                    (account.account_id.clone(), project.key.clone(), level.id.clone()),
-                    (conditional, text.collect()),
-                );
+                levels.insert(key(&level.id), (state, text.collect()));
+            }
+            let unresolved = |permission: &str| project.unresolved.iter().any(|u| u.permission == permission);
+            if unresolved(EVERY) {
+                out.insert(key(EVERY), (State::Unknown, Vec::new()));
             }
             for (permission, paths) in project.permissions.iter() {
-                let conditional = paths.iter().all(|p| p.conditional);
+                let state = if paths.iter().any(|p| !p.conditional) {
+                    State::Yes
+                } else if unresolved(EVERY) || unresolved(permission) {
+                    State::Unknown
+                } else {
+                    State::Conditional
+                };
                 let text = paths.iter().map(|p| p.path.to_string()).collect();
-                out.insert(
-                    (account.account_id.clone(), project.key.clone(), permission.to_string()),
-                    (conditional, text),
-                );
+                out.insert(key(permission), (state, text));
+            }
+            for u in &project.unresolved {
+                out.entry(key(&u.permission)).or_insert((State::Unknown, Vec::new()));
             }
         }
     }
     (out, levels)
 }
 
+/// The state of `key` on one side: its own, else unknown where every key of its (account,
+/// project) is, else not held.
+fn state_of(side: &Held, key: &(String, String, String)) -> Option<State> {
+    match side.get(key) {
+        Some((state, _)) => Some(*state),
+        None => side.contains_key(&(key.0.clone(), key.1.clone(), EVERY.to_owned())).then_some(State::Unknown),
+    }
+}
+
 /// Gained or lost between `before` and `after` (see [`held`]): the key, the change, whether the
-/// side that has it has it only conditionally, and its paths.
-fn diff<'a>(before: &'a Held, after: &'a Held) -> Vec<Changed<'a>> {
+/// side that has it has it only conditionally, and its paths. A key unknown on either side is no
+/// gain or loss; it is listed apart, as unsure.
+fn diff<'a>(before: &'a Held, after: &'a Held) -> (Vec<Changed<'a>>, Vec<Unsure<'a>>) {
     let keys: BTreeSet<&(String, String, String)> = before.keys().chain(after.keys()).collect();
-    keys.into_iter()
-        .filter_map(|key| {
-            let (change, conditional, paths) = match (before.get(key), after.get(key)) {
-                (None, Some((conditional, paths))) => ("gained", *conditional, paths.clone()),
-                (Some((conditional, paths)), None) => ("lost", *conditional, paths.clone()),
-                // Held both times, but only conditionally on one side: the unconditional side changed.
-                (Some((true, _)), Some((false, paths))) => ("gained", false, paths.clone()),
-                (Some((false, paths)), Some((true, _))) => ("lost", false, paths.clone()),
-                _ => return None,
-            };
-            Some((key, change, conditional, paths))
-        })
-        .collect()
+    let mut changed = Vec::new();
+    let mut unsure = Vec::new();
+    let paths = |side: &Held, key| side.get(key).map(|(_, paths)| paths.clone()).unwrap_or_default();
+    for key in keys {
+        let (b, a) = (state_of(before, key), state_of(after, key));
+        let entry = match (b, a) {
+            _ if b == a => continue,
+            (Some(State::Unknown), _) | (_, Some(State::Unknown)) => {
+                let name = |s: Option<State>| s.map_or("none", State::as_str);
+                unsure.push((key, name(b), name(a)));
+                continue;
+            }
+            (None, Some(state)) => ("gained", state == State::Conditional, paths(after, key)),
+            (Some(state), None) => ("lost", state == State::Conditional, paths(before, key)),
+            // Held both times, but only conditionally on one side: the unconditional side changed.
+            (Some(State::Conditional), Some(State::Yes)) => ("gained", false, paths(after, key)),
+            (Some(State::Yes), Some(State::Conditional)) => ("lost", false, paths(before, key)),
+            _ => continue,
+        };
+        changed.push((key, entry.0, entry.1, entry.2));
+    }
+    (changed, unsure)
 }
 
 /// Who gains or loses what, where, if `changes` were made.
@@ -363,8 +437,30 @@ pub fn what_if(site: &Site, changes: &ChangeSet) -> Result<WhatIf, WhatIfError> 
         let account = site.accounts.get(account_id);
         (account.map(|a| a.display_name.clone()).unwrap_or_default(), account.map_or("human", |a| a.kind().as_str()))
     };
+    let (changed, unsure_permissions) = diff(&before, &after);
+    let (changed_levels, unsure_levels) = diff(&before_levels, &after_levels);
+    let unsure_of = |subject: &'static str| {
+        move |((account_id, project, key), before, after): Unsure<'_>| {
+            let (display_name, kind) = who(account_id);
+            UnsureChange {
+                account_id: account_id.clone(),
+                display_name,
+                kind,
+                project: project.clone(),
+                subject,
+                key: key.clone(),
+                before,
+                after,
+            }
+        }
+    };
+    let unsure = unsure_permissions
+        .into_iter()
+        .map(unsure_of("permission"))
+        .chain(unsure_levels.into_iter().map(unsure_of("level")))
+        .collect();
     let mut result = Vec::new();
-    for ((account_id, project, permission), change, conditional, paths) in diff(&before, &after) {
+    for ((account_id, project, permission), change, conditional, paths) in changed {
         let (display_name, kind) = who(account_id);
         result.push(AccessChange {
             account_id: account_id.clone(),
@@ -378,7 +474,7 @@ pub fn what_if(site: &Site, changes: &ChangeSet) -> Result<WhatIf, WhatIfError> 
         });
     }
     let mut levels = Vec::new();
-    for ((account_id, project, level_id), change, conditional, mut paths) in diff(&before_levels, &after_levels) {
+    for ((account_id, project, level_id), change, conditional, mut paths) in changed_levels {
         let (display_name, kind) = who(account_id);
         let level_name = if paths.is_empty() { String::new() } else { paths.remove(0) };
         levels.push(LevelChange {
@@ -397,5 +493,5 @@ pub fn what_if(site: &Site, changes: &ChangeSet) -> Result<WhatIf, WhatIfError> 
         result.iter().map(|c| &c.account_id).chain(levels.iter().map(|c| &c.account_id)).collect();
     let projects: BTreeSet<&String> =
         result.iter().map(|c| &c.project).chain(levels.iter().map(|c| &c.project)).collect();
-    Ok(WhatIf { accounts_affected: accounts.len(), projects_affected: projects.len(), changes: result, levels })
+    Ok(WhatIf { accounts_affected: accounts.len(), projects_affected: projects.len(), changes: result, levels, unsure })
 }

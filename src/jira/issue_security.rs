@@ -16,7 +16,8 @@ pub struct SecurityScheme {
     #[serde(deserialize_with = "lenient::id")]
     pub id: Option<String>,
     pub name: Option<String>,
-    pub levels: Vec<SecurityLevel>,
+    /// Absent in `GET /issuesecurityschemes`, which lists schemes without their levels.
+    pub levels: Option<Vec<SecurityLevel>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
