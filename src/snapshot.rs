@@ -883,19 +883,24 @@ impl Builder {
         let groups = match user.groups.filter(jira::ListWrapper::is_whole) {
             Some(wrapper) => {
                 let mut ids = BTreeSet::new();
+                // An item named neither by id nor by the name of a group already listed with its
+                // id cannot be matched to what roles and grants name by id: the list then no
+                // longer proves absence.
+                let mut whole = true;
                 for g in wrapper.items {
-                    if let Some(id) = self.add_group(g.group_id, g.name) {
-                        ids.insert(id);
-                    }
+                    let id = self.add_group(g.group_id, g.name);
+                    whole &= id.as_ref().is_some_and(|id| !id.starts_with("name:"));
+                    ids.extend(id);
                 }
-                Some(ids)
+                whole.then_some(ids)
             }
             None => None,
         };
+        // An application role without a key is one the account has but cannot be named.
         let app_roles = user
             .application_roles
             .filter(jira::ListWrapper::is_whole)
-            .map(|w| w.items.into_iter().filter_map(|r| r.key).collect());
+            .and_then(|w| w.items.into_iter().map(|r| r.key).collect::<Option<BTreeSet<_>>>());
         // Most accounts are new: one copy of the id, for the map's key.
         let account = match self.accounts.entry(user.account_id) {
             std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
@@ -1137,6 +1142,12 @@ impl Builder {
             self.site.security_mapping_known = complete && self.gap("issueSecurityProjects", "").is_none();
             for row in rows {
                 let (Some(scheme), Some(project)) = (row.issue_security_scheme_id, row.project_id) else {
+                    // The row may be any project's: no project is proven to have no scheme.
+                    self.site.security_mapping_known = false;
+                    self.warn(
+                        WarningCode::SkippedItem,
+                        "an issue security scheme project row names no scheme or no project; it is ignored",
+                    );
                     continue;
                 };
                 if schemes.is_some() && !self.site.security_schemes.contains_key(&scheme) {

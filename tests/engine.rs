@@ -318,3 +318,24 @@ fn what_if_does_not_call_a_level_lost_when_it_becomes_unknown() {
         .collect();
     assert!(unsure.contains(&("level", "ABC", "10020", "yes", "unknown")), "{unsure:?}");
 }
+
+/// Adding an actor to a role the snapshot never collected (CCC's role 10) gives that actor the
+/// role; everyone else stays unknown there, never a definite "no".
+#[test]
+fn adding_an_actor_to_a_role_never_collected_leaves_the_rest_unknown() {
+    let change = changes(json!({"changes": [
+        {"op": "setProjectScheme", "project": "CCC", "schemeId": "1"},
+        {"op": "addRoleActor", "project": "CCC", "roleId": "10", "accountId": "bot-b"}]}));
+    let after = steward::engine::what_if::apply(&site(), &change).unwrap();
+    let selection = Selection { accounts: AccountSelection::All, ..Selection::default() };
+    let analysis = analyze(&after, &selection);
+    let ccc = |id: &str| {
+        analysis.accounts.iter().find(|a| a.account_id == id).unwrap().projects.iter().find(|p| p.key == "CCC")
+    };
+    let bot_b = ccc("bot-b").unwrap();
+    assert!(
+        bot_b.permissions.iter().any(|(k, paths)| &**k == "BROWSE_PROJECTS" && paths.iter().any(|p| !p.conditional))
+    );
+    let hana = ccc("hana").unwrap();
+    assert!(hana.unresolved.iter().any(|u| u.permission == "BROWSE_PROJECTS"), "{:?}", hana.unresolved);
+}

@@ -106,3 +106,47 @@ fn a_group_known_only_by_name_still_joins_up_with_its_id_later() {
     let groups = site.accounts["bot"].groups.as_ref().unwrap();
     assert!(groups.contains("g-1"), "{groups:?}");
 }
+
+/// An own group or application role the snapshot cannot name makes the list unknown: it can no
+/// longer say the account is in no other group or role.
+#[test]
+fn an_own_list_with_an_item_it_cannot_name_proves_no_absence() {
+    let (site, _) = load(
+        r#"{"snapshotVersion": 1,
+            "users": [[
+              {"accountId": "unnamed", "groups": {"size": 2, "items": [{"groupId": "g-1", "name": "a"}, {}]},
+               "applicationRoles": {"size": 1, "items": [{"key": "jira-software"}]}},
+              {"accountId": "by-name", "groups": {"size": 1, "items": [{"name": "devs"}]}},
+              {"accountId": "role-without-key", "groups": {"size": 0, "items": []},
+               "applicationRoles": {"size": 2, "items": [{"key": "jira-software"}, {"name": "Jira"}]}},
+              {"accountId": "whole", "groups": {"size": 1, "items": [{"groupId": "g-1", "name": "a"}]},
+               "applicationRoles": {"size": 1, "items": [{"key": "jira-software"}]}}]]}"#,
+    )
+    .unwrap();
+    let groups = |id: &str| site.accounts[id].groups.clone();
+    let roles = |id: &str| site.accounts[id].app_roles.clone();
+    assert_eq!(groups("unnamed"), None, "an item without id or name");
+    assert!(roles("unnamed").is_some());
+    assert_eq!(groups("by-name"), None, "a name no groups part ties to an id");
+    assert!(groups("role-without-key").is_some());
+    assert_eq!(roles("role-without-key"), None, "an application role without a key");
+    assert_eq!(groups("whole").map(|g| g.len()), Some(1));
+    assert_eq!(roles("whole").map(|r| r.len()), Some(1));
+}
+
+/// A mapping row without ids may be any project's: the mapping stops proving "no scheme".
+#[test]
+fn a_security_mapping_row_without_ids_leaves_the_mapping_unknown() {
+    let text = |row: &str| {
+        format!(
+            r#"{{"snapshotVersion": 1,
+                "issueSecuritySchemes": {{"issueSecuritySchemes": [{{"id": 1, "name": "S"}}]}},
+                "issueSecurityProjects": [{{"isLast": true, "values": [{row}]}}]}}"#
+        )
+    };
+    let (whole, _) = load(&text(r#"{"issueSecuritySchemeId": "1", "projectId": "9"}"#)).unwrap();
+    assert!(whole.security_mapping_known);
+    let (site, warnings) = load(&text(r#"{"issueSecuritySchemeId": null, "projectId": "9"}"#)).unwrap();
+    assert!(!site.security_mapping_known);
+    assert!(warnings.iter().any(|w| w.code == WarningCode::SkippedItem && w.message.contains("names no scheme")));
+}

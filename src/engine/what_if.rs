@@ -240,6 +240,10 @@ fn apply_changes(site: &Site, changes: &ChangeSet) -> Result<(Site, Vec<Stale>),
                     return Err(WhatIfError::UnknownProject { project: project.clone() });
                 }
                 let wanted = actor(project, role_id, account_id, group_id)?;
+                // A role never collected stays unknown but for the actor the change names.
+                if !next.role_actors.get(project).is_some_and(|roles| roles.contains_key(role_id)) {
+                    next.incomplete_roles.insert((project.clone(), role_id.clone()));
+                }
                 let actors = next.role_actors.entry(project.clone()).or_default().entry(role_id.clone()).or_default();
                 let same = |a: &Actor| match (a, &wanted) {
                     (Actor::Group { id, .. }, Actor::Group { id: w, .. }) => id == w,
@@ -289,6 +293,10 @@ fn apply_changes(site: &Site, changes: &ChangeSet) -> Result<(Site, Vec<Stale>),
                     } else {
                         groups.remove(group_id);
                     }
+                }
+                // A group never collected stays unknown but for the member the change names.
+                if !next.group_members.contains_key(group_id) {
+                    next.incomplete_groups.insert(group_id.clone());
                 }
                 let members = next.group_members.entry(group_id.clone()).or_default();
                 if add {
