@@ -115,7 +115,7 @@ pub struct TransitionAccess {
 
 /// Writes one line of the text form. Names are anyone's input: a control character in one (a line
 /// break) is written escaped, so it cannot start a line of its own that reads as a fact.
-fn line(out: &mut String, text: fmt::Arguments<'_>) {
+pub(crate) fn line(out: &mut String, text: fmt::Arguments<'_>) {
     let text = text.to_string();
     for c in text.chars() {
         if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {

@@ -279,6 +279,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for DirectPage<T> {
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<DirectPage<T>, M::Error> {
                 let mut values: Option<Vec<T>> = None;
                 let (mut is_last, mut next_page) = (None, false);
+                let mut counts = jira::Counts::default();
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
                     match key.as_ref() {
                         "values" => {
@@ -289,13 +290,18 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for DirectPage<T> {
                         }
                         "isLast" => is_last = map.next_value::<Option<bool>>()?,
                         "nextPage" => next_page = map.next_value::<Option<serde::de::IgnoredAny>>()?.is_some(),
+                        "startAt" => counts.start_at = map.next_value::<jira::LenientId>()?.0,
+                        "total" => counts.total = map.next_value::<jira::LenientId>()?.0,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let ending =
-                    jira::Ending { more: jira::says_more(is_last, next_page), without_values: values.is_none() };
+                let len = values.as_ref().map_or(0, Vec::len);
+                let ending = jira::Ending {
+                    more: jira::says_more_of(is_last, next_page, counts, len),
+                    without_values: values.is_none(),
+                };
                 Ok(DirectPage { items: values.unwrap_or_default(), ending })
             }
         }

@@ -108,3 +108,23 @@ fn severities_order_for_the_fail_on_gate() {
     assert_eq!("high".parse::<Severity>(), Ok(Severity::High));
     assert!("severe".parse::<Severity>().unwrap_err().contains("info, low, medium, high, critical"));
 }
+
+/// A display name or evidence line with a line break cannot forge a finding line of its own.
+#[test]
+fn text_form_escapes_control_characters() {
+    let finding = Finding {
+        rule: "no-owner",
+        title: "t",
+        severity: Severity::High,
+        account_id: Some("bot-1".to_owned()),
+        display_name: Some("ci\nhigh no-owner bot-2: forged".to_owned()),
+        project: None,
+        message: "has no owner".to_owned(),
+        evidence: vec!["path\r\nhigh forged".to_owned()],
+        reason: "r",
+        fix: "f",
+    };
+    let text = findings::to_text(&[finding]);
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.contains("ci\\u{a}high"), "{text}");
+}

@@ -141,6 +141,7 @@ macro_rules! scenarios {
 }
 
 scenarios! {
+    group_members_total_beyond_values,
     security_member_without_level,
     security_levels_unlisted_members_partly_read,
     security_levels_unlisted_members_unreadable,

@@ -150,3 +150,21 @@ fn a_security_mapping_row_without_ids_leaves_the_mapping_unknown() {
     assert!(!site.security_mapping_known);
     assert!(warnings.iter().any(|w| w.code == WarningCode::SkippedItem && w.message.contains("names no scheme")));
 }
+
+/// A page with neither `isLast` nor `nextPage` is the last one read; its `total` says whether
+/// the listing goes on past it (as a number or as text).
+#[test]
+fn a_page_without_paging_flags_is_whole_only_when_its_total_is_reached() {
+    let incomplete = |page: &str| {
+        let text = format!(
+            r#"{{"snapshotVersion": 1, "groups": [[{{"groupId": "g", "name": "g"}}]],
+                "groupMembers": {{"g": [{page}]}}}}"#
+        );
+        load(&text).unwrap().0.incomplete_groups.contains("g")
+    };
+    assert!(incomplete(r#"{"startAt": 0, "total": 3, "values": [{"accountId": "a"}]}"#));
+    assert!(incomplete(r#"{"startAt": "1", "total": "3", "values": [{"accountId": "a"}]}"#));
+    assert!(!incomplete(r#"{"startAt": 2, "total": 3, "values": [{"accountId": "a"}]}"#));
+    assert!(!incomplete(r#"{"total": 1, "values": [{"accountId": "a"}]}"#));
+    assert!(!incomplete(r#"{"isLast": true, "total": 9, "values": [{"accountId": "a"}]}"#), "isLast decides");
+}

@@ -16,6 +16,7 @@ use crate::governance::Scope;
 use crate::governance::registry::Registry;
 use crate::governance::settings::Settings;
 use crate::model::Site;
+use crate::report::line;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -167,9 +168,9 @@ pub fn to_text(findings: &[Finding]) -> String {
             _ => String::new(),
         };
         let project = f.project.as_ref().map(|p| format!(" [{p}]")).unwrap_or_default();
-        out.push_str(&format!("{} {}{who}{project}: {}\n", f.severity, f.rule, f.message));
-        for line in &f.evidence {
-            out.push_str(&format!("    {line}\n"));
+        line(&mut out, format_args!("{} {}{who}{project}: {}", f.severity, f.rule, f.message));
+        for evidence in &f.evidence {
+            line(&mut out, format_args!("    {evidence}"));
         }
     }
     out

@@ -139,3 +139,13 @@ mod tests {
         assert!(serde_json::from_str::<User>(r#"{"accountId":"a4","accountType":7}"#).is_err());
     }
 }
+
+/// An id read as [`id`] reads it, for hand-written visitors.
+#[derive(Debug, Default)]
+pub struct LenientId(pub Option<String>);
+
+impl<'de> Deserialize<'de> for LenientId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        id(deserializer).map(LenientId)
+    }
+}

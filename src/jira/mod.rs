@@ -17,8 +17,10 @@ mod workflow;
 pub use audit::{AuditItem, AuditRecord, AuditRecords};
 pub use error_collection::ErrorCollection;
 pub use issue_security::{SecurityLevel, SecurityLevelMember, SecurityScheme, SecuritySchemeProject, SecuritySchemes};
-pub use lenient::{decode_each, decode_each_from, decode_one};
-pub use page::{Ending, Page, page_items, page_items_ended, page_values, page_values_ended, says_more};
+pub use lenient::{LenientId, decode_each, decode_each_from, decode_one};
+pub use page::{
+    Counts, Ending, Page, page_items, page_items_ended, page_values, page_values_ended, says_more, says_more_of,
+};
 pub use permission_scheme::{PermissionGrant, PermissionHolder, PermissionScheme, PermissionSchemes};
 pub use permissions::{BulkPermissionGrants, BulkPermissionsRequest, Permissions};
 pub use project::{Project, ProjectRef};

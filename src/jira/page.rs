@@ -40,6 +40,26 @@ pub fn says_more(is_last: Option<bool>, next_page: bool) -> bool {
     is_last.map_or(next_page, |last| !last)
 }
 
+/// [`says_more`], and where a page has neither `isLast` nor `nextPage`, whether its `total`
+/// counts elements beyond the `startAt` and `len` it holds (the shape of the older `PageBean`s).
+pub fn says_more_of(is_last: Option<bool>, next_page: bool, counts: Counts, len: usize) -> bool {
+    if is_last.is_some() || next_page {
+        return says_more(is_last, next_page);
+    }
+    let number = |n: Option<String>| n.and_then(|n| n.parse::<u64>().ok());
+    match number(counts.total) {
+        Some(total) => total > number(counts.start_at).unwrap_or(0).saturating_add(len as u64),
+        None => false,
+    }
+}
+
+/// A page's `startAt` and `total`, as Jira wrote them (numbers, or numbers as text).
+#[derive(Debug, Default, Clone)]
+pub struct Counts {
+    pub start_at: Option<String>,
+    pub total: Option<String>,
+}
+
 #[derive(Deserialize)]
 #[serde(bound = "T: DeserializeOwned", rename_all = "camelCase")]
 struct TypedPage<T> {
@@ -49,6 +69,10 @@ struct TypedPage<T> {
     is_last: Option<bool>,
     #[serde(default)]
     next_page: Option<serde::de::IgnoredAny>,
+    #[serde(default, deserialize_with = "super::lenient::id")]
+    start_at: Option<String>,
+    #[serde(default, deserialize_with = "super::lenient::id")]
+    total: Option<String>,
 }
 
 /// The fast path for a well-formed page: its elements decoded in one pass, no copies. Fails as a
@@ -64,7 +88,12 @@ pub fn page_items_ended<T: DeserializeOwned>(raw: &RawValue) -> Result<(Vec<T>, 
     } else {
         serde_json::from_str::<TypedPage<T>>(raw.get()).map(|page| {
             let ending = Ending {
-                more: says_more(page.is_last, page.next_page.is_some()),
+                more: says_more_of(
+                    page.is_last,
+                    page.next_page.is_some(),
+                    Counts { start_at: page.start_at, total: page.total },
+                    page.values.as_ref().map_or(0, Vec::len),
+                ),
                 without_values: page.values.is_none(),
             };
             (page.values.unwrap_or_default(), ending)
