@@ -86,11 +86,28 @@ pub struct Decoded<T> {
     more: bool,
     position: usize,
     index: usize,
+    /// The snapshot has the part, if with no page at all.
+    present: bool,
 }
 
 impl<T> Default for Decoded<T> {
     fn default() -> Self {
-        Decoded { items: Vec::new(), warnings: Vec::new(), complete: true, more: false, position: 0, index: 0 }
+        Decoded {
+            items: Vec::new(),
+            warnings: Vec::new(),
+            complete: true,
+            more: false,
+            position: 0,
+            index: 0,
+            present: false,
+        }
+    }
+}
+
+impl<T> Decoded<T> {
+    /// An empty part the snapshot has: not a missing one.
+    pub(crate) fn present() -> Self {
+        Decoded { present: true, ..Decoded::default() }
     }
 }
 
@@ -242,7 +259,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for DirectPages<T> {
                 f.write_str("a sequence of pages")
             }
             fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Decoded<T>, S::Error> {
-                let mut out = Decoded::default();
+                let mut out = Decoded::present();
                 while let Some(page) = seq.next_element::<DirectPage<T>>()? {
                     out.direct_page(page);
                 }
@@ -251,6 +268,19 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for DirectPages<T> {
         }
         deserializer.deserialize_seq(Pages(std::marker::PhantomData)).map(DirectPages)
     }
+}
+
+/// Marks a paging field of a page as seen; whether it was already.
+fn seen_before(seen: &mut u8, key: &str) -> bool {
+    let bit = match key {
+        "isLast" => 1,
+        "nextPage" => 2,
+        "startAt" => 4,
+        _ => 8,
+    };
+    let already = *seen & bit != 0;
+    *seen |= bit;
+    already
 }
 
 /// One page read as [`jira::page_items_ended`] reads it: a bare array of elements, or a page object
@@ -280,6 +310,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for DirectPage<T> {
                 let mut values: Option<Vec<T>> = None;
                 let (mut is_last, mut next_page) = (None, false);
                 let mut counts = jira::Counts::default();
+                let mut seen = 0u8;
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
                     match key.as_ref() {
                         "values" => {
@@ -287,6 +318,11 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for DirectPage<T> {
                                 return Err(serde::de::Error::duplicate_field("values"));
                             }
                             values = Some(map.next_value()?);
+                        }
+                        // Given twice, as the derived page decoders refuse too: the careful path
+                        // then reads the page, so both paths agree.
+                        "isLast" | "nextPage" | "startAt" | "total" if seen_before(&mut seen, key.as_ref()) => {
+                            return Err(serde::de::Error::custom(format_args!("duplicate field `{key}`")));
                         }
                         "isLast" => is_last = map.next_value::<Option<bool>>()?,
                         "nextPage" => next_page = map.next_value::<Option<serde::de::IgnoredAny>>()?.is_some(),
@@ -449,7 +485,7 @@ impl<'de> DeserializeSeed<'de> for MemberSeed<'_> {
             "permissionSchemes" => doc.permission_schemes = Option::deserialize(d)?,
             "projects" if self.direct => doc.projects = DirectPages::deserialize(d)?.0,
             "projects" => {
-                let mut out = Decoded::default();
+                let mut out = Decoded::present();
                 PagesSeed { out: &mut out, what: "projects", item: "project" }.deserialize(d)?;
                 doc.projects = out;
             }
@@ -459,7 +495,7 @@ impl<'de> DeserializeSeed<'de> for MemberSeed<'_> {
             "projectRoles" => doc.project_roles = MapSeed::new(role_bodies).deserialize(d)?,
             "users" if self.direct => doc.users = DirectPages::deserialize(d)?.0,
             "users" => {
-                let mut out = Decoded::default();
+                let mut out = Decoded::present();
                 PagesSeed { out: &mut out, what: "users", item: "user" }.deserialize(d)?;
                 doc.users = out;
             }
@@ -694,11 +730,11 @@ impl Builder {
                 );
             }
         }
-        for (part, pages, what) in [
-            ("projects", doc.projects.index, "no project is analysed"),
-            ("users", doc.users.index, "only accounts that other parts name are analysed"),
+        for (part, present, what) in [
+            ("projects", doc.projects.present, "no project is analysed"),
+            ("users", doc.users.present, "only accounts that other parts name are analysed"),
         ] {
-            if pages == 0 && self.gap(part, "").is_none() {
+            if !present && self.gap(part, "").is_none() {
                 self.warn(WarningCode::MissingPart, format!("the snapshot has no `{part}` part: {what}"));
             }
         }

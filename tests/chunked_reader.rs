@@ -187,3 +187,63 @@ fn a_project_scoped_snapshot_refuses_other_questions() {
     assert_eq!(code(&loaded.analyze_json(r#"{"project":"OTHER"}"#)).as_deref(), Some("bad-options"));
     assert_eq!(code(&loaded.inventory().to_json()).as_deref(), Some("bad-options"));
 }
+
+/// A page giving `isLast` twice is refused by every decoder alike, so a group's completeness does
+/// not hang on whether something unrelated elsewhere in the snapshot failed to decode.
+#[test]
+fn a_page_giving_a_paging_field_twice_reads_the_same_on_every_path() {
+    let text = |users: &str| {
+        format!(
+            r#"{{"snapshotVersion": 1,
+                "permissionSchemes": {{"permissionSchemes": [{{"id": 1, "name": "S", "permissions": [
+                  {{"id": 2, "permission": "BROWSE_PROJECTS", "holder": {{"type": "group", "value": "g"}}}}]}}]}},
+                "projects": [{{"isLast": true, "values": [{{"id": "10", "key": "ABC", "name": "A"}}]}}],
+                "projectPermissionSchemes": {{"ABC": {{"id": 1}}}},
+                "groups": [[{{"groupId": "g", "name": "g"}}]],
+                "users": [[{{"accountId": "a", "accountType": "app", "active": true}}, {users}]],
+                "groupMembers": {{"g": [{{"values": [{{"accountId": "a"}}], "isLast": false, "isLast": true}}]}}}}"#
+        )
+    };
+    let clean = text(r#"{"accountId": "b", "accountType": "app", "active": true}"#);
+    let with_bad_user = text(r#"{"accountId": 5, "accountType": "app", "active": true}"#);
+    for t in [&clean, &with_bad_user] {
+        let (site, _) = snapshot::load(t).unwrap();
+        assert!(site.incomplete_groups.contains("g") || !site.group_members.contains_key("g"), "{t}");
+    }
+    let whole = api::analyze_json(&clean, OPTIONS);
+    let loaded = LoadedSnapshot::from_reader(pushed(clean.as_bytes(), 7), &Scope::default());
+    assert_eq!(loaded.analyze_json(OPTIONS), whole);
+}
+
+/// A `projects` or `users` part that is there but lists nothing is not a missing part: only an
+/// absent one warns `missing-part`, read whole (one pass or careful) or in chunks.
+#[test]
+fn an_empty_part_is_not_a_missing_one() {
+    let missing = |text: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        let (_, warnings) = snapshot::load(text).unwrap();
+        for w in warnings.iter().filter(|w| w.code == steward::warning::WarningCode::MissingPart) {
+            for part in ["`projects`", "`users`"] {
+                if w.message.contains(part) {
+                    out.push(part.to_owned());
+                }
+            }
+        }
+        let whole = api::analyze_json(text, OPTIONS);
+        for size in [1, 5, 64] {
+            let loaded = LoadedSnapshot::from_reader(pushed(text.as_bytes(), size), &Scope::default());
+            assert_eq!(loaded.analyze_json(OPTIONS), whole, "chunks of {size}: {text}");
+        }
+        out
+    };
+    assert_eq!(missing(r#"{"snapshotVersion": 1, "projects": [], "users": []}"#), Vec::<String>::new());
+    assert_eq!(missing(r#"{"snapshotVersion": 1, "projects": [[]], "users": [{"values": []}]}"#), Vec::<String>::new());
+    // A bad element sends the part down the careful path; it is still there.
+    assert_eq!(
+        missing(r#"{"snapshotVersion": 1, "projects": [["oops"]], "users": [[{"accountId": 5}]]}"#),
+        Vec::<String>::new()
+    );
+    assert_eq!(missing(r#"{"snapshotVersion": 1, "users": []}"#), ["`projects`"]);
+    assert_eq!(missing(r#"{"snapshotVersion": 1, "projects": []}"#), ["`users`"]);
+    assert_eq!(missing(r#"{"snapshotVersion": 1}"#), ["`projects`", "`users`"]);
+}

@@ -287,8 +287,8 @@ impl SnapshotReader {
     fn start_split(&mut self, part: Part) {
         let doc = &mut self.doc;
         match part {
-            Part::Projects => doc.projects = Decoded::default(),
-            Part::Users => doc.users = Decoded::default(),
+            Part::Projects => doc.projects = Decoded::present(),
+            Part::Users => doc.users = Decoded::present(),
             Part::ProjectPermissionSchemes => doc.project_permission_schemes.clear(),
             Part::ProjectRoles => doc.project_roles.clear(),
             Part::UserDetails => doc.user_details.clear(),
