@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use crate::engine::Permissions;
 use crate::report::{
-    ANALYSIS_VERSION, AccountAccess, Analysis, Coverage, LevelAccess, PathEntry, ProjectAccess, TransitionAccess,
-    Unresolved,
+    ANALYSIS_VERSION, AccountAccess, Analysis, Coverage, JiraAdmin, LevelAccess, PathEntry, ProjectAccess,
+    TransitionAccess, Unresolved,
 };
 use crate::warning::Warning;
 
@@ -46,6 +46,7 @@ pub struct AccountRow {
     pub active: bool,
     pub global: Vec<String>,
     pub global_coverage: Coverage,
+    pub jira_admin: JiraAdmin,
     pub cells: Vec<(u32, u32)>,
 }
 
@@ -114,6 +115,7 @@ impl Matrix {
                     active: row.active,
                     global: row.global,
                     global_coverage: row.global_coverage,
+                    jira_admin: row.jira_admin,
                 }
             })
             .collect();
@@ -255,6 +257,7 @@ struct AccountOut<'a> {
     active: bool,
     global: &'a [String],
     global_coverage: Coverage,
+    jira_admin: JiraAdmin,
     /// Access sets in index order, each with the projects (indices) where the account has it.
     access: GroupsOut<'a>,
 }
@@ -325,6 +328,7 @@ impl Serialize for RowsOut<'_> {
                 active: row.active,
                 global: &row.global,
                 global_coverage: row.global_coverage,
+                jira_admin: row.jira_admin,
                 access: GroupsOut { groups: &groups, projects: &projects },
             })?;
         }
@@ -407,6 +411,7 @@ pub struct AccountSummary {
     pub active: bool,
     pub global: Vec<String>,
     pub global_coverage: Coverage,
+    pub jira_admin: JiraAdmin,
     /// Projects where it holds some permission on every issue.
     pub unconditional_projects: usize,
     /// Projects where everything it holds depends on the issue (reporter, assignee, a user field).
@@ -455,6 +460,7 @@ impl Matrix {
             active: row.active,
             global: row.global.clone(),
             global_coverage: row.global_coverage,
+            jira_admin: row.jira_admin,
             unconditional_projects: 0,
             conditional_projects: 0,
             partial_projects: 0,

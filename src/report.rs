@@ -23,6 +23,21 @@ pub struct Analysis {
     pub warnings: Vec<Warning>,
 }
 
+/// Whether an account is a Jira administrator (holds the global permission `ADMINISTER`), whom
+/// Jira lets administer every project whatever its scheme. Only Jira's permission check tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JiraAdmin {
+    /// Every project's `ADMINISTER_PROJECTS` has the path of Jira administration.
+    Yes,
+    /// The check was asked about `ADMINISTER` and said no, or the account is inactive.
+    No,
+    /// The check was not asked about `ADMINISTER`: the account may hold `ADMINISTER_PROJECTS` in
+    /// projects where no path shows it. Said once for the account rather than in every project,
+    /// where it would list every project for every account.
+    Unknown,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Coverage {
@@ -46,6 +61,7 @@ pub struct AccountAccess {
     pub global: Vec<String>,
     /// `complete` when every global permission Jira lists was asked; `none` without a check.
     pub global_coverage: Coverage,
+    pub jira_admin: JiraAdmin,
     pub projects: Vec<ProjectAccess>,
 }
 
@@ -139,6 +155,14 @@ impl Analysis {
             if account.global_coverage != Coverage::None {
                 let global = if account.global.is_empty() { "none".to_owned() } else { account.global.join(", ") };
                 line(&mut out, format_args!("{who} global: {global}"));
+            }
+            if account.jira_admin == JiraAdmin::Unknown {
+                line(
+                    &mut out,
+                    format_args!(
+                        "{who}: Jira administrator unknown (one administers every project: ADMINISTER_PROJECTS)"
+                    ),
+                );
             }
             for project in &account.projects {
                 let p = format!("{who} {}", project.key);

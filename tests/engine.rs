@@ -339,3 +339,35 @@ fn adding_an_actor_to_a_role_never_collected_leaves_the_rest_unknown() {
     let hana = ccc("hana").unwrap();
     assert!(hana.unresolved.iter().any(|u| u.permission == "BROWSE_PROJECTS"), "{:?}", hana.unresolved);
 }
+
+/// Jira administrators administer every project whatever its scheme; only Jira's check, asked
+/// about `ADMINISTER`, says who they are. Without it, "not administering" is never claimed.
+#[test]
+fn jira_administration_is_yes_no_or_unknown_and_why_not_says_which() {
+    let check = |granted: &[&str]| {
+        json!({"bot-a": [{"request": {"accountId": "bot-a", "globalPermissions": ["ADMINISTER"]},
+                          "response": {"globalPermissions": granted, "projectPermissions": []}}]})
+    };
+    let mut cases = Vec::new();
+    for (checks, expected) in [(None, "unknown"), (Some(check(&[])), "no"), (Some(check(&["ADMINISTER"])), "yes")] {
+        let mut json = site_json();
+        json["permissions"] = json!({"permissions": {
+            "ADMINISTER": {"key": "ADMINISTER", "type": "GLOBAL"},
+            "ADMINISTER_PROJECTS": {"key": "ADMINISTER_PROJECTS", "type": "PROJECT"}}});
+        if let Some(checks) = checks {
+            json["permissionChecks"] = checks;
+        }
+        let text = json.to_string();
+        let answer: Value =
+            serde_json::from_str(&api::analyze_json(&text, r#"{"accountId":"bot-a","skipTransitions":true}"#))
+                .unwrap();
+        assert_eq!(answer["accounts"][0]["jiraAdmin"], expected, "{answer}");
+        let site = snapshot::load(&text).unwrap().0;
+        let why = why_not(&site, "bot-a", "CCC", "ADMINISTER_PROJECTS").unwrap();
+        cases.push((expected, why.held, why.options.iter().map(|o| o.status).collect::<Vec<_>>()));
+        if expected != "yes" {
+            assert!(why.options[0].need.contains("global permission ADMINISTER"), "{why:?}");
+        }
+    }
+    assert_eq!(cases, [("unknown", false, vec!["unknown"]), ("no", false, vec!["missing"]), ("yes", true, vec![])]);
+}

@@ -17,7 +17,7 @@ use std::rc::Rc;
 
 use crate::matrix::{AccessSet, AccountRow, Matrix, ProjectRef, SetInterner};
 use crate::model::{Account, AccountKind, Grant, Holder, PermissionKind, Project, Scheme, Site};
-use crate::report::{Analysis, Coverage, PathEntry, Unresolved};
+use crate::report::{Analysis, Coverage, JiraAdmin, PathEntry, Unresolved};
 use crate::warning::{Warning, WarningCode};
 
 use membership::{depends_on_project, match_holder};
@@ -489,12 +489,20 @@ fn account_row<'s>(
         active: account.active,
         global,
         global_coverage,
+        jira_admin: JiraAdmin::No,
         cells: Vec::new(),
     };
     if !account.active {
         return row;
     }
     let global_admin = row.global.iter().any(|k| k == "ADMINISTER");
+    row.jira_admin = if global_admin {
+        JiraAdmin::Yes
+    } else if checks.is_some_and(|c| c.global_asked.contains("ADMINISTER")) {
+        JiraAdmin::No
+    } else {
+        JiraAdmin::Unknown
+    };
     let classes = (!selection.exhaustive).then(|| alike.classes(site, account, global_admin));
     let mut ctx =
         Cell { site, account, checks, global_admin, selection, schemes: rustc_hash::FxHashMap::default(), paths };

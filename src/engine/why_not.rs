@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::model::{Account, Holder, Site};
-use crate::report::PathEntry;
+use crate::report::{JiraAdmin, PathEntry};
 
 use super::membership::{Tri, group_id, group_name, match_holder, tri};
 use super::{AccountSelection, Selection, analyze};
@@ -37,6 +37,8 @@ pub struct WhyNotAnswer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
+
+const JIRA_ADMIN_NEED: &str = "the global permission ADMINISTER (Jira administrators administer every project)";
 
 fn need(site: &Site, account: &Account, project: &str, holder: &Holder) -> String {
     match holder {
@@ -90,12 +92,20 @@ pub fn why_not(site: &Site, account_id: &str, project_key: &str, permission: &st
         skip_transitions: true,
         exhaustive: false,
     };
-    let cell = analyze(site, &selection).accounts.into_iter().flat_map(|a| a.projects).find(|p| p.key == project_key);
+    let analysed = analyze(site, &selection).accounts.into_iter().find(|a| a.account_id == account_id);
+    let admin = analysed.as_ref().map_or(JiraAdmin::Unknown, |a| a.jira_admin);
+    let cell = analysed.into_iter().flat_map(|a| a.projects).find(|p| p.key == project_key);
     if let Some(cell) = &cell {
         answer.held_by = cell.permissions.get(permission).cloned().unwrap_or_default();
         answer.held = answer.held_by.iter().any(|p| !p.conditional);
     }
+    // Jira administrators administer every project, whatever the scheme says.
+    if permission == "ADMINISTER_PROJECTS" && !answer.held {
+        let status = if admin == JiraAdmin::No { "missing" } else { "unknown" };
+        answer.options.push(WhyNot { grant: None, need: JIRA_ADMIN_NEED.to_owned(), status });
+    }
     let Some(scheme) = project.scheme_id.as_ref().and_then(|id| site.schemes.get(id)) else {
+        answer.options.sort();
         answer.note = Some(format!(
             "the permission scheme of {project_key} is not in the snapshot, so the grants that would give {permission} cannot be listed"
         ));

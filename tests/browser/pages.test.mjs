@@ -86,6 +86,8 @@ test('on the first visit the admin page starts a scan, shows its progress, then 
   const deployUser = world.users.find((u) => u.displayName === 'ci-deploy-bot');
   const held = world.projects.filter((p) => world.permissions.project.some((k) => holdsProject(world, deployUser, p, k)));
   assert.equal(await deploy.locator('[data-testid=project-count]').textContent(), `${held.length} projects`);
+  // The scan asks Jira's check about every global permission, so whether a bot administers Jira is known.
+  assert.equal(await app.locator('[data-testid=jira-admin-unknown]').count(), 0);
   // The list carries counts only: an account's projects and paths load when it is opened.
   assert.equal(await deploy.locator('[data-project]').count(), 0, 'no project is drawn before the account is opened');
   const opened = page.waitForResponse((r) => r.url().endsWith('/__host/invoke') && r.request().postDataJSON()?.functionKey === 'accountAccess');

@@ -43,7 +43,10 @@ function account(a) {
   const details = el('details', { class: 'account', 'data-account': a.accountId },
     el('summary', {},
       el('span', { class: a.active ? '' : 'inactive' }, a.displayName || a.accountId, ' ', kindBadge(a.kind), a.active ? null : el('span', { class: 'badge' }, 'deactivated')),
-      el('span', {}, a.global.length ? a.global.map((g) => el('code', {}, g)) : el('span', { class: 'muted' }, '—')),
+      el('span', {}, a.global.length ? a.global.map((g) => el('code', {}, g)) : el('span', { class: 'muted' }, '—'),
+        a.active && a.jiraAdmin === 'unknown'
+          ? el('span', { class: 'muted', 'data-testid': 'jira-admin-unknown', title: 'Jira’s permission check was not asked about Administer Jira: if it holds it, it administers every project' }, ' · Jira admin?')
+          : null),
       el('span', {},
         el('span', { 'data-testid': 'project-count' }, a.active ? plural(a.unconditionalProjects, 'project') : 'holds nothing'),
         a.active && a.conditionalProjects ? el('span', { class: 'muted', 'data-testid': 'conditional-count' }, ` + ${a.conditionalProjects} on some issues`) : null),
