@@ -359,8 +359,7 @@ fn jira_administration_is_yes_no_or_unknown_and_why_not_says_which() {
         }
         let text = json.to_string();
         let answer: Value =
-            serde_json::from_str(&api::analyze_json(&text, r#"{"accountId":"bot-a","skipTransitions":true}"#))
-                .unwrap();
+            serde_json::from_str(&api::analyze_json(&text, r#"{"accountId":"bot-a","skipTransitions":true}"#)).unwrap();
         assert_eq!(answer["accounts"][0]["jiraAdmin"], expected, "{answer}");
         let site = snapshot::load(&text).unwrap().0;
         let why = why_not(&site, "bot-a", "CCC", "ADMINISTER_PROJECTS").unwrap();

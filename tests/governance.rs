@@ -15,6 +15,7 @@ use steward::governance::leaver::{self, Action};
 use steward::governance::registry::{Cadence, Entry, Registry, RegistryError, Status, validate_entry};
 use steward::governance::review::{self, Decision, DecisionError, DecisionKind};
 use steward::model::Site;
+use steward::report::JiraAdmin;
 
 fn fixture(name: &str) -> GovernanceInput {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/findings").join(name);
@@ -193,6 +194,24 @@ fn least_privilege_never_claims_missing_where_the_snapshot_cannot_tell() {
     // could not be evaluated, so those are unknown.
     assert_eq!(gap.missing, ["CREATE_ISSUES"], "{gap:?}");
     assert_eq!(gap.unknown, ["ADD_COMMENTS", "BROWSE_PROJECTS"]);
+
+    // Jira's check says it does not administer Jira: ADMINISTER_PROJECTS is missing for sure.
+    let mut need = need;
+    need.permissions.push("ADMINISTER_PROJECTS".into());
+    let mut site = input.site.clone();
+    let checked =
+        analyze(&site, &Selection { accounts: AccountSelection::One("bot-1".into()), ..Selection::default() });
+    assert_eq!(checked.accounts[0].jira_admin, JiraAdmin::No);
+    let known = least_privilege::compare(&site, &checked.accounts[0], &need);
+    assert!(known.projects[0].missing.contains(&"ADMINISTER_PROJECTS".to_owned()), "{known:?}");
+    // Without the check, it may administer every project.
+    site.checks.clear();
+    let unchecked =
+        analyze(&site, &Selection { accounts: AccountSelection::One("bot-1".into()), ..Selection::default() });
+    assert_eq!(unchecked.accounts[0].jira_admin, JiraAdmin::Unknown);
+    let unknown = least_privilege::compare(&site, &unchecked.accounts[0], &need);
+    assert!(unknown.projects[0].unknown.contains(&"ADMINISTER_PROJECTS".to_owned()), "{unknown:?}");
+    assert!(!unknown.projects[0].missing.contains(&"ADMINISTER_PROJECTS".to_owned()), "{unknown:?}");
 }
 
 // ---- review decisions ---------------------------------------------------------------------------
