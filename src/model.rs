@@ -71,6 +71,11 @@ pub struct Site {
     /// Whether the whole issue-security project mapping was read, so a project it does not list has
     /// no issue security scheme.
     pub security_mapping_known: bool,
+    /// Whether the list of issue security schemes (`GET /issuesecurityschemes`) was read, so a
+    /// scheme it does not list does not exist.
+    pub security_schemes_listed: bool,
+    /// Whether the snapshot has any issue security part, or a gap recorded for one.
+    pub security_collected: bool,
     pub workflows: BTreeMap<String, Workflow>,
     /// Workflow names each project uses, where the workflow-scheme mapping was collected.
     pub project_workflows: BTreeMap<ProjectKey, BTreeSet<String>>,

@@ -1153,7 +1153,20 @@ impl Builder {
         projects: Option<&[Box<RawValue>]>,
         members: &BTreeMap<String, Vec<Box<RawValue>>>,
     ) {
+        let gaps = self.gap("issueSecuritySchemes", "").is_some() || self.gap("issueSecurityProjects", "").is_some();
+        self.site.security_collected = schemes.is_some() || projects.is_some() || gaps;
+        if schemes.is_none() && projects.is_none() {
+            if !gaps {
+                self.warn(
+                    WarningCode::MissingPart,
+                    "the snapshot has no issue security parts (`issueSecuritySchemes`, `issueSecurityProjects`): \
+                     which issue security levels accounts can see is unknown",
+                );
+            }
+            return;
+        }
         if let Some(list) = schemes.and_then(|r| self.one::<jira::SecuritySchemes>(r, "issue security schemes")) {
+            self.site.security_schemes_listed = self.gap("issueSecuritySchemes", "").is_none();
             for scheme in list.issue_security_schemes {
                 let Some(id) = scheme.id else { continue };
                 // A listed level without an id cannot be matched to its members: the list is not whole.

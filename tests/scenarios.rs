@@ -152,6 +152,7 @@ scenarios! {
     role_actor_group_unnamed,
     product_access_group_unnamed,
     security_mapping_not_read_whole,
+    security_schemes_unreadable,
     security_members_partly_read,
     group_members_page_not_last,
     group_members_gap_recorded,

@@ -86,15 +86,30 @@ fn unnamed(name: String, reason: String) -> LevelAccess {
 }
 
 /// A project the mapping does not list: it has no issue security scheme, unless the mapping was
-/// not read whole; then any collected scheme may be its own, and each level is unknown.
+/// not read whole; then any collected scheme may be its own, and each level is unknown. A snapshot
+/// with no issue security part at all says so once, in a `missing-part` warning.
 fn unmapped(site: &Site, project: &Project) -> Vec<LevelAccess> {
-    if site.security_mapping_known || site.security_schemes.is_empty() {
+    if site.security_mapping_known || (site.security_schemes_listed && site.security_schemes.is_empty()) {
         return Vec::new();
     }
-    let reason = match site.gaps.get(&("issueSecurityProjects".to_owned(), String::new())) {
-        Some(reason) => format!("the issue security scheme of project {} could not be read: {reason}", project.key),
-        None => format!("the snapshot does not hold the issue security scheme of project {}", project.key),
+    let gap = |part: &str| site.gaps.get(&(part.to_owned(), String::new()));
+    let reason = match (gap("issueSecurityProjects"), gap("issueSecuritySchemes")) {
+        (Some(reason), _) => {
+            format!("the issue security scheme of project {} could not be read: {reason}", project.key)
+        }
+        (None, Some(reason)) if site.security_schemes.is_empty() => {
+            format!("the issue security schemes could not be read: {reason}")
+        }
+        _ => format!("the snapshot does not hold the issue security scheme of project {}", project.key),
     };
+    if site.security_schemes.is_empty() {
+        // Neither listed nor mapped: whether the project has a scheme, and which, is unknown.
+        return if site.security_collected {
+            vec![unnamed("any issue security level".to_owned(), reason)]
+        } else {
+            Vec::new()
+        };
+    }
     let mut out: Vec<LevelAccess> = site
         .security_schemes
         .values()
