@@ -370,3 +370,34 @@ fn jira_administration_is_yes_no_or_unknown_and_why_not_says_which() {
     }
     assert_eq!(cases, [("unknown", false, vec!["unknown"]), ("no", false, vec!["missing"]), ("yes", true, vec![])]);
 }
+
+/// A change to a group moves the transitions whose conditions test it: what-if lists them as it
+/// lists permissions, with the workflow and why the transition passed.
+#[test]
+fn what_if_compares_transitions_as_it_compares_permissions() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios/transition_guarded_by_group/snapshot.json");
+    let site = snapshot::load(&std::fs::read_to_string(path).unwrap()).unwrap().0;
+    let group = "6a7b8c9d-0000-4000-8000-0000000e1ea5";
+    let changes: ChangeSet = serde_json::from_value(json!({"changes": [
+        {"op": "removeGroupMember", "groupId": group, "accountId": "bot-1"},
+        {"op": "addGroupMember", "groupId": group, "accountId": "human-1"}]}))
+    .unwrap();
+    let answer = what_if(&site, &changes).unwrap();
+    let moved: Vec<(&str, &str, &str, &str, &str)> = answer
+        .transitions
+        .iter()
+        .map(|t| {
+            (t.account_id.as_str(), t.change, t.workflow.as_str(), t.transition_id.as_str(), t.transition_name.as_str())
+        })
+        .collect();
+    assert_eq!(
+        moved,
+        [
+            ("bot-1", "lost", "Release workflow", "31", "Release"),
+            ("human-1", "gained", "Release workflow", "31", "Release")
+        ]
+    );
+    assert!(answer.transitions.iter().all(|t| !t.conditional && t.because.iter().any(|b| b.contains("passes"))));
+    assert!(answer.changes.is_empty(), "no permission moves: {:?}", answer.changes);
+    assert_eq!((answer.accounts_affected, answer.projects_affected), (2, 1));
+}

@@ -121,8 +121,28 @@ pub struct LevelChange {
     pub paths: Vec<String>,
 }
 
-/// A permission or level whose state is unknown on one side of the change and different on the
-/// other: neither a gain nor a loss can be claimed.
+/// A workflow transition an account comes to pass, or no longer passes, in a project: a change to
+/// roles, groups or grants moves the conditions that test them.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransitionChange {
+    pub account_id: String,
+    pub display_name: String,
+    pub kind: &'static str,
+    pub project: String,
+    pub workflow: String,
+    pub transition_id: String,
+    pub transition_name: String,
+    /// `gained` | `lost`.
+    pub change: &'static str,
+    /// It passes only for some issues on the side where it passes.
+    pub conditional: bool,
+    /// Why it passes after (gained) or before (lost) the change, as `analyze` says.
+    pub because: Vec<String>,
+}
+
+/// A permission, level or transition whose state is unknown on one side of the change and
+/// different on the other: neither a gain nor a loss can be claimed.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UnsureChange {
@@ -130,10 +150,13 @@ pub struct UnsureChange {
     pub display_name: String,
     pub kind: &'static str,
     pub project: String,
-    /// `permission` | `level`.
+    /// `permission` | `level` | `transition`.
     pub subject: &'static str,
-    /// The permission key or level id; `*` for every one in the project.
+    /// The permission key, level id or transition id; `*` for every one in the project.
     pub key: String,
+    /// The transition's workflow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<String>,
     /// `yes` | `conditional` | `unknown` | `none`.
     pub before: &'static str,
     pub after: &'static str,
@@ -146,7 +169,9 @@ pub struct WhatIf {
     /// Issue security levels seen or no longer seen. A level whose visibility is unknown on either
     /// side is not counted as a change.
     pub levels: Vec<LevelChange>,
-    /// Permissions and levels unknown on one side: not counted in the blast radius.
+    /// Workflow transitions passed or no longer passed, as for levels.
+    pub transitions: Vec<TransitionChange>,
+    /// Permissions, levels and transitions unknown on one side: not counted in the blast radius.
     pub unsure: Vec<UnsureChange>,
     /// Accounts whose access changes, and in how many projects: the blast radius.
     pub accounts_affected: usize,
@@ -351,16 +376,32 @@ type Changed<'a> = (&'a (String, String, String), &'static str, bool, Vec<String
 /// A key whose state is unknown on one side and different on the other: (key, before, after).
 type Unsure<'a> = (&'a (String, String, String), &'static str, &'static str);
 
-/// (account, project, permission) → (state, paths) for every account; and the same for the
-/// security levels each sees, keyed by level id, with the level's name first in the paths. An
+/// Joins a transition's workflow and id into one key of [`Held`]; split at the last, as Jira's
+/// transition ids are numbers.
+const WORKFLOW_END: char = '\0';
+
+/// (account, project, permission) → (state, paths) for every account; the same for the security
+/// levels each sees, keyed by level id, with the level's name first in the paths; and for the
+/// transitions each passes, keyed by workflow and id, with the transition's name first. An
 /// (account, project) with grants or levels not read has an [`EVERY`] key that is unknown.
-fn held(site: &Site) -> (Held, Held) {
-    let selection = Selection { accounts: AccountSelection::All, skip_transitions: true, ..Selection::default() };
+fn held(site: &Site) -> (Held, Held, Held) {
+    let selection = Selection { accounts: AccountSelection::All, skip_transitions: false, ..Selection::default() };
     let mut out = Held::new();
     let mut levels = Held::new();
+    let mut transitions = Held::new();
     for account in analyze(site, &selection).accounts {
         for project in account.projects {
             let key = |what: &str| (account.account_id.clone(), project.key.clone(), what.to_owned());
+            for t in &project.transitions {
+                let state = match t.result {
+                    "passes" => State::Yes,
+                    "conditional" => State::Conditional,
+                    "unknown" => State::Unknown,
+                    _ => continue,
+                };
+                let text = std::iter::once(t.name.clone()).chain(t.because.iter().cloned());
+                transitions.insert(key(&format!("{}{WORKFLOW_END}{}", t.workflow, t.id)), (state, text.collect()));
+            }
             for level in &project.security_levels {
                 let state = match level.access {
                     "yes" => State::Yes,
@@ -390,7 +431,7 @@ fn held(site: &Site) -> (Held, Held) {
             }
         }
     }
-    (out, levels)
+    (out, levels, transitions)
 }
 
 /// The state of `key` on one side: its own, else unknown where every key of its (account,
@@ -439,24 +480,30 @@ pub fn what_if(site: &Site, changes: &ChangeSet) -> Result<WhatIf, WhatIfError> 
     // against derivation, never against a check taken before the change.
     let mut before_site = site.clone();
     forget_checks(&mut before_site, &stale);
-    let (before, before_levels) = held(&before_site);
-    let (after, after_levels) = held(&after_site);
+    let (before, before_levels, before_transitions) = held(&before_site);
+    let (after, after_levels, after_transitions) = held(&after_site);
     let who = |account_id: &str| {
         let account = site.accounts.get(account_id);
         (account.map(|a| a.display_name.clone()).unwrap_or_default(), account.map_or("human", |a| a.kind().as_str()))
     };
     let (changed, unsure_permissions) = diff(&before, &after);
     let (changed_levels, unsure_levels) = diff(&before_levels, &after_levels);
+    let (changed_transitions, unsure_transitions) = diff(&before_transitions, &after_transitions);
     let unsure_of = |subject: &'static str| {
         move |((account_id, project, key), before, after): Unsure<'_>| {
             let (display_name, kind) = who(account_id);
+            let (workflow, key) = match key.rsplit_once(WORKFLOW_END) {
+                Some((workflow, id)) => (Some(workflow.to_owned()), id.to_owned()),
+                None => (None, key.clone()),
+            };
             UnsureChange {
                 account_id: account_id.clone(),
                 display_name,
                 kind,
                 project: project.clone(),
                 subject,
-                key: key.clone(),
+                key,
+                workflow,
                 before,
                 after,
             }
@@ -466,6 +513,7 @@ pub fn what_if(site: &Site, changes: &ChangeSet) -> Result<WhatIf, WhatIfError> 
         .into_iter()
         .map(unsure_of("permission"))
         .chain(unsure_levels.into_iter().map(unsure_of("level")))
+        .chain(unsure_transitions.into_iter().map(unsure_of("transition")))
         .collect();
     let mut result = Vec::new();
     for ((account_id, project, permission), change, conditional, paths) in changed {
@@ -497,9 +545,42 @@ pub fn what_if(site: &Site, changes: &ChangeSet) -> Result<WhatIf, WhatIfError> 
             paths,
         });
     }
-    let accounts: BTreeSet<&String> =
-        result.iter().map(|c| &c.account_id).chain(levels.iter().map(|c| &c.account_id)).collect();
-    let projects: BTreeSet<&String> =
-        result.iter().map(|c| &c.project).chain(levels.iter().map(|c| &c.project)).collect();
-    Ok(WhatIf { accounts_affected: accounts.len(), projects_affected: projects.len(), changes: result, levels, unsure })
+    let mut transitions = Vec::new();
+    for ((account_id, project, key), change, conditional, mut because) in changed_transitions {
+        let (display_name, kind) = who(account_id);
+        let (workflow, id) = key.rsplit_once(WORKFLOW_END).unwrap_or(("", key));
+        let transition_name = if because.is_empty() { String::new() } else { because.remove(0) };
+        transitions.push(TransitionChange {
+            account_id: account_id.clone(),
+            display_name,
+            kind,
+            project: project.clone(),
+            workflow: workflow.to_owned(),
+            transition_id: id.to_owned(),
+            transition_name,
+            change,
+            conditional,
+            because,
+        });
+    }
+    let accounts: BTreeSet<&String> = result
+        .iter()
+        .map(|c| &c.account_id)
+        .chain(levels.iter().map(|c| &c.account_id))
+        .chain(transitions.iter().map(|c| &c.account_id))
+        .collect();
+    let projects: BTreeSet<&String> = result
+        .iter()
+        .map(|c| &c.project)
+        .chain(levels.iter().map(|c| &c.project))
+        .chain(transitions.iter().map(|c| &c.project))
+        .collect();
+    Ok(WhatIf {
+        accounts_affected: accounts.len(),
+        projects_affected: projects.len(),
+        changes: result,
+        levels,
+        transitions,
+        unsure,
+    })
 }
