@@ -113,12 +113,37 @@ fn a_check_taken_before_the_change_does_not_keep_the_access_the_change_removes()
 fn adding_a_grant_reaches_every_project_that_uses_the_scheme() {
     let diff = what_if(
         &site(),
-        &changes(json!({"changes": [{"op": "addGrant", "schemeId": "1", "permission": "ADMINISTER_PROJECTS",
+        &changes(json!({"changes": [{"op": "addGrant", "schemeId": "1", "permission": "DELETE_ALL_COMMENTS",
                                      "holder": {"type": "user", "value": "bot-b"}}]})),
     )
     .unwrap();
 
-    assert_eq!(summary(&diff), ["gained bot-b AAA ADMINISTER_PROJECTS", "gained bot-b BBB ADMINISTER_PROJECTS"]);
+    assert_eq!(summary(&diff), ["gained bot-b AAA DELETE_ALL_COMMENTS", "gained bot-b BBB DELETE_ALL_COMMENTS"]);
+}
+
+/// Without Jira's check, bot-b may administer Jira and so every project already: a grant of
+/// ADMINISTER_PROJECTS is no proven gain, and goes to unsure.
+#[test]
+fn a_grant_of_administer_projects_is_unsure_while_jira_administration_is_unknown() {
+    let diff = what_if(
+        &site(),
+        &changes(json!({"changes": [{"op": "addGrant", "schemeId": "1", "permission": "ADMINISTER_PROJECTS",
+                                     "holder": {"type": "user", "value": "bot-b"}}]})),
+    )
+    .unwrap();
+    assert!(summary(&diff).is_empty(), "{:?}", summary(&diff));
+    let unsure: Vec<(&str, &str, &str, &str, &str)> = diff
+        .unsure
+        .iter()
+        .map(|u| (u.account_id.as_str(), u.project.as_str(), u.key.as_str(), u.before, u.after))
+        .collect();
+    assert_eq!(
+        unsure,
+        [
+            ("bot-b", "AAA", "ADMINISTER_PROJECTS", "unknown", "yes"),
+            ("bot-b", "BBB", "ADMINISTER_PROJECTS", "unknown", "yes")
+        ]
+    );
 }
 
 #[test]

@@ -344,3 +344,15 @@ fn a_leaving_backup_asks_the_owner_for_a_new_one_and_an_uninvolved_person_has_no
     assert!(leaver::plan(&input.scope(), "someone-else").bots.is_empty());
     assert_eq!(leaver::plan(&input.scope(), "someone-else").state, "deleted");
 }
+
+/// A global permission Jira's check was never asked about is not missing: only one it answered no.
+#[test]
+fn least_privilege_claims_a_global_need_missing_only_where_jira_was_asked() {
+    let input = fixture("need-not-met");
+    let access =
+        analyze(&input.site, &Selection { accounts: AccountSelection::One("bot-1".into()), ..Selection::default() });
+    let mut need = input.registry.accounts[0].need.clone().unwrap();
+    need.global = vec!["BULK_CHANGE".into(), "USER_PICKER".into()];
+    let assessment = least_privilege::compare(&input.site, &access.accounts[0], &need);
+    assert_eq!(assessment.global_missing, ["USER_PICKER"], "BULK_CHANGE was not asked: {assessment:?}");
+}

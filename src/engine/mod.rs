@@ -43,6 +43,9 @@ pub enum AccountSelection {
     NonHuman,
     All,
     One(String),
+    /// These accounts, where the snapshot has them (what-if's transitions: only the accounts a
+    /// change can move).
+    Some(std::collections::BTreeSet<String>),
 }
 
 /// Analyses the selected accounts across the selected projects: the `analyze` contract.
@@ -69,6 +72,7 @@ pub fn matrix(site: &Site, selection: &Selection) -> Matrix {
     let accounts: Vec<&Account> = match &selection.accounts {
         AccountSelection::NonHuman => site.accounts.values().filter(|a| a.kind() != AccountKind::Human).collect(),
         AccountSelection::All => site.accounts.values().collect(),
+        AccountSelection::Some(ids) => ids.iter().filter_map(|id| site.accounts.get(id)).collect(),
         AccountSelection::One(id) => {
             let found: Vec<&Account> = site.accounts.get(id).into_iter().collect();
             if found.is_empty() {
@@ -135,7 +139,7 @@ struct Alike<'s> {
     /// Each distinct way a holder matches, numbered.
     matches: rustc_hash::FxHashMap<membership::Match, u32>,
     /// (profile, global admin, the profile's matched holders) → local class.
-    classes: rustc_hash::FxHashMap<(usize, bool, MatchedHolders), u32>,
+    classes: rustc_hash::FxHashMap<(usize, JiraAdmin, MatchedHolders), u32>,
     /// Local class → the cell's access set.
     cells: rustc_hash::FxHashMap<u32, Option<u32>>,
     /// Each distinct signature, numbered: a cell looks its signature up without copying it.
@@ -261,7 +265,7 @@ impl<'s> Alike<'s> {
     }
 
     /// Per profile, the local class of an active account: alike accounts get the same number.
-    fn classes(&mut self, site: &Site, account: &Account, global_admin: bool) -> Vec<u32> {
+    fn classes(&mut self, site: &Site, account: &Account, admin: JiraAdmin) -> Vec<u32> {
         let mut matched: Vec<(u32, u32)> = Vec::new();
         let number = |matches: &mut rustc_hash::FxHashMap<membership::Match, u32>, found: membership::Match| {
             if found.vias.is_empty() && found.unknown.is_none() {
@@ -299,7 +303,7 @@ impl<'s> Alike<'s> {
             .enumerate()
             .map(|(profile, key)| {
                 let next = u32::try_from(self.classes.len()).unwrap_or(u32::MAX);
-                *self.classes.entry((profile, global_admin, key)).or_insert(next)
+                *self.classes.entry((profile, admin, key)).or_insert(next)
             })
             .collect()
     }
@@ -495,17 +499,16 @@ fn account_row<'s>(
     if !account.active {
         return row;
     }
-    let global_admin = row.global.iter().any(|k| k == "ADMINISTER");
-    row.jira_admin = if global_admin {
+    row.jira_admin = if row.global.iter().any(|k| k == "ADMINISTER") {
         JiraAdmin::Yes
     } else if checks.is_some_and(|c| c.global_asked.contains("ADMINISTER")) {
         JiraAdmin::No
     } else {
         JiraAdmin::Unknown
     };
-    let classes = (!selection.exhaustive).then(|| alike.classes(site, account, global_admin));
-    let mut ctx =
-        Cell { site, account, checks, global_admin, selection, schemes: rustc_hash::FxHashMap::default(), paths };
+    let admin = row.jira_admin;
+    let classes = (!selection.exhaustive).then(|| alike.classes(site, account, admin));
+    let mut ctx = Cell { site, account, checks, admin, selection, schemes: rustc_hash::FxHashMap::default(), paths };
     let member = index.membership(account);
     let reuse = if selection.exhaustive {
         vec![reuse::Reuse::Never; index.projects.len()]
@@ -598,7 +601,7 @@ struct Cell<'a> {
     site: &'a Site,
     account: &'a Account,
     checks: Option<&'a crate::model::PermissionChecks>,
-    global_admin: bool,
+    admin: JiraAdmin,
     selection: &'a Selection,
     /// Keyed by the scheme's address: looked up for every cell evaluated.
     schemes: rustc_hash::FxHashMap<usize, SchemeEval>,
@@ -657,7 +660,7 @@ impl<'a> Cell<'a> {
                 reason: scheme_gap(site, project),
             }),
         }
-        if self.global_admin {
+        if self.admin == JiraAdmin::Yes {
             let entry = PathEntry::new(&Path { origin: Origin::GlobalAdminister, via: Via::Origin });
             add_path(&mut paths, "ADMINISTER_PROJECTS", entry);
         }
@@ -681,7 +684,8 @@ impl<'a> Cell<'a> {
         let transitions = if self.selection.skip_transitions {
             Vec::new()
         } else {
-            transitions::evaluate(site, account, project, &permissions, coverage, warnings)
+            let admin_unknown = self.admin == JiraAdmin::Unknown;
+            transitions::evaluate(site, account, project, &permissions, coverage, admin_unknown, warnings)
         };
         unresolved.sort();
         unresolved.dedup();

@@ -9,6 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Actor, Grant, Holder, Site};
+use crate::report::JiraAdmin;
 
 use super::{AccountSelection, Selection, analyze};
 
@@ -365,8 +366,11 @@ impl State {
 }
 
 /// Marks the key that stands for every key of an (account, project): the scheme's grants or the
-/// project's security levels could not all be read.
+/// project's security levels could not all be read. As a project, it stands for every project of
+/// the account: ADMINISTER_PROJECTS while whether it administers Jira is unknown.
 const EVERY: &str = "*";
+
+const ADMINISTER_PROJECTS: &str = "ADMINISTER_PROJECTS";
 
 type Held = BTreeMap<(String, String, String), (State, Vec<String>)>;
 
@@ -380,28 +384,22 @@ type Unsure<'a> = (&'a (String, String, String), &'static str, &'static str);
 /// transition ids are numbers.
 const WORKFLOW_END: char = '\0';
 
-/// (account, project, permission) → (state, paths) for every account; the same for the security
-/// levels each sees, keyed by level id, with the level's name first in the paths; and for the
-/// transitions each passes, keyed by workflow and id, with the transition's name first. An
+/// (account, project, permission) → (state, paths) for every account; and the same for the
+/// security levels each sees, keyed by level id, with the level's name first in the paths. An
 /// (account, project) with grants or levels not read has an [`EVERY`] key that is unknown.
-fn held(site: &Site) -> (Held, Held, Held) {
-    let selection = Selection { accounts: AccountSelection::All, skip_transitions: false, ..Selection::default() };
+fn held(site: &Site) -> (Held, Held) {
+    let selection = Selection { accounts: AccountSelection::All, skip_transitions: true, ..Selection::default() };
     let mut out = Held::new();
     let mut levels = Held::new();
-    let mut transitions = Held::new();
     for account in analyze(site, &selection).accounts {
+        // A Jira administrator administers every project: unknown wherever no path gives it.
+        let admin_unknown = account.jira_admin == JiraAdmin::Unknown;
+        if admin_unknown {
+            let key = (account.account_id.clone(), EVERY.to_owned(), ADMINISTER_PROJECTS.to_owned());
+            out.insert(key, (State::Unknown, Vec::new()));
+        }
         for project in account.projects {
             let key = |what: &str| (account.account_id.clone(), project.key.clone(), what.to_owned());
-            for t in &project.transitions {
-                let state = match t.result {
-                    "passes" => State::Yes,
-                    "conditional" => State::Conditional,
-                    "unknown" => State::Unknown,
-                    _ => continue,
-                };
-                let text = std::iter::once(t.name.clone()).chain(t.because.iter().cloned());
-                transitions.insert(key(&format!("{}{WORKFLOW_END}{}", t.workflow, t.id)), (state, text.collect()));
-            }
             for level in &project.security_levels {
                 let state = match level.access {
                     "yes" => State::Yes,
@@ -418,7 +416,10 @@ fn held(site: &Site) -> (Held, Held, Held) {
             for (permission, paths) in project.permissions.iter() {
                 let state = if paths.iter().any(|p| !p.conditional) {
                     State::Yes
-                } else if unresolved(EVERY) || unresolved(permission) {
+                } else if unresolved(EVERY)
+                    || unresolved(permission)
+                    || (admin_unknown && **permission == *ADMINISTER_PROJECTS)
+                {
                     State::Unknown
                 } else {
                     State::Conditional
@@ -431,15 +432,73 @@ fn held(site: &Site) -> (Held, Held, Held) {
             }
         }
     }
-    (out, levels, transitions)
+    (out, levels)
+}
+
+/// The transitions `accounts` pass, keyed by workflow and id, with the transition's name first.
+/// Evaluating them turns off the sharing of answers between projects (`reuse`), so only the
+/// accounts a change can move are asked about.
+fn transitions_held(site: &Site, accounts: &BTreeSet<String>) -> Held {
+    let mut out = Held::new();
+    if accounts.is_empty() || site.project_workflows.is_empty() {
+        return out;
+    }
+    let selection = Selection { accounts: AccountSelection::Some(accounts.clone()), ..Selection::default() };
+    for account in analyze(site, &selection).accounts {
+        for project in account.projects {
+            for t in &project.transitions {
+                let state = match t.result {
+                    "passes" => State::Yes,
+                    "conditional" => State::Conditional,
+                    "unknown" => State::Unknown,
+                    _ => continue,
+                };
+                let key =
+                    (account.account_id.clone(), project.key.clone(), format!("{}{WORKFLOW_END}{}", t.workflow, t.id));
+                let text = std::iter::once(t.name.clone()).chain(t.because.iter().cloned());
+                out.insert(key, (state, text.collect()));
+            }
+        }
+    }
+    out
+}
+
+/// The accounts whose transitions a change set can move: a transition's conditions test the
+/// account's permissions (moved where the permission diff says), groups and roles (moved for the
+/// accounts the changes name, and the members of a group added to or removed from a role).
+fn movable(site: &Site, after: &Site, changes: &ChangeSet, moved: impl Iterator<Item = String>) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = moved.collect();
+    for change in &changes.changes {
+        match change {
+            Change::AddGroupMember { account_id, .. } | Change::RemoveGroupMember { account_id, .. } => {
+                out.insert(account_id.clone());
+            }
+            Change::AddRoleActor { account_id, group_id, .. }
+            | Change::RemoveRoleActor { account_id, group_id, .. } => {
+                out.extend(account_id.iter().cloned());
+                if let Some(group) = group_id {
+                    for side in [site, after] {
+                        out.extend(side.group_members.get(group).into_iter().flatten().cloned());
+                        let own =
+                            side.accounts.values().filter(|a| a.groups.as_ref().is_some_and(|g| g.contains(group)));
+                        out.extend(own.map(|a| a.account_id.clone()));
+                    }
+                }
+            }
+            Change::AddGrant { .. } | Change::RemoveGrant { .. } | Change::SetProjectScheme { .. } => {}
+        }
+    }
+    out
 }
 
 /// The state of `key` on one side: its own, else unknown where every key of its (account,
-/// project) is, else not held.
+/// project) is, or where the key is in every project of the account, else not held.
 fn state_of(side: &Held, key: &(String, String, String)) -> Option<State> {
     match side.get(key) {
         Some((state, _)) => Some(*state),
-        None => side.contains_key(&(key.0.clone(), key.1.clone(), EVERY.to_owned())).then_some(State::Unknown),
+        None => (side.contains_key(&(key.0.clone(), key.1.clone(), EVERY.to_owned()))
+            || side.contains_key(&(key.0.clone(), EVERY.to_owned(), key.2.clone())))
+        .then_some(State::Unknown),
     }
 }
 
@@ -480,14 +539,22 @@ pub fn what_if(site: &Site, changes: &ChangeSet) -> Result<WhatIf, WhatIfError> 
     // against derivation, never against a check taken before the change.
     let mut before_site = site.clone();
     forget_checks(&mut before_site, &stale);
-    let (before, before_levels, before_transitions) = held(&before_site);
-    let (after, after_levels, after_transitions) = held(&after_site);
+    let (before, before_levels) = held(&before_site);
+    let (after, after_levels) = held(&after_site);
     let who = |account_id: &str| {
         let account = site.accounts.get(account_id);
         (account.map(|a| a.display_name.clone()).unwrap_or_default(), account.map_or("human", |a| a.kind().as_str()))
     };
     let (changed, unsure_permissions) = diff(&before, &after);
     let (changed_levels, unsure_levels) = diff(&before_levels, &after_levels);
+    let accounts = movable(
+        site,
+        &after_site,
+        changes,
+        changed.iter().map(|(k, ..)| k.0.clone()).chain(unsure_permissions.iter().map(|(k, ..)| k.0.clone())),
+    );
+    let before_transitions = transitions_held(&before_site, &accounts);
+    let after_transitions = transitions_held(&after_site, &accounts);
     let (changed_transitions, unsure_transitions) = diff(&before_transitions, &after_transitions);
     let unsure_of = |subject: &'static str| {
         move |((account_id, project, key), before, after): Unsure<'_>| {

@@ -103,10 +103,12 @@ pub fn compare(site: &Site, access: &AccountAccess, need: &Need) -> Assessment {
     }
     let global: BTreeSet<&String> = access.global.iter().collect();
     let global_excess = access.global.iter().filter(|k| !need.global.contains(k)).cloned().collect();
+    // Missing only where Jira's check was asked about it and said no.
+    let asked = site.checks.get(&access.account_id).map(|c| &c.global_asked);
     let global_missing = if access.global_coverage == Coverage::None || !access.active {
         Vec::new()
     } else {
-        need.global.iter().filter(|k| !global.contains(k)).cloned().collect()
+        need.global.iter().filter(|k| !global.contains(k) && asked.is_some_and(|a| a.contains(*k))).cloned().collect()
     };
     Assessment { account_id: access.account_id.clone(), projects, global_excess, global_missing }
 }
