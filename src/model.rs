@@ -84,6 +84,13 @@ pub struct Site {
     pub gaps: BTreeMap<(String, String), String>,
 }
 
+impl Site {
+    /// The collector's reason for not reading all of `part` (`key`: the item; `""`: the whole part).
+    pub fn gap(&self, part: &str, key: &str) -> Option<&String> {
+        self.gaps.get(&(part.to_owned(), key.to_owned()))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum PermissionKind {
     Global,

@@ -38,6 +38,17 @@ pub enum JiraAdmin {
     Unknown,
 }
 
+/// The project permission Jira administrators hold in every project.
+pub const ADMINISTER_PROJECTS: &str = "ADMINISTER_PROJECTS";
+
+impl JiraAdmin {
+    /// Whether `permission`, held through no path, is still unknown rather than absent: Jira
+    /// administration, which gives [`ADMINISTER_PROJECTS`] everywhere, is unknown.
+    pub fn leaves_unknown(self, permission: &str) -> bool {
+        self == JiraAdmin::Unknown && permission == ADMINISTER_PROJECTS
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Coverage {

@@ -710,11 +710,6 @@ impl Builder {
         (part.items, whole)
     }
 
-    /// The collector's reason for not reading all of `part` (`key`: the item; `""`: the whole part).
-    fn gap(&self, part: &str, key: &str) -> Option<&String> {
-        self.site.gaps.get(&(part.to_owned(), key.to_owned()))
-    }
-
     /// Each part is read by a method kept out of this one (`#[inline(never)]`): as one large
     /// function, the build ran about 2 % slower in wasm on the L and XL benchmark sites (as
     /// `engine::account_row`).
@@ -734,7 +729,7 @@ impl Builder {
             ("projects", doc.projects.present, "no project is analysed"),
             ("users", doc.users.present, "only accounts that other parts name are analysed"),
         ] {
-            if !present && self.gap(part, "").is_none() {
+            if !present && self.site.gap(part, "").is_none() {
                 self.warn(WarningCode::MissingPart, format!("the snapshot has no `{part}` part: {what}"));
             }
         }
@@ -888,7 +883,7 @@ impl Builder {
     #[inline(never)]
     fn groups(&mut self, pages: &[Box<RawValue>]) {
         let (groups, complete): (Vec<jira::GroupName>, bool) = self.decoded(Decoded::pages(pages, "groups", "group"));
-        self.site.groups_listed = !pages.is_empty() && complete && self.gap("groups", "").is_none();
+        self.site.groups_listed = !pages.is_empty() && complete && self.site.gap("groups", "").is_none();
         for g in groups {
             self.add_group(g.group_id, g.name);
         }
@@ -999,7 +994,7 @@ impl Builder {
         for (group_id, part) in members {
             let (users, complete) = self.decoded(part);
             let id = self.add_group(Some(group_id.clone()), None).unwrap_or_else(|| group_id.clone());
-            if !complete || self.gap("groupMembers", &group_id).is_some() {
+            if !complete || self.site.gap("groupMembers", &group_id).is_some() {
                 self.site.incomplete_groups.insert(id.clone());
             }
             // Collected, then built in one go: a sorted bulk build, not an insert per member; sorted
@@ -1153,7 +1148,8 @@ impl Builder {
         projects: Option<&[Box<RawValue>]>,
         members: &BTreeMap<String, Vec<Box<RawValue>>>,
     ) {
-        let gaps = self.gap("issueSecuritySchemes", "").is_some() || self.gap("issueSecurityProjects", "").is_some();
+        let gaps =
+            self.site.gap("issueSecuritySchemes", "").is_some() || self.site.gap("issueSecurityProjects", "").is_some();
         self.site.security_collected = schemes.is_some() || projects.is_some() || gaps;
         if schemes.is_none() && projects.is_none() {
             if !gaps {
@@ -1166,7 +1162,7 @@ impl Builder {
             return;
         }
         if let Some(list) = schemes.and_then(|r| self.one::<jira::SecuritySchemes>(r, "issue security schemes")) {
-            self.site.security_schemes_listed = self.gap("issueSecuritySchemes", "").is_none();
+            self.site.security_schemes_listed = self.site.gap("issueSecuritySchemes", "").is_none();
             for scheme in list.issue_security_schemes {
                 let Some(id) = scheme.id else { continue };
                 // A listed level without an id cannot be matched to its members: the list is not whole.
@@ -1194,7 +1190,7 @@ impl Builder {
         if let Some(pages) = projects {
             let (rows, complete): (Vec<jira::SecuritySchemeProject>, bool) =
                 self.decoded(Decoded::pages(pages, "issue security scheme projects", "issue security scheme project"));
-            self.site.security_mapping_known = complete && self.gap("issueSecurityProjects", "").is_none();
+            self.site.security_mapping_known = complete && self.site.gap("issueSecurityProjects", "").is_none();
             for row in rows {
                 let (Some(scheme), Some(project)) = (row.issue_security_scheme_id, row.project_id) else {
                     // The row may be any project's: no project is proven to have no scheme.
@@ -1228,7 +1224,7 @@ impl Builder {
                 &format!("members of issue security scheme `{scheme_id}`"),
                 &format!("member of issue security scheme `{scheme_id}`"),
             ));
-            let missing = match self.gap("issueSecurityMembers", scheme_id) {
+            let missing = match self.site.gap("issueSecurityMembers", scheme_id) {
                 Some(reason) => Some(format!(": {reason}")),
                 None => (!complete).then(String::new),
             };

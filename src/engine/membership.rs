@@ -62,7 +62,7 @@ pub fn in_group(site: &Site, account: &Account, group: &str) -> Tri {
 
 /// Why the membership of `group` is unknown, with the collector's reason where it recorded one.
 fn group_unknown(site: &Site, group: &str, display: &str) -> String {
-    let gap = site.gaps.get(&("groupMembers".to_owned(), group.to_owned()));
+    let gap = site.gap("groupMembers", group);
     match (site.incomplete_groups.contains(group), gap) {
         (true, Some(reason)) => format!("some members of group \"{display}\" could not be read: {reason}"),
         (true, None) => format!("some members of group \"{display}\" could not be read"),
@@ -182,7 +182,7 @@ pub fn project_role(site: &Site, account: &Account, project: &ProjectKey, role: 
         if ruled_out_by_check(site, account, project, role) {
             return Match::none();
         }
-        return Match::unknown(match site.gaps.get(&("projectRoles".to_owned(), format!("{project}/{role}"))) {
+        return Match::unknown(match site.gap("projectRoles", &format!("{project}/{role}")) {
             Some(reason) => format!("actors of role \"{}\" in {project} could not be read: {reason}", role_name()),
             None => format!("actors of role \"{}\" in {project} were not collected", role_name()),
         });

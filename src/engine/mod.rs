@@ -17,7 +17,7 @@ use std::rc::Rc;
 
 use crate::matrix::{AccessSet, AccountRow, Matrix, ProjectRef, SetInterner};
 use crate::model::{Account, AccountKind, Grant, Holder, PermissionKind, Project, Scheme, Site};
-use crate::report::{Analysis, Coverage, JiraAdmin, PathEntry, Unresolved};
+use crate::report::{ADMINISTER_PROJECTS, Analysis, Coverage, JiraAdmin, PathEntry, Unresolved};
 use crate::warning::{Warning, WarningCode};
 
 use membership::{depends_on_project, match_holder};
@@ -662,7 +662,7 @@ impl<'a> Cell<'a> {
         }
         if self.admin == JiraAdmin::Yes {
             let entry = PathEntry::new(&Path { origin: Origin::GlobalAdminister, via: Via::Origin });
-            add_path(&mut paths, "ADMINISTER_PROJECTS", entry);
+            add_path(&mut paths, ADMINISTER_PROJECTS, entry);
         }
         if let Some(checks) = checks {
             // Jira's check is the ground truth: where it says a permission is not held, the
@@ -684,8 +684,7 @@ impl<'a> Cell<'a> {
         let transitions = if self.selection.skip_transitions {
             Vec::new()
         } else {
-            let admin_unknown = self.admin == JiraAdmin::Unknown;
-            transitions::evaluate(site, account, project, &permissions, coverage, admin_unknown, warnings)
+            transitions::evaluate(site, account, project, &permissions, coverage, self.admin, warnings)
         };
         unresolved.sort();
         unresolved.dedup();
@@ -698,7 +697,7 @@ impl<'a> Cell<'a> {
 }
 
 fn scheme_gap(site: &Site, project: &Project) -> String {
-    let recorded = site.gaps.get(&("projectPermissionSchemes".to_owned(), project.key.clone()));
+    let recorded = site.gap("projectPermissionSchemes", &project.key);
     match (&project.scheme_id, recorded) {
         (_, Some(reason)) => format!("the permission scheme of {} could not be read: {reason}", project.key),
         (Some(id), None) => {

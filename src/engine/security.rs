@@ -15,7 +15,7 @@ pub fn levels(site: &Site, account: &Account, project: &Project) -> Vec<LevelAcc
         return unmapped(site, project);
     };
     let Some(scheme) = site.security_schemes.get(scheme_id) else {
-        let reason = match site.gaps.get(&("issueSecuritySchemes".to_owned(), String::new())) {
+        let reason = match site.gap("issueSecuritySchemes", "") {
             Some(reason) => format!("the issue security schemes could not be read: {reason}"),
             None => format!("issue security scheme {scheme_id} of project {} is not in the snapshot", project.key),
         };
@@ -23,7 +23,7 @@ pub fn levels(site: &Site, account: &Account, project: &Project) -> Vec<LevelAcc
     };
     let mut out = Vec::new();
     if !scheme.members_known {
-        let reason = match site.gaps.get(&("issueSecurityMembers".to_owned(), scheme.id.clone())) {
+        let reason = match site.gap("issueSecurityMembers", &scheme.id) {
             Some(reason) => format!("the members of security scheme \"{}\" could not be read: {reason}", scheme.name),
             None => format!("the members of security scheme \"{}\" were not collected", scheme.name),
         };
@@ -92,8 +92,7 @@ fn unmapped(site: &Site, project: &Project) -> Vec<LevelAccess> {
     if site.security_mapping_known || (site.security_schemes_listed && site.security_schemes.is_empty()) {
         return Vec::new();
     }
-    let gap = |part: &str| site.gaps.get(&(part.to_owned(), String::new()));
-    let reason = match (gap("issueSecurityProjects"), gap("issueSecuritySchemes")) {
+    let reason = match (site.gap("issueSecurityProjects", ""), site.gap("issueSecuritySchemes", "")) {
         (Some(reason), _) => {
             format!("the issue security scheme of project {} could not be read: {reason}", project.key)
         }

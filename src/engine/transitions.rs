@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::{Account, AccountKind, ConditionGroup, Project, Rule, Site};
-use crate::report::{Coverage, PathEntry, TransitionAccess};
+use crate::report::{Coverage, JiraAdmin, PathEntry, TransitionAccess};
 use crate::warning::{Warning, WarningCode};
 
 use super::membership::{Tri, in_group, project_role, tri};
@@ -68,16 +68,14 @@ struct Ctx<'a> {
     project: &'a Project,
     permissions: &'a BTreeMap<std::rc::Rc<str>, Vec<PathEntry>>,
     coverage: Coverage,
-    /// Whether the account administers Jira is unknown, and with it ADMINISTER_PROJECTS.
-    admin_unknown: bool,
+    admin: JiraAdmin,
 }
 
 fn held(ctx: &Ctx<'_>, key: &str) -> Outcome {
     match ctx.permissions.get(key) {
         Some(paths) if paths.iter().any(|p| !p.conditional) => Outcome::Passes,
-        Some(_) if key == "ADMINISTER_PROJECTS" && ctx.admin_unknown => Outcome::Unknown,
+        _ if ctx.admin.leaves_unknown(key) => Outcome::Unknown,
         Some(_) => Outcome::Conditional,
-        None if key == "ADMINISTER_PROJECTS" && ctx.admin_unknown => Outcome::Unknown,
         None if ctx.coverage == Coverage::Complete => Outcome::Fails,
         None => Outcome::Unknown,
     }
@@ -180,13 +178,13 @@ pub fn evaluate(
     project: &Project,
     permissions: &BTreeMap<std::rc::Rc<str>, Vec<PathEntry>>,
     coverage: Coverage,
-    admin_unknown: bool,
+    admin: JiraAdmin,
     warnings: &mut Vec<Warning>,
 ) -> Vec<TransitionAccess> {
     let Some(names) = site.project_workflows.get(&project.key) else {
         return Vec::new();
     };
-    let ctx = Ctx { site, account, project, permissions, coverage, admin_unknown };
+    let ctx = Ctx { site, account, project, permissions, coverage, admin };
     // Transitioning an issue needs both Browse projects and Transition issues (POST
     // /issue/{key}/transitions in Atlassian's spec), besides the transition's own conditions.
     let transition_permission = held(&ctx, "TRANSITION_ISSUES");

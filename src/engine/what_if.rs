@@ -9,7 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Actor, Grant, Holder, Site};
-use crate::report::JiraAdmin;
+use crate::report::ADMINISTER_PROJECTS;
 
 use super::{AccountSelection, Selection, analyze};
 
@@ -370,8 +370,6 @@ impl State {
 /// the account: ADMINISTER_PROJECTS while whether it administers Jira is unknown.
 const EVERY: &str = "*";
 
-const ADMINISTER_PROJECTS: &str = "ADMINISTER_PROJECTS";
-
 type Held = BTreeMap<(String, String, String), (State, Vec<String>)>;
 
 /// A key of [`Held`] gained or lost, whether only conditionally, and the paths.
@@ -393,8 +391,8 @@ fn held(site: &Site) -> (Held, Held) {
     let mut levels = Held::new();
     for account in analyze(site, &selection).accounts {
         // A Jira administrator administers every project: unknown wherever no path gives it.
-        let admin_unknown = account.jira_admin == JiraAdmin::Unknown;
-        if admin_unknown {
+        let admin = account.jira_admin;
+        if admin.leaves_unknown(ADMINISTER_PROJECTS) {
             let key = (account.account_id.clone(), EVERY.to_owned(), ADMINISTER_PROJECTS.to_owned());
             out.insert(key, (State::Unknown, Vec::new()));
         }
@@ -416,10 +414,7 @@ fn held(site: &Site) -> (Held, Held) {
             for (permission, paths) in project.permissions.iter() {
                 let state = if paths.iter().any(|p| !p.conditional) {
                     State::Yes
-                } else if unresolved(EVERY)
-                    || unresolved(permission)
-                    || (admin_unknown && **permission == *ADMINISTER_PROJECTS)
-                {
+                } else if unresolved(EVERY) || unresolved(permission) || admin.leaves_unknown(permission) {
                     State::Unknown
                 } else {
                     State::Conditional

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::model::{Account, Holder, Site};
-use crate::report::{JiraAdmin, PathEntry};
+use crate::report::{ADMINISTER_PROJECTS, JiraAdmin, PathEntry};
 
 use super::membership::{Tri, group_id, group_name, match_holder, tri};
 use super::{AccountSelection, Selection, analyze};
@@ -100,7 +100,7 @@ pub fn why_not(site: &Site, account_id: &str, project_key: &str, permission: &st
         answer.held = answer.held_by.iter().any(|p| !p.conditional);
     }
     // Jira administrators administer every project, whatever the scheme says.
-    if permission == "ADMINISTER_PROJECTS" && !answer.held {
+    if permission == ADMINISTER_PROJECTS && !answer.held {
         let status = if admin == JiraAdmin::No { "missing" } else { "unknown" };
         answer.options.push(WhyNot { grant: None, need: JIRA_ADMIN_NEED.to_owned(), status });
     }

@@ -14,7 +14,7 @@ use super::registry::Need;
 use crate::engine::what_if::{self, AccessChange};
 use crate::engine::{AccountSelection, Selection, analyze};
 use crate::model::{Actor, Holder, Site};
-use crate::report::{AccountAccess, Coverage, JiraAdmin, ProjectAccess};
+use crate::report::{AccountAccess, Coverage, ProjectAccess};
 
 /// Candidate memberships per project beyond which the search stops being exhaustive.
 const EXHAUSTIVE_LIMIT: usize = 10;
@@ -89,8 +89,7 @@ pub fn compare(site: &Site, access: &AccountAccess, need: &Need) -> Assessment {
                     continue;
                 }
                 // A Jira administrator administers every project: unknown while that is.
-                let admin_unknown = *permission == "ADMINISTER_PROJECTS" && access.jira_admin == JiraAdmin::Unknown;
-                if admin_unknown || project.is_some_and(|p| unresolved(p, permission)) {
+                if access.jira_admin.leaves_unknown(permission) || project.is_some_and(|p| unresolved(p, permission)) {
                     gap.unknown.push((*permission).clone());
                 } else {
                     gap.missing.push((*permission).clone());
