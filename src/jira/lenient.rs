@@ -45,44 +45,90 @@ pub fn decode_one<T: DeserializeOwned>(raw: &RawValue, what: &str) -> Result<T, 
 }
 
 /// Jira sends ids as numbers in some payloads and as strings in others; keep them as strings.
+/// Any other value (a fraction, an object, `null`) is no id. Read by a visitor of its own rather
+/// than an untagged enum: that buffers every id and builds an error message for each string id
+/// it first tries as a number, which was a tenth of decoding a site.
 pub fn id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Id {
-        Number(i64),
-        Text(String),
-        Other(serde::de::IgnoredAny),
-    }
-    Ok(match Option::<Id>::deserialize(deserializer)? {
-        Some(Id::Number(n)) => Some(n.to_string()),
-        Some(Id::Text(s)) => Some(s),
-        Some(Id::Other(_)) | None => None,
-    })
+    deserializer.deserialize_any(IdVisitor { strict: false })
 }
 
 /// A list of ids (`[10001, "10002"]`) as strings; elements of other types are dropped.
 pub fn ids<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    struct Wrapped(#[serde(deserialize_with = "id")] Option<String>);
-    let items = Option::<Vec<Wrapped>>::deserialize(deserializer)?.unwrap_or_default();
-    Ok(items.into_iter().filter_map(|Wrapped(id)| id).collect())
+    let items = Option::<Vec<LenientId>>::deserialize(deserializer)?.unwrap_or_default();
+    Ok(items.into_iter().filter_map(|LenientId(id)| id).collect())
 }
 
 /// A list of ids (`[10001, "10002"]`) as strings; any other element fails the whole list.
 pub fn strict_ids<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Id {
-        Number(i64),
-        Text(String),
+    struct StrictId(String);
+    impl<'de> Deserialize<'de> for StrictId {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            match deserializer.deserialize_any(IdVisitor { strict: true })? {
+                Some(id) => Ok(StrictId(id)),
+                None => Err(serde::de::Error::custom("an id is neither a whole number nor a string")),
+            }
+        }
     }
-    Ok(Vec::<Id>::deserialize(deserializer)?
-        .into_iter()
-        .map(|id| match id {
-            Id::Number(n) => n.to_string(),
-            Id::Text(s) => s,
-        })
-        .collect())
+    Ok(Vec::<StrictId>::deserialize(deserializer)?.into_iter().map(|StrictId(id)| id).collect())
+}
+
+/// Reads an id: a whole number or a string. Anything else is `None`, or, when `strict`, an error.
+struct IdVisitor {
+    strict: bool,
+}
+
+impl IdVisitor {
+    fn other<E: serde::de::Error>(&self, what: serde::de::Unexpected<'_>) -> Result<Option<String>, E> {
+        if self.strict { Err(E::invalid_type(what, self)) } else { Ok(None) }
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for IdVisitor {
+    type Value = Option<String>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an id (a whole number or a string)")
+    }
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(Some(value.to_string()))
+    }
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(Some(value.to_string()))
+    }
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Self::Value, E> {
+        self.other(serde::de::Unexpected::Float(value))
+    }
+    fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Self::Value, E> {
+        self.other(serde::de::Unexpected::Bool(value))
+    }
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Some(value.to_owned()))
+    }
+    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(Some(value))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        self.other(serde::de::Unexpected::Unit)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        self.other(serde::de::Unexpected::Option)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        if self.strict {
+            return Err(serde::de::Error::invalid_type(serde::de::Unexpected::Seq, &self));
+        }
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        if self.strict {
+            return Err(serde::de::Error::invalid_type(serde::de::Unexpected::Map, &self));
+        }
+        while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
 }
 
 /// A string field whose values are mostly a few constants (`accountType`, a role actor's `type`):
@@ -126,6 +172,45 @@ mod tests {
 
     use super::Known;
     use crate::jira::User;
+
+    #[test]
+    fn an_id_is_a_whole_number_or_a_string_and_anything_else_is_none() {
+        #[derive(serde::Deserialize)]
+        struct Item {
+            #[serde(default, deserialize_with = "super::id")]
+            id: Option<String>,
+        }
+        let read = |json: &str| serde_json::from_str::<Item>(json).map(|item| item.id);
+        assert_eq!(read(r#"{"id":10001}"#).unwrap().as_deref(), Some("10001"));
+        assert_eq!(read(r#"{"id":-3}"#).unwrap().as_deref(), Some("-3"));
+        assert_eq!(read(r#"{"id":18446744073709551615}"#).unwrap().as_deref(), Some("18446744073709551615"));
+        assert_eq!(read(r#"{"id":"10002"}"#).unwrap().as_deref(), Some("10002"));
+        assert_eq!(read(r#"{"id":"caf\u00e9"}"#).unwrap().as_deref(), Some("café"));
+        for other in ["1.5", "null", "true", r#"{"a":[1,{"b":2}]}"#, r#"[1,"2"]"#] {
+            assert_eq!(read(&format!(r#"{{"id":{other},"after":1}}"#)).unwrap(), None, "{other}");
+        }
+        assert_eq!(read("{}").unwrap(), None);
+        assert!(read(r#"{"id":[1,}"#).is_err(), "malformed JSON is still an error");
+    }
+
+    #[test]
+    fn id_lists_drop_or_refuse_what_is_not_an_id() {
+        #[derive(serde::Deserialize)]
+        struct Lists {
+            #[serde(default, deserialize_with = "super::ids")]
+            lenient: Vec<String>,
+            #[serde(default, deserialize_with = "super::strict_ids")]
+            strict: Vec<String>,
+        }
+        let lists: Lists = serde_json::from_str(r#"{"lenient":[1,"2",null,{},3.5],"strict":[4,"5"]}"#).unwrap();
+        assert_eq!(lists.lenient, ["1", "2"]);
+        assert_eq!(lists.strict, ["4", "5"]);
+        assert!(serde_json::from_str::<Lists>(r#"{"lenient":null}"#).unwrap().lenient.is_empty());
+        for bad in ["null", "1.5", "{}", "[]", "true"] {
+            let error = serde_json::from_str::<Lists>(&format!(r#"{{"strict":[1,{bad}]}}"#)).err();
+            assert!(error.is_some(), "{bad} in a strict id list");
+        }
+    }
 
     #[test]
     fn known_values_are_shared_and_others_kept_whole() {
