@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::api::FindingsReport;
 use crate::collect::scan::GapOut;
 use crate::findings::{Finding, Severity};
-use crate::report::{Analysis, Coverage};
+use crate::report::{AccountAccess, Analysis, Coverage, JiraAdmin};
 
 pub const AUDIT_VERSION: u32 = 1;
 
@@ -240,11 +240,7 @@ fn bots_section(out: &mut String, analysis: &Analysis) {
         top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         let top: Vec<String> =
             top.iter().take(TOP_PERMISSIONS).map(|(p, n)| format!("{} ({n})", markdown_cell(p))).collect();
-        let global = if account.global.is_empty() {
-            "none".to_owned()
-        } else {
-            account.global.iter().map(|g| markdown_cell(g)).collect::<Vec<_>>().join(", ")
-        };
+        let global = global_cell(account);
         let inactive = if account.active { "" } else { " (inactive)" };
         let _ = writeln!(
             out,
@@ -255,6 +251,23 @@ fn bots_section(out: &mut String, analysis: &Analysis) {
         );
     }
     out.push('\n');
+}
+
+/// The global permissions as far as Jira's check was asked: "none" only where it was asked about
+/// every one, and Jira administration (every project's `ADMINISTER_PROJECTS`) said when unknown.
+fn global_cell(account: &AccountAccess) -> String {
+    let held = account.global.iter().map(|g| markdown_cell(g)).collect::<Vec<_>>().join(", ");
+    let mut cell = match (account.global_coverage, account.global.is_empty()) {
+        (Coverage::None, _) => return "not checked; Jira administrator: unknown".to_owned(),
+        (Coverage::Complete, true) => "none".to_owned(),
+        (Coverage::Complete, false) => held,
+        (Coverage::Partial, true) => "none of those checked (not all were)".to_owned(),
+        (Coverage::Partial, false) => format!("{held} (not all were checked)"),
+    };
+    if account.jira_admin == JiraAdmin::Unknown {
+        cell.push_str("; Jira administrator: unknown");
+    }
+    cell
 }
 
 fn coverage_section(out: &mut String, analysis: &Analysis, gaps: &[GapOut]) {
@@ -367,6 +380,30 @@ mod tests {
         assert_eq!(report.counts.get(&Severity::Critical), Some(&1));
         assert_eq!(report.counts.get(&Severity::Medium), Some(&1));
         assert_eq!(report.counts.get(&Severity::Info), Some(&0), "every severity stays listed");
+    }
+
+    #[test]
+    fn the_global_cell_says_none_only_where_jira_was_asked_about_every_global_permission() {
+        let account = |global: &[&str], global_coverage, jira_admin| AccountAccess {
+            account_id: "bot-1".to_owned(),
+            display_name: "Bot".to_owned(),
+            kind: "service",
+            active: true,
+            global: global.iter().map(|g| (*g).to_owned()).collect(),
+            global_coverage,
+            jira_admin,
+            projects: Vec::new(),
+        };
+        let cell = |global: &[&str], coverage, admin| global_cell(&account(global, coverage, admin));
+        assert_eq!(cell(&[], Coverage::None, JiraAdmin::Unknown), "not checked; Jira administrator: unknown");
+        assert_eq!(cell(&[], Coverage::Complete, JiraAdmin::No), "none");
+        assert_eq!(cell(&["ADMINISTER", "BULK_CHANGE"], Coverage::Complete, JiraAdmin::Yes), "ADMINISTER, BULK_CHANGE");
+        assert_eq!(
+            cell(&[], Coverage::Partial, JiraAdmin::Unknown),
+            "none of those checked (not all were); Jira administrator: unknown"
+        );
+        assert_eq!(cell(&["BULK_CHANGE"], Coverage::Partial, JiraAdmin::No), "BULK_CHANGE (not all were checked)");
+        assert_eq!(cell(&["A|B"], Coverage::Complete, JiraAdmin::No), "A\\|B", "cells stay escaped");
     }
 
     #[test]
