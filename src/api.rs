@@ -300,7 +300,10 @@ pub enum AnalysisForm {
 impl AnalyzeOptions {
     /// What a load for these options must keep (see [`LoadScope`]).
     pub fn scope(&self) -> LoadScope {
-        LoadScope { project: self.project.clone() }
+        LoadScope {
+            project: self.project.clone(),
+            non_human_only: self.selection().accounts == AccountSelection::NonHuman,
+        }
     }
 
     pub fn selection(&self) -> Selection {
@@ -446,6 +449,12 @@ impl LoadedSnapshot {
             return failure_json(ApiError::new(
                 "bad-options",
                 format!("the snapshot was loaded for project `{only}` only; ask about that project"),
+            ));
+        }
+        if loaded.scope.non_human_only && o.selection().accounts != AccountSelection::NonHuman {
+            return failure_json(ApiError::new(
+                "bad-options",
+                "the snapshot was loaded for its service and app accounts only; ask about those",
             ));
         }
         let matrix = matrix_of(&loaded.site, &loaded.warnings, o);

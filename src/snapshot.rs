@@ -17,8 +17,8 @@ use serde_json::value::RawValue;
 
 use crate::jira::{self, decode_each, decode_each_from, decode_one, page_items_ended, page_values_ended};
 use crate::model::{
-    Account, Actor, AppRole, ConditionGroup, Grant, Group, Holder, PermissionChecks, PermissionDef, PermissionKind,
-    Project, Role, Rule, Scheme, SecurityLevel, SecurityScheme, Site, Transition, Workflow,
+    Account, AccountKind, Actor, AppRole, ConditionGroup, Grant, Group, Holder, PermissionChecks, PermissionDef,
+    PermissionKind, Project, Role, Rule, Scheme, SecurityLevel, SecurityScheme, Site, Transition, Workflow,
 };
 use crate::warning::{Warning, WarningCode};
 
@@ -632,10 +632,18 @@ pub fn load_reader<R: std::io::Read>(mut reader: R, scope: &Scope) -> Result<(Si
 /// site, seconds to build and most of the model's memory. An analysis of one project reads only
 /// that project's pairs, so a load for it keeps only those; every answer about that project is the
 /// same as from the whole model (tested).
+///
+/// People are most of a site's accounts, group members and role actors (five in six of the
+/// benchmark site's bytes), and an analysis of its service and app accounts reads none of them: a
+/// load for it drops people's accounts, their places in member lists and the role actors naming
+/// them, once every part that can say what an account is has been read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scope {
     /// Keep the permission-check answers of this project only; all of them when `None`.
     pub project: Option<String>,
+    /// Keep the accounts that are not people's only (`kind` service or app): for an analysis of
+    /// `AccountSelection::NonHuman`, whose every answer is the same as from the whole model (tested).
+    pub non_human_only: bool,
 }
 
 /// Builds the model from a decoded document (see [`SnapshotReader`]).
@@ -979,38 +987,60 @@ impl Builder {
         let (users, _) = self.decoded(users);
         self.accounts.reserve(users.len() + details.len());
         for user in users {
-            self.account_from(user);
+            if self.keeps(&user) {
+                self.account_from(user);
+            }
         }
         for user in details.into_values() {
             match user {
-                Ok(user) => self.account_from(user),
+                Ok(user) if self.keeps(&user) => self.account_from(user),
+                Ok(_) => {}
                 Err(warning) => self.warnings.push(warning),
             }
         }
     }
 
+    /// The last part that says what an account is: with [`Scope::non_human_only`], people's
+    /// accounts are dropped here, and with them their places in the member lists.
     #[inline(never)]
     fn group_members(&mut self, members: BTreeMap<String, Decoded<jira::User>>) {
+        let mut lists = Vec::with_capacity(members.len());
         for (group_id, part) in members {
             let (users, complete) = self.decoded(part);
             let id = self.add_group(Some(group_id.clone()), None).unwrap_or_else(|| group_id.clone());
             if !complete || self.site.gap("groupMembers", &group_id).is_some() {
                 self.site.incomplete_groups.insert(id.clone());
             }
-            // Collected, then built in one go: a sorted bulk build, not an insert per member; sorted
-            // by [`head`] first, so the build's own sort finds one run.
             let mut listed = Vec::with_capacity(users.len());
             for user in users {
                 if self.accounts.contains_key(&user.account_id) {
                     listed.push(user.account_id);
-                } else {
+                } else if self.keeps(&user) {
                     listed.push(user.account_id.clone());
                     self.account_from(user);
                 }
             }
+            lists.push((id, listed));
+        }
+        if self.scope.non_human_only {
+            self.accounts.retain(|_, account| account.kind() != AccountKind::Human);
+        }
+        for (id, mut listed) in lists {
+            if self.scope.non_human_only {
+                listed.retain(|member| self.accounts.contains_key(member));
+            }
+            // Built in one go: a sorted bulk build, not an insert per member; sorted by [`head`]
+            // first, so the build's own sort finds one run.
             let set: BTreeSet<String> = sorted(listed, String::as_str).into_iter().collect();
             self.site.group_members.insert(id, set);
         }
+    }
+
+    /// Whether a user element is read at all: with [`Scope::non_human_only`], one that says it is a
+    /// person's account is not. One that does not say is read, and dropped in [`Self::group_members`]
+    /// if no other element makes it an app's.
+    fn keeps(&self, user: &jira::User) -> bool {
+        !self.scope.non_human_only || !matches!(user.account_type.as_deref(), Some("atlassian" | "customer"))
     }
 
     #[inline(never)]
@@ -1073,6 +1103,8 @@ impl Builder {
                 let mut actors = Vec::with_capacity(role.actors.len());
                 for actor in role.actors {
                     match actor {
+                        // An account the load dropped is analysed nowhere (Scope::non_human_only).
+                        RoleActor::User(user) if self.scope.non_human_only && !self.accounts.contains_key(&user) => {}
                         RoleActor::User(user) => actors.push(Actor::User(user)),
                         RoleActor::Group { id, name } if id.is_some() || name.is_some() => {
                             let id = self.add_group(id, name.clone());

@@ -201,7 +201,7 @@ impl JsSnapshotReader {
     /// kept (see `snapshot::Scope`), and only that project can be asked about.
     pub fn finish(&mut self, project: Option<String>) -> Result<LoadedSnapshot, JsValue> {
         let reader = self.reader.take().ok_or_else(|| JsValue::from_str("the reader is finished"))?;
-        let scope = crate::snapshot::Scope { project };
+        let scope = crate::snapshot::Scope { project, non_human_only: false };
         Ok(LoadedSnapshot { loaded: api::LoadedSnapshot::from_reader(reader, &scope) })
     }
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use steward::api::{self, LoadedSnapshot};
+use steward::model::AccountKind;
 use steward::snapshot::{self, Scope, SnapshotReader};
 
 fn dir(path: &str) -> Vec<PathBuf> {
@@ -162,15 +163,18 @@ fn a_project_scoped_load_answers_as_the_whole_model() {
                 let options = format!(r#"{{{accounts},"project":"{key}","skipTransitions":false}}"#);
                 let expected = whole.analyze_json(&options);
                 assert_eq!(api::analyze_json(&text, &options), expected, "{name} {options}");
-                let scope = Scope { project: Some(key.clone()) };
+                let scope = Scope { project: Some(key.clone()), ..Scope::default() };
                 let chunked = LoadedSnapshot::from_reader(pushed(text.as_bytes(), 50), &scope);
                 assert_eq!(chunked.analyze_json(&options), expected, "{name} {options}");
                 compared += 1;
             }
         }
         if let Some(check) = site.checks.values().next() {
-            let (scoped, _) =
-                snapshot::load_scoped(&text, &Scope { project: site.projects.keys().next().cloned() }).unwrap();
+            let (scoped, _) = snapshot::load_scoped(
+                &text,
+                &Scope { project: site.projects.keys().next().cloned(), ..Scope::default() },
+            )
+            .unwrap();
             let kept = &scoped.checks[site.checks.keys().next().unwrap()];
             assert!(kept.projects().count() <= check.projects().count());
             assert!(kept.projects().all(|p| Some(p) == site.projects.keys().next()), "{name}");
@@ -179,10 +183,53 @@ fn a_project_scoped_load_answers_as_the_whole_model() {
     assert!(compared > 50, "{compared} project answers compared");
 }
 
+/// A load for the service and app accounts drops people's accounts, member entries and role
+/// actors; every answer about the accounts it keeps is the whole model's, transitions included.
+#[test]
+fn a_load_of_non_human_accounts_answers_as_the_whole_model() {
+    let non_human = Scope { non_human_only: true, ..Scope::default() };
+    let (mut compared, mut dropped) = (0, 0);
+    for (name, text) in scenarios() {
+        let Ok((site, _)) = snapshot::load(&text) else { continue };
+        let (scoped, _) = snapshot::load_scoped(&text, &non_human).unwrap();
+        assert!(scoped.accounts.values().all(|a| a.kind() != AccountKind::Human), "{name}");
+        let bots = site.accounts.values().filter(|a| a.kind() != AccountKind::Human).count();
+        assert_eq!(scoped.accounts.len(), bots, "{name}: every non-human account is kept");
+        dropped += site.accounts.len() - scoped.accounts.len();
+        let whole = LoadedSnapshot::from_text(&text, &Scope::default());
+        let chunked = LoadedSnapshot::from_reader(pushed(text.as_bytes(), 61), &non_human);
+        let project = site.projects.keys().next().map(|k| format!(r#","project":"{k}""#)).unwrap_or_default();
+        for options in [
+            r#"{}"#.to_owned(),
+            r#"{"form":"matrix"}"#.to_owned(),
+            r#"{"skipTransitions":true,"form":"matrix"}"#.to_owned(),
+            format!(r#"{{"skipTransitions":false{project}}}"#),
+        ] {
+            let expected = whole.analyze_json(&options);
+            assert_eq!(api::analyze_json(&text, &options), expected, "{name} {options}");
+            assert_eq!(chunked.analyze_json(&options), expected, "{name} {options}");
+            compared += 1;
+        }
+        assert_eq!(chunked.inventory().to_json(), whole.inventory().to_json(), "{name}");
+    }
+    assert!(compared > 200, "{compared} answers compared");
+    assert!(dropped > 30, "{dropped} people's accounts dropped: the scope was exercised");
+}
+
+#[test]
+fn a_load_of_non_human_accounts_refuses_questions_about_people() {
+    let (_, text) = scenarios().into_iter().next().unwrap();
+    let loaded = LoadedSnapshot::from_text(&text, &Scope { non_human_only: true, ..Scope::default() });
+    assert!(!loaded.analyze_json("{}").contains(r#""error""#));
+    for options in [r#"{"allAccounts":true}"#, r#"{"accountId":"anyone"}"#] {
+        assert_eq!(code(&loaded.analyze_json(options)).as_deref(), Some("bad-options"), "{options}");
+    }
+}
+
 #[test]
 fn a_project_scoped_snapshot_refuses_other_questions() {
     let (_, text) = scenarios().into_iter().next().unwrap();
-    let loaded = LoadedSnapshot::from_text(&text, &Scope { project: Some("NOPE".into()) });
+    let loaded = LoadedSnapshot::from_text(&text, &Scope { project: Some("NOPE".into()), ..Scope::default() });
     assert_eq!(code(&loaded.analyze_json("{}")).as_deref(), Some("bad-options"));
     assert_eq!(code(&loaded.analyze_json(r#"{"project":"OTHER"}"#)).as_deref(), Some("bad-options"));
     assert_eq!(code(&loaded.inventory().to_json()).as_deref(), Some("bad-options"));

@@ -4,7 +4,8 @@
 //! to the same analysis. Run by `make test` (`make test-bench`).
 #![allow(clippy::unwrap_used, reason = "a test fails loudly")]
 
-use steward::api::{self, AnalyzeOptions};
+use steward::api::{self, AnalyzeOptions, LoadedSnapshot};
+use steward::snapshot::{self, Scope};
 use steward_bench::synth::{Size, snapshot_string};
 
 #[test]
@@ -20,5 +21,21 @@ fn sharing_answers_between_alike_projects_changes_nothing_on_a_generated_site() 
         let exhaustive = AnalyzeOptions { exhaustive: true, ..options };
         let every_cell = serde_json::to_value(api::analyze_snapshot(&snapshot, &exhaustive).unwrap()).unwrap();
         assert!(shared == every_cell, "sharing changed the analysis (all accounts: {all_accounts})");
+    }
+}
+
+/// The benchmark's load: the site's people (most of its accounts, member entries and role actors)
+/// dropped, the service and app accounts' answer the whole model's.
+#[test]
+fn a_load_of_non_human_accounts_answers_as_the_whole_model_on_a_generated_site() {
+    let snapshot = snapshot_string(Size::S);
+    let (whole_site, _) = snapshot::load(&snapshot).unwrap();
+    let (site, _) = snapshot::load_scoped(&snapshot, &Scope { non_human_only: true, ..Scope::default() }).unwrap();
+    assert!(site.accounts.len() * 20 < whole_site.accounts.len(), "{} accounts kept", site.accounts.len());
+    let members = |s: &steward::model::Site| s.group_members.values().map(|m| m.len()).sum::<usize>();
+    assert!(members(&site) * 10 < members(&whole_site), "{} member entries kept", members(&site));
+    let whole = LoadedSnapshot::from_text(&snapshot, &Scope::default());
+    for options in [r#"{"skipTransitions":true,"form":"matrix"}"#, r#"{"skipTransitions":true}"#] {
+        assert!(api::analyze_json(&snapshot, options) == whole.analyze_json(options), "{options}");
     }
 }
