@@ -300,17 +300,19 @@ pub enum AnalysisForm {
 impl AnalyzeOptions {
     /// What a load for these options must keep (see [`LoadScope`]).
     pub fn scope(&self) -> LoadScope {
-        LoadScope {
-            project: self.project.clone(),
-            non_human_only: self.selection().accounts == AccountSelection::NonHuman,
-        }
+        LoadScope { project: self.project.clone(), non_human_only: self.non_human() }
+    }
+
+    /// Whether the answer covers the service and app accounts only (no account named, not all).
+    fn non_human(&self) -> bool {
+        self.account_id.is_none() && !self.all_accounts
     }
 
     pub fn selection(&self) -> Selection {
         let accounts = match (&self.account_id, self.all_accounts) {
+            _ if self.non_human() => AccountSelection::NonHuman,
             (Some(id), _) => AccountSelection::One(id.clone()),
-            (None, true) => AccountSelection::All,
-            (None, false) => AccountSelection::NonHuman,
+            (None, _) => AccountSelection::All,
         };
         Selection {
             accounts,
@@ -451,7 +453,7 @@ impl LoadedSnapshot {
                 format!("the snapshot was loaded for project `{only}` only; ask about that project"),
             ));
         }
-        if loaded.scope.non_human_only && o.selection().accounts != AccountSelection::NonHuman {
+        if loaded.scope.non_human_only && !o.non_human() {
             return failure_json(ApiError::new(
                 "bad-options",
                 "the snapshot was loaded for its service and app accounts only; ask about those",
