@@ -12,6 +12,7 @@ mod transitions;
 pub mod what_if;
 pub mod why_not;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -366,7 +367,7 @@ struct SchemeEval {
 }
 
 /// Adds a path, keeping each permission's paths sorted and free of duplicates.
-fn add_path(permissions: &mut Permissions, permission: &str, entry: PathEntry) {
+fn add_path(permissions: &mut Permissions, permission: &str, entry: PathEntry, cache: &mut PathCache) {
     if permissions.get(permission).is_some_and(|paths| paths.binary_search(&entry).is_ok()) {
         return;
     }
@@ -378,7 +379,7 @@ fn add_path(permissions: &mut Permissions, permission: &str, entry: PathEntry) {
             }
         }
         None => {
-            map.insert(Rc::from(permission), vec![entry]);
+            map.insert(cache.key(permission), vec![entry]);
         }
     }
 }
@@ -391,10 +392,15 @@ fn origin(scheme: &Scheme, grant: &Grant) -> Origin {
 /// Keyed by the grant's address (stable while the site is borrowed) and the holder step.
 #[derive(Default)]
 pub struct PathCache {
-    rendered: rustc_hash::FxHashMap<(usize, Via), PathEntry>,
+    /// Keyed by address, then holder step: looked up by reference, so a hit copies nothing.
+    rendered: rustc_hash::FxHashMap<usize, rustc_hash::FxHashMap<Via, PathEntry>>,
     /// Paths of grants whose holder step the grant alone decides: keyed by the address only, so
     /// the hot lookup (every account × scheme) hashes and compares no strings.
     by_grant: rustc_hash::FxHashMap<usize, PathEntry>,
+    /// Permission keys, one copy each for every cell's map.
+    keys: rustc_hash::FxHashSet<Rc<str>>,
+    /// The paths that name no grant ([`Origin::GlobalAdminister`], [`Origin::JiraCheck`]).
+    fixed: Vec<(Origin, PathEntry)>,
 }
 
 /// Whether a grant's holder matches in one way only, whoever the account: one path per grant.
@@ -415,21 +421,42 @@ fn one_way(holder: &Holder) -> bool {
 }
 
 impl PathCache {
-    fn grant_path(&mut self, scheme: &Scheme, grant: &Grant, via: Via) -> PathEntry {
+    fn key(&mut self, permission: &str) -> Rc<str> {
+        match self.keys.get(permission) {
+            Some(key) => Rc::clone(key),
+            None => {
+                let key: Rc<str> = Rc::from(permission);
+                self.keys.insert(Rc::clone(&key));
+                key
+            }
+        }
+    }
+
+    /// The path of an origin that needs no holder step.
+    fn origin_path(&mut self, origin: Origin) -> PathEntry {
+        if let Some((_, entry)) = self.fixed.iter().find(|(o, _)| *o == origin) {
+            return entry.clone();
+        }
+        let entry = PathEntry::new(&Path { origin: origin.clone(), via: Via::Origin });
+        self.fixed.push((origin, entry.clone()));
+        entry
+    }
+
+    fn grant_path(&mut self, scheme: &Scheme, grant: &Grant, via: &Via) -> PathEntry {
         let address = std::ptr::from_ref(grant) as usize;
         if one_way(&grant.holder) {
             return self
                 .by_grant
                 .entry(address)
-                .or_insert_with(|| PathEntry::new(&Path { origin: origin(scheme, grant), via }))
+                .or_insert_with(|| PathEntry::new(&Path { origin: origin(scheme, grant), via: via.clone() }))
                 .clone();
         }
-        let key = (address, via);
-        if let Some(entry) = self.rendered.get(&key) {
+        let by_via = self.rendered.entry(address).or_default();
+        if let Some(entry) = by_via.get(via) {
             return entry.clone();
         }
-        let entry = PathEntry::new(&Path { origin: origin(scheme, grant), via: key.1.clone() });
-        self.rendered.insert(key, entry.clone());
+        let entry = PathEntry::new(&Path { origin: origin(scheme, grant), via: via.clone() });
+        by_via.insert(via.clone(), entry.clone());
         entry
     }
 }
@@ -440,13 +467,18 @@ fn add_match(
     paths: &mut PathCache,
     scheme: &Scheme,
     grant: &Grant,
-    found: membership::Match,
+    found: &membership::Match,
 ) {
-    for via in found.vias {
-        add_path(permissions, &grant.permission, paths.grant_path(scheme, grant, via));
+    for via in &found.vias {
+        let entry = paths.grant_path(scheme, grant, via);
+        add_path(permissions, &grant.permission, entry, paths);
     }
-    if let Some(reason) = found.unknown {
-        unresolved.push(Unresolved { permission: grant.permission.clone(), grant: grant.id.clone(), reason });
+    if let Some(reason) = &found.unknown {
+        unresolved.push(Unresolved {
+            permission: grant.permission.clone(),
+            grant: grant.id.clone(),
+            reason: reason.clone(),
+        });
     }
 }
 
@@ -457,7 +489,7 @@ fn evaluate_scheme(site: &Site, account: &Account, scheme: &Scheme, paths: &mut 
             continue;
         }
         let found = match_holder(site, account, &grant.holder, None);
-        add_match(&mut eval.permissions, &mut eval.unresolved, paths, scheme, grant, found);
+        add_match(&mut eval.permissions, &mut eval.unresolved, paths, scheme, grant, &found);
     }
     eval
 }
@@ -638,17 +670,25 @@ impl<'a> Cell<'a> {
                         continue;
                     }
                     let found = match &grant.holder {
-                        Holder::ProjectRole(role) => match roles.iter().find(|(r, _)| *r == role.as_str()) {
-                            Some((_, found)) => found.clone(),
-                            None => {
-                                let found = membership::project_role(site, account, &project.key, role);
-                                roles.push((role.as_str(), found.clone()));
-                                found
+                        Holder::ProjectRole(role) => {
+                            let at = match roles.iter().position(|(r, _)| *r == role.as_str()) {
+                                Some(at) => at,
+                                None => {
+                                    roles.push((
+                                        role.as_str(),
+                                        membership::project_role(site, account, &project.key, role),
+                                    ));
+                                    roles.len() - 1
+                                }
+                            };
+                            match roles.get(at) {
+                                Some((_, found)) => Cow::Borrowed(found),
+                                None => continue,
                             }
-                        },
-                        holder => match_holder(site, account, holder, Some(&project.key)),
+                        }
+                        holder => Cow::Owned(match_holder(site, account, holder, Some(&project.key))),
                     };
-                    add_match(&mut paths, &mut unresolved, self.paths, scheme, grant, found);
+                    add_match(&mut paths, &mut unresolved, self.paths, scheme, grant, &found);
                 }
                 if let Some(reason) = site.incomplete_schemes.get(&scheme.id) {
                     unresolved.push(Unresolved { permission: "*".to_owned(), grant: None, reason: reason.clone() });
@@ -661,8 +701,8 @@ impl<'a> Cell<'a> {
             }),
         }
         if self.admin == JiraAdmin::Yes {
-            let entry = PathEntry::new(&Path { origin: Origin::GlobalAdminister, via: Via::Origin });
-            add_path(&mut paths, ADMINISTER_PROJECTS, entry);
+            let entry = self.paths.origin_path(Origin::GlobalAdminister);
+            add_path(&mut paths, ADMINISTER_PROJECTS, entry, self.paths);
         }
         if let Some(checks) = checks {
             // Jira's check is the ground truth: where it says a permission is not held, the
@@ -677,7 +717,7 @@ impl<'a> Cell<'a> {
             Coverage::Partial
         };
         if let Some(checks) = checks {
-            agree_with_jira(account, project, checks, coverage, &mut paths, warnings);
+            agree_with_jira(account, project, checks, coverage, &mut paths, self.paths, warnings);
         }
         let permissions = paths;
         let security_levels = security::levels(site, account, project);
@@ -715,6 +755,7 @@ fn agree_with_jira(
     checks: &crate::model::PermissionChecks,
     coverage: Coverage,
     paths: &mut Permissions,
+    cache: &mut PathCache,
     warnings: &mut Vec<Warning>,
 ) {
     for (permission, jira_says) in checks.answers(&project.key) {
@@ -732,8 +773,8 @@ fn agree_with_jira(
                 ),
             ))),
             (true, false, false) => {
-                let entry = PathEntry::new(&Path { origin: Origin::JiraCheck, via: Via::Origin });
-                add_path(paths, permission, entry);
+                let entry = cache.origin_path(Origin::JiraCheck);
+                add_path(paths, permission, entry, cache);
                 let (code, why) = if coverage == Coverage::Complete {
                     (WarningCode::ModelDrift, "but no grant in the snapshot gives it")
                 } else {
