@@ -153,6 +153,7 @@ scenarios! {
     product_access_group_unnamed,
     security_mapping_not_read_whole,
     security_schemes_unreadable,
+    security_schemes_partly_read_mapping_unread,
     security_members_partly_read,
     group_members_page_not_last,
     group_members_gap_recorded,

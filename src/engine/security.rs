@@ -123,7 +123,8 @@ fn unmapped(site: &Site, project: &Project) -> Vec<LevelAccess> {
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out.dedup_by(|a, b| a.id == b.id);
-    if site.security_schemes.values().any(|scheme| !scheme.levels_whole()) {
+    // A project may use a scheme the snapshot does not list, or a level its scheme's listing left out.
+    if !site.security_schemes_listed || site.security_schemes.values().any(|scheme| !scheme.levels_whole()) {
         out.push(unnamed("any level not named in the snapshot".to_owned(), reason));
     }
     out
