@@ -1,6 +1,7 @@
 use crate::findings::{Hit, Rule, Severity};
 use crate::governance::Scope;
 use crate::governance::paths::{self, Step};
+use crate::report::ADMINISTER_PROJECTS;
 
 use super::{cap, working_bots};
 
@@ -23,11 +24,11 @@ fn check(scope: &Scope<'_>) -> Vec<Hit> {
         let mut lines = Vec::new();
         for project in &access.projects {
             if need.is_some_and(|n| {
-                n.covers_project(&project.key) && n.permissions.iter().any(|p| p == "ADMINISTER_PROJECTS")
+                n.covers_project(&project.key) && n.permissions.iter().any(|p| p == ADMINISTER_PROJECTS)
             }) {
                 continue;
             }
-            for entry in project.permissions.get("ADMINISTER_PROJECTS").into_iter().flatten() {
+            for entry in project.permissions.get(ADMINISTER_PROJECTS).into_iter().flatten() {
                 // Global administrators are the global-admin rule's finding.
                 if entry.conditional || paths::step(&entry.path) == Step::GlobalAdminister {
                     continue;
