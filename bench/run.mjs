@@ -3,9 +3,8 @@
 //
 // For each size (S, M, L, XL; `BENCH_SIZES=S,M` to limit): generate the synthetic snapshot (cached
 // under bench/.data/), then
-//   1. in one Node process: time JSON.parse of the snapshot text and the wasm
-//      analyzeToString(text, {"skipTransitions":true}) from the text to the full answer string,
-//      alternately;
+//   1. in one Node process: time JSON.parse of the snapshot text, then the wasm
+//      analyzeToString(text, {"skipTransitions":true}) from the text to the full answer string;
 //   2. in a fresh Node process: one wasm analysis, for the peak RSS and the wasm linear memory;
 //   3. the native binary (the same call, natively), with a phase breakdown.
 // Timed figures are medians. The first runs are a warm-up, discarded unless the runs would not fit
@@ -89,43 +88,6 @@ function timed(runs, budgetMs, f) {
   return { wall, cpu, first };
 }
 
-// `timed` for two jobs at once, run alternately (f, then g, each after a GC), so that what else the
-// machine is doing weighs on both alike; the warm-up and the budget are the pair's.
-function timedPair(runs, budgetMs, f, g) {
-  const gc = globalThis.gc ?? (() => {});
-  const start = performance.now();
-  const one = (h, into) => {
-    gc();
-    const t = performance.now();
-    const c = threadCpuMs();
-    h();
-    into.wall.push(performance.now() - t);
-    into.cpu.push(threadCpuMs() - c);
-  };
-  const a = { wall: [], cpu: [] };
-  const b = { wall: [], cpu: [] };
-  one(f, a);
-  one(g, b);
-  a.first = a.wall[0];
-  b.first = b.wall[0];
-  const pair = a.first + b.first;
-  if (pair * (runs + 1) <= budgetMs) {
-    for (const x of [a, b]) {
-      x.wall.length = 0;
-      x.cpu.length = 0;
-    }
-    for (let warm = 1; warm < WARMUP_RUNS && performance.now() - start < WARMUP_MS && (performance.now() - start + pair * (runs + 1)) <= budgetMs; warm++) {
-      f();
-      g();
-    }
-  }
-  while (a.wall.length < runs && (a.wall.length === 0 || performance.now() - start + pair <= budgetMs)) {
-    one(f, a);
-    one(g, b);
-  }
-  return [a, b];
-}
-
 // A wasm trap (e.g. out of memory: the allocator aborts, which traps as `unreachable`) as a short reason.
 function failure(error, startedMs, memory) {
   const seconds = ((performance.now() - startedMs) / 1000).toFixed(0);
@@ -143,18 +105,20 @@ async function loadWasm() {
 
 async function childTime(file, runs, budgetMs) {
   const text = readFileSync(file, 'utf8');
-  const { steward, memory } = await loadWasm();
-  const parseOnce = () => {
+  // Not alternated with the wasm runs: after a JSON.parse of a large text the wasm analysis ran
+  // slower (L: about 340 ms against 215 ms, main-thread CPU too), which a container that analyses
+  // does not see.
+  const parse = timed(runs, budgetMs, () => {
     JSON.parse(text);
-  };
+  });
+  const { steward, memory } = await loadWasm();
   let answerChars = 0;
   let head = '';
-  let parse;
   let wasm = { wall: [], cpu: [] };
   let failed = null;
   const started = performance.now();
   try {
-    [parse, wasm] = timedPair(runs, budgetMs, parseOnce, () => {
+    wasm = timed(runs, budgetMs, () => {
       const answer = steward.analyzeToString(text, OPTIONS);
       answerChars = answer.length;
       head = answer.slice(0, 200);
@@ -162,8 +126,6 @@ async function childTime(file, runs, budgetMs) {
     if (head.startsWith('{"type":"failure"')) failed = head;
   } catch (error) {
     failed = failure(error, started, memory);
-    wasm = { wall: [], cpu: [] };
-    parse = timed(runs, budgetMs, parseOnce);
   }
   return {
     parseSamples: parse.wall,
@@ -568,7 +530,7 @@ for (const r of results) {
 }
 lines.push('');
 lines.push('## Method', '');
-lines.push(`- JSON.parse and wasm are timed in one Node process (\`--expose-gc\`, a GC before each run), alternately: \`JSON.parse(text)\`, then \`analyzeToString(text, options)\` from the text (already a JS string) to the answer string; pkg/ loaded with \`initSync\`. Up to ${RUNS} runs of each after ${WARMUP_MS / 1000} s of warm-up runs (at least one, at most ${WARMUP_RUNS}; V8 runs wasm on its baseline compiler first and swaps in optimised code in the background; a container answering many calls runs the optimised code); when the runs would not fit ${BUDGET} s, the first run counts and runs stop when the budget is spent. A size whose first timing round (this process, then the native one) takes under ${ROUND_LIMIT_S} s gets ${ROUNDS} rounds, one after the other, and its medians are over the pooled samples (${results.map((r) => `${r.size} ${r.rounds ?? 1}`).join(', ')}): on a shared machine a burst of load then weighs on both sides instead of on whichever ran through it. The first wasm call of a fresh process: ${results.filter((r) => ok(r.time) && Number.isFinite(r.time.wasmFirstMs)).map((r) => `${r.size} ${fmt(r.time.wasmFirstMs)} ms`).join(', ') || 'n/a'}.`);
+lines.push(`- JSON.parse and wasm are timed in one Node process (\`--expose-gc\`, a GC before each run): \`JSON.parse(text)\`, then \`analyzeToString(text, options)\` from the text (already a JS string) to the answer string; pkg/ loaded with \`initSync\`. Median of up to ${RUNS} runs after ${WARMUP_MS / 1000} s of warm-up runs (at least one, at most ${WARMUP_RUNS}; V8 runs wasm on its baseline compiler first and swaps in optimised code in the background; a container answering many calls runs the optimised code); when the runs would not fit ${BUDGET} s, the first run counts and runs stop when the budget is spent. A size whose first timing round (this process, then the native one) takes under ${ROUND_LIMIT_S} s gets ${ROUNDS} rounds, one after the other, and its medians are over the pooled samples (${results.map((r) => `${r.size} ${r.rounds ?? 1}`).join(', ')}): on a shared machine a burst of load then weighs on both sides instead of on whichever ran through it. The first wasm call of a fresh process: ${results.filter((r) => ok(r.time) && Number.isFinite(r.time.wasmFirstMs)).map((r) => `${r.size} ${fmt(r.time.wasmFirstMs)} ms`).join(', ') || 'n/a'}.`);
 lines.push('- Peak memory: a fresh Node process that reads the text and runs one wasm analysis; `process.resourceUsage().maxRSS` (Node itself, the text, the copy of it in wasm memory, the site model, the answer). wasm memory is the linear memory\'s size afterwards (it never shrinks). Reading the file as one string alone peaks at about twice its size (the bytes, then the string), so a snapshot of several hundred MB cannot fit 512 MB this way whatever the core does.');
 lines.push('- From chunks: a fresh Node process that hands the snapshot file to `analyzeChunks(next, options)` 1 MiB at a time (as the stored snapshot\'s chunks would be): the core decodes as it reads, so neither the text nor a copy of it is ever whole; one run, wall time with on-CPU time in brackets, peak RSS and wasm memory as above. The XL memory target is judged on this figure.');
 lines.push(`- Native: \`bench/target/release/steward-bench-native\` calls \`steward::api::analyze_json\` on the text in memory, same options, same sampling (the same warm-up too: the first runs of a process also pay for growing its heap, S about 8 ms a run against 5 ms once settled); built with steward's release settings (opt-level 3, fat LTO, one codegen unit, panic abort)${spawnSync('prlimit', ['--version']).status === 0 ? `, address space capped at ${fmt(NATIVE_MEM_MB)} MB` : ''}.`);
