@@ -15,9 +15,9 @@
 //
 // Then the collection benchmark (bench/scan.mjs; SCAN_SIZES, default M,L, empty to skip).
 //
-// Environment: BENCH_SIZES, BENCH_RUNS (default 5), BENCH_ROUNDS (default 3), BENCH_BUDGET, BENCH_TIMEOUT (seconds per child
-// process, default 600), BENCH_NATIVE_MEM_MB (address-space cap of the native run, default 10000),
-// BENCH_OUT, BENCH_COMMIT (when there is no git checkout).
+// Environment: BENCH_SIZES, BENCH_RUNS (default 5), BENCH_ROUNDS (default 3), BENCH_BUDGET,
+// BENCH_TIMEOUT (seconds per child process, default 600), BENCH_NATIVE_MEM_MB (address-space cap of
+// the native run, default 10000), BENCH_OUT, BENCH_COMMIT (when there is no git checkout).
 import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, readSync, statSync, writeFileSync, unlinkSync } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
@@ -334,6 +334,7 @@ for (const size of SIZES) {
       r.native.samplesMs.push(...n.samplesMs);
       r.native.cpuSamplesMs.push(...n.cpuSamplesMs);
       r.native.medianMs = median(r.native.samplesMs);
+      r.native.minMs = Math.min(...r.native.samplesMs);
       r.native.medianCpuMs = median(r.native.cpuSamplesMs);
       r.rounds += 1;
     }

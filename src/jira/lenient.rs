@@ -117,14 +117,14 @@ impl<'de> serde::de::Visitor<'de> for IdVisitor {
     }
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         if self.strict {
-            return Err(serde::de::Error::invalid_type(serde::de::Unexpected::Seq, &self));
+            return self.other(serde::de::Unexpected::Seq);
         }
         while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
         Ok(None)
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         if self.strict {
-            return Err(serde::de::Error::invalid_type(serde::de::Unexpected::Map, &self));
+            return self.other(serde::de::Unexpected::Map);
         }
         while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
         Ok(None)
