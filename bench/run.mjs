@@ -4,7 +4,8 @@
 // For each size (S, M, L, XL; `BENCH_SIZES=S,M` to limit): generate the synthetic snapshot (cached
 // under bench/.data/), then
 //   1. in one Node process: time JSON.parse of the snapshot text, then the wasm
-//      analyzeToString(text, {"skipTransitions":true}) from the text to the full answer string;
+//      analyzeBytes(bytes, {"skipTransitions":true}) from the file's bytes to the full answer string,
+//      then analyzeToString(text, …) from the text (a JS string) for comparison;
 //   2. in a fresh Node process: one wasm analysis, for the peak RSS and the wasm linear memory;
 //   3. the native binary (the same call, natively), with a phase breakdown.
 // Timed figures are medians. The first runs are a warm-up, discarded unless the runs would not fit
@@ -104,7 +105,8 @@ async function loadWasm() {
 // ---- child processes --------------------------------------------------------------------------
 
 async function childTime(file, runs, budgetMs) {
-  const text = readFileSync(file, 'utf8');
+  const bytes = readFileSync(file);
+  const text = bytes.toString('utf8');
   // Not alternated with the wasm runs: after a JSON.parse of a large text the wasm analysis ran
   // slower (L: about 340 ms against 215 ms, main-thread CPU too), which a container that analyses
   // does not see.
@@ -115,15 +117,21 @@ async function childTime(file, runs, budgetMs) {
   let answerChars = 0;
   let head = '';
   let wasm = { wall: [], cpu: [] };
+  let fromText = { wall: [], cpu: [] };
   let failed = null;
   const started = performance.now();
   try {
+    // From the bytes, as the native run starts (the target's figure); then from the text, which
+    // the core must first have encoded into its memory as UTF-8.
     wasm = timed(runs, budgetMs, () => {
-      const answer = steward.analyzeToString(text, OPTIONS);
+      const answer = steward.analyzeBytes(bytes, OPTIONS);
       answerChars = answer.length;
       head = answer.slice(0, 200);
     });
     if (head.startsWith('{"type":"failure"')) failed = head;
+    fromText = timed(runs, budgetMs, () => {
+      if (steward.analyzeToString(text, OPTIONS).length !== answerChars) failed ??= 'the answer from the text differs in length from the answer from the bytes';
+    });
   } catch (error) {
     failed = failure(error, started, memory);
   }
@@ -133,6 +141,8 @@ async function childTime(file, runs, budgetMs) {
     wasmSamples: wasm.wall,
     wasmCpuSamples: wasm.cpu,
     wasmFirstMs: wasm.first,
+    wasmTextSamples: fromText.wall,
+    wasmTextCpuSamples: fromText.cpu,
     answerChars,
     failed,
     wasmMemoryBytes: memory.buffer.byteLength,
@@ -140,7 +150,7 @@ async function childTime(file, runs, budgetMs) {
 }
 
 async function childMemory(file) {
-  const text = readFileSync(file, 'utf8');
+  const bytes = readFileSync(file);
   const rssTextKiB = Math.round(process.memoryUsage().rss / 1024);
   const { steward, memory } = await loadWasm();
   const rssLoadedKiB = Math.round(process.memoryUsage().rss / 1024);
@@ -148,7 +158,7 @@ async function childMemory(file) {
   let answerBytes = NaN;
   let failed = null;
   try {
-    answerBytes = Buffer.byteLength(steward.analyzeToString(text, OPTIONS));
+    answerBytes = Buffer.byteLength(steward.analyzeBytes(bytes, OPTIONS));
   } catch (error) {
     failed = failure(error, started, memory);
   }
@@ -330,7 +340,7 @@ for (const size of SIZES) {
       const t = nodeChild('time', snap.file, timeFlags);
       const n = nativeRun(snap.file, ['--no-breakdown']);
       if (!ok(t) || t.failed || !ok(n)) break;
-      for (const k of ['parseSamples', 'parseCpuSamples', 'wasmSamples', 'wasmCpuSamples']) r.time[k].push(...t[k]);
+      for (const k of ['parseSamples', 'parseCpuSamples', 'wasmSamples', 'wasmCpuSamples', 'wasmTextSamples', 'wasmTextCpuSamples']) r.time[k].push(...t[k]);
       r.native.samplesMs.push(...n.samplesMs);
       r.native.cpuSamplesMs.push(...n.cpuSamplesMs);
       r.native.medianMs = median(r.native.samplesMs);
@@ -359,6 +369,8 @@ for (const r of results) {
   const parseCpu = ok(r.time) ? median(r.time.parseCpuSamples) : NaN;
   const wasm = ok(r.time) && !r.time.failed ? median(r.time.wasmSamples) : NaN;
   const wasmCpu = ok(r.time) && !r.time.failed ? median(r.time.wasmCpuSamples) : NaN;
+  const wasmText = ok(r.time) && !r.time.failed ? median(r.time.wasmTextSamples) : NaN;
+  const wasmTextCpu = ok(r.time) && !r.time.failed ? median(r.time.wasmTextCpuSamples) : NaN;
   const nat = ok(r.native) ? r.native.medianMs : NaN;
   const natCpu = ok(r.native) ? r.native.medianCpuMs : NaN;
   r.figures = {
@@ -367,6 +379,8 @@ for (const r of results) {
     nativeMs: nat,
     parseCpuMs: parseCpu,
     wasmCpuMs: wasmCpu,
+    wasmTextMs: wasmText,
+    wasmTextCpuMs: wasmTextCpu,
     nativeCpuMs: natCpu,
     wasmOverNative: wasm / nat,
     wasmOverParse: wasm / parse,
@@ -407,12 +421,12 @@ lines.push(`- Machine: ${machine}`);
 lines.push(`- Tools: ${tools}`);
 const loads = results.flatMap((r) => r.loadAverage ?? []);
 lines.push(`- Load average (1 min) during the runs: ${fmt(Math.min(...loads), 1)} to ${fmt(Math.max(...loads), 1)} on ${availableParallelism()} CPUs${Math.max(...loads) > availableParallelism() * 0.75 ? ' (the machine was busy: absolute times are inflated; ratios measured moments apart are noisier)' : ''}`);
-lines.push(`- Analysis: \`analyzeToString(snapshot, '${OPTIONS}')\`: every service account and app account × every project, every permission with its grant paths, as the matrix form (each distinct cell once, every cell readable from it; \`schema/analysis-matrix-v1.schema.json\`). The \`analysis\` form (one entry per account and project) is the same answer expanded: its native cost and size are in "Native phases".`);
+lines.push(`- Analysis: \`analyzeBytes(snapshot, '${OPTIONS}')\` (and \`analyzeToString\` from the text): every service account and app account × every project, every permission with its grant paths, as the matrix form (each distinct cell once, every cell readable from it; \`schema/analysis-matrix-v1.schema.json\`). The \`analysis\` form (one entry per account and project) is the same answer expanded: its native cost and size are in "Native phases".`);
 lines.push('');
 lines.push('## Results', '');
 lines.push('Wall-clock medians. In brackets: the main thread\'s on-CPU time, which competing processes do not inflate.', '');
-row(['Size', 'Projects', 'Accounts', 'Accounts × projects', 'Snapshot MB', 'Answer MB', 'JSON.parse ms', 'wasm ms', 'native ms', 'wasm / native', 'wasm / JSON.parse', 'Peak RSS MB (wasm)', 'wasm memory MB', 'From chunks: wasm ms, peak RSS MB, wasm memory MB']);
-row(Array(14).fill('---'));
+row(['Size', 'Projects', 'Accounts', 'Accounts × projects', 'Snapshot MB', 'Answer MB', 'JSON.parse ms', 'wasm ms', 'native ms', 'wasm / native', 'wasm / JSON.parse', 'wasm from text ms (/ native, / JSON.parse)', 'Peak RSS MB (wasm)', 'wasm memory MB', 'From chunks: wasm ms, peak RSS MB, wasm memory MB']);
+row(Array(15).fill('---'));
 const both = (wall, cpu, digits) => (Number.isFinite(wall) ? `${fmt(wall, digits)} (${fmt(cpu, digits)})` : '—');
 for (const r of results) {
   const f = r.figures;
@@ -432,6 +446,7 @@ for (const r of results) {
     both(f.nativeMs, f.nativeCpuMs, 0),
     both(f.wasmOverNative, f.wasmOverNativeCpu, 2),
     both(f.wasmOverParse, f.wasmOverParseCpu, 2),
+    Number.isFinite(f.wasmTextMs) ? `${both(f.wasmTextMs, f.wasmTextCpuMs, 0)} (${fmt(f.wasmTextMs / f.nativeMs, 2)}, ${fmt(f.wasmTextMs / f.parseMs, 2)})` : '—',
     `${fmt(f.peakRssMB)}${failed}`,
     `${fmt(f.wasmMemoryMB)}${failed}`,
     `${both(f.chunksMs, f.chunksCpuMs, 0)}, ${fmt(f.chunksPeakRssMB)}, ${fmt(f.chunksWasmMemoryMB)}${r.chunks?.failed ? ' (failed)' : ''}`,
@@ -531,10 +546,10 @@ for (const r of results) {
 }
 lines.push('');
 lines.push('## Method', '');
-lines.push(`- JSON.parse and wasm are timed in one Node process (\`--expose-gc\`, a GC before each run): \`JSON.parse(text)\`, then \`analyzeToString(text, options)\` from the text (already a JS string) to the answer string; pkg/ loaded with \`initSync\`. Median of up to ${RUNS} runs after ${WARMUP_MS / 1000} s of warm-up runs (at least one, at most ${WARMUP_RUNS}; V8 runs wasm on its baseline compiler first and swaps in optimised code in the background; a container answering many calls runs the optimised code); when the runs would not fit ${BUDGET} s, the first run counts and runs stop when the budget is spent. A size whose first timing round (this process, then the native one) takes under ${ROUND_LIMIT_S} s gets ${ROUNDS} rounds, one after the other, and its medians are over the pooled samples (${results.map((r) => `${r.size} ${r.rounds ?? 1}`).join(', ')}): on a shared machine a burst of load then weighs on both sides instead of on whichever ran through it. The first wasm call of a fresh process: ${results.filter((r) => ok(r.time) && Number.isFinite(r.time.wasmFirstMs)).map((r) => `${r.size} ${fmt(r.time.wasmFirstMs)} ms`).join(', ') || 'n/a'}.`);
+lines.push(`- JSON.parse and wasm are timed in one Node process (\`--expose-gc\`, a GC before each run): \`JSON.parse(text)\` of the text already decoded (its decoding is not timed), then \`analyzeBytes(bytes, options)\` from the file's bytes (a \`Buffer\`) to the answer string, as the native run starts from the bytes in memory: the bytes are copied into wasm memory and the core reads them as they are, checking as UTF-8 each string it keeps; then, for comparison and not judged, \`analyzeToString(text, options)\` from the text (a JS string), which \`TextEncoder.encodeInto\` first writes into wasm memory as UTF-8 (about 4 ms of the M site's analysis; native has no such step); pkg/ loaded with \`initSync\`. Median of up to ${RUNS} runs after ${WARMUP_MS / 1000} s of warm-up runs (at least one, at most ${WARMUP_RUNS}; V8 runs wasm on its baseline compiler first and swaps in optimised code in the background; a container answering many calls runs the optimised code); when the runs would not fit ${BUDGET} s, the first run counts and runs stop when the budget is spent. A size whose first timing round (this process, then the native one) takes under ${ROUND_LIMIT_S} s gets ${ROUNDS} rounds, one after the other, and its medians are over the pooled samples (${results.map((r) => `${r.size} ${r.rounds ?? 1}`).join(', ')}): on a shared machine a burst of load then weighs on both sides instead of on whichever ran through it. The first wasm call of a fresh process: ${results.filter((r) => ok(r.time) && Number.isFinite(r.time.wasmFirstMs)).map((r) => `${r.size} ${fmt(r.time.wasmFirstMs)} ms`).join(', ') || 'n/a'}.`);
 lines.push('- Peak memory: a fresh Node process that reads the text and runs one wasm analysis; `process.resourceUsage().maxRSS` (Node itself, the text, the copy of it in wasm memory, the site model, the answer). wasm memory is the linear memory\'s size afterwards (it never shrinks). Reading the file as one string alone peaks at about twice its size (the bytes, then the string), so a snapshot of several hundred MB cannot fit 512 MB this way whatever the core does.');
 lines.push('- From chunks: a fresh Node process that hands the snapshot file to `analyzeChunks(next, options)` 1 MiB at a time (as the stored snapshot\'s chunks would be): the core decodes as it reads, so neither the text nor a copy of it is ever whole; one run, wall time with on-CPU time in brackets, peak RSS and wasm memory as above. The XL memory target is judged on this figure.');
-lines.push(`- Native: \`bench/target/release/steward-bench-native\` calls \`steward::api::analyze_json\` on the text in memory, same options, same sampling (the same warm-up too: the first runs of a process also pay for growing its heap, S about 8 ms a run against 5 ms once settled); built with steward's release settings (opt-level 3, fat LTO, one codegen unit, panic abort)${spawnSync('prlimit', ['--version']).status === 0 ? `, address space capped at ${fmt(NATIVE_MEM_MB)} MB` : ''}.`);
+lines.push(`- Native: \`bench/target/release/steward-bench-native\` calls \`steward::api::analyze_bytes_json\` (what \`analyzeBytes\` calls) on the file's bytes in memory, same options, same sampling (the same warm-up too: the first runs of a process also pay for growing its heap, S about 8 ms a run against 5 ms once settled); built with steward's release settings (opt-level 3, fat LTO, one codegen unit, panic abort)${spawnSync('prlimit', ['--version']).status === 0 ? `, address space capped at ${fmt(NATIVE_MEM_MB)} MB` : ''}.`);
 lines.push(`- Targets: wasm / native ≤ ${TARGETS.wasmOverNative}; analysis time from the snapshot's bytes to the full answer ≤ JSON.parse of the same bytes; XL peak memory ≤ ${TARGETS.xlPeakMB} MB.`);
 lines.push('');
 

@@ -371,6 +371,16 @@ pub fn analyze_json(snapshot: &str, options_json: &str) -> String {
     }
 }
 
+/// [`analyze_json`] from the snapshot's UTF-8 bytes (see [`snapshot::decode_bytes`]): a host that
+/// holds a file's or a response's bytes need not make a string of them first. Text that is not
+/// UTF-8 where it matters is a malformed snapshot.
+pub fn analyze_bytes_json(snapshot: &[u8], options_json: &str) -> String {
+    match options::<AnalyzeOptions>(options_json) {
+        Ok(o) => LoadedSnapshot::from_bytes(snapshot, &o.scope()).answer_json(&o),
+        Err(error) => failure_json(error),
+    }
+}
+
 /// [`analyze_json`] with the snapshot read from `reader` as it is decoded (see
 /// [`snapshot::load_reader`]): for snapshots too large to hold whole next to their model.
 pub fn analyze_reader_json<R: std::io::Read>(reader: R, options_json: &str) -> String {
@@ -382,6 +392,10 @@ pub fn analyze_reader_json<R: std::io::Read>(reader: R, options_json: &str) -> S
         }
         Err(error) => failure_json(error),
     }
+}
+
+fn malformed(error: serde_json::Error) -> SnapshotError {
+    SnapshotError::Malformed { message: error.to_string() }
 }
 
 fn failure_json(error: ApiError) -> String {
@@ -416,8 +430,12 @@ impl Loaded {
 
 impl LoadedSnapshot {
     pub fn from_text(text: &str, scope: &LoadScope) -> Self {
-        let doc = snapshot::decode_str(text).map_err(|e| SnapshotError::Malformed { message: e.to_string() });
-        LoadedSnapshot::from_doc(doc, scope)
+        LoadedSnapshot::from_doc(snapshot::decode_str(text).map_err(malformed), scope)
+    }
+
+    /// As [`LoadedSnapshot::from_text`], from the text's UTF-8 bytes.
+    pub fn from_bytes(bytes: &[u8], scope: &LoadScope) -> Self {
+        LoadedSnapshot::from_doc(snapshot::decode_bytes(bytes).map_err(malformed), scope)
     }
 
     /// The snapshot a reader has been given, its text over.

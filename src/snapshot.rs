@@ -457,11 +457,20 @@ impl<'de> Visitor<'de> for DocVisitor {
 /// parts straight from the text; if anything in it fails, it is read again the careful way (every
 /// page captured first, a bad element skipped with a warning), so the answer is the same either way.
 pub fn decode_str(text: &str) -> Result<SnapshotDoc, serde_json::Error> {
-    let mut direct = serde_json::Deserializer::from_str(text);
-    match direct.deserialize_map(DocVisitor { direct: true }).and_then(|doc| direct.end().map(|()| doc)) {
-        Ok(doc) => Ok(doc),
-        Err(_) => serde_json::from_str(text),
-    }
+    decode_direct(serde_json::Deserializer::from_str(text)).or_else(|_| serde_json::from_str(text))
+}
+
+/// [`decode_str`] from the snapshot's UTF-8 bytes, as a file or an HTTP body holds them: the text
+/// is not checked whole first; each string the model keeps is checked as it is read (a malformed
+/// one fails the decoding), and what is skipped is only scanned.
+pub fn decode_bytes(bytes: &[u8]) -> Result<SnapshotDoc, serde_json::Error> {
+    decode_direct(serde_json::Deserializer::from_slice(bytes)).or_else(|_| serde_json::from_slice(bytes))
+}
+
+fn decode_direct<'de, R: serde_json::de::Read<'de>>(
+    mut direct: serde_json::Deserializer<R>,
+) -> Result<SnapshotDoc, serde_json::Error> {
+    direct.deserialize_map(DocVisitor { direct: true }).and_then(|doc| direct.end().map(|()| doc))
 }
 
 /// One part of the document, by its name: shared by the serde visitor and [`SnapshotReader`], so

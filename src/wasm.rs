@@ -77,6 +77,14 @@ pub fn analyze_to_string(snapshot: &str, options: &str) -> JsString {
     js_text(&api::analyze_json(snapshot, options))
 }
 
+/// The `analyze` contract as JSON text, from the snapshot's UTF-8 bytes (a `Uint8Array`, such as
+/// a file's `Buffer` or a response's body): copied into wasm memory as they are, where a string
+/// must first be encoded.
+#[wasm_bindgen(js_name = analyzeBytes)]
+pub fn analyze_bytes(snapshot: &[u8], options: &str) -> JsString {
+    js_text(&api::analyze_bytes_json(snapshot, options))
+}
+
 #[wasm_bindgen]
 extern "C" {
     /// The host's UTF-8 encoder (a global in Node and browsers).

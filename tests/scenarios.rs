@@ -39,7 +39,11 @@ fn run_scenario(name: &str) {
     }))
     .unwrap();
     let chunked = api::analyze_reader_json(Trickle(snapshot.as_bytes()), &options_json);
-    assert_eq!(chunked, api::analyze_json(&snapshot, &options_json), "{name}: reading in pieces changed the answer");
+    let whole = api::analyze_json(&snapshot, &options_json);
+    assert_eq!(chunked, whole, "{name}: reading in pieces changed the answer");
+    // From the bytes (the wasm `analyzeBytes` path), the same text again.
+    let from_bytes = api::analyze_bytes_json(snapshot.as_bytes(), &options_json);
+    assert_eq!(from_bytes, whole, "{name}: reading the bytes changed the answer");
     let expected_path = dir.join("expected.txt");
     if std::env::var_os("STEWARD_UPDATE_GOLDEN").is_some() {
         std::fs::write(&expected_path, &actual).unwrap();

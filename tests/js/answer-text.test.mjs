@@ -94,6 +94,34 @@ test('argument strings reach the core exactly, wherever their non-ASCII characte
   assert.equal(replaced.accounts.find((a) => a.accountId === 'bot-1').displayName, 'x\ufffdy');
 });
 
+// `analyzeBytes` takes the snapshot's UTF-8 bytes (a file's Buffer, a response body) as they are:
+// the core checks each string it keeps as UTF-8, so the answer is the text's, or a failure.
+test('the bytes of a snapshot give the same answer as its text, non-ASCII names and all', () => {
+  const names = ['ascii only', 'é at the start', '🤖🤖🤖 ボット', 'a'.repeat(5000) + 'ü' + 'b'.repeat(5000), BOT];
+  for (const name of names) {
+    const text = snapshot(3).replace(JSON.stringify(BOT), JSON.stringify(name));
+    const answer = steward.analyzeBytes(Buffer.from(text, 'utf8'), '{}');
+    assert.equal(answer, steward.analyzeToString(text, '{}'));
+    assert.equal(steward.analyzeBytes(new TextEncoder().encode(text), '{}'), answer, 'a plain Uint8Array too');
+    assert.equal(JSON.parse(answer).accounts.find((a) => a.accountId === 'bot-1').displayName, name);
+  }
+  assert.equal(steward.analyzeBytes(Buffer.from(snapshot(300)), '{}'), steward.analyzeToString(snapshot(300), '{}'));
+});
+
+test('bytes that are not UTF-8 in a name the answer keeps are a malformed snapshot, not a wrong name', () => {
+  const text = snapshot(3).replace(JSON.stringify(BOT), '"Bot-XX"');
+  const bytes = Buffer.from(text, 'utf8');
+  const at = bytes.indexOf('Bot-XX');
+  bytes[at + 4] = 0xff; // a byte no UTF-8 text holds
+  bytes[at + 5] = 0xfe;
+  const answer = JSON.parse(steward.analyzeBytes(bytes, '{}'));
+  assert.equal(answer.type, 'failure');
+  assert.equal(answer.errors[0].code, 'bad-snapshot');
+  assert.match(answer.errors[0].message, /invalid unicode code point/);
+  // Bad options are reported before the snapshot is read, as for the text.
+  assert.equal(JSON.parse(steward.analyzeBytes(Buffer.from(text), '{"acount": 1}')).errors[0].code, 'bad-options');
+});
+
 test('the build hands whole string arguments to encodeInto, and refuses glue it does not know', () => {
   const glue = readFileSync(join(root, 'pkg/steward.js'), 'utf8');
   const copy = glue.slice(glue.indexOf('function passStringToWasm0('), glue.indexOf('WASM_VECTOR_LEN = offset;'));

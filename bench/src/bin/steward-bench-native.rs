@@ -1,7 +1,7 @@
 //! `steward-bench-native SNAPSHOT [--runs N] [--budget SECONDS] [--no-breakdown] [--answer FILE]`
 //!
-//! Times `steward::api::analyze_json(text, {"skipTransitions":true})`, from the snapshot's bytes
-//! (already in memory) to the full JSON answer string, and prints JSON figures on stdout: the median
+//! Times `steward::api::analyze_bytes_json(bytes, {"skipTransitions":true})` (what the wasm
+//! `analyzeBytes` calls), from the snapshot's bytes (already in memory) to the full JSON answer string, and prints JSON figures on stdout: the median
 //! of the timed runs, then a breakdown of one analysis into its phases (decoding the snapshot into
 //! the site model, the engine, serialising the answer) with the process's resident memory after each.
 //!
@@ -150,8 +150,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let text = match std::fs::read_to_string(&args.file) {
-        Ok(t) => t,
+    let bytes = match std::fs::read(&args.file) {
+        Ok(b) => b,
         Err(e) => {
             eprintln!("steward-bench-native: {}: {e}", args.file);
             return ExitCode::FAILURE;
@@ -161,7 +161,7 @@ fn main() -> ExitCode {
 
     let mut answer_bytes = 0usize;
     let (samples, cpu_samples) = timed(args.runs, args.budget, || {
-        let answer = api::analyze_json(black_box(&text), OPTIONS);
+        let answer = api::analyze_bytes_json(black_box(&bytes), OPTIONS);
         answer_bytes = answer.len();
         black_box(answer);
     });
@@ -169,7 +169,7 @@ fn main() -> ExitCode {
 
     let mut out = serde_json::json!({
         "file": args.file,
-        "snapshotBytes": text.len(),
+        "snapshotBytes": bytes.len(),
         "options": OPTIONS,
         "samplesMs": samples,
         "medianMs": median(&samples),
@@ -182,14 +182,19 @@ fn main() -> ExitCode {
     });
 
     if args.breakdown {
+        // The phases read the text, as `analyze_json` does (a text, not bytes, is what they take).
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            eprintln!("steward-bench-native: {}: not UTF-8", args.file);
+            return ExitCode::FAILURE;
+        };
         // One analysis, phase by phase, exactly as `analyze_json` does it.
         let options: AnalyzeOptions = serde_json::from_str(OPTIONS).unwrap_or_default();
         let t = Instant::now();
-        let doc: Result<SnapshotDoc, _> = serde_json::from_str(&text);
+        let doc: Result<SnapshotDoc, _> = serde_json::from_str(text);
         let raw_parse_ms = ms(t);
         drop(doc);
         let t = Instant::now();
-        let loaded = api::load(&text);
+        let loaded = api::load(text);
         let load_ms = ms(t);
         let rss_site = proc_status_kib("VmRSS:");
         let Ok((site, load_warnings)) = loaded else {
