@@ -32,7 +32,16 @@ pub fn run(data: &[u8]) {
     let site = site.unwrap_or_default();
 
     let options = options.unwrap_or(r#"{"allAccounts":true}"#);
-    expect_object("analyze_json", &api::analyze_json(doc, options));
+    let answer = api::analyze_json(doc, options);
+    expect_object("analyze_json", &answer);
+    // From the raw bytes (`analyzeBytes`), which need not be UTF-8: an answer, and where the bytes
+    // are the text, the same answer.
+    let raw = data.split(|&b| b == SEPARATOR as u8).next().unwrap_or_default();
+    let from_bytes = api::analyze_bytes_json(raw, options);
+    expect_object("analyze_bytes_json", &from_bytes);
+    if raw == doc.as_bytes() {
+        assert_eq!(from_bytes, answer, "analyze_bytes_json and analyze_json differ on the same text");
+    }
     // The text report too, for options `analyze_json` accepted (it reads blank options as none).
     let parsed = match options.trim() {
         "" => Ok(api::AnalyzeOptions::default()),

@@ -346,8 +346,10 @@ mod tests {
                         "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nX-Mixed-Case: Yes\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                         body.len()
                     );
-                    stream.write_all(answer.as_bytes()).unwrap();
+                    // Recorded before answering: once the client has every answer, every request
+                    // is in `heard` (sent after, a busy machine let the test read five of six).
                     seen.send((line.trim().to_owned(), auth)).unwrap();
+                    stream.write_all(answer.as_bytes()).unwrap();
                 });
             }
         });
