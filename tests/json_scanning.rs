@@ -19,13 +19,25 @@ struct Skipped {
     after: u32,
 }
 
+/// `len` plain characters: letters, none of which ends a run.
+fn plain(len: usize) -> String {
+    (0..len).map(|i| char::from(b'a' + (i % 26) as u8)).collect()
+}
+
+/// A document whose kept string is `len` plain characters with the raw byte `byte` at `at`.
+fn with_byte_at(len: usize, at: usize, byte: u8) -> Vec<u8> {
+    let mut value = plain(len).into_bytes();
+    value.insert(at, byte);
+    [br#"{"name": ""#.as_slice(), &value, br#"", "after": 1}"#].concat()
+}
+
 /// A string of `len` plain characters with `special` (JSON-escaped as `escaped`) at `at`.
 fn cases() -> Vec<(String, String)> {
     let specials: [(&str, &str); 7] =
         [("\"", "\\\""), ("\\", "\\\\"), ("\n", "\\n"), ("\u{1}", "\\u0001"), ("é", "é"), ("→", "→"), ("🤖", "🤖")];
     let mut out = Vec::new();
     for len in [0usize, 1, 7, 8, 9, 15, 16, 17, 23, 24, 31, 32, 33, 47, 48, 49] {
-        let plain: String = (0..len).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+        let plain = plain(len);
         out.push((plain.clone(), plain.clone()));
         for at in 0..=len {
             for (raw, escaped) in specials {
@@ -59,9 +71,7 @@ fn every_special_character_at_every_offset_reads_the_same_from_text_and_bytes() 
 fn a_raw_control_character_at_any_offset_is_an_error() {
     for len in [0usize, 5, 15, 16, 17, 31, 40] {
         for at in 0..=len {
-            let mut value: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
-            value.insert(at, 0x1f);
-            let doc = [br#"{"name": ""#.as_slice(), &value, br#"", "after": 1}"#].concat();
+            let doc = with_byte_at(len, at, 0x1f);
             let error = serde_json::from_slice::<Kept>(&doc).unwrap_err();
             assert!(error.to_string().contains("control character"), "{error}");
             let text = String::from_utf8(doc).unwrap();
@@ -75,9 +85,7 @@ fn a_raw_control_character_at_any_offset_is_an_error() {
 fn bytes_that_are_not_utf8_in_a_kept_string_are_an_error_at_any_offset() {
     for len in [0usize, 7, 16, 17, 33] {
         for at in 0..=len {
-            let mut value: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
-            value.insert(at, 0xff);
-            let doc = [br#"{"name": ""#.as_slice(), &value, br#"", "after": 1}"#].concat();
+            let doc = with_byte_at(len, at, 0xff);
             let error = serde_json::from_slice::<Kept>(&doc).unwrap_err();
             assert!(error.to_string().contains("invalid unicode code point"), "{error}");
         }
@@ -88,7 +96,7 @@ fn bytes_that_are_not_utf8_in_a_kept_string_are_an_error_at_any_offset() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn an_unterminated_string_is_an_error_whatever_its_length() {
     for len in 0..40 {
-        let plain: String = (0..len).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+        let plain = plain(len);
         let doc = format!(r#"{{"name": "{plain}"#);
         let error = serde_json::from_str::<Kept>(&doc).unwrap_err();
         assert!(error.is_eof(), "{doc}: {error}");
