@@ -383,7 +383,8 @@ mod tests {
     #[test]
     fn a_sleep_does_not_hold_up_a_request_in_flight() {
         let delay = Duration::from_millis(800);
-        let (base, _) = slow_server(delay, 1);
+        // Kept while the server answers: it records each request before answering it.
+        let (base, _heard) = slow_server(delay, 1);
         let host = HttpHost::new(&base, "a", "b", 2);
         let started = Instant::now();
         let (answer, ()) = futures_executor::block_on(futures_util::future::join(
