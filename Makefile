@@ -74,6 +74,8 @@ lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy -p wasm-memcmp --all-targets -- -D warnings
+	cargo clippy -p wasm-memcmp --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 test-rust:
 	cargo test
