@@ -3,9 +3,11 @@
 //
 // For each size (S, M, L, XL; `BENCH_SIZES=S,M` to limit): generate the synthetic snapshot (cached
 // under bench/.data/), then
-//   1. in one Node process: time JSON.parse of the snapshot text, then the wasm
-//      analyzeBytes(bytes, {"skipTransitions":true}) from the file's bytes to the full answer string,
-//      then analyzeToString(text, …) from the text (a JS string) for comparison;
+//   1. in one Node process: time JSON.parse of the snapshot text, then the wasm analysis
+//      (SnapshotBytes.analyze, options {"skipTransitions":true,"form":"matrix"}) from the file's
+//      bytes, read into wasm memory untimed as the native run reads them untimed, to the full answer
+//      string; then, for comparison, analyzeBytes(buffer, …) (the bytes copied in) and
+//      analyzeToString(text, …) (the text encoded in);
 //   2. in a fresh Node process: one wasm analysis, for the peak RSS and the wasm linear memory;
 //   3. the native binary (the same call, natively), with a phase breakdown.
 // Timed figures are medians. The first runs are a warm-up, discarded unless the runs would not fit
@@ -104,6 +106,20 @@ async function loadWasm() {
 
 // ---- child processes --------------------------------------------------------------------------
 
+// Reads a file into `view` (here a view of wasm memory), as a host holding a snapshot file would.
+function readInto(file, view) {
+  const fd = openSync(file, 'r');
+  try {
+    for (let at = 0; at < view.length; ) {
+      const n = readSync(fd, view, at, view.length - at, at);
+      if (n === 0) throw new Error(`${file}: shorter than its size`);
+      at += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 async function childTime(file, runs, budgetMs) {
   const bytes = readFileSync(file);
   const text = bytes.toString('utf8');
@@ -117,20 +133,28 @@ async function childTime(file, runs, budgetMs) {
   let answerChars = 0;
   let head = '';
   let wasm = { wall: [], cpu: [] };
+  let fromBuffer = { wall: [], cpu: [] };
   let fromText = { wall: [], cpu: [] };
   let failed = null;
   const started = performance.now();
   try {
-    // From the bytes, as the native run starts (the target's figure); then from the text, which
-    // the core must first have encoded into its memory as UTF-8.
+    // From the bytes in the core's own memory, as the native run starts from the bytes in its
+    // heap (the target's figure): the file is read straight into wasm memory, untimed, as the
+    // native run reads it untimed. Then, for comparison, from a Buffer (copied into wasm memory
+    // in the timing) and from the text (encoded into it as UTF-8 in the timing).
+    const held = new steward.SnapshotBytes(statSync(file).size, (view) => readInto(file, view));
     wasm = timed(runs, budgetMs, () => {
-      const answer = steward.analyzeBytes(bytes, OPTIONS);
+      const answer = held.analyze(OPTIONS);
       answerChars = answer.length;
       head = answer.slice(0, 200);
     });
+    held.free();
     if (head.startsWith('{"type":"failure"')) failed = head;
+    fromBuffer = timed(runs, budgetMs, () => {
+      if (steward.analyzeBytes(bytes, OPTIONS).length !== answerChars) failed ??= 'the answer from a Buffer differs in length from the answer from wasm memory';
+    });
     fromText = timed(runs, budgetMs, () => {
-      if (steward.analyzeToString(text, OPTIONS).length !== answerChars) failed ??= 'the answer from the text differs in length from the answer from the bytes';
+      if (steward.analyzeToString(text, OPTIONS).length !== answerChars) failed ??= 'the answer from the text differs in length from the answer from wasm memory';
     });
   } catch (error) {
     failed = failure(error, started, memory);
@@ -141,6 +165,8 @@ async function childTime(file, runs, budgetMs) {
     wasmSamples: wasm.wall,
     wasmCpuSamples: wasm.cpu,
     wasmFirstMs: wasm.first,
+    wasmBufferSamples: fromBuffer.wall,
+    wasmBufferCpuSamples: fromBuffer.cpu,
     wasmTextSamples: fromText.wall,
     wasmTextCpuSamples: fromText.cpu,
     answerChars,
@@ -340,7 +366,7 @@ for (const size of SIZES) {
       const t = nodeChild('time', snap.file, timeFlags);
       const n = nativeRun(snap.file, ['--no-breakdown']);
       if (!ok(t) || t.failed || !ok(n)) break;
-      for (const k of ['parseSamples', 'parseCpuSamples', 'wasmSamples', 'wasmCpuSamples', 'wasmTextSamples', 'wasmTextCpuSamples']) r.time[k].push(...t[k]);
+      for (const k of ['parseSamples', 'parseCpuSamples', 'wasmSamples', 'wasmCpuSamples', 'wasmBufferSamples', 'wasmBufferCpuSamples', 'wasmTextSamples', 'wasmTextCpuSamples']) r.time[k].push(...t[k]);
       r.native.samplesMs.push(...n.samplesMs);
       r.native.cpuSamplesMs.push(...n.cpuSamplesMs);
       r.native.medianMs = median(r.native.samplesMs);
@@ -369,6 +395,8 @@ for (const r of results) {
   const parseCpu = ok(r.time) ? median(r.time.parseCpuSamples) : NaN;
   const wasm = ok(r.time) && !r.time.failed ? median(r.time.wasmSamples) : NaN;
   const wasmCpu = ok(r.time) && !r.time.failed ? median(r.time.wasmCpuSamples) : NaN;
+  const wasmBuffer = ok(r.time) && !r.time.failed ? median(r.time.wasmBufferSamples) : NaN;
+  const wasmBufferCpu = ok(r.time) && !r.time.failed ? median(r.time.wasmBufferCpuSamples) : NaN;
   const wasmText = ok(r.time) && !r.time.failed ? median(r.time.wasmTextSamples) : NaN;
   const wasmTextCpu = ok(r.time) && !r.time.failed ? median(r.time.wasmTextCpuSamples) : NaN;
   const nat = ok(r.native) ? r.native.medianMs : NaN;
@@ -379,6 +407,8 @@ for (const r of results) {
     nativeMs: nat,
     parseCpuMs: parseCpu,
     wasmCpuMs: wasmCpu,
+    wasmBufferMs: wasmBuffer,
+    wasmBufferCpuMs: wasmBufferCpu,
     wasmTextMs: wasmText,
     wasmTextCpuMs: wasmTextCpu,
     nativeCpuMs: natCpu,
@@ -421,11 +451,11 @@ lines.push(`- Machine: ${machine}`);
 lines.push(`- Tools: ${tools}`);
 const loads = results.flatMap((r) => r.loadAverage ?? []);
 lines.push(`- Load average (1 min) during the runs: ${fmt(Math.min(...loads), 1)} to ${fmt(Math.max(...loads), 1)} on ${availableParallelism()} CPUs${Math.max(...loads) > availableParallelism() * 0.75 ? ' (the machine was busy: absolute times are inflated; ratios measured moments apart are noisier)' : ''}`);
-lines.push(`- Analysis: \`analyzeBytes(snapshot, '${OPTIONS}')\` (and \`analyzeToString\` from the text): every service account and app account × every project, every permission with its grant paths, as the matrix form (each distinct cell once, every cell readable from it; \`schema/analysis-matrix-v1.schema.json\`). The \`analysis\` form (one entry per account and project) is the same answer expanded: its native cost and size are in "Native phases".`);
+lines.push(`- Analysis: \`new SnapshotBytes(size, fill).analyze('${OPTIONS}')\` (and \`analyzeBytes\` from a Buffer, \`analyzeToString\` from the text): every service account and app account × every project, every permission with its grant paths, as the matrix form (each distinct cell once, every cell readable from it; \`schema/analysis-matrix-v1.schema.json\`). The \`analysis\` form (one entry per account and project) is the same answer expanded: its native cost and size are in "Native phases".`);
 lines.push('');
 lines.push('## Results', '');
 lines.push('Wall-clock medians. In brackets: the main thread\'s on-CPU time, which competing processes do not inflate.', '');
-row(['Size', 'Projects', 'Accounts', 'Accounts × projects', 'Snapshot MB', 'Answer MB', 'JSON.parse ms', 'wasm ms', 'native ms', 'wasm / native', 'wasm / JSON.parse', 'wasm from text ms (/ native, / JSON.parse)', 'Peak RSS MB (wasm)', 'wasm memory MB', 'From chunks: wasm ms, peak RSS MB, wasm memory MB']);
+row(['Size', 'Projects', 'Accounts', 'Accounts × projects', 'Snapshot MB', 'Answer MB', 'JSON.parse ms', 'wasm ms', 'native ms', 'wasm / native', 'wasm / JSON.parse', 'wasm from a Buffer; from text ms (/ native, / JSON.parse)', 'Peak RSS MB (wasm)', 'wasm memory MB', 'From chunks: wasm ms, peak RSS MB, wasm memory MB']);
 row(Array(15).fill('---'));
 const both = (wall, cpu, digits) => (Number.isFinite(wall) ? `${fmt(wall, digits)} (${fmt(cpu, digits)})` : '—');
 for (const r of results) {
@@ -446,7 +476,9 @@ for (const r of results) {
     both(f.nativeMs, f.nativeCpuMs, 0),
     both(f.wasmOverNative, f.wasmOverNativeCpu, 2),
     both(f.wasmOverParse, f.wasmOverParseCpu, 2),
-    Number.isFinite(f.wasmTextMs) ? `${both(f.wasmTextMs, f.wasmTextCpuMs, 0)} (${fmt(f.wasmTextMs / f.nativeMs, 2)}, ${fmt(f.wasmTextMs / f.parseMs, 2)})` : '—',
+    [[f.wasmBufferMs, f.wasmBufferCpuMs], [f.wasmTextMs, f.wasmTextCpuMs]]
+      .map(([wall, cpu]) => (Number.isFinite(wall) ? `${both(wall, cpu, 0)} (${fmt(wall / f.nativeMs, 2)}, ${fmt(wall / f.parseMs, 2)})` : '—'))
+      .join('; '),
     `${fmt(f.peakRssMB)}${failed}`,
     `${fmt(f.wasmMemoryMB)}${failed}`,
     `${both(f.chunksMs, f.chunksCpuMs, 0)}, ${fmt(f.chunksPeakRssMB)}, ${fmt(f.chunksWasmMemoryMB)}${r.chunks?.failed ? ' (failed)' : ''}`,
@@ -546,7 +578,7 @@ for (const r of results) {
 }
 lines.push('');
 lines.push('## Method', '');
-lines.push(`- JSON.parse and wasm are timed in one Node process (\`--expose-gc\`, a GC before each run): \`JSON.parse(text)\` of the text already decoded (its decoding is not timed), then \`analyzeBytes(bytes, options)\` from the file's bytes (a \`Buffer\`) to the answer string, as the native run starts from the bytes in memory: the bytes are copied into wasm memory and the core reads them as they are, checking as UTF-8 each string it keeps; then, for comparison and not judged, \`analyzeToString(text, options)\` from the text (a JS string), which \`TextEncoder.encodeInto\` first writes into wasm memory as UTF-8 (about 4 ms of the M site's analysis; native has no such step); pkg/ loaded with \`initSync\`. Median of up to ${RUNS} runs after ${WARMUP_MS / 1000} s of warm-up runs (at least one, at most ${WARMUP_RUNS}; V8 runs wasm on its baseline compiler first and swaps in optimised code in the background; a container answering many calls runs the optimised code); when the runs would not fit ${BUDGET} s, the first run counts and runs stop when the budget is spent. A size whose first timing round (this process, then the native one) takes under ${ROUND_LIMIT_S} s gets ${ROUNDS} rounds, one after the other, and its medians are over the pooled samples (${results.map((r) => `${r.size} ${r.rounds ?? 1}`).join(', ')}): on a shared machine a burst of load then weighs on both sides instead of on whichever ran through it. The first wasm call of a fresh process: ${results.filter((r) => ok(r.time) && Number.isFinite(r.time.wasmFirstMs)).map((r) => `${r.size} ${fmt(r.time.wasmFirstMs)} ms`).join(', ') || 'n/a'}.`);
+lines.push(`- JSON.parse and wasm are timed in one Node process (\`--expose-gc\`, a GC before each run): \`JSON.parse(text)\` of the text already decoded (its decoding is not timed), then the wasm analysis from the file's bytes in wasm memory to the answer string, as the native run starts from the file's bytes in its heap: \`new SnapshotBytes(size, fill)\` has the file read straight into wasm memory (\`fs.readSync\` into a view of it, untimed, as the native run's \`std::fs::read\` is), and \`analyze(options)\` is timed; the core reads the bytes as they are, checking as UTF-8 each string it keeps. Then, for comparison and not judged: \`analyzeBytes(buffer, options)\` from a \`Buffer\`, which first copies the bytes into wasm memory (about 2 ms of the M site's analysis), and \`analyzeToString(text, options)\` from the text (a JS string), which \`TextEncoder.encodeInto\` first writes into wasm memory as UTF-8 (about 4 ms at M); native has neither step; pkg/ loaded with \`initSync\`. Median of up to ${RUNS} runs after ${WARMUP_MS / 1000} s of warm-up runs (at least one, at most ${WARMUP_RUNS}; V8 runs wasm on its baseline compiler first and swaps in optimised code in the background; a container answering many calls runs the optimised code); when the runs would not fit ${BUDGET} s, the first run counts and runs stop when the budget is spent. A size whose first timing round (this process, then the native one) takes under ${ROUND_LIMIT_S} s gets ${ROUNDS} rounds, one after the other, and its medians are over the pooled samples (${results.map((r) => `${r.size} ${r.rounds ?? 1}`).join(', ')}): on a shared machine a burst of load then weighs on both sides instead of on whichever ran through it. The first wasm call of a fresh process: ${results.filter((r) => ok(r.time) && Number.isFinite(r.time.wasmFirstMs)).map((r) => `${r.size} ${fmt(r.time.wasmFirstMs)} ms`).join(', ') || 'n/a'}.`);
 lines.push('- Peak memory: a fresh Node process that reads the text and runs one wasm analysis; `process.resourceUsage().maxRSS` (Node itself, the text, the copy of it in wasm memory, the site model, the answer). wasm memory is the linear memory\'s size afterwards (it never shrinks). Reading the file as one string alone peaks at about twice its size (the bytes, then the string), so a snapshot of several hundred MB cannot fit 512 MB this way whatever the core does.');
 lines.push('- From chunks: a fresh Node process that hands the snapshot file to `analyzeChunks(next, options)` 1 MiB at a time (as the stored snapshot\'s chunks would be): the core decodes as it reads, so neither the text nor a copy of it is ever whole; one run, wall time with on-CPU time in brackets, peak RSS and wasm memory as above. The XL memory target is judged on this figure.');
 lines.push(`- Native: \`bench/target/release/steward-bench-native\` calls \`steward::api::analyze_bytes_json\` (what \`analyzeBytes\` calls) on the file's bytes in memory, same options, same sampling (the same warm-up too: the first runs of a process also pay for growing its heap, S about 8 ms a run against 5 ms once settled); built with steward's release settings (opt-level 3, fat LTO, one codegen unit, panic abort)${spawnSync('prlimit', ['--version']).status === 0 ? `, address space capped at ${fmt(NATIVE_MEM_MB)} MB` : ''}.`);

@@ -85,6 +85,52 @@ pub fn analyze_bytes(snapshot: &[u8], options: &str) -> JsString {
     js_text(&api::analyze_bytes_json(snapshot, options))
 }
 
+/// A snapshot's UTF-8 bytes that the host writes straight into wasm memory: `fill(view)` is called
+/// once with a `Uint8Array` over them (to `fs.readSync(fd, view)` a file, or set a response body
+/// into), so they are never copied across the boundary as `analyzeBytes` copies them, and a snapshot
+/// of several hundred MB is held once, not twice. `analyze` may then be asked any number of times;
+/// the bytes stay in wasm memory until `free()`.
+#[wasm_bindgen]
+pub struct SnapshotBytes {
+    bytes: Vec<u8>,
+}
+
+#[wasm_bindgen]
+impl SnapshotBytes {
+    /// `length` zeroed bytes, then `fill(view)`. Throws what `fill` throws, or if wasm memory
+    /// cannot hold `length` bytes.
+    #[wasm_bindgen(constructor)]
+    pub fn new(length: usize, fill: &Function) -> Result<SnapshotBytes, JsValue> {
+        let mut bytes = Vec::new();
+        bytes.try_reserve_exact(length).map_err(|_| {
+            JsValue::from(js_sys::RangeError::new(&format!("snapshot of {length} bytes does not fit in wasm memory")))
+        })?;
+        bytes.resize(length, 0);
+        fill.unchecked_ref::<ViewFiller>().call(&JsValue::UNDEFINED, &mut bytes)?;
+        Ok(SnapshotBytes { bytes })
+    }
+
+    #[wasm_bindgen(getter, js_name = byteLength)]
+    pub fn byte_length(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// As the `analyzeBytes` export, from the bytes held.
+    pub fn analyze(&self, options: &str) -> JsString {
+        js_text(&api::analyze_bytes_json(&self.bytes, options))
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A JS function called with a view of wasm memory: wasm-bindgen passes a `&mut [u8]` argument
+    /// as a `Uint8Array` over those bytes, not a copy.
+    #[wasm_bindgen(js_name = Function)]
+    type ViewFiller;
+    #[wasm_bindgen(method, catch)]
+    fn call(this: &ViewFiller, this_arg: &JsValue, view: &mut [u8]) -> Result<JsValue, JsValue>;
+}
+
 #[wasm_bindgen]
 extern "C" {
     /// The host's UTF-8 encoder (a global in Node and browsers).

@@ -122,6 +122,43 @@ test('bytes that are not UTF-8 in a name the answer keeps are a malformed snapsh
   assert.equal(JSON.parse(steward.analyzeBytes(Buffer.from(text), '{"acount": 1}')).errors[0].code, 'bad-options');
 });
 
+// `SnapshotBytes`: the host writes the bytes straight into wasm memory (a file read into the view it
+// is given), and may ask about them again; the answer is the one from a Buffer.
+test('bytes written into wasm memory by the host give the answer of the same bytes from a Buffer', () => {
+  const text = snapshot(40).replace(JSON.stringify(BOT), JSON.stringify('🤖 written in place'));
+  const bytes = Buffer.from(text, 'utf8');
+  const views = [];
+  const held = new steward.SnapshotBytes(bytes.length, (view) => {
+    views.push(view);
+    assert.ok(view instanceof Uint8Array);
+    assert.equal(view.length, bytes.length);
+    assert.ok(view.every((b) => b === 0), 'zeroed before the host writes');
+    view.set(bytes);
+  });
+  assert.equal(views.length, 1, 'fill is called once');
+  assert.equal(held.byteLength, bytes.length);
+  const answer = steward.analyzeBytes(bytes, '{}');
+  assert.equal(held.analyze('{}'), answer);
+  assert.equal(held.analyze('{}'), answer, 'asked again, the same bytes');
+  assert.equal(JSON.parse(held.analyze('{"accountId": "bot-1"}')).accounts[0].displayName, '🤖 written in place');
+  held.free();
+});
+
+test('bytes the host leaves unwritten, or writes badly, are a malformed snapshot; a failing fill throws', () => {
+  const unwritten = new steward.SnapshotBytes(64, () => {});
+  assert.equal(JSON.parse(unwritten.analyze('{}')).errors[0].code, 'bad-snapshot', 'zeros are not a snapshot');
+  unwritten.free();
+  const bytes = Buffer.from(snapshot(3).replace(JSON.stringify(BOT), '"Bot-XX"'), 'utf8');
+  bytes[bytes.indexOf('Bot-XX') + 4] = 0xff;
+  const bad = new steward.SnapshotBytes(bytes.length, (view) => view.set(bytes));
+  assert.match(JSON.parse(bad.analyze('{}')).errors[0].message, /invalid unicode code point/);
+  bad.free();
+  assert.throws(() => new steward.SnapshotBytes(10, () => { throw new Error('disk gone'); }), /disk gone/);
+  assert.throws(() => new steward.SnapshotBytes(0xffff_fff0, () => {}), (e) => e instanceof RangeError && /4294967280 bytes does not fit/.test(e.message));
+  // The module still answers after both.
+  assert.ok(JSON.parse(steward.analyzeBytes(Buffer.from(snapshot(3)), '{}')).accounts.some((a) => a.accountId === 'bot-1'));
+});
+
 test('the build hands whole string arguments to encodeInto, and refuses glue it does not know', () => {
   const glue = readFileSync(join(root, 'pkg/steward.js'), 'utf8');
   const copy = glue.slice(glue.indexOf('function passStringToWasm0('), glue.indexOf('WASM_VECTOR_LEN = offset;'));
