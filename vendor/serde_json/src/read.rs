@@ -456,6 +456,7 @@ impl<'a> SliceRead<'a> {
         }
     }
 
+    #[inline(always)]
     fn skip_to_escape(&mut self, forbid_control_characters: bool) {
         // Immediately bail-out on empty strings and consecutive escapes (e.g. \u041b\u0435)
         if self.index == self.slice.len()
