@@ -633,6 +633,7 @@ impl<'a> Read<'a> for SliceRead<'a> {
         self.parse_str_bytes(scratch, false, |_, bytes| Ok(bytes))
     }
 
+    #[inline(always)]
     fn ignore_str(&mut self) -> Result<()> {
         loop {
             self.skip_to_escape(true);
