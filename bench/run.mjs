@@ -5,7 +5,7 @@
 // under bench/.data/), then
 //   1. in one Node process: time JSON.parse of the snapshot text, then the wasm analysis
 //      (SnapshotBytes.analyze, options {"skipTransitions":true,"form":"matrix"}) from the file's
-//      bytes, read into wasm memory untimed as the native run reads them untimed, to the full answer
+//      bytes, written into wasm memory untimed as the native run reads them untimed, to the full answer
 //      string; then, for comparison, analyzeBytes(buffer, …) (the bytes copied in) and
 //      analyzeToString(text, …) (the text encoded in);
 //   2. in a fresh Node process: one wasm analysis, for the peak RSS and the wasm linear memory;
@@ -106,20 +106,6 @@ async function loadWasm() {
 
 // ---- child processes --------------------------------------------------------------------------
 
-// Reads a file into `view` (here a view of wasm memory), as a host holding a snapshot file would.
-function readInto(file, view) {
-  const fd = openSync(file, 'r');
-  try {
-    for (let at = 0; at < view.length; ) {
-      const n = readSync(fd, view, at, view.length - at, at);
-      if (n === 0) throw new Error(`${file}: shorter than its size`);
-      at += n;
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
 async function childTime(file, runs, budgetMs) {
   const bytes = readFileSync(file);
   const text = bytes.toString('utf8');
@@ -139,10 +125,10 @@ async function childTime(file, runs, budgetMs) {
   const started = performance.now();
   try {
     // From the bytes in the core's own memory, as the native run starts from the bytes in its
-    // heap (the target's figure): the file is read straight into wasm memory, untimed, as the
-    // native run reads it untimed. Then, for comparison, from a Buffer (copied into wasm memory
-    // in the timing) and from the text (encoded into it as UTF-8 in the timing).
-    const held = new steward.SnapshotBytes(statSync(file).size, (view) => readInto(file, view));
+    // heap (the target's figure): the file's bytes are written into wasm memory untimed, as the
+    // native run reads the file untimed. Then, for comparison, from a Buffer (copied into wasm
+    // memory in the timing) and from the text (encoded into it as UTF-8 in the timing).
+    const held = new steward.SnapshotBytes(bytes.length, (view) => view.set(bytes));
     wasm = timed(runs, budgetMs, () => {
       const answer = held.analyze(OPTIONS);
       answerChars = answer.length;
@@ -578,7 +564,7 @@ for (const r of results) {
 }
 lines.push('');
 lines.push('## Method', '');
-lines.push(`- JSON.parse and wasm are timed in one Node process (\`--expose-gc\`, a GC before each run): \`JSON.parse(text)\` of the text already decoded (its decoding is not timed), then the wasm analysis from the file's bytes in wasm memory to the answer string, as the native run starts from the file's bytes in its heap: \`new SnapshotBytes(size, fill)\` has the file read straight into wasm memory (\`fs.readSync\` into a view of it, untimed, as the native run's \`std::fs::read\` is), and \`analyze(options)\` is timed; the core reads the bytes as they are, checking as UTF-8 each string it keeps. Then, for comparison and not judged: \`analyzeBytes(buffer, options)\` from a \`Buffer\`, which first copies the bytes into wasm memory (about 2 ms of the M site's analysis), and \`analyzeToString(text, options)\` from the text (a JS string), which \`TextEncoder.encodeInto\` first writes into wasm memory as UTF-8 (about 4 ms at M); native has neither step; pkg/ loaded with \`initSync\`. Median of up to ${RUNS} runs after ${WARMUP_MS / 1000} s of warm-up runs (at least one, at most ${WARMUP_RUNS}; V8 runs wasm on its baseline compiler first and swaps in optimised code in the background; a container answering many calls runs the optimised code); when the runs would not fit ${BUDGET} s, the first run counts and runs stop when the budget is spent. A size whose first timing round (this process, then the native one) takes under ${ROUND_LIMIT_S} s gets ${ROUNDS} rounds, one after the other, and its medians are over the pooled samples (${results.map((r) => `${r.size} ${r.rounds ?? 1}`).join(', ')}): on a shared machine a burst of load then weighs on both sides instead of on whichever ran through it. The first wasm call of a fresh process: ${results.filter((r) => ok(r.time) && Number.isFinite(r.time.wasmFirstMs)).map((r) => `${r.size} ${fmt(r.time.wasmFirstMs)} ms`).join(', ') || 'n/a'}.`);
+lines.push(`- JSON.parse and wasm are timed in one Node process (\`--expose-gc\`, a GC before each run): \`JSON.parse(text)\` of the text already decoded (its decoding is not timed), then the wasm analysis from the file's bytes in wasm memory to the answer string, as the native run starts from the file's bytes in its heap: \`new SnapshotBytes(size, fill)\` has the file's bytes written straight into wasm memory (\`fill\` sets them into the view of it it is given, untimed, as the native run's \`std::fs::read\` is), and \`analyze(options)\` is timed; the core reads the bytes as they are, checking as UTF-8 each string it keeps. Then, for comparison and not judged: \`analyzeBytes(buffer, options)\` from a \`Buffer\`, which first copies the bytes into wasm memory (about 2 ms of the M site's analysis), and \`analyzeToString(text, options)\` from the text (a JS string), which \`TextEncoder.encodeInto\` first writes into wasm memory as UTF-8 (about 4 ms at M); native has neither step; pkg/ loaded with \`initSync\`. Median of up to ${RUNS} runs after ${WARMUP_MS / 1000} s of warm-up runs (at least one, at most ${WARMUP_RUNS}; V8 runs wasm on its baseline compiler first and swaps in optimised code in the background; a container answering many calls runs the optimised code); when the runs would not fit ${BUDGET} s, the first run counts and runs stop when the budget is spent. A size whose first timing round (this process, then the native one) takes under ${ROUND_LIMIT_S} s gets ${ROUNDS} rounds, one after the other, and its medians are over the pooled samples (${results.map((r) => `${r.size} ${r.rounds ?? 1}`).join(', ')}): on a shared machine a burst of load then weighs on both sides instead of on whichever ran through it. The first wasm call of a fresh process: ${results.filter((r) => ok(r.time) && Number.isFinite(r.time.wasmFirstMs)).map((r) => `${r.size} ${fmt(r.time.wasmFirstMs)} ms`).join(', ') || 'n/a'}.`);
 lines.push('- Peak memory: a fresh Node process that reads the text and runs one wasm analysis; `process.resourceUsage().maxRSS` (Node itself, the text, the copy of it in wasm memory, the site model, the answer). wasm memory is the linear memory\'s size afterwards (it never shrinks). Reading the file as one string alone peaks at about twice its size (the bytes, then the string), so a snapshot of several hundred MB cannot fit 512 MB this way whatever the core does.');
 lines.push('- From chunks: a fresh Node process that hands the snapshot file to `analyzeChunks(next, options)` 1 MiB at a time (as the stored snapshot\'s chunks would be): the core decodes as it reads, so neither the text nor a copy of it is ever whole; one run, wall time with on-CPU time in brackets, peak RSS and wasm memory as above. The XL memory target is judged on this figure.');
 lines.push(`- Native: \`bench/target/release/steward-bench-native\` calls \`steward::api::analyze_bytes_json\` (what \`analyzeBytes\` calls) on the file's bytes in memory, same options, same sampling (the same warm-up too: the first runs of a process also pay for growing its heap, S about 8 ms a run against 5 ms once settled); built with steward's release settings (opt-level 3, fat LTO, one codegen unit, panic abort)${spawnSync('prlimit', ['--version']).status === 0 ? `, address space capped at ${fmt(NATIVE_MEM_MB)} MB` : ''}.`);

@@ -117,7 +117,7 @@ impl SnapshotBytes {
 
     /// As the `analyzeBytes` export, from the bytes held.
     pub fn analyze(&self, options: &str) -> JsString {
-        js_text(&api::analyze_bytes_json(&self.bytes, options))
+        analyze_bytes(&self.bytes, options)
     }
 }
 
