@@ -29,7 +29,7 @@ fn findings_prints_counts_and_findings_and_gates_on_severity() {
     assert_eq!(json["counts"]["critical"], 1);
     assert_eq!(json["findings"][0]["rule"], "global-admin");
     assert_eq!(json["findings"][0]["severity"], "critical");
-    assert!(json["findings"][0]["reason"].as_str().unwrap().contains("Seed 000"));
+    assert!(json["findings"][0]["reason"].as_str().unwrap().contains("\"Manage global permissions\""));
 
     let gate = |level: &str| steward(&[&args[..], &["--fail-on", level, "--format", "text"]].concat());
     let (code, out, _) = gate("critical");

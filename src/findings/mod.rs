@@ -65,7 +65,8 @@ pub struct Rule {
     pub id: &'static str,
     pub title: &'static str,
     pub severity: Severity,
-    /// Why it matters, quoting the seed or Atlassian guidance it comes from.
+    /// Why it matters: the policy in plain words, naming the public source (an Atlassian support
+    /// article) where there is one.
     pub reason: &'static str,
     pub fix: &'static str,
     pub check: fn(&Scope<'_>) -> Vec<Hit>,

@@ -8,9 +8,9 @@ pub const RULE: Rule = Rule {
     id: "access-beyond-need",
     title: "A bot holds more than its declared need",
     severity: Severity::Medium,
-    reason: "Seed 000: \"let the Service Accounts do a few things by default - in case one specific \
-             should have further permissions the Project Administrator has to empower them\". \
-             Everything beyond the recorded need is access nobody asked for.",
+    reason: "A bot holds only the permissions its integration uses; it gets more only when a project \
+             administrator decides so. Everything beyond the need recorded in the registry is access \
+             nobody asked for.",
     fix: "Apply the least-privilege change set (`steward least-privilege`, or the review decision \
           \"reduce\"), or declare the need if the access is in fact required.",
     check,

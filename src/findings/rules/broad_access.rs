@@ -9,10 +9,10 @@ pub const RULE: Rule = Rule {
     id: "broad-access",
     title: "A bot has access through anyone or a broad group",
     severity: Severity::Medium,
-    reason: "Seed 000: \"a separate role for Service Accounts … In this role a defined group holding \
-             all Service Accounts is put\", so a project administrator can see and empty it; a grant to \
-             `anyone`, to every logged-in user or to a group of most staff gives the bot access nobody \
-             decided to give it.",
+    reason: "A grant to anyone, to every user with product access, or to a group that holds most of \
+             the staff gives the bot access nobody decided to give it, and a project administrator \
+             cannot remove it by emptying the service-account role. Atlassian's support article \
+             \"Manage permission schemes\" describes these kinds of grant.",
     fix: "Take the bot out of the broad group, or replace the broad grant in the scheme with the \
           roles that need it; give the bot what it needs through the service-account role.",
     check,

@@ -8,10 +8,11 @@ pub const RULE: Rule = Rule {
     id: "direct-user-grant",
     title: "A scheme grants a bot directly instead of through the service-account role",
     severity: Severity::High,
-    reason: "Seed 000: \"a separate role for Service Accounts that is put into … Jira project works \
-             best\"; seed 003: project roles \"decouple permissions from user accounts\". A grant to the \
-             bot's user applies in every project using the scheme, and no project administrator can \
-             take it away.",
+    reason: "Project roles keep permissions apart from accounts: a permission scheme grants a role, \
+             and each project decides who is in that role (Atlassian's support articles \"Manage \
+             permission schemes\" and \"Manage project roles\"). A grant to the bot's own user \
+             applies in every project that uses the scheme, and no project administrator can take it \
+             away.",
     fix: "Replace the user grant with a grant to the service-account role and add the bot to that \
           role in the projects that need it.",
     check,

@@ -5,9 +5,11 @@ pub const RULE: Rule = Rule {
     id: "global-admin",
     title: "A bot is a Jira administrator",
     severity: Severity::Critical,
-    reason: "Seed 000: \"let the Service Accounts do a few things by default\"; a Jira administrator \
-             (ADMINISTER, SYSTEM_ADMIN) can change every scheme, role and group, so a leaked bot \
-             credential becomes control of the whole site.",
+    reason: "A Jira administrator (the global permissions Administer Jira, ADMINISTER, and Jira \
+             System Administrator, SYSTEM_ADMIN) can change every scheme, role and group on the \
+             site, so a leaked bot credential becomes control of the whole site. A bot should hold \
+             only what its integration uses, granted in projects. Atlassian's support article \
+             \"Manage global permissions\" describes what these permissions allow.",
     fix: "Remove the bot from the groups that hold ADMINISTER / SYSTEM_ADMIN (global permissions are \
           granted to groups only) and grant what it needs in projects through the service-account role.",
     check,

@@ -8,9 +8,9 @@ pub const RULE: Rule = Rule {
     id: "inactive-still-granted",
     title: "A deactivated bot is still in roles, groups or schemes",
     severity: Severity::Medium,
-    reason: "Seed 000: \"if a Project Administrator under no circumstance wants to accept Service \
-             Account access the role can be emptied\" — a deactivated account left in roles and schemes \
-             regains all of it the day someone reactivates it, and clutters every access review.",
+    reason: "Access is removed by taking the account out of roles, groups and scheme grants. A \
+             deactivated account left in them gets all of that access back the day someone \
+             reactivates it, and it clutters every access review.",
     fix: "Remove the account from the roles, groups and scheme grants listed (or retire it in the \
           registry, which plans exactly that).",
     check,

@@ -8,9 +8,11 @@ pub const RULE: Rule = Rule {
     id: "need-not-met",
     title: "A bot lacks a permission its declared need says it uses",
     severity: Severity::High,
-    reason: "Seed 001: an integration's service account needs its permissions (Browse Project, Create \
-             Issue, Comment, Edit, Transition, Add Attachment) \"in each project to ensure it has access \
-             to perform all actions\"; without them the integration fails.",
+    reason: "An integration's account needs the project permissions its actions use (for example \
+             Browse Projects, Create Issues, Add Comments, Edit Issues, Transition Issues and Create \
+             Attachments) in every project it works in. Without them Jira refuses its calls and the \
+             integration fails. Atlassian's support article \"Manage permission schemes\" lists what \
+             each permission allows.",
     fix: "Add the bot to the service-account role of the project (the least-privilege change set \
           lists the roles that give exactly what is missing), or correct the declared need.",
     check,

@@ -5,8 +5,8 @@ pub const RULE: Rule = Rule {
     id: "never-reviewed",
     title: "A bot has never been reviewed",
     severity: Severity::Medium,
-    reason: "Seed 000: reviews on a due date are how the requestor confirms \"the account is still \
-             needed\"; a bot with no review on record has never been confirmed.",
+    reason: "Reviews on a due date are how the person responsible confirms that a bot is still \
+             needed. A bot with no review on record has never been confirmed.",
     fix: "Review it now (the decision records the review and sets the next due date from its cadence).",
     check,
 };

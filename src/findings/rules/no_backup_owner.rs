@@ -5,8 +5,9 @@ pub const RULE: Rule = Rule {
     id: "no-backup-owner",
     title: "A bot has no backup owner",
     severity: Severity::Low,
-    reason: "Seed 000: the account \"will be disabled if the responsible contact is not available \
-             anymore\"; with a single owner, one departure orphans the bot and stops the integration.",
+    reason: "With a single owner, one departure leaves the bot with nobody responsible, and a bot \
+             nobody is responsible for is disabled, which stops its integration. A backup owner \
+             keeps it in hand.",
     fix: "Name a backup owner (another active person) in the registry.",
     check,
 };

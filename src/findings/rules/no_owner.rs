@@ -5,8 +5,9 @@ pub const RULE: Rule = Rule {
     id: "no-owner",
     title: "A bot has no responsible person",
     severity: Severity::High,
-    reason: "Seed 000: \"record (using a Jira issue) who requested an account for what reason, who is \
-             responsible\"; a bot nobody owns is never reviewed and nobody notices when it is misused.",
+    reason: "Every bot has a person responsible for it, and the request that created it is on \
+             record: who asked for it and why. A bot nobody owns is never reviewed, and nobody \
+             notices when it is misused.",
     fix: "Register the bot with an owner (an active person), a backup owner, its purpose and the issue \
           that records the request; retire it if nobody claims it.",
     check,

@@ -8,10 +8,10 @@ pub const RULE: Rule = Rule {
     id: "outside-service-role",
     title: "A bot has access in a project without being in the service-account role",
     severity: Severity::Medium,
-    reason: "Seed 000: \"a separate role for Service Accounts that is put into … Jira project works \
-             best … if a Project Administrator under no circumstance wants to accept Service Account \
-             access the role can be emptied - no access is possible anymore.\" Access from anywhere \
-             else cannot be emptied that way.",
+    reason: "Bots get their project access through one dedicated role, the service-account role, so \
+             a project administrator sees it in one place and can remove all of it by emptying that \
+             role (Atlassian's support article \"Manage project roles\"). Access from anywhere else \
+             cannot be removed that way.",
     fix: "Add the bot to the project's service-account role, give that role the permissions it needs, \
           and remove the other paths listed.",
     check,

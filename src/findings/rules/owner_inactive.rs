@@ -6,9 +6,9 @@ pub const RULE: Rule = Rule {
     id: "owner-inactive",
     title: "A bot's owner has left (orphaned bot)",
     severity: Severity::Critical,
-    reason: "Seed 000: \"the account will be disabled if the responsible contact is not available \
-             anymore and nobody seems to care\"; seed 002: \"if an employee leaves and their account is \
-             deactivated, integrations tied to their identity will fail\".",
+    reason: "A bot whose owner has left has nobody to answer for it or to review it, and an \
+             integration tied to one person's identity fails when that person's account is \
+             deactivated. A bot nobody is responsible for is handed over or disabled.",
     fix: "Run the leaver plan (`steward leaver OWNER`): hand the bot over to its backup owner and review \
           it now, or suspend it when no backup is left.",
     check,

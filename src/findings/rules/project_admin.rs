@@ -9,8 +9,10 @@ pub const RULE: Rule = Rule {
     id: "project-admin",
     title: "A bot administers projects",
     severity: Severity::High,
-    reason: "Seed 000: the project administrator is the one who \"empowers\" service accounts; a bot \
-             holding Administer Projects can empower itself and change the project's roles.",
+    reason: "A bot should not decide its own access. The Administer Projects permission lets its \
+             holder change who is in the project's roles (Atlassian's support article \"Manage \
+             project roles\"), so a bot holding it can give itself, or anyone, more access in the \
+             project.",
     fix: "Remove the bot from the project's Administrators role (or whatever grants ADMINISTER_PROJECTS) \
           unless its declared need includes it.",
     check,

@@ -5,9 +5,9 @@ pub const RULE: Rule = Rule {
     id: "registry-unknown-account",
     title: "The registry lists an account the site does not have",
     severity: Severity::Low,
-    reason: "Seed 000: \"record (using a Jira issue) who requested an account for what reason\"; an \
-             entry whose account was deleted is a record nobody updated, and hides whether the \
-             integration moved to another account.",
+    reason: "The registry records who requested each account and why. An entry whose account was \
+             deleted is a record nobody updated, and it hides whether the integration moved to \
+             another account.",
     fix: "Retire the entry (its history is kept), or correct its account id.",
     check,
 };

@@ -7,9 +7,10 @@ pub const RULE: Rule = Rule {
     id: "restricted-security-level",
     title: "A bot can see issues in a restricted security level",
     severity: Severity::High,
-    reason: "Seed 003: \"an issue in a security level can be accessed only by identities … that are \
-             granted permissions\" — levels exist to keep issues to a restricted audience, and a bot's \
-             token in a CI system widens that audience to everyone who can read the token.",
+    reason: "Issue security levels keep issues to a restricted audience: only the users, groups and \
+             roles a level names can see its issues (Atlassian's support article \"Configure issue \
+             security schemes\"). A bot in the level widens that audience to everyone who can use \
+             its credential, for example every job of a CI system that holds its token.",
     fix: "Remove the role, group or user that admits the bot from the level's members, or declare the \
           level in the bot's need (`need.securityLevels`) if it must read those issues.",
     check,

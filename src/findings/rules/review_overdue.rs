@@ -5,9 +5,9 @@ pub const RULE: Rule = Rule {
     id: "review-overdue",
     title: "A bot's review is overdue",
     severity: Severity::Medium,
-    reason: "Seed 000: \"with a due date (every year/every month/quarterly …) you can check in with the \
-             initial requestor if the account is still needed\", and \"disable an account if the regular \
-             interview cannot be held\".",
+    reason: "Each bot is reviewed on a due date (monthly, quarterly or yearly): the person \
+             responsible confirms that it is still needed and that its access still fits. When the \
+             review cannot be held, the account is disabled.",
     fix: "Have the reviewer (owner, then backup owner, then admins) decide keep, reduce, suspend or \
           retire; past the grace period the configured default applies.",
     check,

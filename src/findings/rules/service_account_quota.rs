@@ -6,9 +6,11 @@ pub const RULE: Rule = Rule {
     id: "service-account-quota",
     title: "Service accounts are near or over the plan's quota",
     severity: Severity::Medium,
-    reason: "Seed 002: \"each Atlassian Cloud organization receives 5 free service accounts … Atlassian \
-             Guard Standard increase this limit to 250\" (1,000 on Enterprise); past the quota no new \
-             integration can get its own account, and teams fall back to shared personal tokens.",
+    reason: "Atlassian limits how many service accounts an organization can have: 5 without \
+             Atlassian Guard, 250 with Atlassian Guard Standard, 1,000 on Enterprise (Atlassian's \
+             support article \"Understand service accounts\" and the Atlassian Guard plans). Past \
+             the quota no new integration can get an account of its own, and teams fall back to \
+             shared personal API tokens.",
     fix: "Retire unused service accounts (see the review and no-owner findings), or move to a plan with \
           a larger quota; set `plan` in the settings so the limit is right.",
     check,

@@ -6,9 +6,10 @@ pub const RULE: Rule = Rule {
     id: "shadow-bot",
     title: "A human-licensed account is used as an integration",
     severity: Severity::Medium,
-    reason: "Seed 002: \"created a dummy user account and paid full price for a standard user license\" \
-             creates \"significant operational risks\"; service accounts \"do not count toward your user \
-             tier limit\".",
+    reason: "An integration that runs on a person's licensed account is tied to that person and pays \
+             for a user licence. Atlassian service accounts are made for integrations and do not \
+             count toward the user tier (Atlassian's support article \"Understand service \
+             accounts\").",
     fix: "Confirm it (settings `shadowBots.confirmed`, or register it), create an Atlassian service \
           account for the integration, move its roles and credential there, then deactivate this one \
           to free its licence. Dismiss it (`shadowBots.dismissed`) if it is a person.",

@@ -8,8 +8,9 @@ pub const RULE: Rule = Rule {
     id: "suspended-still-granted",
     title: "A suspended or retired bot still has access",
     severity: Severity::High,
-    reason: "Seed 000: \"disable an account if the regular interview cannot be held\"; a registry \
-             that says suspended while Jira still grants access is a control that did not happen.",
+    reason: "A bot whose review could not be held, or that is no longer needed, is disabled. A \
+             registry that says suspended or retired while Jira still grants the access is a control \
+             that did not happen.",
     fix: "Apply the suspension's change set again (role and group removals), and remove the remaining \
           paths listed (direct grants, broad grants) from the schemes; or deactivate the account.",
     check,
