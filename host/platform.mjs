@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const YAML = require('yaml');
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const RESOLVER_LIMIT_MS = 25_000; // Forge's resolver limit (forge-platform.md §2.2)
+const RESOLVER_LIMIT_MS = 25_000; // Forge's resolver limit ("Platform quotas and limits")
 // A function's limit without `timeoutSeconds` is 55 s; consumers may ask for up to 900 s.
 const DEFAULT_FUNCTION_SECONDS = 55;
 const MAX_FUNCTION_SECONDS = 900;

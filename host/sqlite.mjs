@@ -18,7 +18,7 @@ async function engine() {
 }
 
 const READS = /^\s*(SELECT|WITH|SHOW|EXPLAIN)\b/i;
-// Forge SQL's per-query limits (forge-platform.md §2.4), enforced here too so that code which
+// Forge SQL's per-query limits (Forge's "Platform quotas and limits"), enforced here too so that code which
 // would fail on Forge fails locally: a request of at most 1 MiB, an answer of at most 4 MiB.
 export const REQUEST_LIMIT = 1024 * 1024;
 export const RESPONSE_LIMIT = 4 * 1024 * 1024;

@@ -438,7 +438,7 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
     return route[2](req, res, user, url.pathname.match(route[1]), url, body);
   });
 
-  // Jira's reading of the hourly quota (jira-rest.md §5): the policy always, the points left once
+  // Jira's reading of the hourly quota (Jira Cloud's "Rate limiting" guide): the policy always, the points left once
   // usage is no longer far below the quota, the near-limit flag under a fifth.
   function quotaHeaders() {
     const q = state.faults.quotaPoints;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes pkg/steward_wasm.js: the core's wasm bytes as base64, so Forge functions load them with
-// initSync and no file access (forge-platform.md §2.1, the recipe that works from any cwd).
+// initSync and no file access: the bundle then works from any working directory.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 

@@ -1,5 +1,5 @@
 //! Effective access: for an account and a project, every permission it holds and every path that
-//! grants it (seed 003's model of Jira security), plus security levels, transitions, global
+//! grants it (Jira's model: scheme grant → holder → role actor), plus security levels, transitions, global
 //! permissions and the agreement with Jira's own permission check.
 //!
 //! Pure: a [`Site`] in, an [`Analysis`] out. Nothing here reads a clock or does I/O.

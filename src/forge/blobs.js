@@ -2,7 +2,7 @@
 // cut into chunks.
 //
 // Why chunks, and why a table of their own:
-// - Forge SQL takes at most 1 MiB a request and answers at most 4 MiB (forge-platform.md §2.4), and
+// - Forge SQL takes at most 1 MiB a request and answers at most 4 MiB ("Platform quotas and limits"), and
 //   KVS values stop at 240 KiB, so no store takes a multi-MB value whole. Each chunk is sized so its
 //   INSERT request — the text JSON-encoded, as @forge/sql sends it — stays under REQUEST_BUDGET, and
 //   a read fetches a few chunks a query, so every answer stays under RESPONSE_BUDGET.

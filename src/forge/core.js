@@ -1,5 +1,5 @@
 // Loads the Rust core once per container. The wasm bytes are inlined (pkg/steward_wasm.js), so the
-// bundle needs no file next to it and works from any working directory (forge-platform.md §2.1).
+// bundle needs no file next to it and works from any working directory (tools/inline-wasm.mjs).
 import * as steward from '../../pkg/steward.js';
 import { wasmBase64 } from '../../pkg/steward_wasm.js';
 

@@ -1,5 +1,5 @@
-//! Least privilege (seed 000: bots "do a few things by default", more only when a project
-//! administrator empowers them): what a bot holds beyond its declared need, what it lacks, and the
+//! Least privilege (a bot holds only what its integration uses; it gets more only when a project
+//! administrator decides so): what a bot holds beyond its declared need, what it lacks, and the
 //! smallest set of role and group memberships that brings one to the other — checked with the
 //! engine's what-if so nobody else's access changes unnoticed.
 

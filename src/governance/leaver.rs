@@ -1,6 +1,5 @@
-//! The leaver plan (seed 002: "if an employee leaves and their account is deactivated,
-//! integrations tied to their identity will fail"; seed 000: "the account will be disabled if the
-//! responsible contact is not available anymore and nobody seems to care").
+//! The leaver plan: an integration tied to a person who left fails when their account is
+//! deactivated, and a bot nobody is responsible for any more is handed over or disabled.
 //!
 //! Given a person who left, every bot they own or back up, the access at stake, and the actions
 //! the policy prescribes, as data the leaver trigger executes.

@@ -1,4 +1,4 @@
-//! Governance (seed 000): the registry of bots, the findings over it, least privilege, reviews
+//! Governance: the registry of bots, the findings over it, least privilege, reviews
 //! and the leaver plan. Pure like the engine: a site, the registry, the settings and `now` in;
 //! plans and findings out. Applying a plan to Jira or to storage is the edges' job.
 
@@ -28,7 +28,7 @@ pub enum BotKind {
     Service,
     /// Another app account (Connect/OAuth app, Rovo agent).
     App,
-    /// A human-licensed account an admin confirmed, or registered, as an integration (seed 002).
+    /// A human-licensed account an admin confirmed, or registered, as an integration.
     Shadow,
 }
 

@@ -1,4 +1,4 @@
-//! The registry (seed 000): for every bot, who is responsible, why it exists, what it needs, where
+//! The registry: for every bot, who is responsible, why it exists, what it needs, where
 //! its credential is kept and when it is reviewed.
 //!
 //! The registry is the app's own input, so its JSON is strict: an unknown field is an error, not
@@ -101,7 +101,8 @@ pub enum Status {
     Retired,
 }
 
-/// What the bot is declared to need (seed 001's list is a typical need).
+/// What the bot is declared to need (an integration's usual list: browse, create, comment, edit,
+/// transition, attach).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct Need {

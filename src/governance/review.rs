@@ -1,6 +1,6 @@
-//! Reviews (recertification, seed 000): "with a due date (every year/every month/quarterly …) you
-//! can check in with the initial requestor if the account is still needed", and "disable an
-//! account if the regular interview cannot be held".
+//! Reviews (recertification): on a due date (monthly, quarterly, yearly or every N days) the
+//! person responsible confirms that a bot is still needed; when the review cannot be held, the
+//! configured default applies (notify, suspend or retire).
 //!
 //! A due date only moves when a decision answers it, so an unanswered review stays due; the
 //! scheduler's events are a function of the window `(since, now]`, so runs at any times report

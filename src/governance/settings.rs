@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The organisation's Atlassian plan, which sets the service-account quota (seed 002).
+/// The organisation's Atlassian plan, which sets the service-account quota (Atlassian's
+/// "Understand service accounts").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Plan {
@@ -42,7 +43,7 @@ pub enum DefaultAction {
     /// Tell the admins and leave the bot as it is.
     #[default]
     Notify,
-    /// Seed 000: "disable an account if the regular interview cannot be held".
+    /// Disable the account when its review cannot be held.
     Suspend,
     Retire,
 }
@@ -85,7 +86,7 @@ pub struct Settings {
     pub plan: Plan,
     /// Share of the quota at which the quota finding starts (near), 0–1.
     pub quota_warn_at: f64,
-    /// The dedicated role bots should hold their access through (seed 000), by name or id.
+    /// The dedicated role bots should hold their access through, by name or id.
     pub service_account_role: String,
     /// Groups that count as broad whatever their size, by name or id.
     pub broad_groups: Vec<String>,
