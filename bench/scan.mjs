@@ -287,7 +287,7 @@ function markdown(results, { latencyMs }) {
     + `${fmt(r.holding.read)} of the ${fmt(r.holding.pairs)} that hold an active bot)`).join(', ')}. `
     + 'A plan that explains every path of every bot must read each role that holds one (second lower bound: the page-size bound plus those reads at '
     + 'the simulator\'s price of a role read); the lean scan reads each of them and, beyond them, only roles it cannot rule out from Jira\'s check '
-    + '(README, "Collection: the lean call plan").', '');
+    + '(docs/scan-plan.md).', '');
   lines.push(`### Under the default budget (${fmt(budget)} points an hour: ${SHARE * 100} % of the ${fmt(QUOTA)}-point app quota; ${JOB_SECONDS} s jobs; 10 calls a second)`, '');
   lines.push('Paced scans ran job after job from their checkpoints; the host passed every sleep (burst pacing, the wait for the next hour) and the wait between jobs in simulated time '
     + '(the clock the core reads moves on; the benchmark does not wait an hour), so the hours are simulated and the wall time is real.', '');

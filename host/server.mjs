@@ -82,7 +82,7 @@ async function readJson(req, limit = 1_000_000) {
 }
 
 // `database`: the SQLite file behind the app's storage (in memory when null). `env`: the app's
-// environment variables (scan pacing, see README); `clock`: the platform's clock (tests).
+// environment variables (scan pacing, see docs/forge-app.md); `clock`: the platform's clock (tests).
 export async function startHost({ port = 8080, jira = null, allowWrites = false, bundlePath = join(root, 'host/.build/index.cjs'), log = () => {}, database = null, env = {}, clock } = {}) {
   let simulator = null;
   // The embedded simulator has no burst limit to respect, so the demo's scan need not space its
