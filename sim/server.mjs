@@ -81,7 +81,8 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
   const schemeItem = (s) => ({ id: String(s.id), name: s.name, typeName: 'SCHEME' });
   const describeActors = (list) => list.map((a) => a.user ?? groupBy(a.group)?.name ?? a.group).join(', ');
   const isAdmin = (user) => holdsGlobal(world, user, 'ADMINISTER');
-  const administers = (user, project) => holdsProject(world, user, project, 'ADMINISTER_PROJECTS');
+  // Project configuration endpoints: "Administer Jira global permission or Administer projects project permission".
+  const administers = (user, project) => isAdmin(user) || holdsProject(world, user, project, 'ADMINISTER_PROJECTS');
 
   const userBody = (u) => {
     const body = {

@@ -187,8 +187,11 @@ pub enum AccountKind {
     Service,
     /// Another app account (`accountType: app`: Connect/OAuth apps, Rovo agents, unknown app types).
     App,
-    /// A person's account (`atlassian`, `customer`, or unknown).
+    /// A person's account (`atlassian`, `customer`).
     Human,
+    /// Jira did not say (no `accountType`, as in older bodies and some listings) or said
+    /// something it does not document: never taken for a person, so it is analysed like a bot.
+    Unknown,
 }
 
 impl AccountKind {
@@ -197,7 +200,14 @@ impl AccountKind {
             AccountKind::Service => "service",
             AccountKind::App => "app",
             AccountKind::Human => "human",
+            AccountKind::Unknown => "unknown",
         }
+    }
+
+    /// Whether the account may be a person's: a person's, or of a type Jira did not say. An
+    /// owner or reviewer of unknown type is not reported missing for that alone.
+    pub fn may_be_person(self) -> bool {
+        matches!(self, AccountKind::Human | AccountKind::Unknown)
     }
 }
 
@@ -221,7 +231,8 @@ impl Account {
         match (self.account_type.as_deref(), self.app_type.as_deref()) {
             (Some("app"), Some("service")) => AccountKind::Service,
             (Some("app"), _) => AccountKind::App,
-            _ => AccountKind::Human,
+            (Some("atlassian" | "customer"), _) => AccountKind::Human,
+            _ => AccountKind::Unknown,
         }
     }
 

@@ -23,31 +23,23 @@ pub struct Analysis {
     pub warnings: Vec<Warning>,
 }
 
-/// Whether an account is a Jira administrator (holds the global permission `ADMINISTER`), whom
-/// Jira lets administer every project whatever its scheme. Only Jira's permission check tells.
+/// Whether an account is a Jira administrator (holds the global permission `ADMINISTER`). A fact
+/// of its own: Jira documents it apart from the project permission `ADMINISTER_PROJECTS`
+/// ("Administer Jira global permission or Administer projects project permission"), so it is never
+/// a path to a project permission. Only Jira's permission check tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum JiraAdmin {
-    /// Every project's `ADMINISTER_PROJECTS` has the path of Jira administration.
+    /// Jira's check says the account holds `ADMINISTER`.
     Yes,
     /// The check was asked about `ADMINISTER` and said no, or the account is inactive.
     No,
-    /// The check was not asked about `ADMINISTER`: the account may hold `ADMINISTER_PROJECTS` in
-    /// projects where no path shows it. Said once for the account rather than in every project,
-    /// where it would list every project for every account.
+    /// The check was not asked about `ADMINISTER`.
     Unknown,
 }
 
-/// The project permission Jira administrators hold in every project.
+/// The project permission to administer a project (its roles, components, versions, settings).
 pub const ADMINISTER_PROJECTS: &str = "ADMINISTER_PROJECTS";
-
-impl JiraAdmin {
-    /// Whether `permission`, held through no path, is still unknown rather than absent: Jira
-    /// administration, which gives [`ADMINISTER_PROJECTS`] everywhere, is unknown.
-    pub fn leaves_unknown(self, permission: &str) -> bool {
-        self == JiraAdmin::Unknown && permission == ADMINISTER_PROJECTS
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -167,13 +159,15 @@ impl Analysis {
                 let global = if account.global.is_empty() { "none".to_owned() } else { account.global.join(", ") };
                 line(&mut out, format_args!("{who} global: {global}"));
             }
-            if account.jira_admin == JiraAdmin::Unknown {
-                line(
+            match account.jira_admin {
+                JiraAdmin::Yes => {
+                    line(&mut out, format_args!("{who}: Jira administrator (global permission ADMINISTER)"))
+                }
+                JiraAdmin::Unknown => line(
                     &mut out,
-                    format_args!(
-                        "{who}: Jira administrator unknown (one administers every project: ADMINISTER_PROJECTS)"
-                    ),
-                );
+                    format_args!("{who}: Jira administrator unknown (Jira's check was not asked about ADMINISTER)"),
+                ),
+                JiraAdmin::No => {}
             }
             for project in &account.projects {
                 let p = format!("{who} {}", project.key);
@@ -215,14 +209,12 @@ impl Analysis {
             }
         }
         for w in &self.warnings {
-            line(
-                &mut out,
-                format_args!(
-                    "warning {}: {}",
-                    serde_json::to_value(w.code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
-                    w.message
-                ),
-            );
+            let code =
+                serde_json::to_value(w.code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            line(&mut out, format_args!("warning {code}: {}", w.message));
+            for evidence in &w.evidence {
+                line(&mut out, format_args!("warning {code} evidence: {evidence}"));
+            }
         }
         out
     }

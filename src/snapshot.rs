@@ -696,6 +696,9 @@ struct Builder {
     /// The site's accounts while building: a hash lookup per user and member element instead of a
     /// walk of string compares down a tree; sorted into `site.accounts` once at the end.
     accounts: FxHashMap<String, Account>,
+    /// With [`Scope::non_human_only`], the accounts some element said are people's and that were
+    /// not read: another element of the same account that says nothing must not make it unknown.
+    people: rustc_hash::FxHashSet<String>,
     warnings: Vec<Warning>,
     scope: Scope,
 }
@@ -1032,7 +1035,12 @@ impl Builder {
             lists.push((id, listed));
         }
         if self.scope.non_human_only {
-            self.accounts.retain(|_, account| account.kind() != AccountKind::Human);
+            let people = std::mem::take(&mut self.people);
+            self.accounts.retain(|id, account| match account.kind() {
+                AccountKind::Human => false,
+                AccountKind::Unknown => !people.contains(id),
+                AccountKind::Service | AccountKind::App => true,
+            });
         }
         for (id, mut listed) in lists {
             if self.scope.non_human_only {
@@ -1046,10 +1054,14 @@ impl Builder {
     }
 
     /// Whether a user element is read at all: with [`Scope::non_human_only`], one that says it is a
-    /// person's account is not. One that does not say is read, and dropped in [`Self::group_members`]
-    /// if no other element makes it an app's.
-    fn keeps(&self, user: &jira::User) -> bool {
-        !self.scope.non_human_only || !matches!(user.account_type.as_deref(), Some("atlassian" | "customer"))
+    /// person's account is not (and is remembered). One that does not say is read, and dropped in
+    /// [`Self::group_members`] if another element said it is a person's.
+    fn keeps(&mut self, user: &jira::User) -> bool {
+        let person = user.says_person();
+        if self.scope.non_human_only && person {
+            self.people.insert(user.account_id.clone());
+        }
+        !self.scope.non_human_only || !person
     }
 
     #[inline(never)]

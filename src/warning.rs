@@ -50,11 +50,22 @@ pub struct Warning {
     pub project: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub permission: Option<String>,
+    /// What the warning rests on, e.g. the grant paths Jira's check contradicts, one line each.
+    /// Boxed: a warning travels in every decoder's `Result`, which must stay small.
+    #[serde(skip_serializing_if = "no_evidence")]
+    pub evidence: Box<[String]>,
 }
 
 impl Warning {
     pub fn new(code: WarningCode, message: impl Into<String>) -> Self {
-        Warning { code, message: message.into(), account_id: None, project: None, permission: None }
+        Warning {
+            code,
+            message: message.into(),
+            account_id: None,
+            project: None,
+            permission: None,
+            evidence: Box::default(),
+        }
     }
 
     /// Names the account, project and permission the warning is about.
@@ -64,4 +75,14 @@ impl Warning {
         self.permission = Some(permission.to_owned());
         self
     }
+
+    /// Adds the lines the warning rests on.
+    pub fn evidence(mut self, evidence: Vec<String>) -> Self {
+        self.evidence = evidence.into_boxed_slice();
+        self
+    }
+}
+
+fn no_evidence(evidence: &[String]) -> bool {
+    evidence.is_empty()
 }

@@ -318,7 +318,7 @@ fn checkpoint_from(previous: SnapshotOut, options: &ScanOptions) -> Checkpoint {
     accounts.extend(options.extra_accounts.iter());
     for page in &snapshot.users {
         for user in jira::page_items::<jira::User>(page).unwrap_or_default() {
-            if user.account_type.as_deref() == Some("app") {
+            if !user.says_person() {
                 items.push(item("userDetails", Some(&user.account_id)));
                 items.extend((0..chunks).map(|i| item("permissionChecks", Some(&format!("{}/{i}", user.account_id)))));
             }

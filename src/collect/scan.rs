@@ -695,14 +695,13 @@ impl<'c, 'h, H: Host> Scanner<'c, 'h, H> {
         }
     }
 
-    /// Account ids of every app account (service accounts, apps, agents), plus the extra ones.
+    /// Account ids of every account not said to be a person's (service accounts, apps, agents,
+    /// accounts of unknown type), plus the extra ones.
     pub(crate) fn accounts(&self) -> Vec<String> {
         let mut ids: BTreeSet<String> = self.options.extra_accounts.iter().cloned().collect();
         for page in &self.out.users {
             if let Ok(users) = jira::page_items::<jira::User>(page) {
-                ids.extend(
-                    users.into_iter().filter(|u| u.account_type.as_deref() == Some("app")).map(|u| u.account_id),
-                );
+                ids.extend(users.into_iter().filter(|u| !u.says_person()).map(|u| u.account_id));
             }
         }
         ids.into_iter().collect()

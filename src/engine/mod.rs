@@ -18,7 +18,7 @@ use std::rc::Rc;
 
 use crate::matrix::{AccessSet, AccountRow, Matrix, ProjectRef, SetInterner};
 use crate::model::{Account, AccountKind, Grant, Holder, PermissionKind, Project, Scheme, Site};
-use crate::report::{ADMINISTER_PROJECTS, Analysis, Coverage, JiraAdmin, PathEntry, Unresolved};
+use crate::report::{Analysis, Coverage, JiraAdmin, PathEntry, Unresolved};
 use crate::warning::{Warning, WarningCode};
 
 use membership::{depends_on_project, match_holder};
@@ -120,8 +120,7 @@ struct Memo<'s> {
 
 /// Accounts alike in a profile where they hold no role and lead nothing ([`reuse::Reuse::Profile`]
 /// cells): there a cell depends on the account only through how the holders of that profile's
-/// schemes that need no project match it (groups, product access, the account itself) and whether it
-/// administers Jira. Such cells are evaluated once per profile and *local class* (the profile's
+/// schemes that need no project match it (groups, product access, the account itself). Such cells are evaluated once per profile and *local class* (the profile's
 /// holders the account matches, and how) instead of once per account: on a large site most cells are
 /// of this kind, and most bots match a given scheme's few group holders the same way even where
 /// their groups elsewhere differ.
@@ -139,8 +138,8 @@ struct Alike<'s> {
     profiles: usize,
     /// Each distinct way a holder matches, numbered.
     matches: rustc_hash::FxHashMap<membership::Match, u32>,
-    /// (profile, global admin, the profile's matched holders) → local class.
-    classes: rustc_hash::FxHashMap<(usize, JiraAdmin, MatchedHolders), u32>,
+    /// (profile, the profile's matched holders) → local class.
+    classes: rustc_hash::FxHashMap<(usize, MatchedHolders), u32>,
     /// Local class → the cell's access set.
     cells: rustc_hash::FxHashMap<u32, Option<u32>>,
     /// Each distinct signature, numbered: a cell looks its signature up without copying it.
@@ -266,7 +265,7 @@ impl<'s> Alike<'s> {
     }
 
     /// Per profile, the local class of an active account: alike accounts get the same number.
-    fn classes(&mut self, site: &Site, account: &Account, admin: JiraAdmin) -> Vec<u32> {
+    fn classes(&mut self, site: &Site, account: &Account) -> Vec<u32> {
         let mut matched: Vec<(u32, u32)> = Vec::new();
         let number = |matches: &mut rustc_hash::FxHashMap<membership::Match, u32>, found: membership::Match| {
             if found.vias.is_empty() && found.unknown.is_none() {
@@ -304,7 +303,7 @@ impl<'s> Alike<'s> {
             .enumerate()
             .map(|(profile, key)| {
                 let next = u32::try_from(self.classes.len()).unwrap_or(u32::MAX);
-                *self.classes.entry((profile, admin, key)).or_insert(next)
+                *self.classes.entry((profile, key)).or_insert(next)
             })
             .collect()
     }
@@ -399,7 +398,7 @@ pub struct PathCache {
     by_grant: rustc_hash::FxHashMap<usize, PathEntry>,
     /// Permission keys, one copy each for every cell's map.
     keys: rustc_hash::FxHashSet<Rc<str>>,
-    /// The paths that name no grant ([`Origin::GlobalAdminister`], [`Origin::JiraCheck`]).
+    /// The paths that name no grant ([`Origin::JiraCheck`]).
     fixed: Vec<(Origin, PathEntry)>,
 }
 
@@ -538,9 +537,8 @@ fn account_row<'s>(
     } else {
         JiraAdmin::Unknown
     };
-    let admin = row.jira_admin;
-    let classes = (!selection.exhaustive).then(|| alike.classes(site, account, admin));
-    let mut ctx = Cell { site, account, checks, admin, selection, schemes: rustc_hash::FxHashMap::default(), paths };
+    let classes = (!selection.exhaustive).then(|| alike.classes(site, account));
+    let mut ctx = Cell { site, account, checks, selection, schemes: rustc_hash::FxHashMap::default(), paths };
     let member = index.membership(account);
     let reuse = if selection.exhaustive {
         vec![reuse::Reuse::Never; index.projects.len()]
@@ -633,7 +631,6 @@ struct Cell<'a> {
     site: &'a Site,
     account: &'a Account,
     checks: Option<&'a crate::model::PermissionChecks>,
-    admin: JiraAdmin,
     selection: &'a Selection,
     /// Keyed by the scheme's address: looked up for every cell evaluated.
     schemes: rustc_hash::FxHashMap<usize, SchemeEval>,
@@ -700,10 +697,6 @@ impl<'a> Cell<'a> {
                 reason: scheme_gap(site, project),
             }),
         }
-        if self.admin == JiraAdmin::Yes {
-            let entry = self.paths.origin_path(Origin::GlobalAdminister);
-            add_path(&mut paths, ADMINISTER_PROJECTS, entry, self.paths);
-        }
         if let Some(checks) = checks {
             // Jira's check is the ground truth: where it says a permission is not held, the
             // grants of it that could not be evaluated cannot give it either.
@@ -724,7 +717,7 @@ impl<'a> Cell<'a> {
         let transitions = if self.selection.skip_transitions {
             Vec::new()
         } else {
-            transitions::evaluate(site, account, project, &permissions, coverage, self.admin, warnings)
+            transitions::evaluate(site, account, project, &permissions, coverage, warnings)
         };
         unresolved.sort();
         unresolved.dedup();
@@ -785,13 +778,30 @@ fn agree_with_jira(
                     format!("Jira's check grants {permission} to {} in {}, {why}", account.account_id, project.key),
                 )));
             }
-            (false, true, _) => warnings.push(about(Warning::new(
-                WarningCode::ModelDrift,
-                format!(
-                    "the snapshot grants {permission} to {} in {}, but Jira's check says it is not held",
-                    account.account_id, project.key
-                ),
-            ))),
+            (false, true, _) => {
+                // Jira's answer is reported; the paths it contradicts are kept as the warning's
+                // evidence. Conditional paths stay: they speak of single issues, the check of none.
+                let mut evidence = Vec::new();
+                let map = Rc::make_mut(paths);
+                if let Some(set) = map.get_mut(permission) {
+                    evidence.extend(set.iter().filter(|e| !e.conditional).map(|e| e.path.to_string()));
+                    set.retain(|e| e.conditional);
+                    if set.is_empty() {
+                        map.remove(permission);
+                    }
+                }
+                warnings.push(about(
+                    Warning::new(
+                        WarningCode::ModelDrift,
+                        format!(
+                            "the snapshot grants {permission} to {} in {}, but Jira's check says it is not held; \
+                             Jira's answer is reported",
+                            account.account_id, project.key
+                        ),
+                    )
+                    .evidence(evidence),
+                ))
+            }
         }
     }
 }

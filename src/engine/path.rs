@@ -13,8 +13,6 @@ pub enum Origin {
     Grant { scheme_id: String, scheme_name: String, grant: Option<String> },
     /// A security level of an issue security scheme.
     Level { scheme_name: String, level_name: String },
-    /// The global permission ADMINISTER (Jira administrators administer every project).
-    GlobalAdminister,
     /// Jira's own `POST /permissions/check` answer, with no derivation in the snapshot.
     JiraCheck,
 }
@@ -44,7 +42,7 @@ pub enum Via {
     UserCustomField(String),
     GroupCustomField(String),
     CustomerPortal,
-    /// Nothing beyond the origin (global admin, Jira's check).
+    /// Nothing beyond the origin (Jira's check).
     Origin,
 }
 
@@ -112,9 +110,6 @@ impl fmt::Display for Path {
                 quoted(f, scheme_name)?;
                 f.write_str(" level ")?;
                 quoted(f, level_name)?;
-            }
-            Origin::GlobalAdminister => {
-                return f.write_str("global permission ADMINISTER (Jira administrators administer every project)");
             }
             Origin::JiraCheck => {
                 return f.write_str("Jira's permission check says held; no path in the snapshot explains it");

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::{Account, AccountKind, ConditionGroup, Project, Rule, Site};
-use crate::report::{Coverage, JiraAdmin, PathEntry, TransitionAccess};
+use crate::report::{Coverage, PathEntry, TransitionAccess};
 use crate::warning::{Warning, WarningCode};
 
 use super::membership::{Tri, in_group, project_role, tri};
@@ -68,13 +68,11 @@ struct Ctx<'a> {
     project: &'a Project,
     permissions: &'a BTreeMap<std::rc::Rc<str>, Vec<PathEntry>>,
     coverage: Coverage,
-    admin: JiraAdmin,
 }
 
 fn held(ctx: &Ctx<'_>, key: &str) -> Outcome {
     match ctx.permissions.get(key) {
         Some(paths) if paths.iter().any(|p| !p.conditional) => Outcome::Passes,
-        _ if ctx.admin.leaves_unknown(key) => Outcome::Unknown,
         Some(_) => Outcome::Conditional,
         None if ctx.coverage == Coverage::Complete => Outcome::Fails,
         None => Outcome::Unknown,
@@ -178,13 +176,12 @@ pub fn evaluate(
     project: &Project,
     permissions: &BTreeMap<std::rc::Rc<str>, Vec<PathEntry>>,
     coverage: Coverage,
-    admin: JiraAdmin,
     warnings: &mut Vec<Warning>,
 ) -> Vec<TransitionAccess> {
     let Some(names) = site.project_workflows.get(&project.key) else {
         return Vec::new();
     };
-    let ctx = Ctx { site, account, project, permissions, coverage, admin };
+    let ctx = Ctx { site, account, project, permissions, coverage };
     // Transitioning an issue needs both Browse projects and Transition issues (POST
     // /issue/{key}/transitions in Atlassian's spec), besides the transition's own conditions.
     let transition_permission = held(&ctx, "TRANSITION_ISSUES");

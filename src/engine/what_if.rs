@@ -9,7 +9,6 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Actor, Grant, Holder, Site};
-use crate::report::ADMINISTER_PROJECTS;
 
 use super::{AccountSelection, Selection, analyze};
 
@@ -366,8 +365,7 @@ impl State {
 }
 
 /// Marks the key that stands for every key of an (account, project): the scheme's grants or the
-/// project's security levels could not all be read. As a project, it stands for every project of
-/// the account: ADMINISTER_PROJECTS while whether it administers Jira is unknown.
+/// project's security levels could not all be read.
 const EVERY: &str = "*";
 
 type Held = BTreeMap<(String, String, String), (State, Vec<String>)>;
@@ -390,12 +388,6 @@ fn held(site: &Site) -> (Held, Held) {
     let mut out = Held::new();
     let mut levels = Held::new();
     for account in analyze(site, &selection).accounts {
-        // A Jira administrator administers every project: unknown wherever no path gives it.
-        let admin = account.jira_admin;
-        if admin.leaves_unknown(ADMINISTER_PROJECTS) {
-            let key = (account.account_id.clone(), EVERY.to_owned(), ADMINISTER_PROJECTS.to_owned());
-            out.insert(key, (State::Unknown, Vec::new()));
-        }
         for project in account.projects {
             let key = |what: &str| (account.account_id.clone(), project.key.clone(), what.to_owned());
             for level in &project.security_levels {
@@ -414,7 +406,7 @@ fn held(site: &Site) -> (Held, Held) {
             for (permission, paths) in project.permissions.iter() {
                 let state = if paths.iter().any(|p| !p.conditional) {
                     State::Yes
-                } else if unresolved(EVERY) || unresolved(permission) || admin.leaves_unknown(permission) {
+                } else if unresolved(EVERY) || unresolved(permission) {
                     State::Unknown
                 } else {
                     State::Conditional
@@ -487,13 +479,11 @@ fn movable(site: &Site, after: &Site, changes: &ChangeSet, moved: impl Iterator<
 }
 
 /// The state of `key` on one side: its own, else unknown where every key of its (account,
-/// project) is, or where the key is in every project of the account, else not held.
+/// project) is, else not held.
 fn state_of(side: &Held, key: &(String, String, String)) -> Option<State> {
     match side.get(key) {
         Some((state, _)) => Some(*state),
-        None => (side.contains_key(&(key.0.clone(), key.1.clone(), EVERY.to_owned()))
-            || side.contains_key(&(key.0.clone(), EVERY.to_owned(), key.2.clone())))
-        .then_some(State::Unknown),
+        None => side.contains_key(&(key.0.clone(), key.1.clone(), EVERY.to_owned())).then_some(State::Unknown),
     }
 }
 

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::model::{Account, Holder, Site};
-use crate::report::{ADMINISTER_PROJECTS, JiraAdmin, PathEntry};
+use crate::report::PathEntry;
 
 use super::membership::{Tri, group_id, group_name, match_holder, tri};
 use super::{AccountSelection, Selection, analyze};
@@ -37,8 +37,6 @@ pub struct WhyNotAnswer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
-
-const JIRA_ADMIN_NEED: &str = "the global permission ADMINISTER (Jira administrators administer every project)";
 
 fn need(site: &Site, account: &Account, project: &str, holder: &Holder) -> String {
     match holder {
@@ -84,7 +82,7 @@ pub fn why_not(site: &Site, account_id: &str, project_key: &str, permission: &st
         answer.note = Some("the account is inactive; inactive accounts hold nothing".to_owned());
         return Some(answer);
     }
-    // What `analyze` says of this cell, which also counts Jira's own check, Jira administration and
+    // What `analyze` says of this cell, which also counts Jira's own check and
     // grants that could not be read: the answer must not contradict it, even without the scheme.
     let selection = Selection {
         accounts: AccountSelection::One(account_id.to_owned()),
@@ -93,16 +91,10 @@ pub fn why_not(site: &Site, account_id: &str, project_key: &str, permission: &st
         exhaustive: false,
     };
     let analysed = analyze(site, &selection).accounts.into_iter().find(|a| a.account_id == account_id);
-    let admin = analysed.as_ref().map_or(JiraAdmin::Unknown, |a| a.jira_admin);
     let cell = analysed.into_iter().flat_map(|a| a.projects).find(|p| p.key == project_key);
     if let Some(cell) = &cell {
         answer.held_by = cell.permissions.get(permission).cloned().unwrap_or_default();
         answer.held = answer.held_by.iter().any(|p| !p.conditional);
-    }
-    // Jira administrators administer every project, whatever the scheme says.
-    if permission == ADMINISTER_PROJECTS && !answer.held {
-        let status = if admin == JiraAdmin::No { "missing" } else { "unknown" };
-        answer.options.push(WhyNot { grant: None, need: JIRA_ADMIN_NEED.to_owned(), status });
     }
     let Some(scheme) = project.scheme_id.as_ref().and_then(|id| site.schemes.get(id)) else {
         answer.options.sort();
@@ -140,7 +132,13 @@ pub fn why_not(site: &Site, account_id: &str, project_key: &str, permission: &st
         }
     }
     answer.options.sort();
-    if answer.options.is_empty() && !answer.held {
+    let jira_denies = site.checks.get(account_id).and_then(|c| c.answer(project_key, permission)) == Some(false);
+    if jira_denies && answer.options.iter().any(|o| o.status == "met") {
+        answer.note = Some(format!(
+            "Jira's permission check says {permission} is not held here, though a grant above names this account; \
+             Jira's answer is reported (see the model-drift warning)"
+        ));
+    } else if answer.options.is_empty() && !answer.held {
         answer.note = Some(format!(
             "no grant in scheme \"{}\" gives {permission}; a grant would have to be added to the scheme",
             scheme.name

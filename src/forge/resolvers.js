@@ -19,11 +19,17 @@ async function authorize(context, permission, projectKey) {
   if (!context?.accountId) return failure('unauthenticated', 'the caller has no account');
   const answer = await core().checkPermission(jiraHost(api.asUser()), permission, projectKey);
   if (answer.type !== 'success') return answer;
-  if (!answer.result.granted) {
-    const where = projectKey ? ` in project \`${projectKey}\`` : '';
-    return failure('forbidden', `the caller does not hold \`${permission}\`${where}`);
+  if (answer.result.granted) return null;
+  // A project's configuration is open to its admins and to Jira admins: Jira documents
+  // "Administer Jira global permission or Administer projects project permission", two rights.
+  if (projectKey && permission === 'ADMINISTER_PROJECTS') {
+    const global = await core().checkPermission(jiraHost(api.asUser()), 'ADMINISTER');
+    if (global.type !== 'success') return global;
+    if (global.result.granted) return null;
+    return failure('forbidden', `the caller holds neither \`ADMINISTER_PROJECTS\` in project \`${projectKey}\` nor \`ADMINISTER\``);
   }
-  return null;
+  const where = projectKey ? ` in project \`${projectKey}\`` : '';
+  return failure('forbidden', `the caller does not hold \`${permission}\`${where}`);
 }
 
 export function projectKeyOf(context) {

@@ -88,8 +88,7 @@ pub fn compare(site: &Site, access: &AccountAccess, need: &Need) -> Assessment {
                 if holds.contains(*permission) {
                     continue;
                 }
-                // A Jira administrator administers every project: unknown while that is.
-                if access.jira_admin.leaves_unknown(permission) || project.is_some_and(|p| unresolved(p, permission)) {
+                if project.is_some_and(|p| unresolved(p, permission)) {
                     gap.unknown.push((*permission).clone());
                 } else {
                     gap.missing.push((*permission).clone());

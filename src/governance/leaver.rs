@@ -10,7 +10,6 @@ use super::Scope;
 use super::changes::Membership;
 use super::registry::{Entry, Status};
 use super::review::{self, Reviewer};
-use crate::model::AccountKind;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "action", rename_all = "camelCase")]
@@ -78,7 +77,7 @@ fn access_at_stake(scope: &Scope<'_>, account_id: &str) -> AccessAtStake {
 fn usable(scope: &Scope<'_>, person: Option<&String>, leaver: &str) -> Option<String> {
     let person = person?;
     let account = scope.site.accounts.get(person)?;
-    (person != leaver && account.active && account.kind() == AccountKind::Human).then(|| person.clone())
+    (person != leaver && account.active && account.kind().may_be_person()).then(|| person.clone())
 }
 
 fn actions(scope: &Scope<'_>, entry: &Entry, leaver: &str) -> (&'static str, Vec<Action>) {

@@ -30,6 +30,8 @@ pub enum BotKind {
     App,
     /// A human-licensed account an admin confirmed, or registered, as an integration.
     Shadow,
+    /// An account of a type Jira did not say that the registry names or an admin confirmed.
+    Unknown,
 }
 
 impl BotKind {
@@ -38,6 +40,7 @@ impl BotKind {
             BotKind::Service => "service",
             BotKind::App => "app",
             BotKind::Shadow => "shadow",
+            BotKind::Unknown => "unknown",
         }
     }
 }
@@ -123,6 +126,8 @@ impl<'a> Scope<'a> {
             AccountKind::App => Some(BotKind::App),
             AccountKind::Human if self.confirmed_shadow(&account.account_id) => Some(BotKind::Shadow),
             AccountKind::Human => None,
+            AccountKind::Unknown if self.confirmed_shadow(&account.account_id) => Some(BotKind::Unknown),
+            AccountKind::Unknown => None,
         }
     }
 

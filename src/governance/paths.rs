@@ -20,7 +20,6 @@ pub enum Step {
         actor: Actor,
     },
     ProjectLead,
-    GlobalAdminister,
     JiraCheck,
     /// Reporter, assignee, custom fields, portal: only on some issues.
     Conditional,
@@ -59,9 +58,6 @@ fn bracketed(text: &str) -> Option<(String, &str)> {
 
 /// The step of one path line, `Other` for anything this version does not recognise.
 pub fn step(path: &str) -> Step {
-    if path.starts_with("global permission ADMINISTER") {
-        return Step::GlobalAdminister;
-    }
     if path.starts_with("Jira's permission check") {
         return Step::JiraCheck;
     }
@@ -146,7 +142,6 @@ mod tests {
                 },
             ),
             ("scheme \"S\" [1] grant 2 → reporter (only on issues this account reported)", Step::Conditional),
-            ("global permission ADMINISTER (Jira administrators administer every project)", Step::GlobalAdminister),
             ("Jira's permission check says held; no path in the snapshot explains it", Step::JiraCheck),
             ("security scheme \"x\" level \"y\" → group \"g\" [1]", Step::Other),
         ];

@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::changes::Membership;
 use crate::date::Date;
-use crate::model::{AccountKind, Site};
+use crate::model::Site;
 
 pub const REGISTRY_VERSION: u32 = 1;
 
@@ -339,7 +339,7 @@ fn check_person(site: &Site, entry: &Entry, field: &'static str, person: &str, e
     }
     match site.accounts.get(person) {
         None => errors.push(RegistryError::PersonNotFound { account, field, person: person.to_owned() }),
-        Some(p) if p.kind() != AccountKind::Human || p.is_customer() => {
+        Some(p) if !p.kind().may_be_person() || p.is_customer() => {
             errors.push(RegistryError::PersonNotHuman { account, field, person: person.to_owned() })
         }
         Some(p) if !p.active => {

@@ -21,7 +21,7 @@ use super::settings::{DefaultAction, Settings};
 use crate::date::Date;
 use crate::engine::what_if;
 use crate::engine::{AccountSelection, Selection, analyze};
-use crate::model::{AccountKind, Actor, Site};
+use crate::model::{Actor, Site};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -32,7 +32,7 @@ pub struct Reviewer {
 }
 
 fn active_person(site: &Site, id: &str) -> bool {
-    site.accounts.get(id).is_some_and(|a| a.active && a.kind() == AccountKind::Human)
+    site.accounts.get(id).is_some_and(|a| a.active && a.kind().may_be_person())
 }
 
 /// Owner, then backup owner, then the admins: the first that can still answer.

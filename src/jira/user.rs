@@ -22,6 +22,14 @@ pub struct User {
     pub application_roles: Option<ListWrapper<ApplicationRoleRef>>,
 }
 
+impl User {
+    /// Whether the body says the account is a person's (`atlassian`, `customer`). One that says
+    /// nothing is not taken for a person: the scan reads it as it reads a bot.
+    pub fn says_person(&self) -> bool {
+        matches!(self.account_type.as_deref(), Some("atlassian" | "customer"))
+    }
+}
+
 /// `SimpleListWrapper*`: `{size, items}`. `items` is the full list for `expand=groups`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]

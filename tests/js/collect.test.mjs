@@ -46,7 +46,7 @@ test('the engine agrees with the simulator for every bot, project and permission
   assert.deepEqual(result.snapshot.meta.gaps, []);
   const analysis = steward.analyze(JSON.stringify(result.snapshot), '{"skipTransitions": true}');
   const world = sim.world;
-  const bots = world.users.filter((u) => u.accountType === 'app');
+  const bots = world.users.filter((u) => !['atlassian', 'customer'].includes(u.accountType));
   assert.deepEqual(analysis.accounts.map((a) => a.accountId).sort(), bots.map((b) => b.accountId).sort());
   let compared = 0;
   for (const account of analysis.accounts) {
@@ -225,7 +225,7 @@ test('allRoles reads every role the schemes name, and so finds the roles a deact
   }
   const read = (s) => new Set(Object.entries(s.projectRoles).flatMap(([key, roles]) => Object.keys(roles).map((r) => `${key}/${r}`)));
   assert.deepEqual([...read(snapshot)].sort(), [...named].sort());
-  const inactive = sim.world.users.filter((u) => u.accountType === 'app' && !u.active).map((u) => u.accountId);
+  const inactive = sim.world.users.filter((u) => !['atlassian', 'customer'].includes(u.accountType) && !u.active).map((u) => u.accountId);
   assert.ok(inactive.length > 0, 'the demo company has deactivated bots');
   const rolesOf = (s, id) => [...read(s)].filter((pair) => {
     const [key, role] = pair.split('/');
@@ -266,7 +266,7 @@ for (const [name, world, pageCap] of [['the demo company', () => generateWorld()
       const ids = result.snapshot.users.flat().map((u) => u.accountId);
       assert.ok(ids.length > 3 * pageCap, `${ids.length} accounts, more than one page`);
       assert.deepEqual([...new Set(ids)].sort(), capped.world.users.map((u) => u.accountId).sort());
-      const bots = capped.world.users.filter((u) => u.accountType === 'app').map((u) => u.accountId).sort();
+      const bots = capped.world.users.filter((u) => !['atlassian', 'customer'].includes(u.accountType)).map((u) => u.accountId).sort();
       assert.deepEqual(steward.analyze(JSON.stringify(result.snapshot), '{"skipTransitions": true}').accounts.map((a) => a.accountId).sort(), bots);
     } finally {
       await capped.close();

@@ -112,7 +112,7 @@ test('the inventory lists every bot once, sorted by name, with counts that match
   const inventory = await demo.admin('inventory', {});
   assert.equal(inventory.type, 'success', JSON.stringify(inventory.errors));
   const { accounts, total, offset, pageSize } = inventory.result;
-  const bots = demo.sim.world.users.filter((u) => u.accountType === 'app');
+  const bots = demo.sim.world.users.filter((u) => !['atlassian', 'customer'].includes(u.accountType));
   assert.equal(total, bots.length);
   assert.equal(offset, 0);
   assert.equal(accounts.length, Math.min(total, pageSize));
@@ -182,7 +182,7 @@ test('the scan stores the digest next to the snapshot, and the page reads it ins
   assert.match(entry.matrix.id, /\/matrix$/);
   const matrix = JSON.parse(await demo.blobs.get(entry.matrix));
   assert.equal(matrix.form, 'matrix');
-  assert.equal(matrix.accounts.length, demo.sim.world.users.filter((u) => u.accountType === 'app').length);
+  assert.equal(matrix.accounts.length, demo.sim.world.users.filter((u) => !['atlassian', 'customer'].includes(u.accountType)).length);
   const digest = JSON.parse(await demo.blobs.get(entry.digest));
   assert.equal(digest.inventory.type, 'success');
   const page = await demo.admin('inventory', {});
@@ -198,7 +198,7 @@ test('a scan that finishes late in its job leaves the digest to a job of its own
     const entry = (await late.store.get('scan', 'state')).value.snapshots[0];
     assert.equal(entry.digest.id, `${entry.scanId}/digest`);
     const page = await late.admin('inventory', {});
-    assert.equal(page.result.total, late.sim.world.users.filter((u) => u.accountType === 'app').length);
+    assert.equal(page.result.total, late.sim.world.users.filter((u) => !['atlassian', 'customer'].includes(u.accountType)).length);
     // Delivered again (delivery is at least once): the state is not written again.
     const before = await late.store.get('scan', 'state');
     const delivered = late.platform.queue.delivered.length;
@@ -233,7 +233,7 @@ test('on the size M site the first answer stays small and the rest comes a page 
     assert.equal(first.type, 'success', JSON.stringify(first.errors));
     const bytes = Buffer.byteLength(JSON.stringify(first));
     assert.ok(bytes < FIRST_ANSWER_BOUND, `the first answer is ${bytes} bytes`);
-    const bots = m.sim.world.users.filter((u) => u.accountType === 'app');
+    const bots = m.sim.world.users.filter((u) => !['atlassian', 'customer'].includes(u.accountType));
     assert.equal(first.result.total, bots.length);
     assert.ok(first.result.total > first.result.pageSize, 'size M has more bots than one page');
 

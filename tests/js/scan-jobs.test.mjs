@@ -230,7 +230,7 @@ test('the pages analyse the stored snapshot without scanning; the project page n
     assert.equal(inventory.type, 'success', JSON.stringify(inventory).slice(0, 300));
     assert.equal(ctx.sim.stats.calls - before, 1, 'only the caller\'s permission is asked of Jira');
     assert.deepEqual(inventory.result.scan, data);
-    assert.equal(inventory.result.total, ctx.sim.world.users.filter((u) => u.accountType === 'app').length);
+    assert.equal(inventory.result.total, ctx.sim.world.users.filter((u) => !['atlassian', 'customer'].includes(u.accountType)).length);
     assert.equal(inventory.result.collectedAt, data.collectedAt);
 
     const bots = await pay('projectBots');

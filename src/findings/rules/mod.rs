@@ -24,6 +24,7 @@ mod review_overdue;
 mod service_account_quota;
 mod shadow_bot;
 mod suspended_still_granted;
+mod unknown_account_type;
 
 /// The catalogue, in the order rules are documented.
 pub const CATALOGUE: &[Rule] = &[
@@ -45,6 +46,7 @@ pub const CATALOGUE: &[Rule] = &[
     suspended_still_granted::RULE,
     service_account_quota::RULE,
     registry_unknown_account::RULE,
+    unknown_account_type::RULE,
 ];
 
 /// Active bots the registry does not say are suspended or retired: the ones that should only

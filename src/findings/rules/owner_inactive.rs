@@ -1,6 +1,5 @@
 use crate::findings::{Hit, Rule, Severity};
 use crate::governance::Scope;
-use crate::model::AccountKind;
 
 pub const RULE: Rule = Rule {
     id: "owner-inactive",
@@ -15,7 +14,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(scope: &Scope<'_>) -> Vec<Hit> {
-    let present = |id: &str| scope.site.accounts.get(id).is_some_and(|a| a.active && a.kind() == AccountKind::Human);
+    let present = |id: &str| scope.site.accounts.get(id).is_some_and(|a| a.active && a.kind().may_be_person());
     let mut hits = Vec::new();
     for entry in scope.registry.in_force() {
         let Some(owner) = &entry.owner else { continue };

@@ -1,6 +1,5 @@
 use crate::findings::{Hit, Rule, Severity};
 use crate::governance::Scope;
-use crate::governance::paths::{self, Step};
 use crate::report::ADMINISTER_PROJECTS;
 
 use super::{cap, working_bots};
@@ -31,8 +30,7 @@ fn check(scope: &Scope<'_>) -> Vec<Hit> {
                 continue;
             }
             for entry in project.permissions.get(ADMINISTER_PROJECTS).into_iter().flatten() {
-                // Global administrators are the global-admin rule's finding.
-                if entry.conditional || paths::step(&entry.path) == Step::GlobalAdminister {
+                if entry.conditional {
                     continue;
                 }
                 lines.push(format!("{} ADMINISTER_PROJECTS ← {}", project.key, entry.path));
