@@ -325,10 +325,23 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
       defaultGroups: [], defaultGroupsDetails: [], selectedByDefault: false, defined: false, numberOfSeats: 100, remainingSeats: 10,
       userCount: 90, userCountDescription: 'users', hasUnlimitedSeats: false, platform: false,
     }))))],
+    // As real sites answer: the schemes without their levels, which the level listing below has.
     ['GET', /^\/rest\/api\/3\/issuesecurityschemes$/, admin((req, res) => send(res, 200, { issueSecuritySchemes: world.securitySchemes.map((s) => ({
       self: `${base}/rest/api/3/issuesecurityschemes/${s.id}`, id: s.id, name: s.name, description: '', defaultSecurityLevelId: s.defaultLevel,
-      levels: s.levels.map((l) => ({ self: `${base}/rest/api/3/securitylevel/${l.id}`, id: l.id, name: l.name, description: l.description })),
     })) }))],
+    ['GET', /^\/rest\/api\/3\/issuesecurityschemes\/level$/, admin((req, res, user, _m, url) => {
+      const schemeIds = url.searchParams.getAll('schemeId');
+      const ids = url.searchParams.getAll('id');
+      const onlyDefault = url.searchParams.get('onlyDefault') === 'true';
+      const rows = world.securitySchemes
+        .filter((s) => !schemeIds.length || schemeIds.includes(String(s.id)))
+        .flatMap((s) => s.levels.map((l) => ({
+          self: `${base}/rest/api/3/issuesecurityscheme/level?id=${l.id}`, id: String(l.id), name: l.name,
+          description: l.description ?? '', isDefault: String(s.defaultLevel) === String(l.id), issueSecuritySchemeId: String(s.id),
+        })))
+        .filter((l) => (!ids.length || ids.includes(l.id)) && (!onlyDefault || l.isDefault));
+      send(res, 200, page(url, rows));
+    })],
     ['GET', /^\/rest\/api\/3\/issuesecurityschemes\/project$/, admin((req, res, user, _m, url) =>
       send(res, 200, page(url, world.securityProjects.map((m) => ({ issueSecuritySchemeId: String(m.scheme), projectId: m.project })))))],
     ['GET', /^\/rest\/api\/3\/issuesecurityschemes\/(\d+)\/members$/, admin((req, res, user, match, url) => {

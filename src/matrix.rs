@@ -161,9 +161,14 @@ struct PermissionsOut<'a>(&'a AccessSet, &'a [u32]);
 struct LevelsOut<'a>(&'a [LevelAccess], &'a [u32]);
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct LevelOut<'a> {
     id: &'a str,
     name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: &'a Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    is_default: bool,
     access: &'static str,
     paths: &'a [u32],
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -236,7 +241,15 @@ impl Serialize for LevelsOut<'_> {
         let mut rest = self.1;
         for l in self.0 {
             let (paths, after) = take(rest, l.paths.len());
-            seq.serialize_element(&LevelOut { id: &l.id, name: &l.name, access: l.access, paths, reason: &l.reason })?;
+            seq.serialize_element(&LevelOut {
+                id: &l.id,
+                name: &l.name,
+                description: &l.description,
+                is_default: l.is_default,
+                access: l.access,
+                paths,
+                reason: &l.reason,
+            })?;
             rest = after;
         }
         seq.end()

@@ -281,7 +281,12 @@ impl SecurityScheme {
 #[derive(Debug, Clone)]
 pub struct SecurityLevel {
     pub id: String,
+    /// As Jira names it, or `level ID (name not read)` where no listing of the scheme's levels
+    /// named it.
     pub name: String,
+    pub description: Option<String>,
+    /// The scheme's default level, set on new issues.
+    pub is_default: bool,
     pub members: Vec<Holder>,
 }
 

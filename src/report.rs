@@ -114,6 +114,11 @@ pub struct Unresolved {
 pub struct LevelAccess {
     pub id: String,
     pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The scheme's default level, set on new issues.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub is_default: bool,
     /// `yes` | `conditional` | `unknown`.
     pub access: &'static str,
     pub paths: Vec<PathEntry>,

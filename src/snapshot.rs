@@ -62,6 +62,9 @@ pub struct SnapshotDoc {
     pub issue_security_schemes: Option<Box<RawValue>>,
     /// Pages of `GET /rest/api/3/issuesecurityschemes/project`.
     pub issue_security_projects: Option<Vec<Box<RawValue>>>,
+    /// Scheme id → pages of `GET /rest/api/3/issuesecurityschemes/level?schemeId={id}`: the
+    /// levels with their names, which `GET /issuesecurityschemes` leaves out.
+    pub issue_security_levels: BTreeMap<String, Vec<Box<RawValue>>>,
     /// Scheme id → pages of `GET /rest/api/3/issuesecurityschemes/{id}/members?expand=all`.
     pub issue_security_members: BTreeMap<String, Vec<Box<RawValue>>>,
     /// Pages of `GET /rest/api/3/workflows/search?expand=values.transitions`.
@@ -520,6 +523,7 @@ impl<'de> DeserializeSeed<'de> for MemberSeed<'_> {
             "applicationRoles" => doc.application_roles = Option::deserialize(d)?,
             "issueSecuritySchemes" => doc.issue_security_schemes = Option::deserialize(d)?,
             "issueSecurityProjects" => doc.issue_security_projects = Option::deserialize(d)?,
+            "issueSecurityLevels" => doc.issue_security_levels = UniqueMap::deserialize(d)?.0,
             "issueSecurityMembers" => doc.issue_security_members = UniqueMap::deserialize(d)?.0,
             "workflows" => doc.workflows = Vec::deserialize(d)?,
             "workflowSchemeProjects" => doc.workflow_scheme_projects = Vec::deserialize(d)?,
@@ -770,6 +774,7 @@ impl Builder {
         self.security(
             doc.issue_security_schemes.as_deref(),
             doc.issue_security_projects.as_deref(),
+            &doc.issue_security_levels,
             &doc.issue_security_members,
         );
         self.workflows(&doc.workflows, &doc.workflow_scheme_projects);
@@ -1199,6 +1204,7 @@ impl Builder {
         &mut self,
         schemes: Option<&RawValue>,
         projects: Option<&[Box<RawValue>]>,
+        levels: &BTreeMap<String, Vec<Box<RawValue>>>,
         members: &BTreeMap<String, Vec<Box<RawValue>>>,
     ) {
         let gaps =
@@ -1225,7 +1231,14 @@ impl Builder {
                     .unwrap_or_default()
                     .into_iter()
                     .filter_map(|l| {
-                        Some(SecurityLevel { id: l.id?, name: l.name.unwrap_or_default(), members: Vec::new() })
+                        let id = l.id?;
+                        Some(SecurityLevel {
+                            name: l.name.unwrap_or_else(|| unnamed_level(&id)),
+                            id,
+                            description: l.description,
+                            is_default: l.is_default.unwrap_or(false),
+                            members: Vec::new(),
+                        })
                     })
                     .collect();
                 let name = scheme.name.unwrap_or_default();
@@ -1239,6 +1252,9 @@ impl Builder {
                 };
                 self.site.security_schemes.insert(id, scheme);
             }
+        }
+        for (scheme_id, pages) in levels {
+            self.security_levels(scheme_id, pages);
         }
         if let Some(pages) = projects {
             let (rows, complete): (Vec<jira::SecuritySchemeProject>, bool) =
@@ -1310,12 +1326,72 @@ impl Builder {
                 match scheme.levels.iter_mut().find(|l| l.id == level_id) {
                     Some(level) => level.members.push(holder),
                     None => scheme.levels.push(SecurityLevel {
-                        name: format!("level {level_id}"),
+                        name: unnamed_level(&level_id),
                         id: level_id,
+                        description: None,
+                        is_default: false,
                         members: vec![holder],
                     }),
                 }
             }
+        }
+    }
+
+    /// One scheme's pages of `GET /issuesecurityschemes/level?schemeId=…`: each level's name,
+    /// description and default flag. Read whole, they are every level of the scheme.
+    fn security_levels(&mut self, scheme_id: &str, pages: &[Box<RawValue>]) {
+        let (rows, complete): (Vec<jira::SecurityLevel>, bool) = self.decoded(Decoded::pages(
+            pages,
+            &format!("levels of issue security scheme `{scheme_id}`"),
+            &format!("level of issue security scheme `{scheme_id}`"),
+        ));
+        let whole = complete
+            && self.site.gap("issueSecurityLevels", scheme_id).is_none()
+            && rows.iter().all(|l| l.id.is_some() && l.name.is_some());
+        let Some(scheme) = self.site.security_schemes.get_mut(scheme_id) else {
+            self.warn(
+                WarningCode::UnknownReference,
+                format!("levels are recorded for issue security scheme `{scheme_id}`, which is not in the scheme list"),
+            );
+            return;
+        };
+        let mut foreign = 0usize;
+        for row in rows {
+            let Some(id) = row.id else { continue };
+            // The listing filters by scheme; a row of another scheme is not this one's level.
+            if row.issue_security_scheme_id.as_deref().is_some_and(|s| s != scheme_id) {
+                foreign += 1;
+                continue;
+            }
+            let at = match scheme.levels.iter().position(|l| l.id == id) {
+                Some(at) => at,
+                None => {
+                    scheme.levels.push(SecurityLevel {
+                        name: unnamed_level(&id),
+                        id,
+                        description: None,
+                        is_default: false,
+                        members: Vec::new(),
+                    });
+                    scheme.levels.len() - 1
+                }
+            };
+            if let Some(level) = scheme.levels.get_mut(at) {
+                if let Some(name) = row.name {
+                    level.name = name;
+                }
+                level.description = row.description.or(level.description.take());
+                level.is_default |= row.is_default.unwrap_or(false);
+            }
+        }
+        if whole {
+            scheme.levels_listed = true;
+        }
+        if foreign > 0 {
+            self.warn(
+                WarningCode::SkippedItem,
+                format!("{foreign} level(s) listed for issue security scheme `{scheme_id}` belong to another scheme; they are ignored"),
+            );
         }
     }
 
@@ -1424,6 +1500,11 @@ fn condition_group(group: jira::ConditionGroup) -> ConditionGroup {
             .collect(),
         groups: group.condition_groups.into_iter().map(condition_group).collect(),
     }
+}
+
+/// The name of a level no listing named: its id, and that its name is not known.
+fn unnamed_level(id: &str) -> String {
+    format!("level {id} (name not read)")
 }
 
 #[cfg(test)]

@@ -421,3 +421,24 @@ fn what_if_compares_transitions_as_it_compares_permissions() {
     assert!(answer.changes.is_empty(), "no permission moves: {:?}", answer.changes);
     assert_eq!((answer.accounts_affected, answer.projects_affected), (2, 1));
 }
+
+/// The level listing gives each level its name, description and default flag, in both forms.
+#[test]
+fn a_level_read_from_the_level_listing_has_its_name_description_and_default_flag() {
+    let path =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios/security_levels_named_by_level_listing/snapshot.json");
+    let text = std::fs::read_to_string(path).unwrap();
+    let answer: Value = serde_json::from_str(&api::analyze_json(&text, r#"{"skipTransitions":true}"#)).unwrap();
+    let level = &answer["accounts"][0]["projects"][0]["securityLevels"][0];
+    assert_eq!(level["name"], "Integrations", "{answer}");
+    assert_eq!(level["description"], "Issues the integration bots work on.");
+    assert_eq!(level["isDefault"], true);
+    let matrix: Value =
+        serde_json::from_str(&api::analyze_json(&text, r#"{"skipTransitions":true,"form":"matrix"}"#)).unwrap();
+    let levels = matrix["sets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["securityLevels"].as_array().cloned().unwrap_or_default());
+    assert!(levels.into_iter().any(|l| l["name"] == "Integrations" && l["isDefault"] == true), "{matrix}");
+}

@@ -195,6 +195,8 @@ scenarios! {
     security_level_via_reporter,
     security_level_via_role,
     security_levels_absent_from_scheme_listing,
+    security_levels_listing_cut_short,
+    security_levels_named_by_level_listing,
     security_levels_unlisted_members_partly_read,
     security_levels_unlisted_members_unreadable,
     security_mapping_not_read_whole,

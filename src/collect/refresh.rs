@@ -331,6 +331,7 @@ fn checkpoint_from(previous: SnapshotOut, options: &ScanOptions) -> Checkpoint {
     for (project, roles) in &snapshot.project_roles {
         items.extend(roles.keys().map(|role| item("projectRoles", Some(&format!("{project}/{role}")))));
     }
+    items.extend(snapshot.issue_security_levels.keys().map(|s| item("issueSecurityLevels", Some(s))));
     items.extend(snapshot.issue_security_members.keys().map(|s| item("issueSecurityMembers", Some(s))));
     items.extend((0..project_keys.len().div_ceil(50)).map(|i| item("workflowSchemeProjects", Some(&i.to_string()))));
     for gap in &snapshot.meta.gaps {
@@ -433,6 +434,10 @@ async fn apply<H: Host>(scanner: &mut Scanner<'_, '_, H>, mut stale: Stale, mark
     if stale.security {
         forget_single(scanner, Single::IssueSecuritySchemes, marked);
         forget_listing(scanner, &Listing::IssueSecurityProjects, marked);
+        let levels: Vec<String> = scanner.out.issue_security_levels.keys().cloned().collect();
+        for scheme in levels {
+            forget_listing(scanner, &Listing::IssueSecurityLevels(scheme), marked);
+        }
         let schemes: Vec<String> = scanner.out.issue_security_members.keys().cloned().collect();
         for scheme in schemes {
             forget_listing(scanner, &Listing::IssueSecurityMembers(scheme), marked);

@@ -8,7 +8,7 @@
 //! 4. role actors only where they explain an answer: the (project, role) pairs whose role grants
 //!    a permission that Jira's check says a bot holds there. Where Jira refuses the check, every
 //!    (project, role) pair the schemes name instead;
-//! 5. issue security (schemes, project mapping, members of used schemes) and workflows.
+//! 5. issue security (schemes, project mapping, the levels and members of used schemes) and workflows.
 //!
 //! Cost ≈ 4 + ⌈P/100⌉ + ⌈U/1000⌉ + ⌈G/50⌉ + P + A·(1 + ⌈P/1000⌉) + R_explain + security + workflows,
 //! where the naive plan pays P·R role calls and G·⌈m/50⌉ member pages. A part that cannot be read
@@ -159,6 +159,7 @@ pub struct SnapshotOut {
     pub issue_security_schemes: Option<Box<RawValue>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issue_security_projects: Option<Vec<Box<RawValue>>>,
+    pub issue_security_levels: BTreeMap<String, Vec<Box<RawValue>>>,
     pub issue_security_members: BTreeMap<String, Vec<Box<RawValue>>>,
     pub workflows: Vec<Box<RawValue>>,
     pub workflow_scheme_projects: Vec<Box<RawValue>>,
@@ -262,6 +263,7 @@ pub(crate) enum Listing {
     Users,
     Groups,
     IssueSecurityProjects,
+    IssueSecurityLevels(String),
     IssueSecurityMembers(String),
     Workflows,
 }
@@ -273,6 +275,7 @@ impl Listing {
             Listing::Users => "users",
             Listing::Groups => "groups",
             Listing::IssueSecurityProjects => "issueSecurityProjects",
+            Listing::IssueSecurityLevels(_) => "issueSecurityLevels",
             Listing::IssueSecurityMembers(_) => "issueSecurityMembers",
             Listing::Workflows => "workflows",
         }
@@ -280,7 +283,7 @@ impl Listing {
 
     pub(crate) fn key(&self) -> Option<&str> {
         match self {
-            Listing::IssueSecurityMembers(scheme) => Some(scheme),
+            Listing::IssueSecurityLevels(scheme) | Listing::IssueSecurityMembers(scheme) => Some(scheme),
             _ => None,
         }
     }
@@ -295,6 +298,9 @@ impl Listing {
             Listing::Users => out.users.clear(),
             Listing::Groups => out.groups.clear(),
             Listing::IssueSecurityProjects => out.issue_security_projects = None,
+            Listing::IssueSecurityLevels(scheme) => {
+                out.issue_security_levels.remove(scheme);
+            }
             Listing::IssueSecurityMembers(scheme) => {
                 out.issue_security_members.remove(scheme);
             }
@@ -308,6 +314,9 @@ impl Listing {
             Listing::Users => out.users.push(page),
             Listing::Groups => out.groups.push(page),
             Listing::IssueSecurityProjects => out.issue_security_projects.get_or_insert_with(Vec::new).push(page),
+            Listing::IssueSecurityLevels(scheme) => {
+                out.issue_security_levels.entry(scheme.clone()).or_default().push(page);
+            }
             Listing::IssueSecurityMembers(scheme) => {
                 out.issue_security_members.entry(scheme.clone()).or_default().push(page);
             }
@@ -915,6 +924,11 @@ impl<'c, 'h, H: Host> Scanner<'c, 'h, H> {
             }
         }
         for scheme in used {
+            // `GET /issuesecurityschemes` lists schemes without their levels: their names come
+            // from this listing, so an admin reads "Integrations", not a level's id.
+            let levels =
+                format!("/rest/api/3/issuesecurityschemes/level?schemeId={}&maxResults=50", encode_component(&scheme));
+            self.listing(Listing::IssueSecurityLevels(scheme.clone()), &levels).await;
             let first = format!(
                 "/rest/api/3/issuesecurityschemes/{}/members?expand=all&maxResults=50",
                 encode_component(&scheme)

@@ -1,6 +1,6 @@
 //! Issue security levels an account can see in a project, with paths.
 
-use crate::model::{Account, Project, Site};
+use crate::model::{Account, Project, SecurityLevel, Site};
 use crate::report::{LevelAccess, PathEntry};
 
 use super::membership::match_holder;
@@ -27,13 +27,7 @@ pub fn levels(site: &Site, account: &Account, project: &Project) -> Vec<LevelAcc
             Some(reason) => format!("the members of security scheme \"{}\" could not be read: {reason}", scheme.name),
             None => format!("the members of security scheme \"{}\" were not collected", scheme.name),
         };
-        out.extend(scheme.levels.iter().map(|level| LevelAccess {
-            id: level.id.clone(),
-            name: level.name.clone(),
-            access: "unknown",
-            paths: Vec::new(),
-            reason: Some(reason.clone()),
-        }));
+        out.extend(scheme.levels.iter().map(|level| LevelAccess { reason: Some(reason.clone()), ..described(level) }));
         if !scheme.levels_whole() {
             out.push(unnamed(format!("any level of security scheme {}", scheme.name), reason));
         }
@@ -68,7 +62,7 @@ pub fn levels(site: &Site, account: &Account, project: &Project) -> Vec<LevelAcc
             continue;
         };
         let reason = if access == "unknown" { unknown } else { None };
-        out.push(LevelAccess { id: level.id.clone(), name: level.name.clone(), access, paths, reason });
+        out.push(LevelAccess { access, paths, reason, ..described(level) });
     }
     // Levels whose member rows were all on pages not read are named nowhere in the snapshot.
     if !scheme.levels_whole() {
@@ -82,7 +76,28 @@ pub fn levels(site: &Site, account: &Account, project: &Project) -> Vec<LevelAcc
 }
 
 fn unnamed(name: String, reason: String) -> LevelAccess {
-    LevelAccess { id: UNNAMED_LEVELS.to_owned(), name, access: "unknown", paths: Vec::new(), reason: Some(reason) }
+    LevelAccess {
+        id: UNNAMED_LEVELS.to_owned(),
+        name,
+        description: None,
+        is_default: false,
+        access: "unknown",
+        paths: Vec::new(),
+        reason: Some(reason),
+    }
+}
+
+/// A level as Jira describes it, seen by no one until the caller says otherwise.
+fn described(level: &SecurityLevel) -> LevelAccess {
+    LevelAccess {
+        id: level.id.clone(),
+        name: level.name.clone(),
+        description: level.description.clone(),
+        is_default: level.is_default,
+        access: "unknown",
+        paths: Vec::new(),
+        reason: None,
+    }
 }
 
 /// A project the mapping does not list: it has no issue security scheme, unless the mapping was
@@ -113,13 +128,7 @@ fn unmapped(site: &Site, project: &Project) -> Vec<LevelAccess> {
         .security_schemes
         .values()
         .flat_map(|scheme| &scheme.levels)
-        .map(|level| LevelAccess {
-            id: level.id.clone(),
-            name: level.name.clone(),
-            access: "unknown",
-            paths: Vec::new(),
-            reason: Some(reason.clone()),
-        })
+        .map(|level| LevelAccess { reason: Some(reason.clone()), ..described(level) })
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out.dedup_by(|a, b| a.id == b.id);

@@ -20,6 +20,8 @@ pub struct SecurityScheme {
     pub levels: Option<Vec<SecurityLevel>>,
 }
 
+/// `SecurityLevel`: in a scheme's `levels`, or an item of `GET /issuesecurityschemes/level`
+/// (`PageBeanSecurityLevel`), which also names its scheme and whether it is the default.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct SecurityLevel {
@@ -27,6 +29,9 @@ pub struct SecurityLevel {
     pub id: Option<String>,
     pub name: Option<String>,
     pub description: Option<String>,
+    pub is_default: Option<bool>,
+    #[serde(deserialize_with = "lenient::id")]
+    pub issue_security_scheme_id: Option<String>,
 }
 
 /// `IssueSecuritySchemeToProjectMapping` (`GET /issuesecurityschemes/project`).

@@ -64,6 +64,16 @@ test('the engine agrees with the simulator for every bot, project and permission
   }
   assert.ok(compared > 20 * 40 * 30, `compared ${compared} triples`);
   assert.deepEqual(analysis.warnings.filter((w) => w.code === 'model-drift'), []);
+  // The scheme listing has no levels (as on real sites): their names come from the level listing.
+  const levels = analysis.accounts.flatMap((a) => a.projects.flatMap((p) => p.securityLevels ?? []));
+  const scheme = world.securitySchemes[0];
+  assert.ok(levels.length > 0, 'some bot sees a security level');
+  for (const level of levels) {
+    const named = scheme.levels.find((l) => String(l.id) === level.id);
+    assert.equal(level.name, named.name);
+    assert.equal(level.description, named.description);
+    assert.equal(level.isDefault ?? false, String(scheme.defaultLevel) === level.id);
+  }
 });
 
 test('sharing answers between alike bots and projects changes nothing on scanned sites', async () => {

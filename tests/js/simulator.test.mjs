@@ -38,6 +38,7 @@ const shapes = [
   ['/rest/api/3/applicationrole', '/rest/api/3/applicationrole'],
   ['/rest/api/3/issuesecurityschemes', '/rest/api/3/issuesecurityschemes'],
   ['/rest/api/3/issuesecurityschemes/project', '/rest/api/3/issuesecurityschemes/project'],
+  ['/rest/api/3/issuesecurityschemes/level', '/rest/api/3/issuesecurityschemes/level?schemeId=10000&maxResults=50'],
   ['/rest/api/3/issuesecurityschemes/{issueSecuritySchemeId}/members', '/rest/api/3/issuesecurityschemes/10000/members?expand=all'],
   ['/rest/api/3/workflowscheme/project', '/rest/api/3/workflowscheme/project?projectId=10010&projectId=10011'],
   ['/rest/api/3/workflows/search', '/rest/api/3/workflows/search?expand=values.transitions'],
