@@ -192,6 +192,8 @@ impl<T: DeserializeOwned> Decoded<T> {
 pub struct RoleBody {
     pub name: Option<String>,
     pub actors: Vec<RoleActor>,
+    /// Whether the body listed its actors at all.
+    pub actors_listed: bool,
 }
 
 /// A role actor as Jira names it, before groups are resolved against the rest of the snapshot.
@@ -208,8 +210,10 @@ pub enum RoleActor {
 
 impl From<jira::ProjectRole> for RoleBody {
     fn from(role: jira::ProjectRole) -> Self {
+        let actors_listed = role.actors.is_some();
         let actors = role
             .actors
+            .unwrap_or_default()
             .into_iter()
             .map(|actor| match (actor.actor_user.and_then(|u| u.account_id), actor.actor_group) {
                 (Some(user), _) => RoleActor::User(user),
@@ -217,7 +221,7 @@ impl From<jira::ProjectRole> for RoleBody {
                 (None, None) => RoleActor::Neither(actor.kind.map(|k| k.0.into_owned())),
             })
             .collect();
-        RoleBody { name: role.name, actors }
+        RoleBody { name: role.name, actors, actors_listed }
     }
 }
 
@@ -879,7 +883,9 @@ impl Builder {
         let param = h.value.clone().or_else(|| h.parameter.clone());
         match h.kind.as_str() {
             "anyone" => Holder::Anyone,
-            "applicationRole" => Holder::ApplicationRole(h.parameter.clone().filter(|p| !p.is_empty())),
+            "applicationRole" => {
+                Holder::ApplicationRole(h.parameter.clone().or_else(|| h.value.clone()).filter(|p| !p.is_empty()))
+            }
             "group" => {
                 let id = h.value.clone().or_else(|| h.group.as_ref().and_then(|g| g.group_id.clone()));
                 let name = h.parameter.clone().or_else(|| h.group.as_ref().and_then(|g| g.name.clone()));
@@ -1125,6 +1131,14 @@ impl Builder {
                 };
                 if let (Some(name), false) = (&role.name, self.site.roles.contains_key(&role_id)) {
                     self.site.roles.insert(role_id.clone(), Role { id: role_id.clone(), name: name.clone() });
+                }
+                if !role.actors_listed {
+                    // Nothing said of its members is not "no members": whoever it holds is unknown.
+                    self.site.incomplete_roles.insert((project.clone(), role_id.clone()));
+                    self.warn(
+                        WarningCode::MissingPart,
+                        format!("the body of role `{role_id}` in project `{project}` has no `actors` list: its members are unknown"),
+                    );
                 }
                 let mut actors = Vec::with_capacity(role.actors.len());
                 for actor in role.actors {

@@ -145,6 +145,7 @@ macro_rules! scenarios {
 }
 
 scenarios! {
+    account_id_forms,
     account_kinds,
     alike_bots_share_answers,
     alike_bots_with_group_lists,
@@ -159,6 +160,7 @@ scenarios! {
     conditional_assignee,
     conditional_reporter,
     customer_portal_only,
+    default_permission_scheme_id_zero,
     display_name_with_line_break,
     duplicate_grants,
     empty_scheme,
@@ -172,6 +174,7 @@ scenarios! {
     group_membership_not_collected,
     group_name_unknown,
     group_renamed,
+    holder_with_parameter_and_expand_but_no_value,
     inactive_member,
     jira_admin_outside_project_admin_role_check_says_no,
     jira_admin_outside_project_admin_role_no_check,
@@ -184,11 +187,14 @@ scenarios! {
     one_account_one_project,
     own_group_list_cut_short,
     paging_across_pages,
+    permission_keys_outside_the_spec,
     product_access_group_unnamed,
     project_lead,
     project_scheme_unreadable,
+    project_search_extra_fields,
     role_actor_group,
     role_actor_group_unnamed,
+    role_actor_group_without_group_id,
     role_actors_not_collected,
     role_unread_ruled_out_by_check,
     scheme_listed_without_grants,
@@ -221,6 +227,7 @@ scenarios! {
     unknown_permission_key,
     unknown_snapshot_part,
     user_custom_field,
+    user_groups_without_group_id,
 }
 
 /// `why-not` never contradicts `analyze`: for every account, project and permission a scenario's

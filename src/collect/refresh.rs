@@ -381,13 +381,13 @@ fn forget_checks<H: Host>(scanner: &mut Scanner<'_, '_, H>, account: &str, marke
 fn actors(body: Option<&serde_json::value::RawValue>) -> Option<(BTreeSet<String>, BTreeSet<String>)> {
     #[derive(Deserialize)]
     struct Role {
-        #[serde(default)]
-        actors: Vec<jira::RoleActor>,
+        // No list is no answer: the caller treats it as unreadable.
+        actors: Option<Vec<jira::RoleActor>>,
     }
     let role: Role = serde_json::from_str(body?.get()).ok()?;
     let mut users = BTreeSet::new();
     let mut groups = BTreeSet::new();
-    for actor in role.actors {
+    for actor in role.actors? {
         if let Some(id) = actor.actor_user.and_then(|u| u.account_id) {
             users.insert(id);
         }

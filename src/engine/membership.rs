@@ -108,6 +108,15 @@ pub fn match_holder(site: &Site, account: &Account, holder: &Holder, project: Op
             let Some(gid) = group_id(site, id.as_ref(), name.as_ref()) else {
                 return Match::unknown("a group grant names no group".to_owned());
             };
+            // Named only by a name nothing in the snapshot has (renamed since? deleted?): whose
+            // group it is cannot be told, so it is no one's for certain (`unknown-group` warns).
+            if let (None, Some(name)) = (id, name)
+                && !site.group_id_by_name.contains_key(name)
+            {
+                return Match::unknown(format!(
+                    "the grant names group \"{name}\" by name only, and no group of the snapshot has that name"
+                ));
+            }
             match in_group(site, account, &gid) {
                 Tri::Yes => {
                     Match::via(Via::Group { name: group_name(site, &gid, name.as_ref()), id: gid.into_owned() })

@@ -87,8 +87,9 @@ pub struct ProjectRole {
     pub id: Option<String>,
     #[serde(default)]
     pub name: Option<String>,
+    /// Absent in `GET /role` and in some recorded bodies: then the members are unknown, not none.
     #[serde(default)]
-    pub actors: Vec<RoleActor>,
+    pub actors: Option<Vec<RoleActor>>,
 }
 
 /// `RoleActor`: a user (`atlassian-user-role-actor`) or a group (`atlassian-group-role-actor`).
