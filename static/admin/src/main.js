@@ -45,7 +45,7 @@ function account(a) {
       el('span', { class: a.active ? '' : 'inactive' }, a.displayName || a.accountId, ' ', kindBadge(a.kind), a.active ? null : el('span', { class: 'badge' }, 'deactivated')),
       el('span', {}, a.global.length ? a.global.map((g) => el('code', {}, g)) : el('span', { class: 'muted' }, '—'),
         a.active && a.jiraAdmin === 'unknown'
-          ? el('span', { class: 'muted', 'data-testid': 'jira-admin-unknown', title: 'Jira’s permission check was not asked about Administer Jira: if it holds it, it administers every project' }, ' · Jira admin?')
+          ? el('span', { class: 'muted', 'data-testid': 'jira-admin-unknown', title: 'Jira’s permission check was not asked about the global permission Administer Jira, so whether it is a Jira admin is unknown' }, ' · Jira admin?')
           : null),
       el('span', {},
         el('span', { 'data-testid': 'project-count' }, a.active ? plural(a.unconditionalProjects, 'project') : 'holds nothing'),
