@@ -52,7 +52,6 @@ build: core ui forge-bundle
 core: deps
 	cargo build --target wasm32-unknown-unknown --release --lib
 	wasm-bindgen --target web --omit-default-module-path --out-dir pkg --out-name steward $(WASM)
-	node tools/fast-strings.mjs pkg/steward.js
 	node tools/inline-wasm.mjs pkg/steward_bg.wasm pkg/steward_wasm.js
 
 ui: deps
@@ -74,8 +73,6 @@ lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
-	cargo clippy -p wasm-memcmp --all-targets -- -D warnings
-	cargo clippy -p wasm-memcmp --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 test-rust:
 	cargo test

@@ -6,6 +6,7 @@
 //! come from Jira and are hostile input: CSV cells that a spreadsheet would run as a formula are
 //! defused, Markdown cells cannot break out of their table.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -87,41 +88,33 @@ pub fn narrow_findings(report: &mut FindingsReport, projects: &[String]) {
 const CSV_HEADER: [&str; 7] = ["severity", "rule", "accountId", "displayName", "project", "message", "fix"];
 
 /// One row per finding, most severe first, with a header row; RFC 4180 (CRLF, quoted when needed).
-pub fn to_csv(findings: &[Finding]) -> String {
-    let mut out = String::new();
-    csv_row(&mut out, &CSV_HEADER);
+pub fn to_csv(findings: &[Finding]) -> Result<String, csv::Error> {
+    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    out.write_record(CSV_HEADER)?;
     for f in findings {
-        csv_row(
-            &mut out,
-            &[
-                f.severity.as_str(),
-                f.rule,
-                f.account_id.as_deref().unwrap_or_default(),
-                f.display_name.as_deref().unwrap_or_default(),
-                f.project.as_deref().unwrap_or_default(),
-                &f.message,
-                f.fix,
-            ],
-        );
-    }
-    out
-}
-
-fn csv_row(out: &mut String, cells: &[&str]) {
-    for (n, cell) in cells.iter().enumerate() {
-        if n > 0 {
-            out.push(',');
+        let cells = [
+            f.severity.as_str(),
+            f.rule,
+            f.account_id.as_deref().unwrap_or_default(),
+            f.display_name.as_deref().unwrap_or_default(),
+            f.project.as_deref().unwrap_or_default(),
+            &f.message,
+            f.fix,
+        ];
+        for cell in cells {
+            out.write_field(defused(cell).as_bytes())?;
         }
-        out.push_str(&csv_cell(cell));
+        out.write_record(None::<&[u8]>)?;
     }
-    out.push_str("\r\n");
+    let bytes = out.into_inner().map_err(|e| e.into_error())?;
+    // Every cell was a `&str`, so the bytes are UTF-8: nothing is replaced.
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// One CSV cell. A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a tab or
-/// carriage return before one) gets a leading `'`, OWASP's advice against CSV injection.
-pub fn csv_cell(raw: &str) -> String {
-    let defused = if raw.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{raw}") } else { raw.to_owned() };
-    if defused.contains([',', '"', '\r', '\n']) { format!("\"{}\"", defused.replace('"', "\"\"")) } else { defused }
+/// A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a tab or carriage return
+/// before one) gets a leading `'`, OWASP's advice against CSV injection.
+pub fn defused(raw: &str) -> Cow<'_, str> {
+    if raw.starts_with(['=', '+', '-', '@', '\t', '\r']) { Cow::Owned(format!("'{raw}")) } else { Cow::Borrowed(raw) }
 }
 
 /// Text safe in a Markdown table cell: `|` cannot end the cell, a newline cannot end the row, and
@@ -324,25 +317,17 @@ mod tests {
 
     #[test]
     fn csv_defuses_formulas_in_hostile_display_names() {
-        assert_eq!(csv_cell("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
-        assert_eq!(csv_cell("+1"), "'+1");
-        assert_eq!(csv_cell("-2+3"), "'-2+3");
-        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_cell("\t=1"), "'\t=1");
-        assert_eq!(csv_cell("ci-bot"), "ci-bot", "a dash inside a name is harmless");
-    }
-
-    #[test]
-    fn csv_quotes_commas_quotes_and_line_breaks_per_rfc_4180() {
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("two\nlines"), "\"two\nlines\"");
-        assert_eq!(csv_cell(""), "");
+        assert_eq!(defused("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(defused("+1"), "'+1");
+        assert_eq!(defused("-2+3"), "'-2+3");
+        assert_eq!(defused("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defused("\t=1"), "'\t=1");
+        assert_eq!(defused("ci-bot"), "ci-bot", "a dash inside a name is harmless");
     }
 
     #[test]
     fn csv_has_a_header_and_one_crlf_row_per_finding() {
-        let csv = to_csv(&[finding("=cmd|' /C calc'!A0", "holds ADMINISTER, globally")]);
+        let csv = to_csv(&[finding("=cmd|' /C calc'!A0", "holds ADMINISTER, globally")]).unwrap();
         let rows: Vec<&str> = csv.split("\r\n").collect();
         assert_eq!(rows.len(), 3, "{csv:?}");
         assert_eq!(rows[0], "severity,rule,accountId,displayName,project,message,fix");
@@ -351,6 +336,16 @@ mod tests {
             "critical,global-admin,bot-1,'=cmd|' /C calc'!A0,,\"holds ADMINISTER, globally\",remove it"
         );
         assert_eq!(rows[2], "");
+    }
+
+    #[test]
+    fn csv_quotes_commas_quotes_and_line_breaks_per_rfc_4180() {
+        let csv = to_csv(&[finding("=HYPERLINK(\"http://x\")", "say \"hi\"\ntwo lines")]).unwrap();
+        let row = csv.split_once("\r\n").unwrap().1;
+        assert_eq!(
+            row,
+            "critical,global-admin,bot-1,\"'=HYPERLINK(\"\"http://x\"\")\",,\"say \"\"hi\"\"\ntwo lines\",remove it\r\n"
+        );
     }
 
     #[test]

@@ -1,16 +1,18 @@
 //! Calendar days without a clock: the core is given `now`, never reads it. Shared by reviews
 //! (dates) and collection (audit-record times).
 //!
-//! Reviews are due on days, not instants, so a date is a count of days since 1970-01-01 (civil
-//! calendar, proleptic Gregorian). Parsing accepts `YYYY-MM-DD` and the date part of an RFC 3339
-//! timestamp, since Jira and the edges speak timestamps.
+//! Reviews are due on days, not instants, so a date is a civil date (proleptic Gregorian, years
+//! -9999 to 9999: jiff's calendar arithmetic). Parsing accepts `YYYY-MM-DD` and the date part of
+//! an RFC 3339 timestamp, since Jira and the edges speak timestamps.
 
 use std::fmt;
 
+use jiff::civil;
+use jiff::{SignedDuration, Span};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date(i64);
+pub struct Date(civil::Date);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateError {
@@ -25,51 +27,27 @@ impl fmt::Display for DateError {
 
 impl std::error::Error for DateError {}
 
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil). Does not check
-/// that the day exists in the month: [`Date::from_ymd`] does.
-pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
+const EPOCH: civil::Date = civil::Date::constant(1970, 1, 1);
 
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        _ => 28,
-    }
+/// The calendar's first or last day, for arithmetic that runs past it.
+fn bound(negative: bool) -> civil::Date {
+    if negative { civil::Date::MIN } else { civil::Date::MAX }
 }
 
 impl Date {
+    /// The date, if the day exists in the month.
     pub fn from_ymd(y: i64, m: i64, d: i64) -> Option<Date> {
-        ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then(|| Date(days_from_civil(y, m, d)))
+        let (y, m, d) = (i16::try_from(y).ok()?, i8::try_from(m).ok()?, i8::try_from(d).ok()?);
+        civil::Date::new(y, m, d).ok().map(Date)
     }
 
+    /// Days since 1970-01-01, clamped to the calendar's range.
     pub fn from_days(days: i64) -> Date {
-        Date(days)
+        Date(EPOCH).add_days(days)
     }
 
     pub fn days(self) -> i64 {
-        self.0
+        self.0.duration_since(EPOCH).as_hours() / 24
     }
 
     pub fn parse(input: &str) -> Result<Date, DateError> {
@@ -92,28 +70,27 @@ impl Date {
         Date::from_ymd(y, m, d).ok_or_else(error)
     }
 
+    /// Adds days, clamped to the calendar's range.
     pub fn add_days(self, days: i64) -> Date {
-        Date(self.0.saturating_add(days))
+        let duration = SignedDuration::try_from_hours(days.saturating_mul(24));
+        Date(duration.map_or_else(|| bound(days < 0), |d| self.0.saturating_add(d)))
     }
 
     /// Adds calendar months, clamping the day (31 January + 1 month = 28 or 29 February).
     pub fn add_months(self, months: i64) -> Date {
-        let (y, m, d) = civil_from_days(self.0);
-        let total = y * 12 + (m - 1) + months;
-        let (y, m) = (total.div_euclid(12), total.rem_euclid(12) + 1);
-        Date(days_from_civil(y, m, d.min(days_in_month(y, m))))
+        let span = Span::new().try_months(months);
+        Date(span.map_or_else(|_| bound(months < 0), |s| self.0.saturating_add(s)))
     }
 
     /// Days from `self` to `later` (negative when `later` is earlier).
     pub fn days_until(self, later: Date) -> i64 {
-        later.0 - self.0
+        self.0.duration_until(later.0).as_hours() / 24
     }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (y, m, d) = civil_from_days(self.0);
-        write!(f, "{y:04}-{m:02}-{d:02}")
+        fmt::Display::fmt(&self.0, f)
     }
 }
 
@@ -150,6 +127,17 @@ mod tests {
         assert_eq!(jan31.add_months(1).to_string(), "2024-02-29");
         assert_eq!(jan31.add_months(13).to_string(), "2025-02-28");
         assert_eq!(jan31.add_months(-2).to_string(), "2023-11-30");
+    }
+
+    #[test]
+    fn days_count_from_the_epoch_and_clamp_to_the_calendar() {
+        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
+        assert_eq!(Date::parse("2026-11-23").unwrap().days(), 20_780);
+        assert_eq!(Date::from_days(-1).to_string(), "1969-12-31");
+        assert_eq!(Date::from_days(i64::MAX).to_string(), "9999-12-31");
+        assert_eq!(Date::from_days(0).add_months(i64::MIN), Date::from_days(i64::MIN));
+        let day = Date::parse("2024-03-01").unwrap();
+        assert_eq!(day.days_until(day.add_days(-30)), -30);
     }
 
     #[test]

@@ -21,7 +21,3 @@ pub mod warning;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
-
-// Links crates/wasm-memcmp's `memcmp` and `bcmp` into the wasm build: nothing calls them by name.
-#[cfg(target_arch = "wasm32")]
-use wasm_memcmp as _;

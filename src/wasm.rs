@@ -147,8 +147,8 @@ extern "C" {
 }
 
 /// A chunk's UTF-8 bytes in wasm memory: a `Uint8Array`'s as they are, a string's copied by the
-/// host's encoder (`as_string` would copy it in JS a character at a time; the `&str` arguments are
-/// not: see `tools/fast-strings.mjs`), lone surrogates as U+FFFD; `None` for anything else.
+/// host's encoder (`as_string` would copy it in JS a character at a time), lone surrogates as
+/// U+FFFD; `None` for anything else.
 fn chunk_bytes(chunk: &JsValue) -> Option<Vec<u8>> {
     if let Some(bytes) = chunk.dyn_ref::<Uint8Array>() {
         return Some(bytes.to_vec());

@@ -1,8 +1,7 @@
-//! The string scanning of the vendored serde_json (vendor/README.md): 16 bytes at a time with
-//! vector compares, then 8, then 1, and an ASCII string taken without a UTF-8 check. Every
-//! character that ends a run (`"`, `\`, a control character) and every non-ASCII one is tried at
-//! every offset across those boundaries, read from a `&str` and from bytes, kept and skipped.
-//! Natively (SSE2) and in wasm (simd128): each target has its own vector code.
+//! How the snapshot decoder (serde_json) reads strings: every character that ends a run of plain
+//! content (`"`, `\`, a control character) and every non-ASCII one is tried at every offset of
+//! strings up to 49 bytes long (across any 8- or 16-byte steps a scanner may take), read from a
+//! `&str` and from bytes, kept and skipped, natively and in wasm.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests fail loudly on a bad fixture")]
 
 use serde::Deserialize;

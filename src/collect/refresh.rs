@@ -560,7 +560,7 @@ pub fn epoch_seconds(text: &str) -> Option<i64> {
             sign * (hours * 3_600 + minutes * 60)
         }
     };
-    let days = crate::date::days_from_civil(year, month, day);
+    let days = crate::date::Date::from_ymd(year, month, day)?.days();
     Some(days * 86_400 + hour * 3_600 + minute * 60 + second - offset)
 }
 

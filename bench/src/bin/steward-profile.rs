@@ -7,70 +7,37 @@
 //! then, with `--answer-stats`, what the answer is made of (rendering every path again: leave it off
 //! under a profiler).
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeSet;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
 use steward::api::{self, AnalyzeOptions};
 use steward::snapshot::SnapshotDoc;
 
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-static COUNT: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: defers to the system allocator; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
-        PEAK.fetch_max(live, Relaxed);
-        COUNT.fetch_add(1, Relaxed);
-        // SAFETY: same contract as ours.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Relaxed);
-        // SAFETY: same contract as ours.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if new_size >= layout.size() {
-            let live = LIVE.fetch_add(new_size - layout.size(), Relaxed) + new_size - layout.size();
-            PEAK.fetch_max(live, Relaxed);
-        } else {
-            LIVE.fetch_sub(layout.size() - new_size, Relaxed);
-        }
-        COUNT.fetch_add(1, Relaxed);
-        // SAFETY: same contract as ours.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
 const MIB: f64 = 1024.0 * 1024.0;
 
-struct Phase {
-    start: Instant,
-    count: usize,
+/// Times phases and counts their allocations (allocation-counter, which replaces the global
+/// allocator in this binary alone: no other binary calls it, so none links it).
+#[derive(Default)]
+struct Meter {
+    /// Bytes the phases so far left allocated: the counter's figures are relative to a phase's start.
+    live: i64,
 }
 
-fn begin() -> Phase {
-    PEAK.store(LIVE.load(Relaxed), Relaxed);
-    Phase { start: Instant::now(), count: COUNT.load(Relaxed) }
-}
-
-fn end(p: Phase) -> serde_json::Value {
-    serde_json::json!({
-        "ms": p.start.elapsed().as_secs_f64() * 1000.0,
-        "allocations": COUNT.load(Relaxed) - p.count,
-        "liveAfterMiB": LIVE.load(Relaxed) as f64 / MIB,
-        "peakDuringMiB": PEAK.load(Relaxed) as f64 / MIB,
-    })
+impl Meter {
+    fn phase(&mut self, run: impl FnOnce()) -> serde_json::Value {
+        let start = Instant::now();
+        let info = allocation_counter::measure(run);
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        let peak = self.live + i64::try_from(info.bytes_max).unwrap_or(i64::MAX);
+        self.live += info.bytes_current;
+        serde_json::json!({
+            "ms": ms,
+            "allocations": info.count_total,
+            "liveAfterMiB": self.live as f64 / MIB,
+            "peakDuringMiB": peak as f64 / MIB,
+        })
+    }
 }
 
 fn main() -> ExitCode {
@@ -81,45 +48,50 @@ fn main() -> ExitCode {
         eprintln!("usage: steward-profile SNAPSHOT [--answer-stats]");
         return ExitCode::from(2);
     };
-    let p = begin();
-    let Ok(text) = std::fs::read_to_string(&file) else {
+    let mut meter = Meter::default();
+    let mut text = None;
+    let read = meter.phase(|| text = std::fs::read_to_string(&file).ok());
+    let Some(text) = text else {
         eprintln!("steward-profile: cannot read {file}");
         return ExitCode::FAILURE;
     };
-    let read = end(p);
 
-    let p = begin();
-    let doc: Result<SnapshotDoc, _> = serde_json::from_str(&text);
-    drop(doc);
-    let first_pass = end(p);
+    let first_pass = meter.phase(|| drop(serde_json::from_str::<SnapshotDoc>(&text)));
 
-    let p = begin();
-    let Ok((site, load_warnings)) = api::load(&text) else {
+    let mut loaded = None;
+    let load = meter.phase(|| loaded = api::load(&text).ok());
+    let Some((site, load_warnings)) = loaded else {
         eprintln!("steward-profile: the snapshot could not be loaded");
         return ExitCode::FAILURE;
     };
-    let load = end(p);
 
     let options: AnalyzeOptions = serde_json::from_str(r#"{"skipTransitions":true}"#).unwrap_or_default();
-    let p = begin();
-    let mut matrix = steward::engine::matrix(&site, &options.selection());
-    matrix.warnings.extend(load_warnings);
-    matrix.warnings.sort();
-    matrix.warnings.dedup();
-    let engine = end(p);
+    let mut matrix = None;
+    let engine = meter.phase(|| {
+        let mut built = steward::engine::matrix(&site, &options.selection());
+        built.warnings.extend(load_warnings);
+        built.warnings.sort();
+        built.warnings.dedup();
+        matrix = Some(built);
+    });
+    let Some(matrix) = matrix else {
+        return ExitCode::FAILURE;
+    };
     let sets = matrix.sets.len();
 
-    let (answer, expand, serialize, analysis) = if matrix_form {
-        let p = begin();
-        let text = serde_json::to_string(&matrix).unwrap_or_default();
-        (text, serde_json::Value::Null, end(p), matrix.expand())
+    let (mut answer, mut analysis) = (String::new(), None);
+    let (expand, serialize) = if matrix_form {
+        let serialize = meter.phase(|| answer = serde_json::to_string(&matrix).unwrap_or_default());
+        analysis = Some(matrix.expand());
+        (serde_json::Value::Null, serialize)
     } else {
-        let p = begin();
-        let analysis = matrix.expand();
-        let expanded = end(p);
-        let p = begin();
-        let text = serde_json::to_string(&analysis).unwrap_or_default();
-        (text, expanded, end(p), analysis)
+        let expand = meter.phase(|| analysis = Some(matrix.expand()));
+        let serialize =
+            meter.phase(|| answer = analysis.as_ref().and_then(|a| serde_json::to_string(a).ok()).unwrap_or_default());
+        (expand, serialize)
+    };
+    let Some(analysis) = analysis else {
+        return ExitCode::FAILURE;
     };
 
     let entries: usize = analysis.accounts.iter().map(|a| a.projects.len()).sum();

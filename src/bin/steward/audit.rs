@@ -312,7 +312,7 @@ fn audit(args: &[String]) -> Result<u8, AuditError> {
             serde_json::to_string_pretty(&report).map_err(|e| AuditError::Report(e.to_string()))? + "\n"
         }
         (Some(analysis), Format::Markdown) => to_markdown(analysis, &section),
-        _ => to_csv(&section.findings.findings),
+        _ => to_csv(&section.findings.findings).map_err(|e| AuditError::Report(e.to_string()))?,
     };
     match &options.output {
         Some(path) => write_file(path, &text)?,
