@@ -29,7 +29,7 @@ pub const SNAPSHOT_VERSION: u32 = 1;
 
 /// The document as read. The large per-entity parts (projects, role actors, users, group members)
 /// are decoded page by page while the reader passes them, so neither the text nor an untyped copy
-/// of them has to be whole in memory at once (see [`load_reader`]); the small parts stay raw bodies
+/// of them has to be whole in memory at once (see [`SnapshotReader`]); the small parts stay raw bodies
 /// for the builder. Warnings from the early decoding are kept with their part and reported in the
 /// order the builder would have found them.
 #[derive(Debug, Default)]
@@ -467,13 +467,6 @@ pub fn decode_str(text: &str) -> Result<SnapshotDoc, serde_json::Error> {
     decode_direct(serde_json::Deserializer::from_str(text)).or_else(|_| serde_json::from_str(text))
 }
 
-/// [`decode_str`] from the snapshot's UTF-8 bytes, as a file or an HTTP body holds them: the text
-/// is not checked whole first; each string the model keeps is checked as it is read (a malformed
-/// one fails the decoding), and what is skipped is only scanned.
-pub fn decode_bytes(bytes: &[u8]) -> Result<SnapshotDoc, serde_json::Error> {
-    decode_direct(serde_json::Deserializer::from_slice(bytes)).or_else(|_| serde_json::from_slice(bytes))
-}
-
 fn decode_direct<'de, R: serde_json::de::Read<'de>>(
     mut direct: serde_json::Deserializer<R>,
 ) -> Result<SnapshotDoc, serde_json::Error> {
@@ -622,26 +615,6 @@ pub fn load(text: &str) -> Result<(Site, Vec<Warning>), SnapshotError> {
 /// [`load`] keeping only what `scope` needs (see [`Scope`]).
 pub fn load_scoped(text: &str, scope: &Scope) -> Result<(Site, Vec<Warning>), SnapshotError> {
     build(decode_str(text), scope)
-}
-
-/// [`load`] from a reader, for a snapshot too large to hold as one text next to its model: the
-/// large parts are decoded as they are read, so only the model and the small parts stay.
-pub fn load_reader<R: std::io::Read>(mut reader: R, scope: &Scope) -> Result<(Site, Vec<Warning>), SnapshotError> {
-    // Through the same reader as pushed chunks (one code path), which copies string contents in runs
-    // where serde_json's reader goes byte by byte through `Read`.
-    let mut pieces = SnapshotReader::new();
-    let mut buffer = vec![0u8; 64 * 1024];
-    loop {
-        match reader.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => pieces.push(buffer.get(..n).unwrap_or_default()),
-            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(error) => {
-                return Err(SnapshotError::Malformed { message: format!("the snapshot could not be read: {error}") });
-            }
-        }
-    }
-    build_doc(pieces.finish()?, scope)
 }
 
 /// What a load keeps of the parts that grow with accounts × projects. Jira's permission check

@@ -1,14 +1,15 @@
-//! `SnapshotReader` (chunks pushed one at a time) against the one-text decoding, and the
-//! project-scoped load against the whole model: the same answers, and the same inputs refused.
+//! `SnapshotReader` (chunks pushed one at a time, the one way in) against the one-text decoding of
+//! `snapshot::load`, and the project-scoped load against the whole model: the same answers, and the
+//! same inputs refused.
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "tests fail loudly")]
 
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use steward::api::{self, LoadedSnapshot};
+use steward::api::{self, AnalyzeOptions, LoadedSnapshot, SnapshotReader};
 use steward::model::AccountKind;
-use steward::snapshot::{self, Scope, SnapshotReader};
+use steward::snapshot::{self, Scope};
 
 fn dir(path: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
@@ -24,6 +25,24 @@ fn scenarios() -> Vec<(String, String)> {
         .collect()
 }
 
+/// The answer from the one-text decoding (`snapshot::load_scoped`), serialised as `analyze` does.
+fn whole_json(text: &str, options: &str) -> String {
+    let o: AnalyzeOptions = serde_json::from_str(options).unwrap();
+    match snapshot::load_scoped(text, &o.scope()) {
+        Ok((site, warnings)) => {
+            let mut matrix = steward::engine::matrix(&site, &o.selection());
+            matrix.warnings.extend(warnings);
+            matrix.warnings.sort();
+            matrix.warnings.dedup();
+            match o.form {
+                api::AnalysisForm::Matrix => serde_json::to_string(&matrix).unwrap(),
+                api::AnalysisForm::Analysis => serde_json::to_string(&matrix.expand()).unwrap(),
+            }
+        }
+        Err(error) => api::Answer::<()>::Failure { errors: vec![error.into()], warnings: Vec::new() }.to_json(),
+    }
+}
+
 fn pushed(bytes: &[u8], size: usize) -> SnapshotReader {
     let mut reader = SnapshotReader::new();
     for chunk in bytes.chunks(size.max(1)) {
@@ -37,14 +56,18 @@ const OPTIONS: &str = r#"{"allAccounts":true,"form":"matrix"}"#;
 #[test]
 fn every_scenario_reads_the_same_from_pushed_chunks_of_any_size() {
     for (name, text) in scenarios() {
-        let whole = api::analyze_json(&text, OPTIONS);
+        let whole = whole_json(&text, OPTIONS);
         assert!(whole.starts_with(r#"{"analysisVersion""#) || whole.contains(r#""form":"matrix""#), "{name}");
         for size in [1, 2, 7, 97, 4096, text.len()] {
-            let loaded = LoadedSnapshot::from_reader(pushed(text.as_bytes(), size), &Scope::default());
-            assert_eq!(loaded.analyze_json(OPTIONS), whole, "{name}, chunks of {size} bytes");
+            let loaded = pushed(text.as_bytes(), size).finish(&Scope::default());
+            assert_eq!(loaded.analyze(OPTIONS), whole, "{name}, chunks of {size} bytes");
             let from_text = LoadedSnapshot::from_text(&text, &Scope::default());
-            assert_eq!(loaded.inventory().to_json(), from_text.inventory().to_json(), "{name}");
-            assert_eq!(loaded.overview().to_json(), api::snapshot_overview(&text).to_json(), "{name}");
+            assert_eq!(loaded.inventory(), from_text.inventory(), "{name}");
+            assert_eq!(
+                loaded.overview(),
+                api::LoadedSnapshot::from_text(&text, &Default::default()).overview(),
+                "{name}"
+            );
         }
     }
 }
@@ -58,10 +81,10 @@ fn odd_but_valid_layouts_read_the_same() {
     let body = text.trim().strip_prefix('{').unwrap();
     let repeated = format!(r#"{{ "unkn\u006fwn" : [ ] , "zoë 🤖": [1, {{"a": "]}}"}}], {body}"#);
     for variant in [pretty, repeated, format!(" \n{text}\n ")] {
-        let whole = api::analyze_json(&variant, OPTIONS);
+        let whole = whole_json(&variant, OPTIONS);
         for size in [1, 3, 64] {
-            let loaded = LoadedSnapshot::from_reader(pushed(variant.as_bytes(), size), &Scope::default());
-            assert_eq!(loaded.analyze_json(OPTIONS), whole, "chunks of {size}: {}", &variant[..80]);
+            let loaded = pushed(variant.as_bytes(), size).finish(&Scope::default());
+            assert_eq!(loaded.analyze(OPTIONS), whole, "chunks of {size}: {}", &variant[..80]);
         }
     }
 }
@@ -86,12 +109,12 @@ fn a_part_or_entry_given_twice_is_refused_either_way() {
         format!(r#"{{"projectRoles": {{"ABC": {{"10002": {{"id": 10002}}, "10002": {{"id": 10002}}}}}}, {rest}"#),
     ];
     for variant in variants {
-        let whole = api::analyze_json(&variant, OPTIONS);
+        let whole = whole_json(&variant, OPTIONS);
         assert_eq!(code(&whole).as_deref(), Some("bad-snapshot"), "{}", &variant[..80]);
         assert!(whole.contains("appears twice"), "{whole}");
         for size in [1, 64] {
-            let loaded = LoadedSnapshot::from_reader(pushed(variant.as_bytes(), size), &Scope::default());
-            let chunked = loaded.analyze_json(OPTIONS);
+            let loaded = pushed(variant.as_bytes(), size).finish(&Scope::default());
+            let chunked = loaded.analyze(OPTIONS);
             assert_eq!(code(&chunked).as_deref(), Some("bad-snapshot"), "chunks of {size}: {chunked}");
             assert!(chunked.contains("appears twice"), "{chunked}");
         }
@@ -111,9 +134,9 @@ fn the_fuzz_corpus_is_refused_or_read_alike() {
         let data = std::fs::read(&file).unwrap();
         let text = String::from_utf8_lossy(&data);
         let doc = text.split('\u{1e}').next().unwrap_or_default();
-        let whole = api::analyze_json(doc, OPTIONS);
-        let loaded = LoadedSnapshot::from_reader(pushed(doc.as_bytes(), 5), &Scope::default());
-        let chunked = loaded.analyze_json(OPTIONS);
+        let whole = whole_json(doc, OPTIONS);
+        let loaded = pushed(doc.as_bytes(), 5).finish(&Scope::default());
+        let chunked = loaded.analyze(OPTIONS);
         match (code(&whole), code(&chunked)) {
             (None, None) => assert_eq!(chunked, whole, "{}", file.display()),
             (Some(a), Some(b)) => assert_eq!(a, b, "{}", file.display()),
@@ -143,9 +166,9 @@ fn malformed_texts_are_refused() {
         r#"{"snapshotVersion":2}"#,
     ];
     for text in bad {
-        assert!(code(&api::analyze_json(text, OPTIONS)).is_some(), "one text accepts {text}");
-        let loaded = LoadedSnapshot::from_reader(pushed(text.as_bytes(), 2), &Scope::default());
-        let answer = loaded.analyze_json(OPTIONS);
+        assert!(code(&whole_json(text, OPTIONS)).is_some(), "one text accepts {text}");
+        let loaded = pushed(text.as_bytes(), 2).finish(&Scope::default());
+        let answer = loaded.analyze(OPTIONS);
         assert!(code(&answer).is_some(), "chunks accept {text}: {answer}");
     }
 }
@@ -161,11 +184,11 @@ fn a_project_scoped_load_answers_as_the_whole_model() {
         for key in site.projects.keys() {
             for accounts in [r#""allAccounts":true"#, r#""allAccounts":false"#] {
                 let options = format!(r#"{{{accounts},"project":"{key}","skipTransitions":false}}"#);
-                let expected = whole.analyze_json(&options);
-                assert_eq!(api::analyze_json(&text, &options), expected, "{name} {options}");
+                let expected = whole.analyze(&options);
+                assert_eq!(whole_json(&text, &options), expected, "{name} {options}");
                 let scope = Scope { project: Some(key.clone()), ..Scope::default() };
-                let chunked = LoadedSnapshot::from_reader(pushed(text.as_bytes(), 50), &scope);
-                assert_eq!(chunked.analyze_json(&options), expected, "{name} {options}");
+                let chunked = pushed(text.as_bytes(), 50).finish(&scope);
+                assert_eq!(chunked.analyze(&options), expected, "{name} {options}");
                 compared += 1;
             }
         }
@@ -197,7 +220,7 @@ fn a_load_of_non_human_accounts_answers_as_the_whole_model() {
         assert_eq!(scoped.accounts.len(), bots, "{name}: every non-human account is kept");
         dropped += site.accounts.len() - scoped.accounts.len();
         let whole = LoadedSnapshot::from_text(&text, &Scope::default());
-        let chunked = LoadedSnapshot::from_reader(pushed(text.as_bytes(), 61), &non_human);
+        let chunked = pushed(text.as_bytes(), 61).finish(&non_human);
         let project = site.projects.keys().next().map(|k| format!(r#","project":"{k}""#)).unwrap_or_default();
         for options in [
             r#"{}"#.to_owned(),
@@ -205,12 +228,12 @@ fn a_load_of_non_human_accounts_answers_as_the_whole_model() {
             r#"{"skipTransitions":true,"form":"matrix"}"#.to_owned(),
             format!(r#"{{"skipTransitions":false{project}}}"#),
         ] {
-            let expected = whole.analyze_json(&options);
-            assert_eq!(api::analyze_json(&text, &options), expected, "{name} {options}");
-            assert_eq!(chunked.analyze_json(&options), expected, "{name} {options}");
+            let expected = whole.analyze(&options);
+            assert_eq!(whole_json(&text, &options), expected, "{name} {options}");
+            assert_eq!(chunked.analyze(&options), expected, "{name} {options}");
             compared += 1;
         }
-        assert_eq!(chunked.inventory().to_json(), whole.inventory().to_json(), "{name}");
+        assert_eq!(chunked.inventory(), whole.inventory(), "{name}");
     }
     assert!(compared > 200, "{compared} answers compared");
     assert!(dropped > 30, "{dropped} people's accounts dropped: the scope was exercised");
@@ -220,9 +243,9 @@ fn a_load_of_non_human_accounts_answers_as_the_whole_model() {
 fn a_load_of_non_human_accounts_refuses_questions_about_people() {
     let (_, text) = scenarios().into_iter().next().unwrap();
     let loaded = LoadedSnapshot::from_text(&text, &Scope { non_human_only: true, ..Scope::default() });
-    assert!(!loaded.analyze_json("{}").contains(r#""error""#));
+    assert!(!loaded.analyze("{}").contains(r#""error""#));
     for options in [r#"{"allAccounts":true}"#, r#"{"accountId":"anyone"}"#] {
-        assert_eq!(code(&loaded.analyze_json(options)).as_deref(), Some("bad-options"), "{options}");
+        assert_eq!(code(&loaded.analyze(options)).as_deref(), Some("bad-options"), "{options}");
     }
 }
 
@@ -230,9 +253,9 @@ fn a_load_of_non_human_accounts_refuses_questions_about_people() {
 fn a_project_scoped_snapshot_refuses_other_questions() {
     let (_, text) = scenarios().into_iter().next().unwrap();
     let loaded = LoadedSnapshot::from_text(&text, &Scope { project: Some("NOPE".into()), ..Scope::default() });
-    assert_eq!(code(&loaded.analyze_json("{}")).as_deref(), Some("bad-options"));
-    assert_eq!(code(&loaded.analyze_json(r#"{"project":"OTHER"}"#)).as_deref(), Some("bad-options"));
-    assert_eq!(code(&loaded.inventory().to_json()).as_deref(), Some("bad-options"));
+    assert_eq!(code(&loaded.analyze("{}")).as_deref(), Some("bad-options"));
+    assert_eq!(code(&loaded.analyze(r#"{"project":"OTHER"}"#)).as_deref(), Some("bad-options"));
+    assert_eq!(code(&loaded.inventory()).as_deref(), Some("bad-options"));
 }
 
 /// A page giving `isLast` twice is refused by every decoder alike, so a group's completeness does
@@ -257,9 +280,9 @@ fn a_page_giving_a_paging_field_twice_reads_the_same_on_every_path() {
         let (site, _) = snapshot::load(t).unwrap();
         assert!(site.incomplete_groups.contains("g") || !site.group_members.contains_key("g"), "{t}");
     }
-    let whole = api::analyze_json(&clean, OPTIONS);
-    let loaded = LoadedSnapshot::from_reader(pushed(clean.as_bytes(), 7), &Scope::default());
-    assert_eq!(loaded.analyze_json(OPTIONS), whole);
+    let whole = whole_json(&clean, OPTIONS);
+    let loaded = pushed(clean.as_bytes(), 7).finish(&Scope::default());
+    assert_eq!(loaded.analyze(OPTIONS), whole);
 }
 
 /// A `projects` or `users` part that is there but lists nothing is not a missing part: only an
@@ -276,10 +299,10 @@ fn an_empty_part_is_not_a_missing_one() {
                 }
             }
         }
-        let whole = api::analyze_json(text, OPTIONS);
+        let whole = whole_json(text, OPTIONS);
         for size in [1, 5, 64] {
-            let loaded = LoadedSnapshot::from_reader(pushed(text.as_bytes(), size), &Scope::default());
-            assert_eq!(loaded.analyze_json(OPTIONS), whole, "chunks of {size}: {text}");
+            let loaded = pushed(text.as_bytes(), size).finish(&Scope::default());
+            assert_eq!(loaded.analyze(OPTIONS), whole, "chunks of {size}: {text}");
         }
         out
     };

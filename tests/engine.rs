@@ -214,11 +214,11 @@ fn what_if_errors_name_what_was_wrong() {
 
 #[test]
 fn a_change_set_with_an_unknown_field_is_rejected_as_input() {
-    let answer: Value = serde_json::from_str(&api::what_if_json(
-        &site_json().to_string(),
-        r#"{"changes": [{"op": "setProjectScheme", "project": "CCC", "schemeId": "1", "sheme": "typo"}]}"#,
-    ))
-    .unwrap();
+    let answer: Value =
+        serde_json::from_str(&api::LoadedSnapshot::from_text(&site_json().to_string(), &Default::default()).what_if(
+            r#"{"changes": [{"op": "setProjectScheme", "project": "CCC", "schemeId": "1", "sheme": "typo"}]}"#,
+        ))
+        .unwrap();
     assert_eq!(answer["type"], "failure");
     assert_eq!(answer["errors"][0]["code"], "bad-change-set");
     assert!(answer["errors"][0]["message"].as_str().unwrap().contains("sheme"));
@@ -284,8 +284,10 @@ fn selecting_one_account_and_one_project_narrows_the_answer() {
 fn analysis_output_is_deterministic() {
     let text = site_json().to_string();
     let options = api::AnalyzeOptions { all_accounts: true, ..Default::default() };
-    let a = serde_json::to_string(&api::analyze_snapshot(&text, &options).unwrap()).unwrap();
-    let b = serde_json::to_string(&api::analyze_snapshot(&text, &options).unwrap()).unwrap();
+    let a = serde_json::to_string(&api::LoadedSnapshot::from_text(&text, &options.scope()).analysis(&options).unwrap())
+        .unwrap();
+    let b = serde_json::to_string(&api::LoadedSnapshot::from_text(&text, &options.scope()).analysis(&options).unwrap())
+        .unwrap();
     assert_eq!(a, b);
 }
 
@@ -296,7 +298,8 @@ fn what_if_reports_a_security_level_lost() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios/security_level_via_role/snapshot.json");
     let snapshot = std::fs::read_to_string(dir).unwrap();
     let changes = r#"{"changes":[{"op":"removeRoleActor","project":"ABC","roleId":"10002","accountId":"bot-1"}]}"#;
-    let answer: Value = serde_json::from_str(&steward::api::what_if_json(&snapshot, changes)).unwrap();
+    let answer: Value =
+        serde_json::from_str(&api::LoadedSnapshot::from_text(&snapshot, &Default::default()).what_if(changes)).unwrap();
     let levels = answer["result"]["levels"].as_array().unwrap();
     let lost: Vec<(&str, &str, &str)> = levels
         .iter()
@@ -316,7 +319,10 @@ fn what_if_does_not_call_a_level_lost_when_it_becomes_unknown() {
         {"id": 20011, "type": "atlassian-group-role-actor", "actorGroup": {"name": "x", "groupId": "g-x"}}));
     snapshot["groups"][0]["values"].as_array_mut().unwrap().push(json!({"groupId": "g-x", "name": "x"}));
     let changes = r#"{"changes":[{"op":"removeRoleActor","project":"ABC","roleId":"10002","accountId":"bot-1"}]}"#;
-    let answer: Value = serde_json::from_str(&steward::api::what_if_json(&snapshot.to_string(), changes)).unwrap();
+    let answer: Value = serde_json::from_str(
+        &api::LoadedSnapshot::from_text(&snapshot.to_string(), &Default::default()).what_if(changes),
+    )
+    .unwrap();
 
     assert_eq!(answer["result"]["levels"], json!([]), "{answer}");
     assert_eq!(answer["result"]["accountsAffected"], 0);

@@ -104,10 +104,10 @@ fn the_validate_export_answers_every_error_in_one_envelope() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/findings/no-owner/clean/snapshot.json"),
     )
     .unwrap();
-    let answer: serde_json::Value = serde_json::from_str(&api::validate_entry_json(
-        &snapshot,
-        r#"{"accountId":"bot-1","cadence":{"days":-3},"need":{"permissions":["NOPE"]}}"#,
-    ))
+    let answer: serde_json::Value = serde_json::from_str(
+        &api::LoadedSnapshot::from_text(&snapshot, &Default::default())
+            .validate_entry(r#"{"accountId":"bot-1","cadence":{"days":-3},"need":{"permissions":["NOPE"]}}"#),
+    )
     .unwrap();
     assert_eq!(answer["type"], "failure");
     let codes: Vec<&str> = answer["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();

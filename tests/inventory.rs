@@ -42,15 +42,15 @@ fn site_json() -> Value {
     })
 }
 
-fn success(answer: &impl serde::Serialize) -> Value {
-    let value = serde_json::to_value(answer).unwrap();
+fn success(answer: &str) -> Value {
+    let value: Value = serde_json::from_str(answer).unwrap();
     assert_eq!(value["type"], "success", "{value}");
     value
 }
 
 #[test]
 fn inventory_lists_non_human_accounts_sorted_by_name_case_insensitively() {
-    let answer = success(&api::inventory(&site_json().to_string()));
+    let answer = success(&api::LoadedSnapshot::from_text(&site_json().to_string(), &Default::default()).inventory());
     let ids: Vec<&str> =
         answer["result"]["accounts"].as_array().unwrap().iter().map(|a| a["accountId"].as_str().unwrap()).collect();
     assert_eq!(ids, ["bot-b", "bot-a", "gone"], "alpha < Bot A < Gone, humans left out");
@@ -60,7 +60,7 @@ fn inventory_lists_non_human_accounts_sorted_by_name_case_insensitively() {
 
 #[test]
 fn inventory_counts_unconditional_conditional_and_unknown_projects() {
-    let answer = success(&api::inventory(&site_json().to_string()));
+    let answer = success(&api::LoadedSnapshot::from_text(&site_json().to_string(), &Default::default()).inventory());
     let account = |id: &str| {
         answer["result"]["accounts"].as_array().unwrap().iter().find(|a| a["accountId"] == id).unwrap().clone()
     };
@@ -79,8 +79,10 @@ fn inventory_counts_unconditional_conditional_and_unknown_projects() {
 #[test]
 fn inventory_counts_agree_with_the_full_analysis() {
     let text = site_json().to_string();
-    let inventory = success(&api::inventory(&text));
-    let full = api::analyze_snapshot(&text, &api::AnalyzeOptions::default()).unwrap();
+    let inventory = success(&api::LoadedSnapshot::from_text(&text, &Default::default()).inventory());
+    let full = api::LoadedSnapshot::from_text(&text, &api::AnalyzeOptions::default().scope())
+        .analysis(&api::AnalyzeOptions::default())
+        .unwrap();
     assert_eq!(inventory["result"]["accounts"].as_array().unwrap().len(), full.accounts.len());
     for account in &full.accounts {
         let line = inventory["result"]["accounts"]
@@ -107,14 +109,17 @@ fn inventory_counts_agree_with_the_full_analysis() {
 
 #[test]
 fn inventory_of_a_bad_snapshot_is_a_failure_naming_it() {
-    let value = serde_json::to_value(api::inventory("{\"snapshotVersion\": 9}")).unwrap();
+    let value: Value = serde_json::from_str(
+        &api::LoadedSnapshot::from_text("{\"snapshotVersion\": 9}", &Default::default()).inventory(),
+    )
+    .unwrap();
     assert_eq!(value["type"], "failure");
     assert_eq!(value["errors"][0]["code"], "unsupported-snapshot-version");
 }
 
 #[test]
 fn snapshot_overview_maps_projects_to_schemes_with_grant_counts() {
-    let answer = success(&api::snapshot_overview(&site_json().to_string()));
+    let answer = success(&api::LoadedSnapshot::from_text(&site_json().to_string(), &Default::default()).overview());
     let result = &answer["result"];
     assert_eq!(result["projectCount"], 4);
     let rows: Vec<(String, u64, Vec<String>)> = result["schemes"]
@@ -143,7 +148,9 @@ fn snapshot_overview_maps_projects_to_schemes_with_grant_counts() {
 
 #[test]
 fn snapshot_overview_of_malformed_json_is_a_failure() {
-    let value = serde_json::to_value(api::snapshot_overview("not json")).unwrap();
+    let value =
+        serde_json::from_str::<Value>(&api::LoadedSnapshot::from_text("not json", &Default::default()).overview())
+            .unwrap();
     assert_eq!(value["type"], "failure");
     assert_eq!(value["errors"][0]["code"], "bad-snapshot");
 }

@@ -96,7 +96,9 @@ fn what_the_scan_writes_is_a_snapshot_the_engine_analyses_completely() {
     let host = site();
     let snapshot = collect(&host, LEAN)["snapshot"].to_string();
 
-    let analysis = api::analyze_snapshot(&snapshot, &AnalyzeOptions::default()).unwrap();
+    let analysis = api::LoadedSnapshot::from_text(&snapshot, &AnalyzeOptions::default().scope())
+        .analysis(&AnalyzeOptions::default())
+        .unwrap();
 
     let bot = &analysis.accounts[0];
     assert_eq!(bot.account_id, "bot");
@@ -122,7 +124,9 @@ fn a_forbidden_project_becomes_a_gap_and_unknown_access_never_no_access() {
     assert_eq!(gaps[0]["key"], "XYZ");
     assert!(gaps[0]["reason"].as_str().unwrap().starts_with("the app cannot read this part"));
 
-    let analysis = api::analyze_snapshot(&result["snapshot"].to_string(), &AnalyzeOptions::default()).unwrap();
+    let analysis = api::LoadedSnapshot::from_text(&result["snapshot"].to_string(), &AnalyzeOptions::default().scope())
+        .analysis(&AnalyzeOptions::default())
+        .unwrap();
     let xyz = analysis.accounts[0].projects.iter().find(|p| p.key == "XYZ").unwrap();
     assert_eq!(serde_json::to_value(xyz.coverage).unwrap(), "none");
     assert!(xyz.unresolved[0].reason.contains("could not be read"));
@@ -167,7 +171,9 @@ fn when_jira_refuses_the_permission_check_every_role_the_schemes_name_is_read_in
     assert_eq!(gaps[0]["part"], "permissionChecks");
     assert!(gaps[0]["reason"].as_str().unwrap().contains("refused the permission check"), "{}", gaps[0]);
 
-    let analysis = api::analyze_snapshot(&result["snapshot"].to_string(), &AnalyzeOptions::default()).unwrap();
+    let analysis = api::LoadedSnapshot::from_text(&result["snapshot"].to_string(), &AnalyzeOptions::default().scope())
+        .analysis(&AnalyzeOptions::default())
+        .unwrap();
     let bot = &analysis.accounts[0];
     assert_eq!(serde_json::to_value(bot.global_coverage).unwrap(), "none", "global permissions are unknown");
     let abc = bot.projects.iter().find(|p| p.key == "ABC").unwrap();

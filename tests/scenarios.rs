@@ -22,28 +22,34 @@ fn run_scenario(name: &str) {
         Err(_) => AnalyzeOptions { all_accounts: true, ..AnalyzeOptions::default() },
     };
     assert!(dir.join("about.txt").exists(), "scenario {name} has no about.txt");
-    let analysis = api::analyze_snapshot(&snapshot, &options).unwrap();
+    let analysis = api::LoadedSnapshot::from_text(&snapshot, &options.scope()).analysis(&options).unwrap();
     let actual = analysis.to_text();
     let analysis_json = serde_json::to_value(&analysis).unwrap();
     // Sharing answers between alike projects changes nothing.
     let exhaustive = AnalyzeOptions { exhaustive: true, ..options.clone() };
-    let every_cell = serde_json::to_value(api::analyze_snapshot(&snapshot, &exhaustive).unwrap()).unwrap();
+    let every_cell = serde_json::to_value(
+        api::LoadedSnapshot::from_text(&snapshot, &exhaustive.scope()).analysis(&exhaustive).unwrap(),
+    )
+    .unwrap();
     assert_eq!(analysis_json, every_cell, "{name}: sharing answers between projects changed the analysis");
     // The matrix form says the same as the analysis form.
-    let matrix = serde_json::to_value(api::matrix_snapshot(&snapshot, &options).unwrap()).unwrap();
+    let matrix =
+        serde_json::to_value(api::LoadedSnapshot::from_text(&snapshot, &options.scope()).matrix(&options).unwrap())
+            .unwrap();
     assert_eq!(expand(&matrix), analysis_json, "{name}: the matrix form differs from the analysis form");
-    // Read in pieces as it is decoded (the wasm `analyzeChunks` path), the answer is the same text.
+    // Pushed in pieces of at most 7 bytes (as a stored snapshot's chunks are), the same text.
     let options_json = serde_json::to_string(&serde_json::json!({
         "allAccounts": options.all_accounts, "skipTransitions": options.skip_transitions,
         "accountId": options.account_id, "project": options.project, "form": "matrix",
     }))
     .unwrap();
-    let chunked = api::analyze_reader_json(Trickle(snapshot.as_bytes()), &options_json);
+    let mut reader = api::SnapshotReader::new();
+    for piece in snapshot.as_bytes().chunks(7) {
+        reader.push(piece);
+    }
+    let chunked = reader.finish(&options.scope()).analyze(&options_json);
     let whole = api::analyze_json(&snapshot, &options_json);
     assert_eq!(chunked, whole, "{name}: reading in pieces changed the answer");
-    // From the bytes (the wasm `analyzeBytes` path), the same text again.
-    let from_bytes = api::analyze_bytes_json(snapshot.as_bytes(), &options_json);
-    assert_eq!(from_bytes, whole, "{name}: reading the bytes changed the answer");
     let expected_path = dir.join("expected.txt");
     if std::env::var_os("STEWARD_UPDATE_GOLDEN").is_some() {
         std::fs::write(&expected_path, &actual).unwrap();
@@ -52,18 +58,6 @@ fn run_scenario(name: &str) {
     let expected = std::fs::read_to_string(&expected_path)
         .unwrap_or_else(|_| panic!("{name}: no expected.txt; run with STEWARD_UPDATE_GOLDEN=1 to create it"));
     assert_eq!(actual, expected, "scenario {name} changed; if intended, regenerate with STEWARD_UPDATE_GOLDEN=1");
-}
-
-/// A reader handing over at most 7 bytes a call, so chunk boundaries fall everywhere.
-struct Trickle<'a>(&'a [u8]);
-
-impl std::io::Read for Trickle<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.0.len().min(buf.len()).min(7);
-        buf[..n].copy_from_slice(&self.0[..n]);
-        self.0 = &self.0[n..];
-        Ok(n)
-    }
 }
 
 /// Rebuilds the `analyze` contract from the `matrix` form, as a script reading it would.
@@ -240,7 +234,7 @@ fn why_not_agrees_with_analyze_in_every_scenario() {
         let snapshot = std::fs::read_to_string(dir.join("snapshot.json")).unwrap();
         let (site, _) = steward::snapshot::load(&snapshot).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         let options = AnalyzeOptions { all_accounts: true, skip_transitions: true, ..AnalyzeOptions::default() };
-        let analysis = api::analyze_snapshot(&snapshot, &options).unwrap();
+        let analysis = api::LoadedSnapshot::from_text(&snapshot, &options.scope()).analysis(&options).unwrap();
         for account in &analysis.accounts {
             for project in &account.projects {
                 let keys = project.permissions.keys().map(|k| k.to_string());

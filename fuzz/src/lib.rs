@@ -34,13 +34,18 @@ pub fn run(data: &[u8]) {
     let options = options.unwrap_or(r#"{"allAccounts":true}"#);
     let answer = api::analyze_json(doc, options);
     expect_object("analyze_json", &answer);
-    // From the raw bytes (`analyzeBytes`), which need not be UTF-8: an answer, and where the bytes
-    // are the text, the same answer.
+    // From the raw bytes pushed to the reader in pieces, which need not be UTF-8: an answer, and
+    // where the bytes are the text, the same answer.
     let raw = data.split(|&b| b == SEPARATOR as u8).next().unwrap_or_default();
-    let from_bytes = api::analyze_bytes_json(raw, options);
-    expect_object("analyze_bytes_json", &from_bytes);
+    let mut reader = api::SnapshotReader::new();
+    for piece in raw.chunks(13) {
+        reader.push(piece);
+    }
+    let scope = serde_json::from_str::<api::AnalyzeOptions>(options).map(|o| o.scope()).unwrap_or_default();
+    let from_bytes = reader.finish(&scope).analyze(options);
+    expect_object("SnapshotReader", &from_bytes);
     if raw == doc.as_bytes() {
-        assert_eq!(from_bytes, answer, "analyze_bytes_json and analyze_json differ on the same text");
+        assert_eq!(from_bytes, answer, "the reader fed the bytes and analyze_json differ on the same text");
     }
     // The text report too, for options `analyze_json` accepted (it reads blank options as none).
     let parsed = match options.trim() {
@@ -48,21 +53,21 @@ pub fn run(data: &[u8]) {
         text => serde_json::from_str::<api::AnalyzeOptions>(text),
     };
     if let Ok(options) = parsed
-        && let Ok(analysis) = api::analyze_snapshot(doc, &options)
+        && let Ok(analysis) = api::LoadedSnapshot::from_text(doc, &options.scope()).analysis(&options)
     {
         let _text = analysis.to_text();
     }
 
     let changes = changes.map_or_else(|| derived_changes(&site).to_string(), str::to_owned);
-    expect_object("what_if_json", &api::what_if_json(doc, &changes));
+    let loaded = api::LoadedSnapshot::from_text(doc, &Default::default());
+    expect_object("what_if", &loaded.what_if(&changes));
 
     let first_account = site.accounts.keys().next().cloned().unwrap_or_default();
     let first_project = site.projects.keys().next().cloned().unwrap_or_default();
     let first_permission = first_grant(&site).map_or("BROWSE_PROJECTS", |(_, p, _)| p);
     expect_object(
-        "why_not_json",
-        &api::why_not_json(
-            doc,
+        "why_not",
+        &loaded.why_not(
             account.unwrap_or(&first_account),
             project.unwrap_or(&first_project),
             permission.unwrap_or(first_permission),

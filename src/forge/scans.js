@@ -253,9 +253,9 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
   async function storeDigest(scanId, chunks) {
     return withLoaded(chunks, null, async (loaded) => {
       const digest = await blobs.put(`${scanId}/digest`, JSON.stringify(computeDigest(loaded)));
-      const matrix = loaded.analyzeToString(JSON.stringify({ form: 'matrix', skipTransitions: true }));
-      if (matrix.startsWith('{"type":"failure"')) return { digest };
-      return { digest, matrix: await blobs.put(`${scanId}/matrix`, matrix) };
+      const matrix = loaded.analyze(JSON.stringify({ form: 'matrix', skipTransitions: true }));
+      if (matrix.type === 'failure') return { digest };
+      return { digest, matrix: await blobs.put(`${scanId}/matrix`, JSON.stringify(matrix)) };
     });
   }
 

@@ -1,9 +1,7 @@
 //! [`SnapshotReader`]: a snapshot decoded from chunks *pushed* to it, one at a time.
 //!
-//! [`super::load_reader`] pulls its chunks, so whoever supplies them must have each one ready when
-//! asked: a Forge function reads a stored snapshot from Forge SQL asynchronously, a few chunks a
-//! query, and a synchronous pull could only be served from chunks read beforehand — the whole text
-//! in memory again. Pushed chunks need no such thing: the reader keeps only the element it is in.
+//! A Forge function reads a stored snapshot from Forge SQL asynchronously, a few chunks a query,
+//! and pushes each as it arrives: the reader keeps only the element it is in, never the whole text.
 //!
 //! The reader finds the boundaries of the document's parts, and of the elements of the parts that
 //! grow with the site (pages, and entries keyed by project, account or group), by following

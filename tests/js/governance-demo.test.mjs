@@ -12,6 +12,17 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const steward = await import(join(root, 'pkg/steward.js'));
 steward.initSync({ module: readFileSync(join(root, 'pkg/steward_bg.wasm')) });
 
+// The snapshot decoded once per text, as the Forge handlers do (SnapshotReader, then its answers).
+const loadedSnapshots = new Map();
+function loadedOf(text) {
+  if (!loadedSnapshots.has(text)) {
+    const reader = new steward.SnapshotReader();
+    reader.push(text);
+    loadedSnapshots.set(text, reader.finish());
+  }
+  return loadedSnapshots.get(text);
+}
+
 let sim;
 let snapshot;
 before(async () => {
@@ -31,7 +42,7 @@ after(() => sim?.close());
 
 test('every rule of the catalogue fires on the demo company', () => {
   const registry = JSON.stringify(demoRegistry(sim.world));
-  const answer = steward.findings(snapshot, registry, JSON.stringify(demoSettings()), DEMO_NOW);
+  const answer = loadedOf(snapshot).findings(registry, JSON.stringify(demoSettings()), DEMO_NOW);
   assert.equal(answer.type, 'success', JSON.stringify(answer.errors));
   const fired = new Set(answer.result.findings.map((f) => f.rule));
   const missing = steward.catalogue().map((r) => r.id).filter((id) => !fired.has(id));
@@ -41,7 +52,7 @@ test('every rule of the catalogue fires on the demo company', () => {
 
 test('the demo registry is valid where it should be, and the core says why where it is not', () => {
   const registry = demoRegistry(sim.world);
-  const verdicts = registry.accounts.map((entry) => steward.validateRegistryEntry(snapshot, JSON.stringify(entry)));
+  const verdicts = registry.accounts.map((entry) => loadedOf(snapshot).validateRegistryEntry(JSON.stringify(entry)));
   const failures = verdicts.flatMap((v, i) => (v.type === 'failure' ? v.errors.map((e) => [registry.accounts[i].accountId, e.code]) : []));
   // The orphaned bot's owner has left and one entry names a deleted bot: exactly those are refused.
   assert.deepEqual(failures.map(([, code]) => code).sort(), ['inactive-person', 'unknown-account']);
@@ -50,7 +61,7 @@ test('the demo registry is valid where it should be, and the core says why where
 test('the leaver plan of the departed owner suspends the bot it leaves without anyone', () => {
   const registry = demoRegistry(sim.world);
   const helpdesk = registry.accounts.find((e) => e.purpose?.startsWith('answers HR'));
-  const plan = steward.leaver(snapshot, JSON.stringify(registry), JSON.stringify(demoSettings()), helpdesk.owner, DEMO_NOW);
+  const plan = loadedOf(snapshot).leaver(JSON.stringify(registry), JSON.stringify(demoSettings()), helpdesk.owner, DEMO_NOW);
   assert.equal(plan.type, 'success');
   assert.equal(plan.result.state, 'deactivated');
   const [impact] = plan.result.bots;
@@ -64,7 +75,7 @@ test('the leaver plan of the departed owner suspends the bot it leaves without a
 test('least privilege for the deploy bot drops only what it does not need, and what-if agrees', () => {
   const registry = JSON.stringify(demoRegistry(sim.world));
   const bot = sim.world.users.find((u) => u.displayName === 'ci-deploy-bot').accountId;
-  const plan = steward.leastPrivilege(snapshot, registry, '', bot, DEMO_NOW);
+  const plan = loadedOf(snapshot).leastPrivilege(registry, '', bot, DEMO_NOW);
   assert.equal(plan.type, 'success', JSON.stringify(plan.errors));
   assert.equal(plan.result.verified, true);
   assert.deepEqual(plan.result.othersAffected, []);

@@ -126,6 +126,17 @@ test('the local adapter keeps everything in its file across a restart', async ()
 test('a review decision from the core is stored once: replays and stale writes are refused', async () => {
   const steward = await import(join(root, 'pkg/steward.js'));
   steward.initSync({ module: readFileSync(join(root, 'pkg/steward_bg.wasm')) });
+
+// The snapshot decoded once per text, as the Forge handlers do (SnapshotReader, then its answers).
+const loadedSnapshots = new Map();
+function loadedOf(text) {
+  if (!loadedSnapshots.has(text)) {
+    const reader = new steward.SnapshotReader();
+    reader.push(text);
+    loadedSnapshots.set(text, reader.finish());
+  }
+  return loadedSnapshots.get(text);
+}
   const fixture = (f) => readFileSync(join(root, 'tests/findings/access-beyond-need', f), 'utf8');
   const snapshot = fixture('snapshot.json');
   const { store, done } = await localAdapter();
@@ -135,13 +146,13 @@ test('a review decision from the core is stored once: replays and stale writes a
   const registryText = async () => JSON.stringify({ registryVersion: 1, accounts: (await store.list('registry')).map((r) => r.value) });
   const decision = JSON.stringify({ id: 'd-1', accountId: 'bot-1', decision: 'suspend', by: 'human-1', answersDue: '2027-01-01' });
   const read = await store.get('registry', 'bot-1');
-  const outcome = steward.reviewDecide(snapshot, await registryText(), '', decision, '2026-11-23');
+  const outcome = loadedOf(snapshot).reviewDecide(await registryText(), '', decision, '2026-11-23');
   assert.equal(outcome.type, 'success', JSON.stringify(outcome));
   assert.deepEqual(outcome.result.jiraChanges.map((c) => c.op), ['removeRoleActor', 'removeRoleActor']);
   await store.put('registry', 'bot-1', outcome.result.entry, meta(read.version, { action: 'review:suspend', why: outcome.result.summary }));
 
   // The same decision again: the core refuses it, whatever storage would do.
-  const replay = steward.reviewDecide(snapshot, await registryText(), '', decision, '2026-11-23');
+  const replay = loadedOf(snapshot).reviewDecide(await registryText(), '', decision, '2026-11-23');
   assert.equal(replay.type, 'failure');
   assert.equal(replay.errors[0].code, 'already-applied');
   // A second reviewer who read the entry before the suspension: storage refuses the stale write.

@@ -276,12 +276,14 @@ fn audit(args: &[String]) -> Result<u8, AuditError> {
     let analysis = match options.format {
         Format::Csv => None,
         Format::Json | Format::Markdown => {
-            let mut analysis = api::analyze_snapshot(&snapshot, &AnalyzeOptions::default()).map_err(failed)?;
+            let every_bot = AnalyzeOptions::default();
+            let mut analysis =
+                api::LoadedSnapshot::from_text(&snapshot, &every_bot.scope()).analysis(&every_bot).map_err(failed)?;
             narrow_analysis(&mut analysis, &options.projects);
             Some(analysis)
         }
     };
-    let (site_model, warnings) = api::load(&snapshot).map_err(failed)?;
+    let (site_model, warnings) = steward::snapshot::load(&snapshot).map_err(|e| failed(e.into()))?;
     let input = GovernanceInput {
         site: site_model,
         registry: options.registry.clone(),

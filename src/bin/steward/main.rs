@@ -172,7 +172,9 @@ fn run(args: &[String]) -> Result<String, String> {
             if !["json", "text", "matrix"].contains(&format) {
                 return Err(format!("unknown format `{format}`; use json, text or matrix"));
             }
-            let matrix = api::matrix_snapshot(&read(path)?, &options).map_err(|e| e.message)?;
+            let matrix = api::LoadedSnapshot::from_text(&read(path)?, &options.scope())
+                .matrix(&options)
+                .map_err(|e| e.message)?;
             match format {
                 "matrix" => serde_json::to_string(&matrix).map_err(|e| e.to_string()),
                 "text" => Ok(matrix.expand().to_text().trim_end().to_owned()),
@@ -184,8 +186,7 @@ fn run(args: &[String]) -> Result<String, String> {
             let [path] = flags.positional.as_slice() else {
                 return Err(format!("why-not takes one snapshot\n{USAGE}"));
             };
-            let answer = api::why_not_json(
-                &read(path)?,
+            let answer = whole(&read(path)?).why_not(
                 flags.required("--account")?,
                 flags.required("--project")?,
                 flags.required("--permission")?,
@@ -197,7 +198,7 @@ fn run(args: &[String]) -> Result<String, String> {
             let [snapshot, changes] = flags.positional.as_slice() else {
                 return Err(format!("what-if takes a snapshot and a change set\n{USAGE}"));
             };
-            pretty(&api::what_if_json(&read(snapshot)?, &read(changes)?))
+            pretty(&whole(&read(snapshot)?).what_if(&read(changes)?))
         }
         "--help" | "-h" | "help" => Ok(USAGE.to_owned()),
         other => Err(format!("unknown command `{other}`\n{USAGE}")),
@@ -256,10 +257,10 @@ fn governance(args: &[String]) -> Option<Result<(String, bool), String>> {
                     };
                     let (snapshot, registry, settings, now) = governance_files(&flags, snapshot)?;
                     let answer = if sub == "due" {
-                        api::review_due_json(&snapshot, &registry, &settings, &now)
+                        whole(&snapshot).review_due(&registry, &settings, &now)
                     } else {
                         let decision = read(flags.required("--decision")?)?;
-                        api::review_decide_json(&snapshot, &registry, &settings, &decision, &now)
+                        whole(&snapshot).review_decide(&registry, &settings, &decision, &now)
                     };
                     pretty(&answer).map(|o| (o, false))
                 }),
@@ -271,9 +272,9 @@ fn governance(args: &[String]) -> Option<Result<(String, bool), String>> {
             };
             let (snapshot, registry, settings, now) = governance_files(&flags, snapshot)?;
             let answer = if command == "leaver" {
-                api::leaver_json(&snapshot, &registry, &settings, account, &now)
+                whole(&snapshot).leaver(&registry, &settings, account, &now)
             } else {
-                api::least_privilege_json(&snapshot, &registry, &settings, account, &now)
+                whole(&snapshot).least_privilege(&registry, &settings, account, &now)
             };
             pretty(&answer).map(|o| (o, false))
         }),
@@ -281,6 +282,11 @@ fn governance(args: &[String]) -> Option<Result<(String, bool), String>> {
         _ => return None,
     };
     Some(result)
+}
+
+/// A snapshot file's text, loaded whole for every question.
+fn whole(text: &str) -> api::LoadedSnapshot {
+    api::LoadedSnapshot::from_text(text, &Default::default())
 }
 
 /// The texts of the snapshot, registry (required), settings (optional) and `now`.
