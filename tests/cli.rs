@@ -101,3 +101,35 @@ fn an_option_given_twice_is_refused_not_half_used() {
     assert_eq!(code, 2, "{out}");
     assert!(err.contains("`--account` is given twice"), "{err}");
 }
+
+#[test]
+fn every_command_has_its_own_help() {
+    let commands: [&[&str]; 11] = [
+        &["analyze"],
+        &["why-not"],
+        &["what-if"],
+        &["findings"],
+        &["review"],
+        &["review", "due"],
+        &["review", "decide"],
+        &["leaver"],
+        &["least-privilege"],
+        &["catalogue"],
+        &["audit"],
+    ];
+    for command in commands {
+        let (code, out, err) = steward(&[command, &["--help"]].concat());
+        assert_eq!(code, 0, "{command:?}: {err}");
+        assert!(out.contains(&format!("Usage: steward {}", command.join(" "))), "{command:?}: {out}");
+    }
+    let (code, out, _) = steward(&["help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("least-privilege"), "{out}");
+}
+
+#[test]
+fn an_unknown_command_is_named() {
+    let (code, out, err) = steward(&["analyse", SNAPSHOT]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("unknown command `analyse`"), "{err}");
+}

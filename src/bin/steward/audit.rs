@@ -12,6 +12,7 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use clap::{Args, ValueEnum};
 use futures_util::future::{Either, select};
 use steward::api::{self, AnalyzeOptions, GovernanceInput};
 use steward::audit::{
@@ -25,9 +26,9 @@ use steward::date::Date;
 use steward::findings::{self, Severity};
 use steward::host::Host;
 
+use crate::cli::{read, today};
 use crate::http::HttpHost;
 use crate::progress::Progress;
-use crate::{Flags, USAGE, read, today};
 
 /// Requests on the wire at once: the scan's own concurrency (6) plus room for the credential check.
 const WORKERS: usize = 8;
@@ -37,21 +38,6 @@ const SIMULATOR_ADMIN: (&str, &str) = ("ada@steward-demo.example", "demo-token")
 /// How long the simulator may take to print its address (the L site starts in about a second).
 const SIMULATOR_START: Duration = Duration::from_secs(60);
 const TICK_MS: u64 = 200;
-
-const VALUES: [&str; 11] = [
-    "--site",
-    "--simulator-size",
-    "--format",
-    "--output",
-    "--fail-on",
-    "--registry",
-    "--settings",
-    "--now",
-    "--project",
-    "--snapshot-out",
-    "--rate",
-];
-const SWITCHES: [&str; 3] = ["--simulator", "--fail-on-gaps", "--all-roles"];
 
 /// Why an audit could not produce a report (exit status 2).
 #[derive(Debug)]
@@ -98,10 +84,58 @@ impl fmt::Display for AuditError {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The options of `steward audit`, as given.
+#[derive(Args)]
+#[command(after_help = "--site reads JIRA_EMAIL and JIRA_API_TOKEN; --simulator runs `node sim/server.mjs` as its \
+                        demo admin. Exit status: 0 passed, 1 the gate failed, 2 error (usage, unreachable site, \
+                        refused credentials), 3 gaps with --fail-on-gaps")]
+pub struct AuditArgs {
+    /// The site to scan, e.g. https://example.atlassian.net.
+    #[arg(long, value_name = "URL")]
+    site: Option<String>,
+    /// Scan the bundled Jira simulator instead.
+    #[arg(long)]
+    simulator: bool,
+    /// The simulator's size.
+    #[arg(long, value_name = "s|m|l|xl", value_parser = simulator_size)]
+    simulator_size: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    format: Format,
+    /// Write the report here instead of to standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<String>,
+    /// Exit with status 1 when a finding is at or above this severity.
+    #[arg(long, value_name = "info|low|medium|high|critical")]
+    fail_on: Option<Severity>,
+    /// Exit with status 3 when the scan has gaps (and the gate passed).
+    #[arg(long)]
+    fail_on_gaps: bool,
+    #[arg(long, value_name = "REGISTRY.json")]
+    registry: Option<String>,
+    #[arg(long, value_name = "SETTINGS.json")]
+    settings: Option<String>,
+    /// The day the findings are for [default: today, UTC].
+    #[arg(long, value_name = "DATE")]
+    now: Option<String>,
+    /// Only these projects; may be given more than once.
+    #[arg(long, value_name = "KEY[,KEY...]")]
+    project: Vec<String>,
+    /// Also save the collected snapshot here.
+    #[arg(long, value_name = "FILE")]
+    snapshot_out: Option<String>,
+    /// Calls started per second, 0 for no limit [default: 10 for --site, none for --simulator].
+    #[arg(long, value_name = "CALLS_PER_SECOND", allow_hyphen_values = true, value_parser = rate)]
+    rate: Option<f64>,
+    /// Read every role's actors, which also finds the roles deactivated bots are still in.
+    #[arg(long)]
+    all_roles: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Json,
     Csv,
+    #[value(alias = "md")]
     Markdown,
 }
 
@@ -125,7 +159,7 @@ struct Options {
     rate: Option<f64>,
 }
 
-pub fn main(args: &[String]) -> ExitCode {
+pub fn main(args: AuditArgs) -> ExitCode {
     match audit(args) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
@@ -135,51 +169,48 @@ pub fn main(args: &[String]) -> ExitCode {
     }
 }
 
-fn usage(message: impl fmt::Display) -> AuditError {
-    AuditError::Usage(format!("{message}\n{USAGE}"))
+fn simulator_size(text: &str) -> Result<String, String> {
+    let size = text.to_ascii_uppercase();
+    if ["S", "M", "L", "XL"].contains(&size.as_str()) {
+        Ok(size)
+    } else {
+        Err(format!("unknown simulator size `{size}`; use s, m, l or xl"))
+    }
 }
 
-fn parse(args: &[String]) -> Result<Options, AuditError> {
-    let flags = Flags::parse_repeatable(args, &VALUES, &SWITCHES, &["--project"]).map_err(AuditError::Usage)?;
-    if let Some(extra) = flags.positional.first() {
-        return Err(usage(format!("audit takes no positional argument, not `{extra}`")));
+fn rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if rate >= 0.0 && rate.is_finite() => Ok(rate),
+        _ => Err(format!("`--rate` takes calls per second (0 for no limit), not `{text}`")),
     }
-    let target = match (flags.value("--site"), flags.switch("--simulator")) {
+}
+
+/// Checks what clap cannot: one target, and files that must be read or written.
+fn parse(args: AuditArgs) -> Result<Options, AuditError> {
+    let target = match (args.site, args.simulator) {
         (Some(site), false) => {
-            if flags.value("--simulator-size").is_some() {
-                return Err(usage("`--simulator-size` goes with `--simulator`"));
+            if args.simulator_size.is_some() {
+                return Err(AuditError::Usage("`--simulator-size` goes with `--simulator`".to_owned()));
             }
-            Target::Site(site_origin(site)?)
+            Target::Site(site_origin(&site)?)
         }
-        (None, true) => {
-            let size = flags.value("--simulator-size").map(str::to_ascii_uppercase);
-            if let Some(size) = size.as_deref().filter(|s| !["S", "M", "L", "XL"].contains(s)) {
-                return Err(usage(format!("unknown simulator size `{size}`; use s, m, l or xl")));
-            }
-            Target::Simulator { size }
-        }
-        (Some(_), true) => return Err(usage("give `--site URL` or `--simulator`, not both")),
-        (None, false) => return Err(usage("audit needs `--site URL` or `--simulator`")),
+        (None, true) => Target::Simulator { size: args.simulator_size },
+        (Some(_), true) => return Err(AuditError::Usage("give `--site URL` or `--simulator`, not both".to_owned())),
+        (None, false) => return Err(AuditError::Usage("audit needs `--site URL` or `--simulator`".to_owned())),
     };
-    let format = match flags.value("--format").unwrap_or("json") {
-        "json" => Format::Json,
-        "csv" => Format::Csv,
-        "markdown" | "md" => Format::Markdown,
-        other => return Err(AuditError::Usage(format!("unknown format `{other}`; use json, csv or markdown"))),
-    };
-    let fail_on = flags.value("--fail-on").map(str::parse::<Severity>).transpose().map_err(AuditError::Usage)?;
     // Read and checked before any call: a bad file fails in a second, not after the scan.
     let in_file = |name: &str, e: api::ApiError| AuditError::Usage(format!("`{name}`: {}", e.message));
-    let registry_path = flags.value("--registry");
-    let registry = registry_path.map(read).transpose().map_err(AuditError::Usage)?.unwrap_or_default();
-    let registry = api::parse_registry(&registry).map_err(|e| in_file(registry_path.unwrap_or_default(), e))?;
-    let settings_path = flags.value("--settings");
-    let settings = settings_path.map(read).transpose().map_err(AuditError::Usage)?.unwrap_or_default();
-    let settings = api::parse_settings(&settings).map_err(|e| in_file(settings_path.unwrap_or_default(), e))?;
-    let now = flags.value("--now").map_or_else(today, str::to_owned);
+    let registry = args.registry.as_deref().map(read).transpose().map_err(AuditError::Usage)?.unwrap_or_default();
+    let registry =
+        api::parse_registry(&registry).map_err(|e| in_file(args.registry.as_deref().unwrap_or_default(), e))?;
+    let settings = args.settings.as_deref().map(read).transpose().map_err(AuditError::Usage)?.unwrap_or_default();
+    let settings =
+        api::parse_settings(&settings).map_err(|e| in_file(args.settings.as_deref().unwrap_or_default(), e))?;
+    let now = args.now.unwrap_or_else(today);
     let now = api::parse_now(&now).map_err(|e| AuditError::Usage(e.message))?;
-    let mut projects: Vec<String> = flags
-        .all("--project")
+    let mut projects: Vec<String> = args
+        .project
+        .iter()
         .flat_map(|list| list.split(','))
         .map(str::trim)
         .filter(|key| !key.is_empty())
@@ -187,30 +218,26 @@ fn parse(args: &[String]) -> Result<Options, AuditError> {
         .collect();
     projects.sort();
     projects.dedup();
-    let rate = match flags.value("--rate") {
+    let rate = match args.rate {
         None if matches!(target, Target::Site(_)) => Some(SITE_RATE),
-        None => None,
-        Some(text) => match text.parse::<f64>() {
-            Ok(0.0) => None,
-            Ok(rate) if rate > 0.0 && rate.is_finite() => Some(rate),
-            _ => return Err(usage(format!("`--rate` takes calls per second (0 for no limit), not `{text}`"))),
-        },
+        Some(0.0) | None => None,
+        rate => rate,
     };
-    for path in [flags.value("--output"), flags.value("--snapshot-out")].into_iter().flatten() {
+    for path in [&args.output, &args.snapshot_out].into_iter().flatten() {
         writable_folder(path)?;
     }
     Ok(Options {
         target,
-        format,
-        output: flags.value("--output").map(str::to_owned),
-        fail_on,
-        fail_on_gaps: flags.switch("--fail-on-gaps"),
-        all_roles: flags.switch("--all-roles"),
+        format: args.format,
+        output: args.output,
+        fail_on: args.fail_on,
+        fail_on_gaps: args.fail_on_gaps,
+        all_roles: args.all_roles,
         registry,
         settings,
         now,
         projects,
-        snapshot_out: flags.value("--snapshot-out").map(str::to_owned),
+        snapshot_out: args.snapshot_out,
         rate,
     })
 }
@@ -227,7 +254,9 @@ fn site_origin(site: &str) -> Result<String, AuditError> {
     };
     let host = rest.trim_end_matches('/');
     if host.is_empty() || host.starts_with(':') || host.contains(['/', '?', '#', ' ', '@']) {
-        return Err(usage(format!("`--site` takes a site such as https://example.atlassian.net, not `{raw}`")));
+        return Err(AuditError::Usage(format!(
+            "`--site` takes a site such as https://example.atlassian.net, not `{raw}`"
+        )));
     }
     Ok(format!("{scheme}://{host}"))
 }
@@ -249,7 +278,7 @@ fn credential(name: &'static str) -> Result<String, AuditError> {
     }
 }
 
-fn audit(args: &[String]) -> Result<u8, AuditError> {
+fn audit(args: AuditArgs) -> Result<u8, AuditError> {
     let options = parse(args)?;
     // Held to the end: dropping it stops the simulator on every way out of this function.
     let mut simulator = None;
@@ -423,10 +452,8 @@ fn write_file(path: &str, text: &str) -> Result<(), AuditError> {
 
 /// RFC 3339 UTC to the second, from milliseconds since the epoch.
 fn timestamp(ms: u64) -> String {
-    let seconds = ms / 1_000;
-    let day = Date::from_days(i64::try_from(seconds / 86_400).unwrap_or_default());
-    let rest = seconds % 86_400;
-    format!("{day}T{:02}:{:02}:{:02}Z", rest / 3_600, rest % 3_600 / 60, rest % 60)
+    let second = i64::try_from(ms / 1_000).ok().and_then(|s| jiff::Timestamp::from_second(s).ok());
+    second.unwrap_or(jiff::Timestamp::UNIX_EPOCH).to_string()
 }
 
 /// The bundled Jira simulator as a child process, stopped when this value is dropped.
