@@ -87,17 +87,54 @@ pub struct ProjectAccess {
 }
 
 /// One path, rendered once and shared: the same line appears for many accounts and projects.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+///
+/// Rules read `typed`; `path`, its rendering, is what people and the JSON see. Equality, order and
+/// hash look at the text and `conditional` only, as the derives did before `typed` was kept, so
+/// the engine sorts and deduplicates exactly as before.
+#[derive(Debug, Clone, Serialize)]
 pub struct PathEntry {
     pub path: Rc<str>,
     pub conditional: bool,
+    #[serde(skip)]
+    pub typed: Rc<Path>,
 }
 
 impl PathEntry {
-    pub fn new(path: &Path) -> Self {
+    pub fn new(path: Path) -> Self {
         let mut text = String::with_capacity(160);
         let _ = write!(text, "{path}");
-        PathEntry { path: Rc::from(text), conditional: path.conditional() }
+        PathEntry { path: Rc::from(text), conditional: path.conditional(), typed: Rc::new(path) }
+    }
+
+    /// What the derives compared before `typed` was kept.
+    fn key(&self) -> (&Rc<str>, bool) {
+        (&self.path, self.conditional)
+    }
+}
+
+impl PartialEq for PathEntry {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for PathEntry {}
+
+impl PartialOrd for PathEntry {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for PathEntry {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+impl std::hash::Hash for PathEntry {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
     }
 }
 

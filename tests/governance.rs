@@ -5,10 +5,12 @@
 
 use std::path::Path;
 
+use serde_json::{Value, json};
 use steward::api::{self, GovernanceInput};
 use steward::date::Date;
 use steward::engine::what_if;
 use steward::engine::{AccountSelection, Selection, analyze};
+use steward::findings::{self, Severity};
 use steward::governance::changes::{Membership, change_set};
 use steward::governance::least_privilege;
 use steward::governance::leaver::{self, Action};
@@ -18,10 +20,24 @@ use steward::model::Site;
 use steward::report::JiraAdmin;
 
 fn fixture(name: &str) -> GovernanceInput {
+    edited(name, |_| {})
+}
+
+/// A findings fixture with its snapshot changed by `edit` first.
+fn edited(name: &str, edit: impl FnOnce(&mut Value)) -> GovernanceInput {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/findings").join(name);
     let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
-    GovernanceInput::parse(&read("snapshot.json"), &read("registry.json"), &read("settings.json"), "2026-11-23")
-        .unwrap()
+    let mut snapshot: Value = serde_json::from_str(&read("snapshot.json")).unwrap();
+    edit(&mut snapshot);
+    GovernanceInput::parse(&snapshot.to_string(), &read("registry.json"), &read("settings.json"), "2026-11-23").unwrap()
+}
+
+/// A role actor that is the group `all-staff` of the broad-access fixture.
+fn all_staff_actor() -> Value {
+    json!({
+        "id": 20009, "type": "atlassian-group-role-actor", "displayName": "all-staff", "name": "all-staff",
+        "actorGroup": { "name": "all-staff", "groupId": "0a11-5taf-f000-0000-000000000001", "displayName": "all-staff" }
+    })
 }
 
 fn entry(input: &GovernanceInput) -> Entry {
@@ -165,6 +181,69 @@ fn least_privilege_adds_the_role_that_gives_what_is_missing() {
         vec![Membership::AddRoleActor { project: "ABC".into(), role_id: "10100".into(), account_id: "bot-1".into() }]
     );
     assert!(!plan.after.has_missing() && plan.verified);
+}
+
+#[test]
+fn least_privilege_takes_the_bot_out_of_a_group_that_gives_excess_as_a_role_actor() {
+    // The bot is in all-staff, which is an actor of Developers: EDIT_ISSUES comes through the
+    // role, and only leaving the group removes it.
+    let input = edited("broad-access", |snapshot| {
+        let actors = &mut snapshot["projectRoles"]["ABC"]["10001"]["actors"];
+        actors.as_array_mut().unwrap().push(all_staff_actor());
+    });
+    let plan = least_privilege::plan(&input.scope(), "bot-1").unwrap();
+    assert_eq!(plan.before.projects.first().unwrap().excess, ["EDIT_ISSUES"]);
+    assert_eq!(
+        plan.changes,
+        vec![Membership::RemoveGroupMember {
+            group_id: "0a11-5taf-f000-0000-000000000001".into(),
+            account_id: "bot-1".into()
+        }]
+    );
+    assert!(!plan.after.has_excess() && !plan.after.has_missing() && plan.verified, "{plan:?}");
+}
+
+#[test]
+fn broad_access_counts_a_broad_group_that_is_a_role_actor_by_its_name_as_given() {
+    // The role is the service-account role itself, so the bot is not outside it; the group's name
+    // needs escaping in the path line and must still match the settings as written.
+    let name = "all \"staff\" → everyone";
+    let mut input = edited("broad-access", |snapshot| {
+        let grants = snapshot["permissionSchemes"]["permissionSchemes"][0]["permissions"].as_array_mut().unwrap();
+        grants.retain(|g| g["holder"]["type"] != "group");
+        grants.push(json!({ "id": 10105, "permission": "CREATE_ISSUES", "holder": { "type": "anyone" } }));
+        snapshot["groups"][0]["values"][0]["name"] = json!(name);
+        let mut actor = all_staff_actor();
+        actor["actorGroup"]["name"] = json!(name);
+        snapshot["projectRoles"]["ABC"]["10100"]["actors"] = json!([actor]);
+        // Only one of the two people is in it: broad by name, not by share.
+        let members = snapshot["groupMembers"]["0a11-5taf-f000-0000-000000000001"][0]["values"].as_array_mut();
+        members.unwrap().retain(|m| m["accountId"] != "human-2");
+    });
+    input.settings.broad_group_share = 1.0;
+    input.settings.broad_groups = vec![name.to_owned()];
+    let found = findings::findings_in(&input.scope());
+    assert!(!found.iter().any(|f| f.rule == "outside-service-role"), "{found:?}");
+    let broad = found.iter().find(|f| f.rule == "broad-access").unwrap();
+    assert_eq!(broad.severity, Severity::Medium);
+    assert_eq!(broad.message, "holds 3 permissions through a broad group it is a member of");
+    let role = "scheme \"Software\" [10000] grant 10100 → projectRole \"Service accounts\" [10100] → actor group \
+                \"all \\\"staff\\\" → everyone\" [0a11-5taf-f000-0000-000000000001]";
+    assert!(broad.evidence.contains(&format!("ABC BROWSE_PROJECTS ← {role}")), "{:?}", broad.evidence);
+    assert!(
+        broad.evidence.contains(
+            &"ABC CREATE_ISSUES ← scheme \"Software\" [10000] grant 10105 → anyone (public, including anonymous users)"
+                .to_owned()
+        ),
+        "{:?}",
+        broad.evidence
+    );
+
+    // Not named, and too small by share: only the grant to anyone is broad.
+    input.settings.broad_groups.clear();
+    let found = findings::findings_in(&input.scope());
+    let broad = found.iter().find(|f| f.rule == "broad-access").unwrap();
+    assert_eq!((broad.severity, broad.evidence.len()), (Severity::Low, 1), "{broad:?}");
 }
 
 #[test]

@@ -17,7 +17,9 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crate::matrix::{AccessSet, AccountRow, Matrix, ProjectRef, SetInterner};
-use crate::model::{Account, AccountKind, Grant, Holder, PermissionKind, Project, Scheme, Site};
+use crate::model::{
+    Account, AccountKind, Grant, Holder, PermissionKind, Project, Scheme, SecurityLevel, SecurityScheme, Site,
+};
 use crate::report::{Analysis, Coverage, JiraAdmin, PathEntry, Unresolved};
 use crate::warning::{Warning, WarningCode};
 
@@ -387,22 +389,23 @@ fn origin(scheme: &Scheme, grant: &Grant) -> Origin {
     Origin::Grant { scheme_id: scheme.id.clone(), scheme_name: scheme.name.clone(), grant: grant.id.clone() }
 }
 
-/// Every grant path rendered once per analysis: the same few lines recur in thousands of cells.
-/// Keyed by the grant's address (stable while the site is borrowed) and the holder step.
+/// Every grant and security-level path rendered once per analysis: the same few lines recur in
+/// thousands of cells. Keyed by the address of the grant or level member (stable while the site
+/// is borrowed) and the holder step.
 #[derive(Default)]
 pub struct PathCache {
     /// Keyed by address, then holder step: looked up by reference, so a hit copies nothing.
     rendered: rustc_hash::FxHashMap<usize, rustc_hash::FxHashMap<Via, PathEntry>>,
-    /// Paths of grants whose holder step the grant alone decides: keyed by the address only, so
-    /// the hot lookup (every account × scheme) hashes and compares no strings.
-    by_grant: rustc_hash::FxHashMap<usize, PathEntry>,
+    /// Paths of holders that match in one way only: keyed by the address only, so the hot lookup
+    /// (every account × scheme) hashes and compares no strings.
+    by_holder: rustc_hash::FxHashMap<usize, PathEntry>,
     /// Permission keys, one copy each for every cell's map.
     keys: rustc_hash::FxHashSet<Rc<str>>,
     /// The paths that name no grant ([`Origin::JiraCheck`]).
     fixed: Vec<(Origin, PathEntry)>,
 }
 
-/// Whether a grant's holder matches in one way only, whoever the account: one path per grant.
+/// Whether a holder matches in one way only, whoever the account: one path per grant or member.
 fn one_way(holder: &Holder) -> bool {
     matches!(
         holder,
@@ -436,25 +439,44 @@ impl PathCache {
         if let Some((_, entry)) = self.fixed.iter().find(|(o, _)| *o == origin) {
             return entry.clone();
         }
-        let entry = PathEntry::new(&Path { origin: origin.clone(), via: Via::Origin });
+        let entry = PathEntry::new(Path { origin: origin.clone(), via: Via::Origin });
         self.fixed.push((origin, entry.clone()));
         entry
     }
 
     fn grant_path(&mut self, scheme: &Scheme, grant: &Grant, via: &Via) -> PathEntry {
-        let address = std::ptr::from_ref(grant) as usize;
-        if one_way(&grant.holder) {
+        self.holder_path(std::ptr::from_ref(grant) as usize, &grant.holder, via, || origin(scheme, grant))
+    }
+
+    fn level_path(&mut self, scheme: &SecurityScheme, level: &SecurityLevel, member: &Holder, via: &Via) -> PathEntry {
+        self.holder_path(std::ptr::from_ref(member) as usize, member, via, || Origin::Level {
+            scheme_name: scheme.name.clone(),
+            level_name: level.name.clone(),
+        })
+    }
+
+    /// The path through `holder` at `address`, rendered on its first use. The address is a grant's
+    /// or a level member's: either decides the origin, and the two live in different vectors, so
+    /// their addresses never meet.
+    fn holder_path(
+        &mut self,
+        address: usize,
+        holder: &Holder,
+        via: &Via,
+        origin: impl FnOnce() -> Origin,
+    ) -> PathEntry {
+        if one_way(holder) {
             return self
-                .by_grant
+                .by_holder
                 .entry(address)
-                .or_insert_with(|| PathEntry::new(&Path { origin: origin(scheme, grant), via: via.clone() }))
+                .or_insert_with(|| PathEntry::new(Path { origin: origin(), via: via.clone() }))
                 .clone();
         }
         let by_via = self.rendered.entry(address).or_default();
         if let Some(entry) = by_via.get(via) {
             return entry.clone();
         }
-        let entry = PathEntry::new(&Path { origin: origin(scheme, grant), via: via.clone() });
+        let entry = PathEntry::new(Path { origin: origin(), via: via.clone() });
         by_via.insert(via.clone(), entry.clone());
         entry
     }
@@ -713,7 +735,7 @@ impl<'a> Cell<'a> {
             agree_with_jira(account, project, checks, coverage, &mut paths, self.paths, warnings);
         }
         let permissions = paths;
-        let security_levels = security::levels(site, account, project);
+        let security_levels = security::levels(site, account, project, self.paths);
         let transitions = if self.selection.skip_transitions {
             Vec::new()
         } else {

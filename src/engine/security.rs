@@ -1,16 +1,16 @@
 //! Issue security levels an account can see in a project, with paths.
 
 use crate::model::{Account, Project, SecurityLevel, Site};
-use crate::report::{LevelAccess, PathEntry};
+use crate::report::LevelAccess;
 
+use super::PathCache;
 use super::membership::match_holder;
-use super::path::{Origin, Path};
 
 /// The id of the entry that stands for levels the snapshot cannot name: a level seen by no member
 /// row of a listing not read whole, or every level of a scheme that is not in the snapshot.
 pub const UNNAMED_LEVELS: &str = "*";
 
-pub fn levels(site: &Site, account: &Account, project: &Project) -> Vec<LevelAccess> {
+pub fn levels(site: &Site, account: &Account, project: &Project, cache: &mut PathCache) -> Vec<LevelAccess> {
     let Some(scheme_id) = site.project_security_scheme.get(&project.key) else {
         return unmapped(site, project);
     };
@@ -38,9 +38,8 @@ pub fn levels(site: &Site, account: &Account, project: &Project) -> Vec<LevelAcc
         let mut unknown = None;
         for holder in &level.members {
             let found = match_holder(site, account, holder, Some(&project.key));
-            for via in found.vias {
-                let origin = Origin::Level { scheme_name: scheme.name.clone(), level_name: level.name.clone() };
-                paths.push(PathEntry::new(&Path { origin, via }));
+            for via in &found.vias {
+                paths.push(cache.level_path(scheme, level, holder, via));
             }
             if found.unknown.is_some() {
                 unknown = found.unknown;

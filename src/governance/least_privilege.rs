@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::Scope;
 use super::changes::{Membership, change_set};
-use super::paths::{self, Actor as PathActor, Step};
 use super::registry::Need;
+use crate::engine::path::{RoleActorVia, Via};
 use crate::engine::what_if::{self, AccessChange};
 use crate::engine::{AccountSelection, Selection, analyze};
 use crate::model::{Actor, Holder, Site};
@@ -265,9 +265,9 @@ fn excess_groups(access: &AccountAccess, assessment: &Assessment) -> BTreeSet<St
         let Some(project) = access.projects.iter().find(|p| p.key == gap.key) else { continue };
         for permission in &gap.excess {
             for entry in project.permissions.get(permission.as_str()).into_iter().flatten() {
-                match paths::step(&entry.path) {
-                    Step::Group { id, .. } | Step::Role { actor: PathActor::Group { id, .. }, .. } => {
-                        groups.insert(id);
+                match &entry.typed.via {
+                    Via::Group { id, .. } | Via::Role { actor: RoleActorVia::Group { id, .. }, .. } => {
+                        groups.insert(id.clone());
                     }
                     _ => {}
                 }

@@ -5,7 +5,6 @@
 pub mod changes;
 pub mod least_privilege;
 pub mod leaver;
-pub mod paths;
 pub mod registry;
 pub mod review;
 pub mod settings;

@@ -1,6 +1,6 @@
+use crate::engine::path::{RoleActorVia, Via};
 use crate::findings::{Hit, Rule, Severity};
 use crate::governance::Scope;
-use crate::governance::paths::{self, Actor, Step};
 use crate::model::AccountKind;
 
 use super::{cap, working_bots};
@@ -41,10 +41,10 @@ fn check(scope: &Scope<'_>) -> Vec<Hit> {
         for project in &access.projects {
             for (permission, entries) in project.permissions.iter() {
                 for entry in entries {
-                    let broad = match paths::step(&entry.path) {
-                        Step::Anyone | Step::AnyLoggedIn | Step::ApplicationRole => true,
-                        Step::Group { name, id } | Step::Role { actor: Actor::Group { name, id }, .. } => {
-                            let broad = is_broad(scope, &name, &id);
+                    let broad = match &entry.typed.via {
+                        Via::Anyone | Via::AnyLoggedIn | Via::ApplicationRole { .. } => true,
+                        Via::Group { name, id } | Via::Role { actor: RoleActorVia::Group { name, id }, .. } => {
+                            let broad = is_broad(scope, name, id);
                             membership |= broad;
                             broad
                         }

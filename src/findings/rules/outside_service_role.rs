@@ -1,6 +1,7 @@
+use crate::engine::path::Via;
 use crate::findings::{Hit, Rule, Severity};
 use crate::governance::Scope;
-use crate::governance::paths::{self, Step};
+use crate::report::PathEntry;
 
 use super::{cap, service_roles, working_bots};
 
@@ -23,23 +24,21 @@ fn check(scope: &Scope<'_>) -> Vec<Hit> {
     for account in working_bots(scope) {
         let Some(access) = scope.access(&account.account_id) else { continue };
         for project in &access.projects {
-            let unconditional: Vec<(&str, &str)> = project
+            let unconditional: Vec<(&str, &PathEntry)> = project
                 .permissions
                 .iter()
-                .flat_map(|(k, paths)| {
-                    paths.iter().filter(|p| !p.conditional).map(move |p| (k.as_ref(), p.path.as_ref()))
-                })
+                .flat_map(|(k, paths)| paths.iter().filter(|p| !p.conditional).map(move |p| (k.as_ref(), p)))
                 .collect();
             if unconditional.is_empty() {
                 continue;
             }
             let through_role = unconditional
                 .iter()
-                .any(|(_, path)| matches!(paths::step(path), Step::Role { id, .. } if roles.contains(&id)));
+                .any(|(_, entry)| matches!(&entry.typed.via, Via::Role { id, .. } if roles.contains(id)));
             if through_role {
                 continue;
             }
-            let lines = unconditional.iter().map(|(k, path)| format!("{k} ← {path}")).collect();
+            let lines = unconditional.iter().map(|(k, entry)| format!("{k} ← {}", entry.path)).collect();
             let message = if roles.is_empty() {
                 format!(
                     "holds {} permissions in {}, and the site has no \"{}\" role",
