@@ -4,8 +4,9 @@
 //! (Forge's `requestJira`, the local host's `fetch`, or a recording in tests), so the same code runs in
 //! a Forge function, in the local host and natively.
 
+pub mod analysis;
 pub mod api;
-pub mod audit;
+pub mod audit_report;
 pub mod collect;
 pub mod date;
 pub mod engine;
@@ -13,9 +14,7 @@ pub mod findings;
 pub mod governance;
 pub mod host;
 pub mod jira;
-pub mod matrix;
 pub mod model;
-pub mod report;
 pub mod snapshot;
 pub mod warning;
 

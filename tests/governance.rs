@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use serde_json::{Value, json};
+use steward::analysis::JiraAdmin;
 use steward::api::{self, GovernanceInput};
 use steward::date::Date;
 use steward::engine::what_if;
@@ -17,7 +18,6 @@ use steward::governance::leaver::{self, Action};
 use steward::governance::registry::{Cadence, Entry, Registry, RegistryError, Status, validate_entry};
 use steward::governance::review::{self, Decision, DecisionError, DecisionKind};
 use steward::model::Site;
-use steward::report::JiraAdmin;
 
 fn fixture(name: &str) -> GovernanceInput {
     edited(name, |_| {})

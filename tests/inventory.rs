@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic, reason = "tests fail loudly on a bad fixture")]
 
 use serde_json::{Value, json};
+use steward::analysis::Coverage;
 use steward::api;
-use steward::report::Coverage;
 
 /// Two projects share a scheme with a role grant, a direct grant and a reporter grant; a third
 /// uses a locked scheme; a fourth has no recorded scheme. `bot-b` is named so that it sorts first.
@@ -91,7 +91,8 @@ fn inventory_counts_agree_with_the_full_analysis() {
             .iter()
             .find(|a| a["accountId"] == account.account_id.as_str())
             .unwrap();
-        let paths = |p: &steward::report::ProjectAccess| p.permissions.values().flatten().cloned().collect::<Vec<_>>();
+        let paths =
+            |p: &steward::analysis::ProjectAccess| p.permissions.values().flatten().cloned().collect::<Vec<_>>();
         let unconditional = account.projects.iter().filter(|p| paths(p).iter().any(|x| !x.conditional)).count();
         let conditional =
             account.projects.iter().filter(|p| !paths(p).is_empty() && paths(p).iter().all(|x| x.conditional)).count();

@@ -7,13 +7,13 @@ use serde::Deserialize;
 
 use super::live::{AdminOverview, SchemeSummary, summarize};
 use super::{Answer, ApiError, failure_json, options};
+use crate::analysis::Analysis;
+use crate::analysis::matrix::{Inventory, Matrix};
 use crate::engine::what_if::{self, ChangeSet};
 use crate::engine::why_not;
 use crate::engine::{AccountSelection, Selection, matrix};
 use crate::jira::PermissionScheme;
-use crate::matrix::{Inventory, Matrix};
 use crate::model::Site;
-use crate::report::Analysis;
 use crate::snapshot::{self, Scope as LoadScope};
 use crate::warning::{Warning, WarningCode};
 

@@ -13,7 +13,7 @@ use crate::host::Host;
 /// `resume` it continues a checkpoint, with `refresh` it updates a previous snapshot from the
 /// audit log.
 pub async fn collect_json<H: Host>(host: &H, options_json: &str) -> String {
-    let options = match options::<collect::scan::ScanOptions>(options_json) {
+    let options = match options::<collect::plan::ScanOptions>(options_json) {
         Ok(options) => options,
         Err(error) => return Answer::<()>::from_result(Err(error), Vec::new()).to_json(),
     };
@@ -35,7 +35,7 @@ pub async fn collect_json<H: Host>(host: &H, options_json: &str) -> String {
         }
     };
     if let Some(checkpoint) = &options.resume {
-        if checkpoint.checkpoint_version != collect::scan::CHECKPOINT_VERSION {
+        if checkpoint.checkpoint_version != collect::plan::CHECKPOINT_VERSION {
             let error = ApiError::new(
                 "bad-checkpoint",
                 format!("checkpoint version {} is not one this core reads", checkpoint.checkpoint_version),

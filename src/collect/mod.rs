@@ -4,6 +4,7 @@ pub mod budget;
 pub mod client;
 mod error;
 mod paging;
+pub mod plan;
 pub mod refresh;
 pub mod scan;
 

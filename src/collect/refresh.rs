@@ -10,63 +10,19 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::client::Client;
-use super::scan::{Checkpoint, Listing, Scan, ScanOptions, Scanner, Single, SnapshotOut, item, scan};
+use super::plan::{
+    CHECKPOINT_VERSION, CORE_STEPS, Checkpoint, Listing, RefreshMode, RefreshReport, SECURITY_STEPS, Scan, ScanOptions,
+    Single, SnapshotOut, WORKFLOW_STEPS, item,
+};
+use super::scan::{Scanner, scan};
 use super::{CollectError, decode, get_json};
 use crate::host::{Host, encode_component};
 use crate::jira::{self, AuditItem, AuditRecord, AuditRecords};
 
 const AUDIT_PAGE: u64 = 1_000;
-
-fn default_max_age_hours() -> u64 {
-    24 * 30
-}
-
-fn default_max_records() -> u64 {
-    1_000
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RefreshOptions {
-    /// The snapshot to bring up to date, as a complete scan wrote it.
-    pub previous: Box<SnapshotOut>,
-    /// Older than this (its `collectedAt` to this scan's), a full scan runs instead: audit logs
-    /// are pruned, and a month of changes costs about what a scan does.
-    #[serde(default = "default_max_age_hours")]
-    pub max_age_hours: u64,
-    /// More access-relevant audit records than this, and a full scan runs instead.
-    #[serde(default = "default_max_records")]
-    pub max_records: u64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum RefreshMode {
-    Incremental,
-    Full,
-}
-
-/// What a refresh did, for the caller and the benchmark.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RefreshReport {
-    pub mode: RefreshMode,
-    /// The previous snapshot's `collectedAt`: audit records from then on were read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub since: Option<String>,
-    /// Why a full scan ran instead of an incremental one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fallback: Option<String>,
-    /// Audit records read.
-    pub records: u64,
-    /// The parts read again, e.g. `projectRoles/APP/10100`, `permissionChecks/<account>`.
-    pub stale: Vec<String>,
-    /// Records that cannot change access, by category.
-    pub ignored: BTreeMap<String, u64>,
-}
 
 /// Parts of the snapshot one or more audit records make stale.
 #[derive(Debug, Default)]
@@ -287,10 +243,10 @@ fn classify<H: Host>(records: &[AuditRecord], scanner: &Scanner<'_, '_, H>) -> R
 /// made stale afterwards.
 fn checkpoint_from(previous: SnapshotOut, options: &ScanOptions) -> Checkpoint {
     let mut done = BTreeSet::new();
-    let steps = super::scan::CORE_STEPS.iter().chain(&super::scan::SECURITY_STEPS).chain(&super::scan::WORKFLOW_STEPS);
+    let steps = CORE_STEPS.iter().chain(&SECURITY_STEPS).chain(&WORKFLOW_STEPS);
     done.extend(steps.map(|s| (*s).to_owned()));
     let mut checkpoint = Checkpoint {
-        checkpoint_version: super::scan::CHECKPOINT_VERSION,
+        checkpoint_version: CHECKPOINT_VERSION,
         stopped_by: super::budget::StopReason::Time,
         resume_after_seconds: 0,
         hour_spend: None,

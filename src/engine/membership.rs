@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use crate::model::{Account, Actor, Holder, ProjectKey, Site};
 
-use super::path::{RoleActorVia, Via};
+use crate::analysis::path::{RoleActorVia, Via};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tri {

@@ -5,7 +5,6 @@
 //! Pure: a [`Site`] in, an [`Analysis`] out. Nothing here reads a clock or does I/O.
 
 pub mod membership;
-pub mod path;
 pub mod reuse;
 mod security;
 mod transitions;
@@ -13,18 +12,18 @@ pub mod what_if;
 pub mod why_not;
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+
 use std::rc::Rc;
 
-use crate::matrix::{AccessSet, AccountRow, Matrix, ProjectRef, SetInterner};
+use crate::analysis::matrix::{AccessSet, AccountRow, Matrix, ProjectRef, SetInterner};
+use crate::analysis::{Analysis, Coverage, JiraAdmin, PathEntry, Unresolved};
 use crate::model::{
     Account, AccountKind, Grant, Holder, PermissionKind, Project, Scheme, SecurityLevel, SecurityScheme, Site,
 };
-use crate::report::{Analysis, Coverage, JiraAdmin, PathEntry, Unresolved};
 use crate::warning::{Warning, WarningCode};
 
+use crate::analysis::path::{Origin, Path, Via};
 use membership::{depends_on_project, match_holder};
-use path::{Origin, Path, Via};
 
 /// Which accounts and projects to analyse.
 #[derive(Debug, Clone, Default)]
@@ -355,9 +354,7 @@ fn lint_schemes(site: &Site) -> Vec<Warning> {
     warnings
 }
 
-/// Permission key → its paths, sorted. Shared between the projects of a scheme and copied only
-/// when a project adds something of its own (a role the account is in, the lead).
-pub type Permissions = Rc<BTreeMap<Rc<str>, Vec<PathEntry>>>;
+pub use crate::analysis::Permissions;
 
 /// A scheme evaluated for one account, before the project-dependent grants (roles, lead), which
 /// `Cell::evaluate` takes from the scheme itself: this runs for every account and scheme.

@@ -1,7 +1,7 @@
 //! Issue security levels an account can see in a project, with paths.
 
+use crate::analysis::LevelAccess;
 use crate::model::{Account, Project, SecurityLevel, Site};
-use crate::report::LevelAccess;
 
 use super::PathCache;
 use super::membership::match_holder;

@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::analysis::{Coverage, PathEntry, TransitionAccess};
 use crate::model::{Account, AccountKind, ConditionGroup, Project, Rule, Site};
-use crate::report::{Coverage, PathEntry, TransitionAccess};
 use crate::warning::{Warning, WarningCode};
 
 use super::membership::{Tri, in_group, project_role, tri};

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
+use crate::analysis::PathEntry;
 use crate::model::{Account, Holder, Site};
-use crate::report::PathEntry;
 
 use super::membership::{Tri, group_id, group_name, match_holder, tri};
 use super::{AccountSelection, Selection, analyze};

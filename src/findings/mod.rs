@@ -11,12 +11,12 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+use crate::analysis::line;
 use crate::date::Date;
 use crate::governance::Scope;
 use crate::governance::registry::Registry;
 use crate::governance::settings::Settings;
 use crate::model::Site;
-use crate::report::line;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

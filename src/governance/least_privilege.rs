@@ -10,11 +10,11 @@ use serde::Serialize;
 use super::Scope;
 use super::changes::{Membership, change_set};
 use super::registry::Need;
-use crate::engine::path::{RoleActorVia, Via};
+use crate::analysis::path::{RoleActorVia, Via};
+use crate::analysis::{AccountAccess, Coverage, ProjectAccess};
 use crate::engine::what_if::{self, AccessChange};
 use crate::engine::{AccountSelection, Selection, analyze};
 use crate::model::{Actor, Holder, Site};
-use crate::report::{AccountAccess, Coverage, ProjectAccess};
 
 /// Candidate memberships per project beyond which the search stops being exhaustive.
 const EXHAUSTIVE_LIMIT: usize = 10;

@@ -11,9 +11,9 @@ pub mod settings;
 
 use std::collections::BTreeMap;
 
+use crate::analysis::{AccountAccess, Analysis};
 use crate::engine::{AccountSelection, Selection, analyze};
 use crate::model::{Account, AccountKind, Site};
-use crate::report::{AccountAccess, Analysis};
 use crate::warning::Warning;
 
 use crate::date::Date;

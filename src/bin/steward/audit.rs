@@ -15,12 +15,12 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 use futures_util::future::{Either, select};
 use steward::api::{self, AnalyzeOptions, GovernanceInput};
-use steward::audit::{
+use steward::audit_report::{
     AUDIT_VERSION, AuditReport, AuditSection, ScanSummary, narrow_analysis, narrow_findings, to_csv, to_markdown,
 };
 use steward::collect::budget::{Pacer, Pacing, Traffic};
 use steward::collect::client::{Client, RetryPolicy};
-use steward::collect::scan::{Scan, ScanOptions};
+use steward::collect::plan::{Scan, ScanOptions};
 use steward::collect::{self, CollectError};
 use steward::date::Date;
 use steward::findings::{self, Severity};

@@ -1,4 +1,4 @@
-use crate::engine::path::{RoleActorVia, Via};
+use crate::analysis::path::{RoleActorVia, Via};
 use crate::findings::{Hit, Rule, Severity};
 use crate::governance::Scope;
 use crate::model::AccountKind;

@@ -1,7 +1,7 @@
-use crate::engine::path::Via;
+use crate::analysis::PathEntry;
+use crate::analysis::path::Via;
 use crate::findings::{Hit, Rule, Severity};
 use crate::governance::Scope;
-use crate::report::PathEntry;
 
 use super::{cap, service_roles, working_bots};
 

@@ -1,6 +1,6 @@
+use crate::analysis::ADMINISTER_PROJECTS;
 use crate::findings::{Hit, Rule, Severity};
 use crate::governance::Scope;
-use crate::report::ADMINISTER_PROJECTS;
 
 use super::{cap, working_bots};
 

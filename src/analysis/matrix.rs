@@ -11,11 +11,11 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
-use crate::engine::Permissions;
-use crate::report::{
+use crate::analysis::{
     ANALYSIS_VERSION, AccountAccess, Analysis, Coverage, JiraAdmin, LevelAccess, PathEntry, ProjectAccess,
     TransitionAccess, Unresolved,
 };
+use crate::engine::Permissions;
 use crate::warning::Warning;
 
 /// What an account can do in one project, without naming the project: many cells share one.

@@ -2,14 +2,17 @@
 //!
 //! Scripts read this JSON, so fields are only ever added, never renamed or removed.
 
+use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
+use std::rc::Rc;
 
 use serde::Serialize;
 
-use std::rc::Rc;
+pub mod matrix;
+pub mod path;
 
-use crate::engine::path::Path;
 use crate::warning::Warning;
+use path::Path;
 
 pub const ANALYSIS_VERSION: u32 = 1;
 
@@ -22,6 +25,10 @@ pub struct Analysis {
     pub accounts: Vec<AccountAccess>,
     pub warnings: Vec<Warning>,
 }
+
+/// Permission key → its paths, sorted. Shared between the projects of a scheme and copied only
+/// when a project adds something of its own (a role the account is in, the lead).
+pub type Permissions = Rc<BTreeMap<Rc<str>, Vec<PathEntry>>>;
 
 /// Whether an account is a Jira administrator (holds the global permission `ADMINISTER`). A fact
 /// of its own: Jira documents it apart from the project permission `ADMINISTER_PROJECTS`
@@ -76,7 +83,7 @@ pub struct ProjectAccess {
     pub team_managed: bool,
     pub coverage: Coverage,
     /// Permission key → every path that grants it, sorted.
-    pub permissions: crate::engine::Permissions,
+    pub permissions: Permissions,
     /// Grants that could not be evaluated, and why.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unresolved: Vec<Unresolved>,

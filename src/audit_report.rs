@@ -12,10 +12,10 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::analysis::{AccountAccess, Analysis, Coverage, JiraAdmin};
 use crate::api::FindingsReport;
-use crate::collect::scan::GapOut;
+use crate::collect::plan::GapOut;
 use crate::findings::{Finding, Severity};
-use crate::report::{AccountAccess, Analysis, Coverage, JiraAdmin};
 
 pub const AUDIT_VERSION: u32 = 1;
 
