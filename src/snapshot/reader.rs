@@ -12,9 +12,10 @@ use std::collections::BTreeSet;
 
 use serde::de::DeserializeSeed;
 
-use super::{
-    CheckExchange, Decoded, DirectPages, MemberSeed, SnapshotDoc, SnapshotError, direct_role_bodies, member_pages,
-    role_bodies, twice, twice_part, user_detail,
+use super::SnapshotError;
+use super::document::{
+    CheckExchange, Decoded, DirectPages, MemberSeed, SnapshotDoc, direct_role_bodies, member_pages, role_bodies, twice,
+    twice_part, user_detail,
 };
 use crate::jira::User;
 

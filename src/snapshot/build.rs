@@ -1,660 +1,26 @@
-//! Snapshot format v1: verbatim Jira REST v3 response bodies grouped by what they describe, plus
-//! metadata. The contract between collection and analysis; documented in
-//! `schema/snapshot-v1.schema.json`.
-//!
-//! Each part holds bodies exactly as Jira returned them. Paged listings hold their pages in order;
-//! per-project or per-entity bodies are keyed by the project key or id they were fetched for.
-//! A part that is absent was not collected, and the engine treats what it describes as unknown.
+//! Building the engine's model from the decoded document: accounts, groups, schemes, roles,
+//! issue security and workflows, every skip a coded warning.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::fmt;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
-use serde::Deserialize;
-use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use crate::jira::{self, decode_each, decode_each_from, decode_one, page_items_ended, page_values_ended};
+use super::Scope;
+use super::document::{CheckExchange, Decoded, RoleActor, RoleBody, SnapshotDoc};
+use crate::jira::{self, decode_each, decode_one};
 use crate::model::{
     Account, AccountKind, Actor, AppRole, ConditionGroup, Grant, Group, Holder, PermissionChecks, PermissionDef,
     PermissionKind, Project, Role, Rule, Scheme, SecurityLevel, SecurityScheme, Site, Transition, Workflow,
 };
 use crate::warning::{Warning, WarningCode};
 
-mod reader;
-pub use reader::SnapshotReader;
-
-pub const SNAPSHOT_VERSION: u32 = 1;
-
-/// The document as read. The large per-entity parts (projects, role actors, users, group members)
-/// are decoded page by page while the reader passes them, so neither the text nor an untyped copy
-/// of them has to be whole in memory at once (see [`SnapshotReader`]); the small parts stay raw bodies
-/// for the builder. Warnings from the early decoding are kept with their part and reported in the
-/// order the builder would have found them.
-#[derive(Debug, Default)]
-pub struct SnapshotDoc {
-    pub snapshot_version: u32,
-    pub meta: Meta,
-    /// `GET /rest/api/3/permissions`.
-    pub permissions: Option<Box<RawValue>>,
-    /// `GET /rest/api/3/permissionscheme?expand=permissions,user,group,projectRole,field`.
-    pub permission_schemes: Option<Box<RawValue>>,
-    /// Pages of `GET /rest/api/3/project/search?expand=lead`.
-    pub projects: Decoded<jira::Project>,
-    /// Project key → `GET /rest/api/3/project/{key}/permissionscheme`.
-    pub project_permission_schemes: BTreeMap<String, Box<RawValue>>,
-    /// `GET /rest/api/3/role`.
-    pub roles: Option<Box<RawValue>>,
-    /// Project key → role id → `GET /rest/api/3/project/{key}/role/{id}`.
-    pub project_roles: BTreeMap<String, BTreeMap<String, Result<RoleBody, Warning>>>,
-    /// Pages of `GET /rest/api/3/users/search` (bare arrays).
-    pub users: Decoded<jira::User>,
-    /// Account id → `GET /rest/api/3/user?accountId=…&expand=groups,applicationRoles`.
-    pub user_details: BTreeMap<String, Result<jira::User, Warning>>,
-    /// Pages of `GET /rest/api/3/group/bulk`.
-    pub groups: Vec<Box<RawValue>>,
-    /// Group id → pages of `GET /rest/api/3/group/member?groupId=…&includeInactiveUsers=true`.
-    pub group_members: BTreeMap<String, Decoded<jira::User>>,
-    /// `GET /rest/api/3/applicationrole`.
-    pub application_roles: Option<Box<RawValue>>,
-    /// `GET /rest/api/3/issuesecurityschemes`.
-    pub issue_security_schemes: Option<Box<RawValue>>,
-    /// Pages of `GET /rest/api/3/issuesecurityschemes/project`.
-    pub issue_security_projects: Option<Vec<Box<RawValue>>>,
-    /// Scheme id → pages of `GET /rest/api/3/issuesecurityschemes/level?schemeId={id}`: the
-    /// levels with their names, which `GET /issuesecurityschemes` leaves out.
-    pub issue_security_levels: BTreeMap<String, Vec<Box<RawValue>>>,
-    /// Scheme id → pages of `GET /rest/api/3/issuesecurityschemes/{id}/members?expand=all`.
-    pub issue_security_members: BTreeMap<String, Vec<Box<RawValue>>>,
-    /// Pages of `GET /rest/api/3/workflows/search?expand=values.transitions`.
-    pub workflows: Vec<Box<RawValue>>,
-    /// Bodies of `GET /rest/api/3/workflowscheme/project?projectId=…`.
-    pub workflow_scheme_projects: Vec<Box<RawValue>>,
-    /// Account id → `POST /rest/api/3/permissions/check` exchanges (request and response).
-    pub permission_checks: BTreeMap<String, Vec<CheckExchange>>,
-    /// Names of parts a newer format may add; reported, not fatal.
-    pub unknown: Vec<String>,
-}
-
-/// The elements of a paged part, decoded one page at a time, with what could not be read.
-#[derive(Debug)]
-pub struct Decoded<T> {
-    pub items: Vec<T>,
-    pub warnings: Vec<Warning>,
-    /// Whether every element was read: none was unreadable, and the last page does not say more
-    /// pages follow it (the snapshot stopped short of them).
-    pub complete: bool,
-    /// The last page read says more follow it.
-    more: bool,
-    position: usize,
-    index: usize,
-    /// The snapshot has the part, if with no page at all.
-    present: bool,
-}
-
-impl<T> Default for Decoded<T> {
-    fn default() -> Self {
-        Decoded {
-            items: Vec::new(),
-            warnings: Vec::new(),
-            complete: true,
-            more: false,
-            position: 0,
-            index: 0,
-            present: false,
-        }
-    }
-}
-
-impl<T> Decoded<T> {
-    /// An empty part the snapshot has: not a missing one.
-    pub(crate) fn present() -> Self {
-        Decoded { present: true, ..Decoded::default() }
-    }
-}
-
-impl<T> Decoded<T> {
-    /// Whether every element of the part was read ([`Decoded::complete`]).
-    fn whole(&self) -> bool {
-        self.complete && !self.more
-    }
-
-    /// Takes a page's [`jira::Ending`]: the last page's says whether more follow; a page without
-    /// `values` leaves the part incomplete whichever page it is.
-    fn end(&mut self, ending: jira::Ending) {
-        self.more = ending.more;
-        self.complete &= !ending.without_values;
-    }
-}
-
-impl<T: DeserializeOwned> Decoded<T> {
-    /// Adds one page. A well-formed page decodes in one pass; a page with a bad element is decoded
-    /// element by element so only that element is skipped.
-    fn page(&mut self, page: &RawValue, what: &str, item: &str) {
-        let index = self.index;
-        self.index += 1;
-        if let Ok((items, ending)) = page_items_ended::<T>(page) {
-            self.end(ending);
-            self.position += items.len();
-            self.items.extend(items);
-            return;
-        }
-        match page_values_ended(page) {
-            Ok((values, ending)) => {
-                self.end(ending);
-                let (decoded, warnings) = decode_each_from(&values, item, self.position);
-                self.position += values.len();
-                self.complete &= warnings.is_empty();
-                self.items.extend(decoded);
-                self.warnings.extend(warnings);
-            }
-            Err(error) => {
-                self.complete = false;
-                self.warnings.push(Warning::new(
-                    WarningCode::SkippedItem,
-                    format!("could not read page {index} of {what}: {error}"),
-                ));
-            }
-        }
-    }
-
-    /// Adds one page given as its own bytes (an element of a paged part, as [`SnapshotReader`] cuts
-    /// it): straight from the bytes when every element is well formed, else captured so a bad
-    /// element is skipped with a warning.
-    fn page_bytes(&mut self, bytes: &[u8], what: &str, item: &str) -> Result<(), serde_json::Error> {
-        match serde_json::from_slice::<DirectPage<T>>(bytes) {
-            Ok(page) => self.direct_page(page),
-            Err(_) => self.page(&serde_json::from_slice::<Box<RawValue>>(bytes)?, what, item),
-        }
-        Ok(())
-    }
-
-    /// Adds one page whose elements were all read (see [`DirectPage`]).
-    fn direct_page(&mut self, page: DirectPage<T>) {
-        self.index += 1;
-        self.end(page.ending);
-        self.position += page.items.len();
-        self.items.extend(page.items);
-    }
-
-    fn pages(pages: &[Box<RawValue>], what: &str, item: &str) -> Self {
-        let mut decoded = Decoded::default();
-        for page in pages {
-            decoded.page(page, what, item);
-        }
-        decoded
-    }
-}
-
-/// A role body (`GET /project/{p}/role/{id}`) reduced to what the builder reads: its name and actors.
-#[derive(Debug)]
-pub struct RoleBody {
-    pub name: Option<String>,
-    pub actors: Vec<RoleActor>,
-    /// Whether the body listed its actors at all.
-    pub actors_listed: bool,
-}
-
-/// A role actor as Jira names it, before groups are resolved against the rest of the snapshot.
-#[derive(Debug)]
-pub enum RoleActor {
-    User(String),
-    Group {
-        id: Option<String>,
-        name: Option<String>,
-    },
-    /// Names no user or group: the actor's `type`.
-    Neither(Option<String>),
-}
-
-impl From<jira::ProjectRole> for RoleBody {
-    fn from(role: jira::ProjectRole) -> Self {
-        let actors_listed = role.actors.is_some();
-        let actors = role
-            .actors
-            .unwrap_or_default()
-            .into_iter()
-            .map(|actor| match (actor.actor_user.and_then(|u| u.account_id), actor.actor_group) {
-                (Some(user), _) => RoleActor::User(user),
-                (None, Some(group)) => RoleActor::Group { id: group.group_id, name: group.name },
-                (None, None) => RoleActor::Neither(actor.kind.map(|k| k.0.into_owned())),
-            })
-            .collect();
-        RoleBody { name: role.name, actors, actors_listed }
-    }
-}
-
-/// Reads a sequence of pages, decoding each as it arrives and dropping its text.
-struct PagesSeed<'d, T> {
-    out: &'d mut Decoded<T>,
-    what: &'d str,
-    item: &'d str,
-}
-
-impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for PagesSeed<'_, T> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de, T: DeserializeOwned> Visitor<'de> for PagesSeed<'_, T> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a sequence")
-    }
-    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
-        while let Some(page) = seq.next_element::<Box<RawValue>>()? {
-            self.out.page(&page, self.what, self.item);
-        }
-        Ok(())
-    }
-}
-
-/// The pages of a paged part decoded straight from the text, without capturing each page first:
-/// one pass instead of two. Fails on the first bad element, where [`PagesSeed`] would skip just that
-/// element with a warning; only for a caller that can start over carefully (see [`decode_str`]).
-struct DirectPages<T>(Decoded<T>);
-
-impl<'de, T: DeserializeOwned> Deserialize<'de> for DirectPages<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Pages<T>(std::marker::PhantomData<T>);
-        impl<'de, T: DeserializeOwned> Visitor<'de> for Pages<T> {
-            type Value = Decoded<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a sequence of pages")
-            }
-            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Decoded<T>, S::Error> {
-                let mut out = Decoded::present();
-                while let Some(page) = seq.next_element::<DirectPage<T>>()? {
-                    out.direct_page(page);
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_seq(Pages(std::marker::PhantomData)).map(DirectPages)
-    }
-}
-
-/// Marks a paging field of a page as seen; whether it was already.
-fn seen_before(seen: &mut u8, key: &str) -> bool {
-    let bit = match key {
-        "isLast" => 1,
-        "nextPage" => 2,
-        "startAt" => 4,
-        _ => 8,
-    };
-    let already = *seen & bit != 0;
-    *seen |= bit;
-    already
-}
-
-/// One page read as [`jira::page_items_ended`] reads it: a bare array of elements, or a page object
-/// whose `values` are the elements (absent: none), and whether it says more pages follow; anything
-/// else fails.
-struct DirectPage<T> {
-    items: Vec<T>,
-    ending: jira::Ending,
-}
-
-impl<'de, T: DeserializeOwned> Deserialize<'de> for DirectPage<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Page<T>(std::marker::PhantomData<T>);
-        impl<'de, T: DeserializeOwned> Visitor<'de> for Page<T> {
-            type Value = DirectPage<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a page: an array, or an object with `values`")
-            }
-            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<DirectPage<T>, S::Error> {
-                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                while let Some(item) = seq.next_element::<T>()? {
-                    items.push(item);
-                }
-                Ok(DirectPage { items, ending: jira::Ending::default() })
-            }
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<DirectPage<T>, M::Error> {
-                let mut values: Option<Vec<T>> = None;
-                let (mut is_last, mut next_page) = (None, false);
-                let mut counts = jira::Counts::default();
-                let mut seen = 0u8;
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    match key.as_ref() {
-                        "values" => {
-                            if values.is_some() {
-                                return Err(serde::de::Error::duplicate_field("values"));
-                            }
-                            values = Some(map.next_value()?);
-                        }
-                        // Given twice, as the derived page decoders refuse too: the careful path
-                        // then reads the page, so both paths agree.
-                        "isLast" | "nextPage" | "startAt" | "total" if seen_before(&mut seen, key.as_ref()) => {
-                            return Err(serde::de::Error::custom(format_args!("duplicate field `{key}`")));
-                        }
-                        "isLast" => is_last = map.next_value::<Option<bool>>()?,
-                        "nextPage" => next_page = map.next_value::<Option<serde::de::IgnoredAny>>()?.is_some(),
-                        "startAt" => counts.start_at = map.next_value::<jira::LenientId>()?.0,
-                        "total" => counts.total = map.next_value::<jira::LenientId>()?.0,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let len = values.as_ref().map_or(0, Vec::len);
-                let ending = jira::Ending {
-                    more: jira::says_more_of(is_last, next_page, counts, len),
-                    without_values: values.is_none(),
-                };
-                Ok(DirectPage { items: values.unwrap_or_default(), ending })
-            }
-        }
-        deserializer.deserialize_any(Page(std::marker::PhantomData))
-    }
-}
-
-/// Reads a map of id → `R` (one entry's raw text at a time), keeping `decode(id, raw)` instead.
-struct MapSeed<R, F>(F, std::marker::PhantomData<R>);
-
-impl<R, V, F: FnMut(&str, R) -> V> MapSeed<R, F> {
-    fn new(decode: F) -> Self {
-        MapSeed(decode, std::marker::PhantomData)
-    }
-}
-
-impl<'de, R: DeserializeOwned, V, F: FnMut(&str, R) -> V> DeserializeSeed<'de> for MapSeed<R, F> {
-    type Value = BTreeMap<String, V>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de, R: DeserializeOwned, V, F: FnMut(&str, R) -> V> Visitor<'de> for MapSeed<R, F> {
-    type Value = BTreeMap<String, V>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a map")
-    }
-    fn visit_map<M: MapAccess<'de>>(mut self, mut map: M) -> Result<Self::Value, M::Error> {
-        let mut out = BTreeMap::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if out.contains_key(&key) {
-                return Err(serde::de::Error::custom(twice(&key)));
-            }
-            let raw: R = map.next_value()?;
-            let value = (self.0)(&key, raw);
-            out.insert(key, value);
-        }
-        Ok(out)
-    }
-}
-
-/// A map whose keys must differ: a repeated key would silently replace what the first one said.
-pub(crate) struct UniqueMap<V>(BTreeMap<String, V>);
-
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for UniqueMap<V> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Entries<V>(std::marker::PhantomData<V>);
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for Entries<V> {
-            type Value = BTreeMap<String, V>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a map")
-            }
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
-                let mut out = BTreeMap::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    if out.contains_key(&key) {
-                        return Err(serde::de::Error::custom(twice(&key)));
-                    }
-                    let value = map.next_value()?;
-                    out.insert(key, value);
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(Entries(std::marker::PhantomData)).map(UniqueMap)
-    }
-}
-
-/// The error for a key given twice in a map-shaped part (the reader's too).
-fn twice(key: &str) -> String {
-    format!("entry `{key}` appears twice")
-}
-
-/// The error for a part given twice (the reader's too).
-fn twice_part(key: &str) -> String {
-    format!("part `{key}` appears twice")
-}
-
-/// Hand-written because serde's `flatten` cannot carry raw values: unknown parts are skipped
-/// without being buffered, and their names kept for the warning; the large parts are decoded as
-/// they are read. Every page's text is captured first, so a bad element costs a warning, not the
-/// part (see [`decode_str`] for the one-pass reading of a text).
-impl<'de> Deserialize<'de> for SnapshotDoc {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(DocVisitor { direct: false })
-    }
-}
-
-struct DocVisitor {
-    /// Decode the large parts straight from the text ([`DirectPages`]).
-    direct: bool,
-}
-
-impl<'de> Visitor<'de> for DocVisitor {
-    type Value = SnapshotDoc;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a snapshot object")
-    }
-    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<SnapshotDoc, M::Error> {
-        let mut doc = SnapshotDoc::default();
-        let mut version = None;
-        let mut seen = std::collections::BTreeSet::new();
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if !seen.insert(key.clone()) {
-                return Err(serde::de::Error::custom(twice_part(&key)));
-            }
-            let seed = MemberSeed { doc: &mut doc, version: &mut version, key: key.as_ref(), direct: self.direct };
-            map.next_value_seed(seed)?;
-        }
-        doc.snapshot_version = version.ok_or_else(|| serde::de::Error::missing_field("snapshotVersion"))?;
-        Ok(doc)
-    }
-}
-
-/// Decodes a snapshot text. A well-formed snapshot (nearly every one) is read in one pass, its large
-/// parts straight from the text; if anything in it fails, it is read again the careful way (every
-/// page captured first, a bad element skipped with a warning), so the answer is the same either way.
-pub fn decode_str(text: &str) -> Result<SnapshotDoc, serde_json::Error> {
-    decode_direct(serde_json::Deserializer::from_str(text)).or_else(|_| serde_json::from_str(text))
-}
-
-fn decode_direct<'de, R: serde_json::de::Read<'de>>(
-    mut direct: serde_json::Deserializer<R>,
-) -> Result<SnapshotDoc, serde_json::Error> {
-    direct.deserialize_map(DocVisitor { direct: true }).and_then(|doc| direct.end().map(|()| doc))
-}
-
-/// One part of the document, by its name: shared by the serde visitor and [`SnapshotReader`], so
-/// both read every part the same way.
-struct MemberSeed<'a> {
-    doc: &'a mut SnapshotDoc,
-    version: &'a mut Option<u32>,
-    key: &'a str,
-    /// Read the large parts with [`DirectPages`] and friends: one pass, failing on a bad element.
-    direct: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for MemberSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        let doc = self.doc;
-        match self.key {
-            "snapshotVersion" => *self.version = Some(u32::deserialize(d)?),
-            "meta" => doc.meta = Meta::deserialize(d)?,
-            "permissions" => doc.permissions = Option::deserialize(d)?,
-            "permissionSchemes" => doc.permission_schemes = Option::deserialize(d)?,
-            "projects" if self.direct => doc.projects = DirectPages::deserialize(d)?.0,
-            "projects" => {
-                let mut out = Decoded::present();
-                PagesSeed { out: &mut out, what: "projects", item: "project" }.deserialize(d)?;
-                doc.projects = out;
-            }
-            "projectPermissionSchemes" => doc.project_permission_schemes = UniqueMap::deserialize(d)?.0,
-            "roles" => doc.roles = Option::deserialize(d)?,
-            "projectRoles" if self.direct => doc.project_roles = MapSeed::new(direct_role_bodies).deserialize(d)?,
-            "projectRoles" => doc.project_roles = MapSeed::new(role_bodies).deserialize(d)?,
-            "users" if self.direct => doc.users = DirectPages::deserialize(d)?.0,
-            "users" => {
-                let mut out = Decoded::present();
-                PagesSeed { out: &mut out, what: "users", item: "user" }.deserialize(d)?;
-                doc.users = out;
-            }
-            "userDetails" if self.direct => {
-                doc.user_details = MapSeed::new(|_: &str, user: jira::User| Ok(user)).deserialize(d)?;
-            }
-            "userDetails" => doc.user_details = MapSeed::new(user_detail).deserialize(d)?,
-            "groups" => doc.groups = Vec::deserialize(d)?,
-            "groupMembers" if self.direct => {
-                doc.group_members = MapSeed::new(|_: &str, pages: DirectPages<jira::User>| pages.0).deserialize(d)?;
-            }
-            "groupMembers" => doc.group_members = MapSeed::new(member_pages).deserialize(d)?,
-            "applicationRoles" => doc.application_roles = Option::deserialize(d)?,
-            "issueSecuritySchemes" => doc.issue_security_schemes = Option::deserialize(d)?,
-            "issueSecurityProjects" => doc.issue_security_projects = Option::deserialize(d)?,
-            "issueSecurityLevels" => doc.issue_security_levels = UniqueMap::deserialize(d)?.0,
-            "issueSecurityMembers" => doc.issue_security_members = UniqueMap::deserialize(d)?.0,
-            "workflows" => doc.workflows = Vec::deserialize(d)?,
-            "workflowSchemeProjects" => doc.workflow_scheme_projects = Vec::deserialize(d)?,
-            "permissionChecks" => doc.permission_checks = UniqueMap::deserialize(d)?.0,
-            other => {
-                doc.unknown.push(other.to_owned());
-                serde::de::IgnoredAny::deserialize(d)?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The role bodies of one project, reduced as they are read.
-fn role_bodies(project: &str, roles: UniqueMap<Box<RawValue>>) -> BTreeMap<String, Result<RoleBody, Warning>> {
-    roles
-        .0
-        .into_iter()
-        .map(|(role_id, raw)| {
-            let what = format!("actors of role `{role_id}` in project `{project}`");
-            let body = decode_one::<jira::ProjectRole>(&raw, &what).map(RoleBody::from);
-            (role_id, body)
-        })
-        .collect()
-}
-
-/// The role bodies of one project, all well formed, read straight from the text (see [`DirectPages`]).
-fn direct_role_bodies(
-    _project: &str,
-    roles: UniqueMap<jira::ProjectRole>,
-) -> BTreeMap<String, Result<RoleBody, Warning>> {
-    roles.0.into_iter().map(|(id, role)| (id, Ok(RoleBody::from(role)))).collect()
-}
-
-fn user_detail(account_id: &str, raw: Box<RawValue>) -> Result<jira::User, Warning> {
-    decode_one::<jira::User>(&raw, &format!("details of user `{account_id}`"))
-}
-
-fn member_pages(group_id: &str, pages: Vec<Box<RawValue>>) -> Decoded<jira::User> {
-    Decoded::pages(&pages, &format!("members of group `{group_id}`"), &format!("member of group `{group_id}`"))
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct Meta {
-    pub site: Option<String>,
-    pub collected_at: Option<String>,
-    pub collector: Option<String>,
-    /// What could not be collected, and why.
-    pub gaps: Vec<Gap>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct Gap {
-    pub part: String,
-    pub key: Option<String>,
-    pub reason: String,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct CheckExchange {
-    pub request: Box<RawValue>,
-    pub response: Box<RawValue>,
-}
-
-/// Why a snapshot could not be read at all. Problems inside parts are warnings instead.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SnapshotError {
-    Malformed { message: String },
-    UnsupportedVersion { found: u32 },
-}
-
-impl fmt::Display for SnapshotError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SnapshotError::Malformed { message } => {
-                write!(f, "the snapshot is not valid json of format v1: {message}")
-            }
-            SnapshotError::UnsupportedVersion { found } => {
-                write!(f, "snapshot version `{found}` is not supported; this build reads version {SNAPSHOT_VERSION}")
-            }
-        }
-    }
-}
-
-/// Parses a snapshot and builds the engine's model, reporting everything it had to skip.
-pub fn load(text: &str) -> Result<(Site, Vec<Warning>), SnapshotError> {
-    build(decode_str(text), &Scope::default())
-}
-
-/// [`load`] keeping only what `scope` needs (see [`Scope`]).
-pub fn load_scoped(text: &str, scope: &Scope) -> Result<(Site, Vec<Warning>), SnapshotError> {
-    build(decode_str(text), scope)
-}
-
-/// What a load keeps of the parts that grow with accounts × projects. Jira's permission check
-/// answers every (account, project, permission) the scan asked: 17 million pairs on a 2,000-project
-/// site, seconds to build and most of the model's memory. An analysis of one project reads only
-/// that project's pairs, so a load for it keeps only those; every answer about that project is the
-/// same as from the whole model (tested).
-///
-/// People are most of a site's accounts, group members and role actors (five in six of the
-/// benchmark site's bytes), and an analysis of its service and app accounts reads none of them: a
-/// load for it drops people's accounts, their places in member lists and the role actors naming
-/// them, once every part that can say what an account is has been read.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Scope {
-    /// Keep the permission-check answers of this project only; all of them when `None`.
-    pub project: Option<String>,
-    /// Keep the accounts that are not people's only (`kind` service or app): for an analysis of
-    /// `AccountSelection::NonHuman`, whose every answer is the same as from the whole model (tested).
-    pub non_human_only: bool,
-}
-
-/// Builds the model from a decoded document (see [`SnapshotReader`]).
-pub fn build_doc(doc: SnapshotDoc, scope: &Scope) -> Result<(Site, Vec<Warning>), SnapshotError> {
-    build(Ok(doc), scope)
-}
-
-fn build(doc: Result<SnapshotDoc, serde_json::Error>, scope: &Scope) -> Result<(Site, Vec<Warning>), SnapshotError> {
-    let doc = doc.map_err(|e| SnapshotError::Malformed { message: e.to_string() })?;
-    if doc.snapshot_version != SNAPSHOT_VERSION {
-        return Err(SnapshotError::UnsupportedVersion { found: doc.snapshot_version });
-    }
-    let mut builder = Builder { scope: scope.clone(), ..Builder::default() };
-    builder.build(doc);
-    Ok((builder.site, builder.warnings))
-}
-
 /// A string's first sixteen bytes (zeros past its end) as a number: ordering by it, then by the
 /// whole string where it ties, is string order. Sixteen, as many account ids share a prefix of seven
 /// (`712020:`, `557058:`); wasm compares strings a byte at a time.
-fn head(s: &str) -> u128 {
+pub(super) fn head(s: &str) -> u128 {
     let mut bytes = [0u8; 16];
     bytes.iter_mut().zip(s.bytes()).for_each(|(to, from)| *to = from);
     u128::from_be_bytes(bytes)
@@ -662,7 +28,7 @@ fn head(s: &str) -> u128 {
 
 /// `items` in the string order of their `id`: sorted as (the id's [`head`], the id, position), then
 /// moved once each (an account is a large value to move).
-fn sorted<T>(items: Vec<T>, id: impl Fn(&T) -> &str) -> Vec<T> {
+pub(super) fn sorted<T>(items: Vec<T>, id: impl Fn(&T) -> &str) -> Vec<T> {
     let mut order: Vec<(u128, &str, usize)> =
         items.iter().enumerate().map(|(i, item)| (head(id(item)), id(item), i)).collect();
     order.sort_unstable();
@@ -672,40 +38,40 @@ fn sorted<T>(items: Vec<T>, id: impl Fn(&T) -> &str) -> Vec<T> {
 }
 
 #[derive(Default)]
-struct Builder {
-    site: Site,
+pub(super) struct Builder {
+    pub(super) site: Site,
     /// The site's accounts while building: a hash lookup per user and member element instead of a
     /// walk of string compares down a tree; sorted into `site.accounts` once at the end.
-    accounts: FxHashMap<String, Account>,
+    pub(super) accounts: FxHashMap<String, Account>,
     /// With [`Scope::non_human_only`], the accounts some element said are people's and that were
     /// not read: another element of the same account that says nothing must not make it unknown.
-    people: rustc_hash::FxHashSet<String>,
-    warnings: Vec<Warning>,
-    scope: Scope,
+    pub(super) people: rustc_hash::FxHashSet<String>,
+    pub(super) warnings: Vec<Warning>,
+    pub(super) scope: Scope,
 }
 
 impl Builder {
-    fn warn(&mut self, code: WarningCode, message: impl Into<String>) {
+    pub(super) fn warn(&mut self, code: WarningCode, message: impl Into<String>) {
         self.warnings.push(Warning::new(code, message));
     }
 
-    fn each<T: serde::de::DeserializeOwned>(&mut self, items: &[Box<RawValue>], what: &str) -> Vec<T> {
+    pub(super) fn each<T: serde::de::DeserializeOwned>(&mut self, items: &[Box<RawValue>], what: &str) -> Vec<T> {
         let (decoded, warnings) = decode_each(items, what);
         self.warnings.extend(warnings);
         decoded
     }
 
-    fn one<T: serde::de::DeserializeOwned>(&mut self, raw: &RawValue, what: &str) -> Option<T> {
+    pub(super) fn one<T: serde::de::DeserializeOwned>(&mut self, raw: &RawValue, what: &str) -> Option<T> {
         decode_one(raw, what).map_err(|w| self.warnings.push(w)).ok()
     }
 
     /// The decoded elements of every page of a paged part (see [`Decoded::page`]).
-    fn paged<T: DeserializeOwned>(&mut self, pages: &[Box<RawValue>], what: &str, item: &str) -> Vec<T> {
+    pub(super) fn paged<T: DeserializeOwned>(&mut self, pages: &[Box<RawValue>], what: &str, item: &str) -> Vec<T> {
         self.decoded(Decoded::pages(pages, what, item)).0
     }
 
     /// The elements of a part decoded earlier, its warnings now reported; and whether all were read.
-    fn decoded<T>(&mut self, part: Decoded<T>) -> (Vec<T>, bool) {
+    pub(super) fn decoded<T>(&mut self, part: Decoded<T>) -> (Vec<T>, bool) {
         let whole = part.whole();
         self.warnings.extend(part.warnings);
         (part.items, whole)
@@ -714,7 +80,7 @@ impl Builder {
     /// Each part is read by a method kept out of this one (`#[inline(never)]`): as one large
     /// function, the build ran about 2 % slower in wasm on the L and XL benchmark sites (as
     /// `engine::account_row`).
-    fn build(&mut self, doc: SnapshotDoc) {
+    pub(super) fn build(&mut self, doc: SnapshotDoc) {
         self.site.site = doc.meta.site.clone();
         self.site.collected_at = doc.meta.collected_at.clone();
         for gap in &doc.meta.gaps {
@@ -761,7 +127,7 @@ impl Builder {
     }
 
     #[inline(never)]
-    fn permissions(&mut self, raw: Option<&RawValue>) {
+    pub(super) fn permissions(&mut self, raw: Option<&RawValue>) {
         let Some(list) = raw.and_then(|r| self.one::<jira::Permissions>(r, "permissions")) else {
             return;
         };
@@ -785,7 +151,7 @@ impl Builder {
     }
 
     #[inline(never)]
-    fn schemes(&mut self, raw: Option<&RawValue>) {
+    pub(super) fn schemes(&mut self, raw: Option<&RawValue>) {
         let Some(raw) = raw else {
             self.warn(
                 WarningCode::MissingPart,
@@ -829,7 +195,7 @@ impl Builder {
         }
     }
 
-    fn add_scheme(&mut self, scheme: jira::PermissionScheme<jira::PermissionGrant>) {
+    pub(super) fn add_scheme(&mut self, scheme: jira::PermissionScheme<jira::PermissionGrant>) {
         let Some(id) = scheme.id else {
             self.warn(WarningCode::SkippedItem, format!("skipped permission scheme `{}` without an id", scheme.name));
             return;
@@ -852,7 +218,7 @@ impl Builder {
         self.site.schemes.insert(id.clone(), Scheme { id, name: scheme.name, grants });
     }
 
-    fn holder(&mut self, h: &jira::PermissionHolder) -> Holder {
+    pub(super) fn holder(&mut self, h: &jira::PermissionHolder) -> Holder {
         let param = h.value.clone().or_else(|| h.parameter.clone());
         match h.kind.as_str() {
             "anyone" => Holder::Anyone,
@@ -885,7 +251,7 @@ impl Builder {
     }
 
     #[inline(never)]
-    fn groups(&mut self, pages: &[Box<RawValue>]) {
+    pub(super) fn groups(&mut self, pages: &[Box<RawValue>]) {
         let (groups, complete): (Vec<jira::GroupName>, bool) = self.decoded(Decoded::pages(pages, "groups", "group"));
         self.site.groups_listed = !pages.is_empty() && complete && self.site.gap("groups", "").is_none();
         for g in groups {
@@ -894,7 +260,7 @@ impl Builder {
     }
 
     /// Records a group and returns its id; a group known only by name gets `name:<name>` as id.
-    fn add_group(&mut self, id: Option<String>, name: Option<String>) -> Option<String> {
+    pub(super) fn add_group(&mut self, id: Option<String>, name: Option<String>) -> Option<String> {
         let id = id
             .or_else(|| name.as_ref().and_then(|n| self.site.group_id_by_name.get(n).cloned()))
             .or_else(|| name.as_ref().map(|n| format!("name:{n}")))?;
@@ -918,7 +284,7 @@ impl Builder {
         Some(id)
     }
 
-    fn account_from(&mut self, user: jira::User) {
+    pub(super) fn account_from(&mut self, user: jira::User) {
         // `size` above the items listed: a list cut short (`GET /user` without expand), which cannot
         // say the account is in no other group.
         let groups = match user.groups.filter(jira::ListWrapper::is_whole) {
@@ -979,7 +345,7 @@ impl Builder {
     }
 
     #[inline(never)]
-    fn users(&mut self, users: Decoded<jira::User>, details: BTreeMap<String, Result<jira::User, Warning>>) {
+    pub(super) fn users(&mut self, users: Decoded<jira::User>, details: BTreeMap<String, Result<jira::User, Warning>>) {
         let (users, _) = self.decoded(users);
         self.accounts.reserve(users.len() + details.len());
         for user in users {
@@ -999,7 +365,7 @@ impl Builder {
     /// The last part that says what an account is: with [`Scope::non_human_only`], people's
     /// accounts are dropped here, and with them their places in the member lists.
     #[inline(never)]
-    fn group_members(&mut self, members: BTreeMap<String, Decoded<jira::User>>) {
+    pub(super) fn group_members(&mut self, members: BTreeMap<String, Decoded<jira::User>>) {
         let mut lists = Vec::with_capacity(members.len());
         for (group_id, part) in members {
             let (users, complete) = self.decoded(part);
@@ -1040,7 +406,7 @@ impl Builder {
     /// Whether a user element is read at all: with [`Scope::non_human_only`], one that says it is a
     /// person's account is not (and is remembered). One that does not say is read, and dropped in
     /// [`Self::group_members`] if another element said it is a person's.
-    fn keeps(&mut self, user: &jira::User) -> bool {
+    pub(super) fn keeps(&mut self, user: &jira::User) -> bool {
         let person = user.says_person();
         if self.scope.non_human_only && person {
             self.people.insert(user.account_id.clone());
@@ -1049,7 +415,7 @@ impl Builder {
     }
 
     #[inline(never)]
-    fn projects(&mut self, projects: Decoded<jira::Project>, schemes: &BTreeMap<String, Box<RawValue>>) {
+    pub(super) fn projects(&mut self, projects: Decoded<jira::Project>, schemes: &BTreeMap<String, Box<RawValue>>) {
         let (projects, _) = self.decoded(projects);
         for p in projects {
             if let Some(id) = &p.id {
@@ -1079,7 +445,7 @@ impl Builder {
     }
 
     #[inline(never)]
-    fn roles(
+    pub(super) fn roles(
         &mut self,
         raw: Option<&RawValue>,
         per_project: BTreeMap<String, BTreeMap<String, Result<RoleBody, Warning>>>,
@@ -1154,7 +520,7 @@ impl Builder {
     }
 
     #[inline(never)]
-    fn app_roles(&mut self, raw: Option<&RawValue>) {
+    pub(super) fn app_roles(&mut self, raw: Option<&RawValue>) {
         let Some(list) = raw.and_then(|r| self.one::<Vec<Box<RawValue>>>(r, "application roles")) else {
             return;
         };
@@ -1187,7 +553,7 @@ impl Builder {
     }
 
     #[inline(never)]
-    fn security(
+    pub(super) fn security(
         &mut self,
         schemes: Option<&RawValue>,
         projects: Option<&[Box<RawValue>]>,
@@ -1326,7 +692,7 @@ impl Builder {
 
     /// One scheme's pages of `GET /issuesecurityschemes/level?schemeId=…`: each level's name,
     /// description and default flag. Read whole, they are every level of the scheme.
-    fn security_levels(&mut self, scheme_id: &str, pages: &[Box<RawValue>]) {
+    pub(super) fn security_levels(&mut self, scheme_id: &str, pages: &[Box<RawValue>]) {
         let (rows, complete): (Vec<jira::SecurityLevel>, bool) = self.decoded(Decoded::pages(
             pages,
             &format!("levels of issue security scheme `{scheme_id}`"),
@@ -1383,7 +749,7 @@ impl Builder {
     }
 
     #[inline(never)]
-    fn workflows(&mut self, pages: &[Box<RawValue>], scheme_projects: &[Box<RawValue>]) {
+    pub(super) fn workflows(&mut self, pages: &[Box<RawValue>], scheme_projects: &[Box<RawValue>]) {
         let workflows: Vec<jira::Workflow> = self.paged(pages, "workflows", "workflow");
         for wf in workflows {
             let transitions = wf
@@ -1416,7 +782,7 @@ impl Builder {
     }
 
     #[inline(never)]
-    fn checks(&mut self, checks: &BTreeMap<String, Vec<CheckExchange>>) {
+    pub(super) fn checks(&mut self, checks: &BTreeMap<String, Vec<CheckExchange>>) {
         for (account, exchanges) in checks {
             let mut result = PermissionChecks::default();
             for (index, exchange) in exchanges.iter().enumerate() {
@@ -1464,7 +830,7 @@ impl Builder {
     }
 }
 
-fn condition_group(group: jira::ConditionGroup) -> ConditionGroup {
+pub(super) fn condition_group(group: jira::ConditionGroup) -> ConditionGroup {
     ConditionGroup {
         any: group.operation.as_deref().is_some_and(|op| op.eq_ignore_ascii_case("ANY")),
         rules: group
@@ -1490,48 +856,6 @@ fn condition_group(group: jira::ConditionGroup) -> ConditionGroup {
 }
 
 /// The name of a level no listing named: its id, and that its name is not known.
-fn unnamed_level(id: &str) -> String {
+pub(super) fn unnamed_level(id: &str) -> String {
     format!("level {id} (name not read)")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{head, sorted};
-
-    #[test]
-    fn ordering_by_head_then_string_is_string_order() {
-        let words = [
-            "",
-            "a",
-            "a\0",
-            "a\0b",
-            "ab",
-            "abcdefgh",
-            "abcdefgh\0",
-            "abcdefghi",
-            "abcdefgg",
-            "abcdefgz",
-            "b",
-            "712020:bf6002ea",
-            "712020:bf6002eb",
-            "712020:bf6002ea-d546-4aa3",
-            "712020:bf6002ea-d546-4aa4",
-            "0123456789abcdef",
-            "0123456789abcdef0",
-            "0123456789abcdee\u{ff}",
-            "57e52fee6eb6b9ef",
-            "é",
-            "z\u{10ffff}",
-            "\u{7f}",
-        ];
-        for a in words {
-            for b in words {
-                assert_eq!(head(a).cmp(&head(b)).then_with(|| a.cmp(b)), a.cmp(b), "{a:?} vs {b:?}");
-            }
-        }
-        let mut expected: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
-        let got = sorted(expected.iter().rev().cloned().collect(), String::as_str);
-        expected.sort();
-        assert_eq!(got, expected);
-    }
 }
