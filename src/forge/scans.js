@@ -239,7 +239,7 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
 
   // What the admin page shows first, computed once per snapshot (the analysis of a stored snapshot
   // never changes): the inventory (one line per account, core `inventory`) and the overview of
-  // the permission schemes (core `snapshotOverview`), each the core's envelope. A scan stores it
+  // the permission schemes (the loaded snapshot's `overview`), each the core's envelope. A scan stores it
   // next to the snapshot; a snapshot stored without one (an older version, a failed write) gets
   // it computed here, once per container.
   function computeDigest(loaded) {
