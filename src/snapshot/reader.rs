@@ -118,6 +118,16 @@ const fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t')
 }
 
+/// The length of the JSON object or array `bytes` starts with, where it ends within them and is
+/// well formed.
+fn whole_value(bytes: &[u8]) -> Option<usize> {
+    let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<&serde_json::value::RawValue>();
+    match values.next() {
+        Some(Ok(_)) => Some(values.byte_offset()),
+        _ => None,
+    }
+}
+
 fn parse<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8], what: &str) -> Result<T, String> {
     serde_json::from_slice(bytes).map_err(|e| format!("{what}: {e}"))
 }
@@ -134,6 +144,18 @@ impl SnapshotReader {
         }
         let mut rest = chunk;
         while let Some((&b, tail)) = rest.split_first() {
+            // An element that lies whole in this chunk is found by serde_json's own scan of a
+            // value, which skips string contents words at a time, then read as any other: most
+            // of a snapshot's bytes never go through the loop below. One that runs past the chunk,
+            // or that serde_json refuses, goes the slow way, which reports what is wrong with it.
+            if self.element_starts(b)
+                && let Some(end) = whole_value(rest)
+            {
+                let (value, after) = rest.split_at(end);
+                self.unit.extend_from_slice(value);
+                rest = after;
+                continue;
+            }
             // Most of a snapshot is string contents and the insides of elements, where a byte only
             // goes to the unit: copy such runs at once, up to the next byte that means something.
             let plain = if self.in_string && !self.escaped {
@@ -157,6 +179,17 @@ impl SnapshotReader {
             }
             rest = tail;
         }
+    }
+
+    /// Whether `b` opens an element of the part read element by element: a page, or an entry's
+    /// value once its name and colon are read.
+    fn element_starts(&self, b: u8) -> bool {
+        matches!(b, b'{' | b'[')
+            && !self.in_string
+            && self.place == Place::Inside
+            && self.depth == 2
+            && self.unit.is_empty()
+            && self.split.is_some_and(|part| part.is_pages() || self.entry.is_some())
     }
 
     /// The document, once every chunk has been pushed.
