@@ -13,13 +13,14 @@ fn sharing_answers_between_alike_projects_changes_nothing_on_a_generated_site() 
     let snapshot = snapshot_string(Size::S);
     for all_accounts in [false, true] {
         let options = AnalyzeOptions { all_accounts, skip_transitions: true, ..AnalyzeOptions::default() };
-        let matrix = api::matrix_snapshot(&snapshot, &options).unwrap();
+        let loaded = LoadedSnapshot::from_text(&snapshot, &options.scope());
+        let matrix = loaded.matrix(&options).unwrap();
         let cells: usize = matrix.accounts.iter().map(|a| a.cells.len()).sum();
         // The shortcut is exercised: far fewer distinct answers than cells.
         assert!(matrix.sets.len() * 4 < cells, "{} access sets for {cells} cells", matrix.sets.len());
         let shared = serde_json::to_value(matrix.expand()).unwrap();
         let exhaustive = AnalyzeOptions { exhaustive: true, ..options };
-        let every_cell = serde_json::to_value(api::analyze_snapshot(&snapshot, &exhaustive).unwrap()).unwrap();
+        let every_cell = serde_json::to_value(loaded.analysis(&exhaustive).unwrap()).unwrap();
         assert!(shared == every_cell, "sharing changed the analysis (all accounts: {all_accounts})");
     }
 }
@@ -36,6 +37,6 @@ fn a_load_of_non_human_accounts_answers_as_the_whole_model_on_a_generated_site()
     assert!(members(&site) * 10 < members(&whole_site), "{} member entries kept", members(&site));
     let whole = LoadedSnapshot::from_text(&snapshot, &Scope::default());
     for options in [r#"{"skipTransitions":true,"form":"matrix"}"#, r#"{"skipTransitions":true}"#] {
-        assert!(api::analyze_json(&snapshot, options) == whole.analyze_json(options), "{options}");
+        assert!(api::analyze_json(&snapshot, options) == whole.analyze(options), "{options}");
     }
 }

@@ -1,9 +1,14 @@
 //! `steward-bench-native SNAPSHOT [--runs N] [--budget SECONDS] [--no-breakdown] [--answer FILE]`
 //!
-//! Times `steward::api::analyze_bytes_json(bytes, {"skipTransitions":true})` (what the wasm
-//! `analyzeBytes` calls), from the snapshot's bytes (already in memory) to the full JSON answer string, and prints JSON figures on stdout: the median
-//! of the timed runs, then a breakdown of one analysis into its phases (decoding the snapshot into
-//! the site model, the engine, serialising the answer) with the process's resident memory after each.
+//! Times the app's path natively: the snapshot's bytes (already in memory) cut into chunks of just
+//! under 1 MiB (untimed, as they come from storage), then `steward::api::SnapshotReader::new()`,
+//! `push` of every chunk, `finish(&Scope::default())` and `analyze({"skipTransitions":true,
+//! "form":"matrix"})` to the full JSON answer string (what the wasm `SnapshotReader` and
+//! `LoadedSnapshot.analyze` call); the loaded snapshot and the answer are dropped after the clock
+//! stops. Prints JSON figures on stdout: the median of the timed runs, then a breakdown of one
+//! analysis into its phases (reading the chunks into the document, building the site model, the
+//! engine, serialising the answer) with the process's resident memory after each, and, for
+//! comparison, `snapshot::load` of the whole text.
 //!
 //! Runs: the first run and the warm-up runs after it (for 1.5 s, at most 100 runs, as on the JS
 //! side) are discarded, unless the runs would not fit the time budget, in which case the first run
@@ -13,8 +18,9 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use steward::api::{self, AnalyzeOptions};
-use steward::snapshot::SnapshotDoc;
+use steward::api::{AnalyzeOptions, SnapshotReader};
+use steward::snapshot::{self, Scope};
+use steward_bench::chunks;
 
 /// The full matrix, in its compact form (the `analysis` form repeats each shared cell per project).
 const OPTIONS: &str = r#"{"skipTransitions":true,"form":"matrix"}"#;
@@ -94,14 +100,16 @@ const WARMUP_MS: f64 = 1500.0;
 const WARMUP_RUNS: usize = 100;
 
 /// Runs `f` by the warm-up/budget policy above; returns wall and on-CPU samples in milliseconds.
-fn timed(runs: usize, budget_s: f64, mut f: impl FnMut()) -> (Vec<f64>, Vec<f64>) {
+/// What `f` answers is dropped after the clock stops.
+fn timed<T>(runs: usize, budget_s: f64, mut f: impl FnMut() -> T) -> (Vec<f64>, Vec<f64>) {
     let budget_ms = budget_s * 1000.0;
     let start = Instant::now();
     let t = Instant::now();
     let c = thread_cpu_ms();
-    f();
+    let kept = f();
     let first = ms(t);
     let first_cpu = thread_cpu_ms() - c;
+    drop(kept);
     let mut wall = Vec::new();
     let mut cpu = Vec::new();
     if first * (runs as f64 + 1.0) > budget_ms {
@@ -112,16 +120,17 @@ fn timed(runs: usize, budget_s: f64, mut f: impl FnMut()) -> (Vec<f64>, Vec<f64>
         // (the allocator maps, faults in and hands back its large blocks until it settles).
         let mut warm = 1;
         while warm < WARMUP_RUNS && ms(start) < WARMUP_MS && ms(start) + first * (runs as f64 + 1.0) <= budget_ms {
-            f();
+            drop(f());
             warm += 1;
         }
     }
     while wall.len() < runs && (wall.is_empty() || ms(start) + first <= budget_ms) {
         let t = Instant::now();
         let c = thread_cpu_ms();
-        f();
+        let kept = f();
         wall.push(ms(t));
         cpu.push(thread_cpu_ms() - c);
+        drop(kept);
     }
     (wall, cpu)
 }
@@ -158,18 +167,25 @@ fn main() -> ExitCode {
         }
     };
     let rss_text = proc_status_kib("VmRSS:");
+    let pieces = chunks(&bytes);
 
     let mut answer_bytes = 0usize;
     let (samples, cpu_samples) = timed(args.runs, args.budget, || {
-        let answer = api::analyze_bytes_json(black_box(&bytes), OPTIONS);
+        let mut reader = SnapshotReader::new();
+        for chunk in &pieces {
+            reader.push(black_box(chunk));
+        }
+        let loaded = reader.finish(&Scope::default());
+        let answer = loaded.analyze(OPTIONS);
         answer_bytes = answer.len();
-        black_box(answer);
+        black_box((loaded, answer))
     });
     let peak_after_runs = proc_status_kib("VmHWM:");
 
     let mut out = serde_json::json!({
         "file": args.file,
         "snapshotBytes": bytes.len(),
+        "chunks": pieces.len(),
         "options": OPTIONS,
         "samplesMs": samples,
         "medianMs": median(&samples),
@@ -182,20 +198,19 @@ fn main() -> ExitCode {
     });
 
     if args.breakdown {
-        // The phases read the text, as `analyze_json` does (a text, not bytes, is what they take).
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            eprintln!("steward-bench-native: {}: not UTF-8", args.file);
-            return ExitCode::FAILURE;
-        };
-        // One analysis, phase by phase, exactly as `analyze_json` does it.
+        // One analysis, phase by phase, as the timed runs do it: the chunks read into the document
+        // (`snapshot::SnapshotReader`), the site model built from it, the engine, the answer.
         let options: AnalyzeOptions = serde_json::from_str(OPTIONS).unwrap_or_default();
         let t = Instant::now();
-        let doc: Result<SnapshotDoc, _> = serde_json::from_str(text);
-        let raw_parse_ms = ms(t);
-        drop(doc);
+        let mut reader = snapshot::SnapshotReader::new();
+        for chunk in &pieces {
+            reader.push(chunk);
+        }
+        let doc = reader.finish();
+        let read_ms = ms(t);
         let t = Instant::now();
-        let loaded = api::load(text);
-        let load_ms = ms(t);
+        let loaded = doc.and_then(|doc| snapshot::build_doc(doc, &Scope::default()));
+        let build_ms = ms(t);
         let rss_site = proc_status_kib("VmRSS:");
         let Ok((site, load_warnings)) = loaded else {
             eprintln!("steward-bench-native: the snapshot could not be loaded");
@@ -238,8 +253,9 @@ fn main() -> ExitCode {
             *codes.entry(code).or_default() += 1;
         }
         out["breakdown"] = serde_json::json!({
-            "rawParseMs": raw_parse_ms,
-            "loadMs": load_ms,
+            "readMs": read_ms,
+            "buildMs": build_ms,
+            "loadMs": read_ms + build_ms,
             "analyzeMs": analyze_ms,
             "serializeMs": serialize_ms,
             "accessSets": access_sets,
@@ -265,6 +281,20 @@ fn main() -> ExitCode {
                 eprintln!("steward-bench-native: {file}: {e}");
             }
         }
+        // For comparison, after the peak above and with the rest dropped: the whole text decoded at
+        // once (`snapshot::load`, one pass of serde_json over it) rather than read chunk by chunk.
+        drop((analysis, site, answer));
+        let whole_load_ms = match std::str::from_utf8(&bytes) {
+            Ok(text) => {
+                let t = Instant::now();
+                let whole = snapshot::load(text);
+                let whole_ms = ms(t);
+                drop(whole);
+                whole_ms
+            }
+            Err(_) => f64::NAN,
+        };
+        out["breakdown"]["wholeLoadMs"] = serde_json::json!(whole_load_ms);
     }
     println!("{out}");
     ExitCode::SUCCESS

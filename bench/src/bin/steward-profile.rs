@@ -1,5 +1,8 @@
 //! `steward-profile SNAPSHOT [--matrix] [--answer-stats]`: one native analysis (the matrix form with
-//! `--matrix`), phase by phase, under a counting allocator.
+//! `--matrix`), phase by phase, under a counting allocator: the snapshot's text decoded whole
+//! (`snapshot::load`, for comparison, then dropped), then along the app's path: its chunks of just
+//! under 1 MiB read by `snapshot::SnapshotReader` into the document, the site model built from it
+//! (`snapshot::build_doc`), the engine, the answer.
 //!
 //! For finding where time and memory go (alone, or under `valgrind --tool=callgrind` or `perf`), not
 //! for timing figures: the counting allocator costs a little on every allocation. Prints JSON: per
@@ -11,8 +14,9 @@ use std::collections::BTreeSet;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use steward::api::{self, AnalyzeOptions};
-use steward::snapshot::SnapshotDoc;
+use steward::api::AnalyzeOptions;
+use steward::snapshot::{self, Scope, SnapshotDoc};
+use steward_bench::chunks;
 
 const MIB: f64 = 1024.0 * 1024.0;
 
@@ -56,10 +60,22 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
 
-    let first_pass = meter.phase(|| drop(serde_json::from_str::<SnapshotDoc>(&text)));
+    let whole_load = meter.phase(|| drop(snapshot::load(&text)));
 
+    let mut doc: Option<SnapshotDoc> = None;
+    let reader = meter.phase(|| {
+        let mut reader = snapshot::SnapshotReader::new();
+        for chunk in chunks(text.as_bytes()) {
+            reader.push(chunk);
+        }
+        doc = reader.finish().ok();
+    });
+    let Some(doc) = doc else {
+        eprintln!("steward-profile: the snapshot could not be read");
+        return ExitCode::FAILURE;
+    };
     let mut loaded = None;
-    let load = meter.phase(|| loaded = api::load(&text).ok());
+    let build = meter.phase(|| loaded = snapshot::build_doc(doc, &Scope::default()).ok());
     let Some((site, load_warnings)) = loaded else {
         eprintln!("steward-profile: the snapshot could not be loaded");
         return ExitCode::FAILURE;
@@ -100,8 +116,9 @@ fn main() -> ExitCode {
         "snapshotMiB": text.len() as f64 / MIB,
         "phases": {
             "read": read,
-            "firstPass": first_pass,
-            "load": load,
+            "wholeLoad": whole_load,
+            "reader": reader,
+            "build": build,
             "engine": engine,
             "expand": expand,
             "serialize": serialize,
