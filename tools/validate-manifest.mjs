@@ -59,7 +59,7 @@ export async function validateManifest(manifestPath) {
   });
   const coreCalls = join(scratch, 'core-endpoints.js');
   writeFileSync(coreCalls, endpointsAsRoutes(await coreEndpoints()));
-  const handlerFiles = readdirSync(join(root, 'src/forge')).filter((f) => f.endsWith('.js')).map((f) => join(root, 'src/forge', f));
+  const handlerFiles = readdirSync(join(root, 'src/forge'), { recursive: true }).filter((f) => f.endsWith('.js')).map((f) => join(root, 'src/forge', f));
   const { lint } = require('@forge/lint');
   const manifest = YAML.parse(readFileSync(manifestPath, 'utf8'));
   const quiet = { info() {}, warn() {}, error() {}, debug() {}, trace() {} };

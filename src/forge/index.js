@@ -2,8 +2,8 @@
 //   index.handler — the resolver behind both pages;
 //   index.scanJob — the `consumer` of the `steward-scans` queue: one job of a scan (up to 900 s).
 import Resolver from '@forge/resolver';
-import { defineResolvers } from './resolvers.js';
-import { createScans } from './scans.js';
+import { defineResolvers } from './resolvers/index.js';
+import { createScans } from './scans/index.js';
 
 const resolver = new Resolver();
 defineResolvers(resolver);

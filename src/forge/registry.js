@@ -1,22 +1,11 @@
 // The registry in Forge SQL: each bot's entry is a versioned record (src/forge/storage.js) in the
 // `registry` collection. Answers are the core's envelopes, so pages handle them like the rest.
 import { sql } from '@forge/sql';
+import { answer, failure } from './envelope.js';
 import { createStore } from './storage.js';
 
 const COLLECTION = 'registry';
 export const ACCOUNT_ID = /^[A-Za-z0-9:._-]{1,128}$/;
-
-function failure(code, message) {
-  return { type: 'failure', errors: [{ code, message }], warnings: [] };
-}
-
-async function answer(run) {
-  try {
-    return { type: 'success', result: await run(), warnings: [] };
-  } catch (error) {
-    return failure(error.code ?? 'storage', error.message);
-  }
-}
 
 export function registryStore(store = createStore(sql)) {
   return {

@@ -12,7 +12,7 @@ import { openSqlite } from '../../host/sqlite.mjs';
 import { createBlobStore } from '../../src/forge/blobs.js';
 import { createStore } from '../../src/forge/storage.js';
 import { startSimulator } from '../../sim/server.mjs';
-import { expandAccount } from '../../static/shared/matrix.js';
+import { expandAccount } from '../../shared/matrix.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { Queue } = createRequire(import.meta.url)('@forge/events');

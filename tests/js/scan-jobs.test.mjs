@@ -1,4 +1,4 @@
-// Scans as chains of queued jobs (src/forge/scans.js), run by the bundled handlers on the local
+// Scans as chains of queued jobs (src/forge/scans/), run by the bundled handlers on the local
 // platform adapter: the startScan resolver pushes to the queue through @forge/events, the adapter
 // delivers each event to the consumer function, storage is SQLite behind Forge SQL's API, Jira is
 // the simulator over HTTP. A virtual clock lets a chain that waits for the next quota hour run in

@@ -1,5 +1,5 @@
 import '../../shared/page.css';
-import { expandAccount } from '../../shared/matrix.js';
+import { expandAccount } from '../../../shared/matrix.js';
 import { ACTIVE, call, el, formatTime, holdsSomething, kindBadge, projectAccess, scanBar, scanSummary, show, showFailure, warningsList } from '../../shared/ui.js';
 
 function schemesTable(schemes) {

@@ -1,8 +1,10 @@
 // The `matrix` form of the core's `analyze` (schema/analysis-matrix-v1.schema.json) stores each
 // distinct path line and each distinct project cell once; an account with the same access in 1,600
 // projects is one cell and 1,600 indices. `accountAccess` answers in that form (a tenth of the
-// bytes of the expanded form on the size L site) and the page expands it here. No imports, so the
-// JS tests check it against the core's expanded answer.
+// bytes of the expanded form on the size L site): the handler narrows the stored matrix to one
+// account here, and the admin page expands it here. One module for both sides of the form, so it
+// lives outside src/forge and static/: the Forge bundle and the Vite build each take it in. No
+// imports, so it runs in a handler, in a page and in the JS tests alike.
 
 // The one account of `matrix` in the `analyze` contract's form (an entry of `accounts`), or null.
 export function expandAccount(matrix) {

@@ -1,0 +1,17 @@
+// The resolver behind both pages: every handler by name, from the module of its domain. Each
+// validates its input, authorizes the caller through Jira as that user (auth.js), and answers the
+// envelope (../envelope.js).
+import { createScans } from '../scans/index.js';
+import { adminResolvers } from './admin.js';
+import { projectResolvers } from './project.js';
+import { scanResolvers } from './scan.js';
+
+// One scan service per container, made at the first call that needs it: its caches of answers
+// derived from stored snapshots then serve the calls after it.
+let scanService = null;
+const scans = () => (scanService ??= createScans());
+
+export function defineResolvers(resolver) {
+  const handlers = { ...adminResolvers(scans), ...projectResolvers(scans), ...scanResolvers(scans) };
+  for (const [name, handler] of Object.entries(handlers)) resolver.define(name, handler);
+}

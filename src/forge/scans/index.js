@@ -1,0 +1,44 @@
+// Scans as chains of async-event jobs. A resolver has 25 s; a full scan of a large site takes hours
+// of Jira's points quota. So `start` only records a scan and queues its first job (start.js); each
+// job is a `consumer` invocation (up to 900 s, jobs.js) that runs the core's scan with pacing and
+// either stores the finished snapshot or stores the checkpoint and queues the next job (run.js).
+// Pages read the stored snapshot (read.js); they never scan.
+//
+// One record, `scan/state` (state.js), is the lock and the pointer: two admins pressing Rescan
+// start one scan; a job event Forge delivers twice is run once. What a scan stores besides is in
+// blobs (store.js), decoded a chunk at a time (decode.js). This module composes them into the
+// service the resolvers and the queue's consumer use.
+import api from '@forge/api';
+import { Queue } from '@forge/events';
+import { sql } from '@forge/sql';
+import { createBlobStore } from '../blobs.js';
+import { jiraHost } from '../jira-host.js';
+import { createStore } from '../storage.js';
+import { createChain } from './chain.js';
+import { createJobs } from './jobs.js';
+import { createReads } from './read.js';
+import { createRun } from './run.js';
+import { createStart } from './start.js';
+import { createScanState } from './state.js';
+import { createSnapshotStore } from './store.js';
+
+export { textSlices } from './decode.js';
+export { ScanError, scanSettings } from './settings.js';
+
+export const QUEUE = 'steward-scans';
+
+export function createScans({ store = createStore(sql), blobs = createBlobStore(sql), queue = new Queue({ key: QUEUE }), host = () => jiraHost(api.asApp()), env = process.env, log = console.log } = {}) {
+  const state = createScanState({ store, log });
+  const snapshots = createSnapshotStore({ blobs, log });
+  const chain = createChain({ state, snapshots, queue });
+  const runJob = createRun({ state, chain, snapshots, blobs, host, env, log });
+  return {
+    // Starts a scan unless one is running; answers the running (or new) scan's status.
+    start: createStart({ state, chain, env }),
+    // The scan in progress or the last one, and which data the pages show.
+    status: state.status,
+    ...createReads({ state, snapshots, blobs, log }),
+    // One job: the consumer's work for one event.
+    job: createJobs({ state, chain, snapshots, blobs, runJob }),
+  };
+}
