@@ -88,6 +88,9 @@ pub struct SnapshotReader {
     split_done: bool,
     /// A comma was read: another part or element must follow.
     after_comma: bool,
+    /// The current element was read in place (see [`SnapshotReader::read_in_place`]): only `,` or
+    /// the part's closing bracket may follow.
+    element_read: bool,
     error: Option<SnapshotError>,
 }
 
@@ -109,6 +112,7 @@ impl Default for SnapshotReader {
             entry: None,
             split_done: false,
             after_comma: false,
+            element_read: false,
             error: None,
         }
     }
@@ -116,6 +120,25 @@ impl Default for SnapshotReader {
 
 const fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t')
+}
+
+/// The longest start of `bytes` that is UTF-8: all of them but for a character cut at the end, or
+/// what precedes bytes that are not UTF-8 (which the byte-wise reading reports).
+fn text_of(bytes: &[u8]) -> &str {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => std::str::from_utf8(bytes.get(..error.valid_up_to()).unwrap_or_default()).unwrap_or_default(),
+    }
+}
+
+/// What became of reading an element where it lies.
+enum Tried {
+    /// It was read; it is this many bytes long.
+    Read(usize),
+    /// It runs past the bytes given.
+    Incomplete,
+    /// serde_json refuses it (or there is no element to read).
+    Refused,
 }
 
 /// The length of the JSON object or array `bytes` starts with, where it ends within them and is
@@ -142,43 +165,85 @@ impl SnapshotReader {
         if self.error.is_some() {
             return;
         }
+        self.scan(chunk);
+    }
+
+    /// Reads `chunk` from where the reader stands.
+    fn scan(&mut self, chunk: &[u8]) {
+        // Checked as UTF-8 once: elements are then read as text, whose strings serde_json does not
+        // check again (from bytes it checks every string it keeps, half the reading).
+        let text = text_of(chunk);
         let mut rest = chunk;
         while let Some((&b, tail)) = rest.split_first() {
-            // An element that lies whole in this chunk is found by serde_json's own scan of a
-            // value, which skips string contents words at a time, then read as any other: most
-            // of a snapshot's bytes never go through the loop below. One that runs past the chunk,
-            // or that serde_json refuses, goes the slow way, which reports what is wrong with it.
-            if self.element_starts(b)
-                && let Some(end) = whole_value(rest)
-            {
-                let (value, after) = rest.split_at(end);
-                self.unit.extend_from_slice(value);
-                rest = after;
-                continue;
-            }
-            // Most of a snapshot is string contents and the insides of elements, where a byte only
-            // goes to the unit: copy such runs at once, up to the next byte that means something.
-            let plain = if self.in_string && !self.escaped {
-                rest.iter().position(|&c| c == b'"' || c == b'\\')
-            } else if !self.in_string && self.place == Place::Inside && self.depth >= 3 {
-                rest.iter().position(|&c| matches!(c, b'"' | b'{' | b'}' | b'[' | b']'))
-            } else {
-                Some(0)
-            };
-            let plain = plain.unwrap_or(rest.len());
-            if plain > 0 {
-                let (run, after) = rest.split_at(plain);
-                self.unit.extend_from_slice(run);
-                rest = after;
-                continue;
-            }
-            if let Err(message) = self.byte(b) {
-                self.error = Some(SnapshotError::Malformed { message });
-                self.unit = Vec::new();
+            // An element that lies whole in this chunk is read where it lies, in one pass, as
+            // `end_element` reads a well-formed one; one with a bad part inside is found by
+            // serde_json's own scan of a value and read carefully. One that runs past the chunk,
+            // or that serde_json refuses, is read byte-wise, which reports what is wrong with it.
+            if self.element_starts(b) {
+                // Elements start at `{` or `[`, so where `rest` starts is a character boundary.
+                let here = text.get(chunk.len() - rest.len()..).unwrap_or_default();
+                match self.read_in_place(here) {
+                    Tried::Read(end) => {
+                        rest = rest.get(end..).unwrap_or_default();
+                        continue;
+                    }
+                    // It runs past this chunk: read byte-wise, through the chunks it spans.
+                    Tried::Incomplete => {
+                        self.scan_slowly(rest);
+                        return;
+                    }
+                    Tried::Refused => {}
+                }
+                if let Some(end) = whole_value(rest) {
+                    let (value, after) = rest.split_at(end);
+                    self.unit.extend_from_slice(value);
+                    rest = after;
+                    continue;
+                }
+                self.scan_slowly(rest);
                 return;
             }
-            rest = tail;
+            rest = self.step(rest, b, tail);
+            if self.error.is_some() {
+                return;
+            }
         }
+    }
+
+    /// Reads `bytes` a byte (or a run of plain bytes) at a time, never reading an element in place.
+    fn scan_slowly(&mut self, bytes: &[u8]) {
+        let mut rest = bytes;
+        while let Some((&b, tail)) = rest.split_first() {
+            rest = self.step(rest, b, tail);
+            if self.error.is_some() {
+                return;
+            }
+        }
+    }
+
+    /// One step of the byte-wise reading at `rest` (whose first byte is `b`): what is left.
+    fn step<'r>(&mut self, rest: &'r [u8], b: u8, tail: &'r [u8]) -> &'r [u8] {
+        // Most of a snapshot is string contents and the insides of elements, where a byte only
+        // goes to the unit: copy such runs at once, up to the next byte that means something.
+        let plain = if self.in_string && !self.escaped {
+            memchr::memchr2(b'"', b'\\', rest)
+        } else if !self.in_string && self.place == Place::Inside && self.depth >= 3 {
+            rest.iter().position(|&c| matches!(c, b'"' | b'{' | b'}' | b'[' | b']'))
+        } else {
+            Some(0)
+        };
+        let plain = plain.unwrap_or(rest.len());
+        if plain > 0 {
+            let (run, after) = rest.split_at(plain);
+            self.unit.extend_from_slice(run);
+            return after;
+        }
+        if let Err(message) = self.byte(b) {
+            self.error = Some(SnapshotError::Malformed { message });
+            self.unit = Vec::new();
+            return &[];
+        }
+        tail
     }
 
     /// Whether `b` opens an element of the part read element by element: a page, or an entry's
@@ -189,7 +254,80 @@ impl SnapshotReader {
             && self.place == Place::Inside
             && self.depth == 2
             && self.unit.is_empty()
+            && !self.element_read
             && self.split.is_some_and(|part| part.is_pages() || self.entry.is_some())
+    }
+
+    /// Reads the element `bytes` starts with in one pass, where it ends within them and every
+    /// part of it is well formed: what [`Self::end_element`] makes of those bytes. An element
+    /// that runs past `bytes` is incomplete; one serde_json refuses is left to the other ways,
+    /// which read a malformed one carefully or report it.
+    fn read_in_place(&mut self, text: &str) -> Tried {
+        match self.read_whole(text) {
+            Ok(end) => {
+                self.entry = None;
+                self.element_read = true;
+                self.after_comma = false;
+                Tried::Read(end)
+            }
+            Err(Some(error)) if error.is_eof() => Tried::Incomplete,
+            Err(_) => Tried::Refused,
+        }
+    }
+
+    /// [`Self::read_in_place`]'s reading: the element's length, or serde_json's error (`None`
+    /// where there is no element to read).
+    fn read_whole(&mut self, bytes: &str) -> Result<usize, Option<serde_json::Error>> {
+        fn one<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Result<(T, usize), Option<serde_json::Error>> {
+            let mut values = serde_json::Deserializer::from_str(text).into_iter::<T>();
+            let value = values.next().ok_or(None)?.map_err(Some)?;
+            Ok((value, values.byte_offset()))
+        }
+        let doc = &mut self.doc;
+        let end = match self.split.ok_or(None)? {
+            Part::Projects => {
+                let (page, end) = one(bytes)?;
+                doc.projects.direct_page(page);
+                end
+            }
+            Part::Users => {
+                let (page, end) = one(bytes)?;
+                doc.users.direct_page(page);
+                end
+            }
+            part => {
+                let entry = self.entry.clone().ok_or(None)?;
+                match part {
+                    Part::ProjectPermissionSchemes => {
+                        let (body, end) = one(bytes)?;
+                        doc.project_permission_schemes.insert(entry, body);
+                        end
+                    }
+                    Part::ProjectRoles => {
+                        let (roles, end) = one(bytes)?;
+                        let bodies = direct_role_bodies(&entry, roles);
+                        doc.project_roles.insert(entry, bodies);
+                        end
+                    }
+                    Part::UserDetails => {
+                        let (user, end) = one(bytes)?;
+                        doc.user_details.insert(entry, Ok(user));
+                        end
+                    }
+                    Part::GroupMembers => {
+                        let (DirectPages(members), end) = one(bytes)?;
+                        doc.group_members.insert(entry, members);
+                        end
+                    }
+                    _ => {
+                        let (exchanges, end) = one(bytes)?;
+                        doc.permission_checks.insert(entry, exchanges);
+                        end
+                    }
+                }
+            }
+        };
+        Ok(end)
     }
 
     /// The document, once every chunk has been pushed.
@@ -365,6 +503,13 @@ impl SnapshotReader {
         let unit = std::mem::take(&mut self.unit);
         let Some(part) = self.split else { return Ok(()) };
         let name = self.key.clone().unwrap_or_default();
+        if std::mem::take(&mut self.element_read) {
+            return if unit.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("unexpected characters after an element of part `{name}`"))
+            };
+        }
         if unit.is_empty() {
             if self.entry.is_some() || self.after_comma || !closing {
                 return Err(format!("part `{name}` has an empty element"));
