@@ -73,7 +73,7 @@ test('on the first visit the admin page starts a scan, shows its progress, then 
 
   await app.locator('[data-testid=accounts]').waitFor({ timeout: 60_000 });
   const world = host.simulator.world;
-  const bots = world.users.filter((u) => u.accountType === 'app');
+  const bots = world.users.filter((u) => !['atlassian', 'customer'].includes(u.accountType));
   assert.equal(await app.locator('details.account').count(), bots.length);
   assert.match(await app.locator('[data-testid=scan-summary]').textContent(), new RegExp(`^${bots.length} non-human accounts · \\d+ Jira calls`));
   assert.ok(host.platform.queue.delivered.length >= 1, 'the scan ran as a queued job');
@@ -120,7 +120,7 @@ test('on a large site the admin page loads a page of accounts, shows the rest on
       await page.goto(host.urls.admin);
       const app = page.frameLocator('#app');
       await app.locator('[data-testid=accounts]').waitFor({ timeout: 240_000 });
-      const bots = sim.world.users.filter((u) => u.accountType === 'app');
+      const bots = sim.world.users.filter((u) => !['atlassian', 'customer'].includes(u.accountType));
       assert.equal(await app.locator('details.account').count(), 50);
       const more = app.locator('[data-testid=more-accounts]');
       assert.equal(await more.textContent(), `Show ${bots.length - 50} more (${bots.length - 50} not shown)`);
@@ -162,7 +162,7 @@ test('Rescan refreshes the stored data from the audit log and the page shows the
   const second = await app.locator('[data-testid=data-as-of] time').getAttribute('datetime');
   assert.ok(Date.parse(second) > Date.parse(first), `${second} after ${first}`);
   assert.equal(await app.locator('[data-testid=rescan]').isDisabled(), false);
-  assert.equal(await app.locator('details.account').count(), host.simulator.world.users.filter((u) => u.accountType === 'app').length);
+  assert.equal(await app.locator('details.account').count(), host.simulator.world.users.filter((u) => !['atlassian', 'customer'].includes(u.accountType)).length);
 }));
 
 test('the project page says no scan has run yet, then shows the bots of its project from the stored scan', () => withHost({}, async (host, page) => {

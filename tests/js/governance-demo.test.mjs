@@ -7,21 +7,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimulator } from '../../sim/server.mjs';
 import { DEMO_NOW, demoRegistry, demoSettings } from '../../sim/registry.mjs';
+import { loadedSnapshots } from './loaded.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const steward = await import(join(root, 'pkg/steward.js'));
 steward.initSync({ module: readFileSync(join(root, 'pkg/steward_bg.wasm')) });
 
-// The snapshot decoded once per text, as the Forge handlers do (SnapshotReader, then its answers).
-const loadedSnapshots = new Map();
-function loadedOf(text) {
-  if (!loadedSnapshots.has(text)) {
-    const reader = new steward.SnapshotReader();
-    reader.push(text);
-    loadedSnapshots.set(text, reader.finish());
-  }
-  return loadedSnapshots.get(text);
-}
+const loadedOf = loadedSnapshots(steward);
 
 let sim;
 let snapshot;

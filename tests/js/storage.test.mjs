@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createStore, StorageError } from '../../src/forge/storage.js';
 import { openSqlite } from '../../host/sqlite.mjs';
+import { loadedSnapshots } from './loaded.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -127,16 +128,7 @@ test('a review decision from the core is stored once: replays and stale writes a
   const steward = await import(join(root, 'pkg/steward.js'));
   steward.initSync({ module: readFileSync(join(root, 'pkg/steward_bg.wasm')) });
 
-// The snapshot decoded once per text, as the Forge handlers do (SnapshotReader, then its answers).
-const loadedSnapshots = new Map();
-function loadedOf(text) {
-  if (!loadedSnapshots.has(text)) {
-    const reader = new steward.SnapshotReader();
-    reader.push(text);
-    loadedSnapshots.set(text, reader.finish());
-  }
-  return loadedSnapshots.get(text);
-}
+const loadedOf = loadedSnapshots(steward);
   const fixture = (f) => readFileSync(join(root, 'tests/findings/access-beyond-need', f), 'utf8');
   const snapshot = fixture('snapshot.json');
   const { store, done } = await localAdapter();
