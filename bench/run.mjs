@@ -4,9 +4,9 @@
 // For each size (S, M, L, XL; `BENCH_SIZES=S,M` to limit): generate the synthetic snapshot (cached
 // under bench/.data/), then
 //   1. in one Node process: time JSON.parse of the snapshot text, then the analysis along the app's
-//      path (src/forge/scans.js): the text cut into the chunks of just under 1 MiB it is stored as
+//      path (src/forge/scans/store.js): the text cut into the chunks of just under 1 MiB it is stored as
 //      (src/forge/blobs.js `cutIntoChunks`, untimed, as the chunks come from storage), then, timed,
-//      `new SnapshotReader()`, `push` of every chunk, `finish()` and
+//      `new SnapshotReader()`, `push` of every chunk, `finish(undefined, true)` (the service and app accounts only, as `storeDigest` loads it) and
 //      `loaded.analyze('{"skipTransitions":true,"form":"matrix"}')` until the answer object is in
 //      hand (the loaded snapshot is freed after the clock stops);
 //   2. in a fresh Node process: the same path once, the file read a chunk at a time (the whole text
@@ -116,7 +116,7 @@ async function loadWasm() {
 
 // ---- child processes --------------------------------------------------------------------------
 
-// The app's path (src/forge/scans.js `withLoaded` and `storeDigest`): a reader pushed every chunk,
+// The app's path (src/forge/scans/store.js `withLoaded` and `storeDigest`): a reader pushed every chunk,
 // finished, the loaded snapshot asked for the matrix. Answers the answer object and a function that
 // frees what the run made, to call once the clock has stopped.
 function appPath(steward, chunks) {
@@ -124,7 +124,7 @@ function appPath(steward, chunks) {
   let loaded = null;
   try {
     for (const chunk of chunks) reader.push(chunk);
-    loaded = reader.finish();
+    loaded = reader.finish(undefined, true);
     const answer = loaded.analyze(OPTIONS);
     const held = loaded;
     loaded = null;
@@ -441,7 +441,7 @@ lines.push(`- Machine: ${machine}`);
 lines.push(`- Tools: ${tools}`);
 const loads = results.flatMap((r) => r.loadAverage ?? []);
 lines.push(`- Load average (1 min) during the runs: ${fmt(Math.min(...loads), 1)} to ${fmt(Math.max(...loads), 1)} on ${availableParallelism()} CPUs${Math.max(...loads) > availableParallelism() * 0.75 ? ' (the machine was busy: absolute times are inflated; ratios measured moments apart are noisier)' : ''}`);
-lines.push(`- Analysis: the app's path (\`src/forge/scans.js\` \`storeDigest\`): the snapshot's text in its stored chunks of just under 1 MiB, \`new SnapshotReader()\`, \`push\` of every chunk, \`finish()\`, then \`loaded.analyze('${OPTIONS}')\`: every service account and app account × every project, every permission with its grant paths, as the matrix form (each distinct cell once, every cell readable from it; \`schema/analysis-matrix-v1.schema.json\`), answered as a JS object. The \`analysis\` form (one entry per account and project) is the same answer expanded: its native cost and size are in "Native phases".`);
+lines.push(`- Analysis: the app's path (\`src/forge/scans/store.js\` \`storeDigest\`): the snapshot's text in its stored chunks of just under 1 MiB, \`new SnapshotReader()\`, \`push\` of every chunk, \`finish(undefined, true)\` (the non-human accounts only, as \`storeDigest\` loads it), then \`loaded.analyze('${OPTIONS}')\`: every service account and app account × every project, every permission with its grant paths, as the matrix form (each distinct cell once, every cell readable from it; \`schema/analysis-matrix-v1.schema.json\`), answered as a JS object. The \`analysis\` form (one entry per account and project) is the same answer expanded: its native cost and size are in "Native phases".`);
 lines.push('');
 lines.push('## Results', '');
 lines.push('Wall-clock medians. In brackets: the main thread\'s on-CPU time, which competing processes do not inflate. Native is for information, not a target.', '');
@@ -556,9 +556,9 @@ for (const r of results) {
 }
 lines.push('');
 lines.push('## Method', '');
-lines.push(`- Timed, in one Node process (\`--expose-gc\`, a GC before each run; pkg/ loaded with \`initSync\`): first \`JSON.parse(text)\` of the snapshot's text, already read and decoded (untimed); then the analysis along the app's path. The text is cut untimed into the chunks the app stores it as (\`cutIntoChunks\` of \`src/forge/blobs.js\`: strings of just under 1 MiB; ${results.filter((r) => Number.isFinite(r.figures.chunks)).map((r) => `${r.size} ${fmt(r.figures.chunks)}`).join(', ') || 'n/a'} chunks), as they come from storage; the clock then runs from \`new SnapshotReader()\` through \`push(chunk)\` of every chunk (each string written into wasm memory as UTF-8 and read as it comes), \`finish()\` (the site model built) and \`loaded.analyze(options)\` (the engine, the answer serialised in wasm and parsed into a JS object) until the answer object is in hand; \`loaded.free()\` and \`reader.free()\` follow with the clock stopped. Median of up to ${RUNS} runs after ${WARMUP_MS / 1000} s of warm-up runs (at least one, at most ${WARMUP_RUNS}; V8 runs wasm on its baseline compiler first and swaps in optimised code in the background; a container answering many calls runs the optimised code); when the runs would not fit ${BUDGET} s, the first run counts and runs stop when the budget is spent. A size whose first timing round (this process, then the native one) takes under ${ROUND_LIMIT_S} s gets ${ROUNDS} rounds, one after the other, and its medians are over the pooled samples (${results.map((r) => `${r.size} ${r.rounds ?? 1}`).join(', ')}): on a shared machine a burst of load then weighs on both sides instead of on whichever ran through it. The first analysis of a fresh process: ${results.filter((r) => ok(r.time) && Number.isFinite(r.time.wasmFirstMs)).map((r) => `${r.size} ${fmt(r.time.wasmFirstMs)} ms`).join(', ') || 'n/a'}.`);
+lines.push(`- Timed, in one Node process (\`--expose-gc\`, a GC before each run; pkg/ loaded with \`initSync\`): first \`JSON.parse(text)\` of the snapshot's text, already read and decoded (untimed); then the analysis along the app's path. The text is cut untimed into the chunks the app stores it as (\`cutIntoChunks\` of \`src/forge/blobs.js\`: strings of just under 1 MiB; ${results.filter((r) => Number.isFinite(r.figures.chunks)).map((r) => `${r.size} ${fmt(r.figures.chunks)}`).join(', ') || 'n/a'} chunks), as they come from storage; the clock then runs from \`new SnapshotReader()\` through \`push(chunk)\` of every chunk (each string written into wasm memory as UTF-8 and read as it comes), \`finish(undefined, true)\` (the site model of the non-human accounts built, as \`storeDigest\` builds it) and \`loaded.analyze(options)\` (the engine, the answer serialised in wasm and parsed into a JS object) until the answer object is in hand; \`loaded.free()\` and \`reader.free()\` follow with the clock stopped. Median of up to ${RUNS} runs after ${WARMUP_MS / 1000} s of warm-up runs (at least one, at most ${WARMUP_RUNS}; V8 runs wasm on its baseline compiler first and swaps in optimised code in the background; a container answering many calls runs the optimised code); when the runs would not fit ${BUDGET} s, the first run counts and runs stop when the budget is spent. A size whose first timing round (this process, then the native one) takes under ${ROUND_LIMIT_S} s gets ${ROUNDS} rounds, one after the other, and its medians are over the pooled samples (${results.map((r) => `${r.size} ${r.rounds ?? 1}`).join(', ')}): on a shared machine a burst of load then weighs on both sides instead of on whichever ran through it. The first analysis of a fresh process: ${results.filter((r) => ok(r.time) && Number.isFinite(r.time.wasmFirstMs)).map((r) => `${r.size} ${fmt(r.time.wasmFirstMs)} ms`).join(', ') || 'n/a'}.`);
 lines.push('- Peak memory: a fresh Node process runs the same path once, reading the snapshot file a chunk at a time (just under 1 MiB, decoded into a string, pushed, dropped), as the app reads a stored snapshot a few chunks a query: neither the text nor a copy of it is ever whole. `process.resourceUsage().maxRSS` (Node itself, the chunk, the reader\'s element in hand, the decoded document and site model, the answer in wasm and as a JS object); wasm memory is the linear memory\'s size afterwards (it never shrinks). Its single run\'s time (a cold process, first call) is in the Results table. The XL memory target is judged on this figure.');
-lines.push(`- Native, for information: \`steward-bench-native\` (\`bench/src/bin/steward-bench-native.rs\`) times the same path natively: the file's bytes cut untimed into chunks of the same size, then \`api::SnapshotReader::new()\`, \`push\` of every chunk, \`finish(&Scope::default())\`, \`analyze(options)\` to the answer's JSON text; same options, same sampling (the same warm-up too: the first runs of a process also pay for growing its heap); built with steward's release settings (opt-level 3, fat LTO, one codegen unit, panic abort)${spawnSync('prlimit', ['--version']).status === 0 ? `, address space capped at ${fmt(NATIVE_MEM_MB)} MB` : ''}.`);
+lines.push(`- Native, for information: \`steward-bench-native\` (\`bench/src/bin/steward-bench-native.rs\`) times the same path natively: the file's bytes cut untimed into chunks of the same size, then \`api::SnapshotReader::new()\`, \`push\` of every chunk, \`finish\` keeping the non-human accounts, \`analyze(options)\` to the answer's JSON text; same options, same sampling (the same warm-up too: the first runs of a process also pay for growing its heap); built with steward's release settings (opt-level 3, fat LTO, one codegen unit, panic abort)${spawnSync('prlimit', ['--version']).status === 0 ? `, address space capped at ${fmt(NATIVE_MEM_MB)} MB` : ''}.`);
 lines.push(`- Targets: the analysis along the app's path, from its chunks to the answer object, ≤ ${TARGETS.analysisOverParse} × JSON.parse of the same text at ${TARGETS.judgedSizes.join(', ')} (S reported, not a target); XL peak memory ≤ ${TARGETS.xlPeakMB} MB.`);
 lines.push('');
 

@@ -113,10 +113,13 @@ impl JsSnapshotReader {
     }
 
     /// The snapshot, its text over. With `project`, only what that project's analysis reads is
-    /// kept (see `snapshot::Scope`), and only that project can be asked about.
-    pub fn finish(&mut self, project: Option<String>) -> Result<LoadedSnapshot, JsValue> {
+    /// kept, and only that project can be asked about; with `nonHumanOnly`, only the service and
+    /// app accounts (and those of unknown type) are kept, and only they can be asked about (see
+    /// `snapshot::Scope`: people are most of a large site's model).
+    pub fn finish(&mut self, project: Option<String>, non_human_only: Option<bool>) -> Result<LoadedSnapshot, JsValue> {
         let reader = self.reader.take().ok_or_else(|| JsValue::from_str("the reader is finished"))?;
-        Ok(LoadedSnapshot { loaded: reader.finish(&Scope { project, non_human_only: false }) })
+        let scope = Scope { project, non_human_only: non_human_only.unwrap_or(false) };
+        Ok(LoadedSnapshot { loaded: reader.finish(&scope) })
     }
 }
 

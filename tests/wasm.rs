@@ -33,7 +33,7 @@ fn get(value: &JsValue, path: &str) -> JsValue {
 fn loaded(text: &str) -> steward::wasm::LoadedSnapshot {
     let mut reader = steward::wasm::JsSnapshotReader::new();
     reader.push(&JsValue::from_str(text)).unwrap();
-    reader.finish(None).unwrap()
+    reader.finish(None, None).unwrap()
 }
 
 const EXPAND: &str = "expand=permissions%2Cuser%2Cgroup%2CprojectRole%2Cfield";

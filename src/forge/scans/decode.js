@@ -20,13 +20,15 @@ export function* textSlices(text, size = SLICE) {
 // Decodes a snapshot from its chunks (an iterable or async iterable of texts) and answers
 // `use(loaded)`. `use` runs only once the chunks are over, so a stored blob whose length or hash is
 // wrong (blobs.chunks throws after its last chunk) is never used. With `project`, only what that
-// project's analysis reads is kept. The decoded model lives in wasm memory and is freed afterwards.
-export async function withLoaded(chunks, project, use) {
+// project's analysis reads is kept; with `nonHuman`, only the accounts that are not people's (what
+// the digest and the matrix read: people are most of a large site's model). The decoded model lives
+// in wasm memory and is freed afterwards.
+export async function withLoaded(chunks, { project, nonHuman } = {}, use) {
   const reader = new (core().SnapshotReader)();
   let loaded = null;
   try {
     for await (const chunk of chunks) reader.push(chunk);
-    loaded = reader.finish(project ?? undefined);
+    loaded = reader.finish(project ?? undefined, nonHuman ?? false);
     return await use(loaded);
   } finally {
     loaded?.free();

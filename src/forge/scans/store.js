@@ -24,7 +24,7 @@ export function createSnapshotStore({ blobs, log }) {
   // stored; answers the references to put in the snapshot's entry.
   // `chunks`: the snapshot's text in pieces, decoded once for the three answers.
   async function storeDigest(scanId, chunks) {
-    return withLoaded(chunks, null, async (loaded) => {
+    return withLoaded(chunks, { nonHuman: true }, async (loaded) => {
       const digest = await blobs.put(`${scanId}/digest`, JSON.stringify(computeDigest(loaded)));
       const matrix = loaded.analyze(JSON.stringify({ form: 'matrix', skipTransitions: true }));
       if (matrix.type === 'failure') return { digest };
@@ -52,6 +52,6 @@ export function createSnapshotStore({ blobs, log }) {
     storeDigest,
     sweep,
     // Answers `use(loaded)` of a kept snapshot's entry, decoded from its stored chunks.
-    withSnapshot: (entry, project, use) => withLoaded(blobs.chunks(entry.blob), project, use),
+    withSnapshot: (entry, project, use) => withLoaded(blobs.chunks(entry.blob), { project }, use),
   };
 }
