@@ -7,7 +7,7 @@
 //      path (src/forge/scans/store.js): the text cut into the chunks of just under 1 MiB it is stored as
 //      (src/forge/blobs.js `cutIntoChunks`, untimed, as the chunks come from storage), then, timed,
 //      `new SnapshotReader()`, `push` of every chunk, `finish(undefined, true)` (the service and app accounts only, as `storeDigest` loads it) and
-//      `loaded.analyze('{"skipTransitions":true,"form":"matrix"}')` until the answer object is in
+//      `loaded.analyze('{"skipTransitions":true,"form":"matrix"}')` until the answer text is in
 //      hand (the loaded snapshot is freed after the clock stops);
 //   2. in a fresh Node process: the same path once, the file read a chunk at a time (the whole text
 //      is never in memory), for the peak RSS and the wasm linear memory;
@@ -143,7 +143,7 @@ function appPath(steward, chunks) {
 }
 
 // An answer of the failure envelope, as a short reason.
-const failureOf = (answer) => (answer?.type === 'failure' ? JSON.stringify(answer).slice(0, 200) : null);
+const failureOf = (answer) => (answer.startsWith('{"type":"failure"') ? answer.slice(0, 200) : null);
 
 async function childTime(file, runs, budgetMs) {
   const text = readFileSync(file, 'utf8');
@@ -167,8 +167,8 @@ async function childTime(file, runs, budgetMs) {
       return () => {
         free();
         failed ??= failureOf(answer);
-        // Its size once, untimed: the text the app stores (`JSON.stringify` of the answer).
-        if (!Number.isFinite(answerBytes)) answerBytes = Buffer.byteLength(JSON.stringify(answer));
+        // Its size once, untimed: the text the app stores (the answer text).
+        if (!Number.isFinite(answerBytes)) answerBytes = Buffer.byteLength(answer);
       };
     });
   } catch (error) {
@@ -441,7 +441,7 @@ lines.push(`- Machine: ${machine}`);
 lines.push(`- Tools: ${tools}`);
 const loads = results.flatMap((r) => r.loadAverage ?? []);
 lines.push(`- Load average (1 min) during the runs: ${fmt(Math.min(...loads), 1)} to ${fmt(Math.max(...loads), 1)} on ${availableParallelism()} CPUs${Math.max(...loads) > availableParallelism() * 0.75 ? ' (the machine was busy: absolute times are inflated; ratios measured moments apart are noisier)' : ''}`);
-lines.push(`- Analysis: the app's path (\`src/forge/scans/store.js\` \`storeDigest\`): the snapshot's text in its stored chunks of just under 1 MiB, \`new SnapshotReader()\`, \`push\` of every chunk, \`finish(undefined, true)\` (the non-human accounts only, as \`storeDigest\` loads it), then \`loaded.analyze('${OPTIONS}')\`: every service account and app account × every project, every permission with its grant paths, as the matrix form (each distinct cell once, every cell readable from it; \`schema/analysis-matrix-v1.schema.json\`), answered as a JS object. The \`analysis\` form (one entry per account and project) is the same answer expanded: its native cost and size are in "Native phases".`);
+lines.push(`- Analysis: the app's path (\`src/forge/scans/store.js\` \`storeDigest\`): the snapshot's text in its stored chunks of just under 1 MiB, \`new SnapshotReader()\`, \`push\` of every chunk, \`finish(undefined, true)\` (the non-human accounts only, as \`storeDigest\` loads it), then \`loaded.analyze('${OPTIONS}')\`: every service account and app account × every project, every permission with its grant paths, as the matrix form (each distinct cell once, every cell readable from it; \`schema/analysis-matrix-v1.schema.json\`), answered as JSON text (stored as it is). The \`analysis\` form (one entry per account and project) is the same answer expanded: its native cost and size are in "Native phases".`);
 lines.push('');
 lines.push('## Results', '');
 lines.push('Wall-clock medians. In brackets: the main thread\'s on-CPU time, which competing processes do not inflate. Native is for information, not a target.', '');
@@ -477,7 +477,7 @@ row(['---', ...results.map(() => '---')]);
 const judged = (wall, cpu, limit, judge) =>
   Number.isFinite(wall) ? `${fmt(wall, 2)} (${fmt(cpu, 2)})${judge ? ` ${verdict(wall, limit)}` : ' (not a target)'}` : 'n/a';
 row([
-  `analysis (wasm, the app's path: chunks → answer object) / JSON.parse of the same text ≤ ${TARGETS.analysisOverParse} at ${TARGETS.judgedSizes.join(', ')}`,
+  `analysis (wasm, the app's path: chunks → answer text) / JSON.parse of the same text ≤ ${TARGETS.analysisOverParse} at ${TARGETS.judgedSizes.join(', ')}`,
   ...results.map((r) => judged(r.figures.wasmOverParse, r.figures.wasmOverParseCpu, TARGETS.analysisOverParse, TARGETS.judgedSizes.includes(r.size))),
 ]);
 row([
@@ -556,7 +556,7 @@ for (const r of results) {
 }
 lines.push('');
 lines.push('## Method', '');
-lines.push(`- Timed, in one Node process (\`--expose-gc\`, a GC before each run; pkg/ loaded with \`initSync\`): first \`JSON.parse(text)\` of the snapshot's text, already read and decoded (untimed); then the analysis along the app's path. The text is cut untimed into the chunks the app stores it as (\`cutIntoChunks\` of \`src/forge/blobs.js\`: strings of just under 1 MiB; ${results.filter((r) => Number.isFinite(r.figures.chunks)).map((r) => `${r.size} ${fmt(r.figures.chunks)}`).join(', ') || 'n/a'} chunks), as they come from storage; the clock then runs from \`new SnapshotReader()\` through \`push(chunk)\` of every chunk (each string written into wasm memory as UTF-8 and read as it comes), \`finish(undefined, true)\` (the site model of the non-human accounts built, as \`storeDigest\` builds it) and \`loaded.analyze(options)\` (the engine, the answer serialised in wasm and parsed into a JS object) until the answer object is in hand; \`loaded.free()\` and \`reader.free()\` follow with the clock stopped. Median of up to ${RUNS} runs after ${WARMUP_MS / 1000} s of warm-up runs (at least one, at most ${WARMUP_RUNS}; V8 runs wasm on its baseline compiler first and swaps in optimised code in the background; a container answering many calls runs the optimised code); when the runs would not fit ${BUDGET} s, the first run counts and runs stop when the budget is spent. A size whose first timing round (this process, then the native one) takes under ${ROUND_LIMIT_S} s gets ${ROUNDS} rounds, one after the other, and its medians are over the pooled samples (${results.map((r) => `${r.size} ${r.rounds ?? 1}`).join(', ')}): on a shared machine a burst of load then weighs on both sides instead of on whichever ran through it. The first analysis of a fresh process: ${results.filter((r) => ok(r.time) && Number.isFinite(r.time.wasmFirstMs)).map((r) => `${r.size} ${fmt(r.time.wasmFirstMs)} ms`).join(', ') || 'n/a'}.`);
+lines.push(`- Timed, in one Node process (\`--expose-gc\`, a GC before each run; pkg/ loaded with \`initSync\`): first \`JSON.parse(text)\` of the snapshot's text, already read and decoded (untimed); then the analysis along the app's path. The text is cut untimed into the chunks the app stores it as (\`cutIntoChunks\` of \`src/forge/blobs.js\`: strings of just under 1 MiB; ${results.filter((r) => Number.isFinite(r.figures.chunks)).map((r) => `${r.size} ${fmt(r.figures.chunks)}`).join(', ') || 'n/a'} chunks), as they come from storage; the clock then runs from \`new SnapshotReader()\` through \`push(chunk)\` of every chunk (each string written into wasm memory as UTF-8 and read as it comes), \`finish(undefined, true)\` (the site model of the non-human accounts built, as \`storeDigest\` builds it) and \`loaded.analyze(options)\` (the engine, the answer serialised in wasm and handed over as a JS string) until the answer is in hand; \`loaded.free()\` and \`reader.free()\` follow with the clock stopped. Median of up to ${RUNS} runs after ${WARMUP_MS / 1000} s of warm-up runs (at least one, at most ${WARMUP_RUNS}; V8 runs wasm on its baseline compiler first and swaps in optimised code in the background; a container answering many calls runs the optimised code); when the runs would not fit ${BUDGET} s, the first run counts and runs stop when the budget is spent. A size whose first timing round (this process, then the native one) takes under ${ROUND_LIMIT_S} s gets ${ROUNDS} rounds, one after the other, and its medians are over the pooled samples (${results.map((r) => `${r.size} ${r.rounds ?? 1}`).join(', ')}): on a shared machine a burst of load then weighs on both sides instead of on whichever ran through it. The first analysis of a fresh process: ${results.filter((r) => ok(r.time) && Number.isFinite(r.time.wasmFirstMs)).map((r) => `${r.size} ${fmt(r.time.wasmFirstMs)} ms`).join(', ') || 'n/a'}.`);
 lines.push('- Peak memory: a fresh Node process runs the same path once, reading the snapshot file a chunk at a time (just under 1 MiB, decoded into a string, pushed, dropped), as the app reads a stored snapshot a few chunks a query: neither the text nor a copy of it is ever whole. `process.resourceUsage().maxRSS` (Node itself, the chunk, the reader\'s element in hand, the decoded document and site model, the answer in wasm and as a JS object); wasm memory is the linear memory\'s size afterwards (it never shrinks). Its single run\'s time (a cold process, first call) is in the Results table. The XL memory target is judged on this figure.');
 lines.push(`- Native, for information: \`steward-bench-native\` (\`bench/src/bin/steward-bench-native.rs\`) times the same path natively: the file's bytes cut untimed into chunks of the same size, then \`api::SnapshotReader::new()\`, \`push\` of every chunk, \`finish\` keeping the non-human accounts, \`analyze(options)\` to the answer's JSON text; same options, same sampling (the same warm-up too: the first runs of a process also pay for growing its heap); built with steward's release settings (opt-level 3, fat LTO, one codegen unit, panic abort)${spawnSync('prlimit', ['--version']).status === 0 ? `, address space capped at ${fmt(NATIVE_MEM_MB)} MB` : ''}.`);
 lines.push(`- Targets: the analysis along the app's path, from its chunks to the answer object, ≤ ${TARGETS.analysisOverParse} × JSON.parse of the same text at ${TARGETS.judgedSizes.join(', ')} (S reported, not a target); XL peak memory ≤ ${TARGETS.xlPeakMB} MB.`);

@@ -138,9 +138,12 @@ pub struct LoadedSnapshot {
 
 #[wasm_bindgen]
 impl LoadedSnapshot {
-    /// The `analyze` contract (or its matrix form, by `form`).
-    pub fn analyze(&self, options: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.loaded.analyze(options))
+    /// The `analyze` contract (or its matrix form, by `form`) as JSON text, the one answer that is
+    /// not an object: a large site's is tens of MB, which the scan stores as it is, and whose JS
+    /// objects would take several times that (the XL site's 45 MB matrix tipped a container over
+    /// 512 MB).
+    pub fn analyze(&self, options: &str) -> String {
+        self.loaded.analyze(options)
     }
 
     /// One line per non-human account, counts only.

@@ -35,10 +35,14 @@ function snapshot(projects) {
   });
 }
 
+// The loaded snapshot, its `analyze` (JSON text, the one answer that is not an object) parsed.
 function load(chunks, project) {
   const reader = new steward.SnapshotReader();
   for (const chunk of chunks) reader.push(chunk);
-  return reader.finish(project);
+  const loaded = reader.finish(project);
+  const text = loaded.analyze.bind(loaded);
+  loaded.analyze = (options) => JSON.parse(text(options));
+  return loaded;
 }
 
 function cut(items, size) {

@@ -15,7 +15,7 @@ function createProjectAnswers({ snapshots }) {
   return async function projectAnalysis(entry, project) {
     const key = `${entry.blob.id} ${project}`;
     if (!kept.has(key)) {
-      const analysis = await snapshots.withSnapshot(entry, project, (loaded) => loaded.analyze(JSON.stringify({ skipTransitions: false, project })));
+      const analysis = await snapshots.withSnapshot(entry, project, (loaded) => JSON.parse(loaded.analyze(JSON.stringify({ skipTransitions: false, project }))));
       kept.set(key, analysis);
       while (kept.size > PROJECT_ANSWERS_KEPT) kept.delete(kept.keys().next().value);
     }
@@ -89,7 +89,7 @@ export function createReads({ state, snapshots, blobs, log }) {
     async latestMatrix() {
       const entry = await state.latest();
       if (!entry) return null;
-      return { matrix: await loadMatrix(entry), data: dataShown(entry), analyze: (options) => snapshots.withSnapshot(entry, null, (loaded) => loaded.analyze(options)) };
+      return { matrix: await loadMatrix(entry), data: dataShown(entry), analyze: (options) => snapshots.withSnapshot(entry, null, (loaded) => JSON.parse(loaded.analyze(options))) };
     },
   };
 }

@@ -26,9 +26,10 @@ export function createSnapshotStore({ blobs, log }) {
   async function storeDigest(scanId, chunks) {
     return withLoaded(chunks, { nonHuman: true }, async (loaded) => {
       const digest = await blobs.put(`${scanId}/digest`, JSON.stringify(computeDigest(loaded)));
+      // Text, stored as it is (see the core's LoadedSnapshot.analyze).
       const matrix = loaded.analyze(JSON.stringify({ form: 'matrix', skipTransitions: true }));
-      if (matrix.type === 'failure') return { digest };
-      return { digest, matrix: await blobs.put(`${scanId}/matrix`, JSON.stringify(matrix)) };
+      if (matrix.startsWith('{"type":"failure"')) return { digest };
+      return { digest, matrix: await blobs.put(`${scanId}/matrix`, matrix) };
     });
   }
 
