@@ -103,7 +103,10 @@ export async function startHost({ port = 8080, jira = null, allowWrites = false,
       }
     }
   }
-  const platform = createPlatform({ jira, allowWrites, bundlePath, log, storage, env: appEnv, ...(clock ? { clock } : {}) });
+  // Writes reach the embedded simulator; a real site only with STEWARD_ALLOW_WRITES=1, and the
+  // handlers are told so they can say why (STEWARD_LOCAL_READ_ONLY).
+  const writes = allowWrites || !jira.real;
+  const platform = createPlatform({ jira, allowWrites: writes, bundlePath, log, storage, env: { ...appEnv, ...(writes ? {} : { STEWARD_LOCAL_READ_ONLY: '1' }) }, ...(clock ? { clock } : {}) });
   const jiraGet = async (path) => {
     const response = await globalThis.__forge_fetch__({ remote: 'jira', provider: 'user' }, path, {});
     if (!response.ok) throw new Error(`jira answered ${response.status} for ${path}`);

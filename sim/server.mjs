@@ -292,6 +292,16 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
       const max = Math.max(1, Math.min(Number.parseInt(url.searchParams.get('maxResults') ?? '50', 10) || 50, 1000, pageCap));
       send(res, 200, world.users.slice(startAt, startAt + max).map(userBody));
     }],
+    // findUsers: people and apps whose display name or email starts with the query (a word of it), active first.
+    ['GET', /^\/rest\/api\/3\/user\/search$/, (req, res, user, _m, url) => {
+      const query = (url.searchParams.get('query') ?? '').trim().toLowerCase();
+      if (!query) return errors(res, 400, 'The query parameter is required.');
+      const startAt = Math.max(0, Number.parseInt(url.searchParams.get('startAt') ?? '0', 10) || 0);
+      const max = Math.max(1, Math.min(Number.parseInt(url.searchParams.get('maxResults') ?? '50', 10) || 50, 1000, pageCap));
+      const words = (u) => [...u.displayName.toLowerCase().split(/\s+/), u.displayName.toLowerCase(), (u.email ?? '').toLowerCase()];
+      const found = world.users.filter((u) => words(u).some((w) => w.startsWith(query))).sort((a, b) => Number(b.active) - Number(a.active));
+      send(res, 200, found.slice(startAt, startAt + max).map(userBody));
+    }],
     ['GET', /^\/rest\/api\/3\/user$/, (req, res, user, _m, url) => {
       const subject = userBy(url.searchParams.get('accountId'));
       if (!subject) return errors(res, 404, 'The user does not exist.');

@@ -12,6 +12,7 @@ import api from '@forge/api';
 import { Queue } from '@forge/events';
 import { sql } from '@forge/sql';
 import { createBlobStore } from '../blobs.js';
+import { createGovernanceJobs } from '../governance/jobs.js';
 import { jiraHost } from '../jira-host.js';
 import { createStore } from '../storage.js';
 import { createChain } from './chain.js';
@@ -32,13 +33,25 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
   const snapshots = createSnapshotStore({ blobs, log });
   const chain = createChain({ state, snapshots, queue });
   const runJob = createRun({ state, chain, snapshots, blobs, host, env, log });
-  return {
+  const scanJob = createJobs({ state, chain, snapshots, blobs, runJob });
+  // Governance work that needs the snapshot (src/forge/governance/jobs.js) runs on this queue too.
+  // After a registry or settings write, the findings are recomputed without a rescan.
+  const governance = createGovernanceJobs({
+    store, state, snapshots, queue, log,
+    afterWrite: async (reason) => {
+      await service.recompute?.(reason);
+      await governance.requestDigest('steward-governance');
+    },
+  });
+  const service = {
     // Starts a scan unless one is running; answers the running (or new) scan's status.
     start: createStart({ state, chain, env }),
     // The scan in progress or the last one, and which data the pages show.
     status: state.status,
     ...createReads({ state, snapshots, blobs, log }),
     // One job: the consumer's work for one event.
-    job: createJobs({ state, chain, snapshots, blobs, runJob }),
+    job: (event) => (typeof event?.body?.governance === 'string' ? governance.run(event.body.governance) : scanJob(event)),
+    governance,
   };
+  return service;
 }

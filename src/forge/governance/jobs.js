@@ -1,0 +1,284 @@
+// Governance work that needs the snapshot, run as queued jobs (the `steward-scans` queue's
+// consumer, events `{governance: jobId}`), never in a resolver: checking a registry entry or an
+// import against the site, a review decision's change set (least privilege, what-if diff), the
+// what-if tool, and the governance digest the pages read (the due list, each bot's findings, the
+// shadow-bot suspects). A resolver records the request (`gov-jobs/<id>`, version 1, `queued`) and
+// queues the event; the job stores its answer as version 2 (`done` or `failed`); the page polls.
+// A decision's apply (Jira writes as the admin) is a resolver's (src/forge/governance/apply.js):
+// only a resolver acts as the user.
+import { createHash, randomUUID } from 'node:crypto';
+import { core } from '../core.js';
+import { SETTINGS, SETTINGS_ID } from '../settings.js';
+import { StorageError } from '../storage.js';
+
+export const JOBS = 'gov-jobs';
+export const REGISTRY = 'registry';
+export const DIGEST = ['gov-digest', 'latest'];
+const WRITER = 'steward-governance-job';
+// Findings kept in the governance digest (the demo has a few dozen; a large site thousands).
+const DIGEST_FINDINGS = 5000;
+// A digest asked for again within this time is not queued twice.
+const DIGEST_REQUEST_MS = 120_000;
+
+export const today = (ms = Date.now()) => new Date(ms).toISOString().slice(0, 10);
+const iso = (ms = Date.now()) => new Date(ms).toISOString();
+
+// The field a core error is about: its messages start with the field in backticks ("`owner` of
+// `bot` …"), an unknown account names the account itself.
+export function fieldOf(error) {
+  const named = error.message.match(/^`([A-Za-z.]+)` of `/);
+  if (named) return named[1];
+  if (error.code === 'unknown-account') return 'accountId';
+  const unknownField = error.message.match(/unknown field `([A-Za-z]+)`/);
+  if (unknownField) return unknownField[1];
+  return null;
+}
+
+// The registry as the core reads it, from the stored records.
+export async function readRegistry(store) {
+  const records = await store.list(REGISTRY);
+  return {
+    records,
+    text: JSON.stringify({ registryVersion: 1, accounts: records.map((r) => r.value) }),
+    stamp: createHash('sha256').update(records.map((r) => `${r.id}:${r.version}`).join('\n')).digest('hex').slice(0, 16),
+  };
+}
+
+async function readSettings(store) {
+  const record = await store.get(SETTINGS, SETTINGS_ID);
+  return { version: record?.version ?? 0, text: JSON.stringify(record?.value ?? {}) };
+}
+
+// When each entry's review is due, from the core's review events (no snapshot needed): the `due`
+// event of every in-force entry with a due date falls in a window wide enough.
+export function dueDates(registryText, settingsText) {
+  const answer = core().reviewEvents(registryText, settingsText, '1900-01-01', '2999-12-31');
+  if (answer.type !== 'success') return new Map();
+  return new Map(answer.result.filter((e) => e.kind === 'due').map((e) => [e.accountId, e.due]));
+}
+
+const unwrap = (answer) => {
+  if (answer.type !== 'success') throw new StorageError(answer.errors[0].code, answer.errors[0].message);
+  return answer.result;
+};
+
+export function createGovernanceJobs({ store, state, snapshots, queue, log = console.log, afterWrite = async () => {} }) {
+  // Records a request and queues its job; answers the job id.
+  async function request(kind, input, by) {
+    const id = randomUUID();
+    await store.put(JOBS, id, { kind, input, by, status: 'queued', createdAt: iso() }, { expectedVersion: 0, by, at: iso(), action: `job:${kind}` });
+    await queue.push({ body: { governance: id } });
+    return id;
+  }
+
+  // A job's state as the page polls it: `queued`, or `done` with the answer, or `failed`.
+  async function read(id) {
+    const record = await store.get(JOBS, id);
+    if (!record) return null;
+    const { kind, status, answer, error, by, createdAt, finishedAt, applied } = record.value;
+    return { id, kind, status, answer, error, by, createdAt, finishedAt, applied, version: record.version };
+  }
+
+  const withLatest = async (use) => {
+    const entry = await state.latest();
+    if (!entry) throw new StorageError('no-snapshot', 'no scan has finished yet: start one on the Overview tab');
+    return snapshots.withSnapshot(entry, null, (loaded) => use(loaded, entry));
+  };
+
+  // ---- the kinds -------------------------------------------------------------------------------
+
+  // One entry checked against the site, then written as the version after `expectedVersion`.
+  // An edit keeps the decisions' fields (status, suspension, last decision) of the version it is
+  // based on: only a review decision changes them.
+  async function entryJob({ entry, expectedVersion, why }, by) {
+    const stored = await store.get(REGISTRY, entry.accountId);
+    let next = entry;
+    if (expectedVersion > 0 && stored && stored.version === expectedVersion) {
+      const { status, suspension, lastDecision } = stored.value;
+      next = { ...entry, status: status ?? 'active' };
+      delete next.suspension;
+      delete next.lastDecision;
+      if (suspension) next.suspension = suspension;
+      if (lastDecision) next.lastDecision = lastDecision;
+    }
+    const verdict = await withLatest(async (loaded) => loaded.validateRegistryEntry(JSON.stringify(next)));
+    if (verdict.type !== 'success') {
+      return { saved: false, problems: verdict.errors.map((e) => ({ field: fieldOf(e), code: e.code, message: e.message })) };
+    }
+    try {
+      const written = await store.put(REGISTRY, next.accountId, verdict.result, {
+        expectedVersion, by, at: iso(), action: expectedVersion === 0 ? 'register' : 'edit', why: why ?? null,
+      });
+      await afterWrite(`registry: ${expectedVersion === 0 ? 'registered' : 'edited'} ${next.accountId}`);
+      return { saved: true, version: written.version, entry: verdict.result };
+    } catch (error) {
+      if (error.code !== 'conflict') throw error;
+      const now = await store.get(REGISTRY, next.accountId);
+      return {
+        saved: false,
+        conflict: {
+          yours: { basedOn: expectedVersion, entry: next },
+          stored: { version: now.version, entry: now.value, at: now.at, by: now.by, why: now.why },
+        },
+      };
+    }
+  }
+
+  // Every row checked first (shape in the resolver, the site here); with any problem nothing is
+  // written. Then one multi-row INSERT (storage.putAll): all rows or none, and a row someone else
+  // changed meanwhile fails the whole statement.
+  async function importJob({ rows, why }, by) {
+    const problems = [];
+    const seen = new Map();
+    for (const row of rows) {
+      const where = { line: row.line ?? null, entry: row.index ?? null, accountId: row.entry.accountId };
+      if (seen.has(row.entry.accountId)) problems.push({ ...where, field: 'accountId', code: 'duplicate-entry', message: `account \`${row.entry.accountId}\` is also on ${row.line ? `line ${seen.get(row.entry.accountId).line}` : `entry ${seen.get(row.entry.accountId).index}`}` });
+      seen.set(row.entry.accountId, row);
+    }
+    const existing = new Map((await store.list(REGISTRY)).map((r) => [r.id, r]));
+    const checked = await withLatest(async (loaded) => rows.map((row) => loaded.validateRegistryEntry(JSON.stringify(row.entry))));
+    checked.forEach((verdict, i) => {
+      const row = rows[i];
+      if (verdict.type === 'success') return;
+      for (const e of verdict.errors) problems.push({ line: row.line ?? null, entry: row.index ?? null, accountId: row.entry.accountId, field: fieldOf(e), code: e.code, message: e.message });
+    });
+    if (problems.length) return { imported: 0, problems };
+    const at = iso();
+    const writes = checked.map((verdict) => {
+      const entry = verdict.result;
+      const before = existing.get(entry.accountId);
+      return { id: entry.accountId, value: entry, expectedVersion: before?.version ?? 0, action: before ? 'import:update' : 'import:register' };
+    });
+    try {
+      await store.putAll(REGISTRY, writes, { by, at, why: why ?? null });
+    } catch (error) {
+      if (error.code !== 'conflict') throw error;
+      return { imported: 0, problems: [{ line: null, entry: null, field: null, code: 'conflict', message: `${error.message}; nothing was imported` }] };
+    }
+    await afterWrite(`registry: imported ${writes.length} entries`);
+    return {
+      imported: writes.length,
+      created: writes.filter((w) => w.expectedVersion === 0).length,
+      updated: writes.filter((w) => w.expectedVersion > 0).length,
+      problems: [],
+    };
+  }
+
+  // A review decision as the core decides it, with everything the admin sees before applying:
+  // the Jira changes, the least-privilege plan (reduce), the what-if diff of the changes.
+  async function decisionJob({ accountId, decision, comment }, by, jobId) {
+    const registry = await readRegistry(store);
+    const settings = await readSettings(store);
+    const record = registry.records.find((r) => r.id === accountId);
+    if (!record) throw new StorageError('not-registered', `account \`${accountId}\` is not in the registry: register it first`);
+    const answersDue = dueDates(registry.text, settings.text).get(accountId) ?? null;
+    const made = {
+      id: `review:${jobId}`, accountId, decision, by,
+      answersDue: decision === 'restore' ? null : answersDue,
+      ...(decision === 'restore' ? { restores: record.value.suspension?.decisionId ?? '' } : {}),
+    };
+    const now = today();
+    return withLatest(async (loaded) => {
+      const outcome = unwrap(loaded.reviewDecide(registry.text, settings.text, JSON.stringify(made), now));
+      const plan = decision === 'reduce' ? unwrap(loaded.leastPrivilege(registry.text, settings.text, accountId, now)) : null;
+      const whatIf = outcome.jiraChanges.length ? unwrap(loaded.whatIf(JSON.stringify({ changes: outcome.jiraChanges }))) : null;
+      return {
+        proposal: {
+          decision: made, comment: comment ?? null, entryVersion: record.version, before: record.value, after: outcome.entry,
+          jiraChanges: outcome.jiraChanges, remaining: outcome.remaining, summary: outcome.summary, plan, whatIf,
+        },
+      };
+    });
+  }
+
+  const whatIfJob = ({ changes }) => withLatest(async (loaded) => ({ whatIf: unwrap(loaded.whatIf(JSON.stringify({ changes }))) }));
+
+  // The governance digest: what the reviews and shadow-bot views read, for one stamp (snapshot,
+  // registry versions, settings version, day).
+  async function digestJob() {
+    const registry = await readRegistry(store);
+    const settings = await readSettings(store);
+    const latest = await state.latest();
+    if (!latest) throw new StorageError('no-snapshot', 'no scan has finished yet');
+    const now = today();
+    const stamp = digestStamp(latest, registry, settings, now);
+    const digest = await withLatest(async (loaded) => {
+      const due = unwrap(loaded.reviewDue(registry.text, settings.text, now));
+      const report = unwrap(loaded.findings(registry.text, settings.text, now));
+      return {
+        stamp, computedAt: iso(), now, scanId: latest.scanId, due,
+        counts: report.counts,
+        findings: report.findings.slice(0, DIGEST_FINDINGS),
+        findingsTotal: report.findings.length,
+        shadow: report.findings.filter((f) => f.rule === 'shadow-bot'),
+      };
+    });
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const current = await store.get(...DIGEST);
+      try {
+        await store.put(...DIGEST, digest, { expectedVersion: current?.version ?? 0, by: WRITER, at: iso(), action: 'digest' });
+        return { stamp };
+      } catch (error) {
+        if (error.code !== 'conflict') throw error;
+      }
+    }
+    return { stamp, stored: false };
+  }
+
+  const KINDS = { entry: entryJob, import: importJob, decision: decisionJob, whatif: whatIfJob, digest: digestJob };
+
+  // The consumer's work for one `{governance: id}` event. Delivered twice, it does nothing.
+  async function run(id) {
+    const record = typeof id === 'string' ? await store.get(JOBS, id) : null;
+    if (!record) return { ignored: 'no such governance job' };
+    if (record.value.status !== 'queued') return { ignored: 'the job has run already' };
+    const { kind, input, by } = record.value;
+    let next;
+    try {
+      const answer = await KINDS[kind](input, by, id);
+      next = { ...record.value, status: 'done', answer, finishedAt: iso() };
+    } catch (error) {
+      if (!(error instanceof StorageError) && !error.code) log(`steward: governance job ${id} (${kind}) failed: ${error.stack ?? error}`);
+      next = { ...record.value, status: 'failed', error: { code: error.code ?? 'job', message: error.message ?? String(error) }, finishedAt: iso() };
+    }
+    try {
+      await store.put(JOBS, id, next, { expectedVersion: record.version, by: WRITER, at: iso(), action: `job:${next.status}` });
+    } catch (error) {
+      if (error.code === 'conflict') return { ignored: 'another invocation finished the job' };
+      throw error;
+    }
+    return { [next.status]: kind };
+  }
+
+  // The stored digest, and whether it is the one for the current stamp; queues a new one when not
+  // (once per stamp within DIGEST_REQUEST_MS).
+  async function digest(by) {
+    const registry = await readRegistry(store);
+    const settings = await readSettings(store);
+    const latest = await state.latest();
+    if (!latest) return null;
+    const stamp = digestStamp(latest, registry, settings, today());
+    const stored = (await store.get(...DIGEST))?.value ?? null;
+    const fresh = stored?.stamp === stamp;
+    if (!fresh) await requestDigest(stamp, by);
+    return { digest: stored, fresh, registry: registry.records };
+  }
+
+  async function requestDigest(stamp, by) {
+    const asked = await store.get('gov-digest', 'request');
+    if (asked?.value.stamp === stamp && Date.now() - Date.parse(asked.at) < DIGEST_REQUEST_MS) return;
+    try {
+      await store.put('gov-digest', 'request', { stamp }, { expectedVersion: asked?.version ?? 0, by, at: iso(), action: 'digest:request' });
+    } catch (error) {
+      if (error.code === 'conflict') return; // another caller asked for it
+      throw error;
+    }
+    await request('digest', {}, by);
+  }
+
+  return { request, read, run, digest, requestDigest: (by) => digest(by) };
+}
+
+export function digestStamp(latest, registry, settings, day) {
+  return `${latest.blob.id}|${registry.stamp}|${settings.version}|${day}`;
+}
