@@ -29,9 +29,11 @@ export function Failure({ answer, title }) {
   const errors = answer?.errors ?? [];
   const code = errors[0]?.code;
   return (
-    <SectionMessage appearance={code === 'no-snapshot' ? 'information' : 'error'} title={title ?? explain(code)}>
-      {errors.map((e, i) => <p key={i} data-code={e.code}>{e.message}</p>)}
-    </SectionMessage>
+    <Box role="alert">
+      <SectionMessage appearance={code === 'no-snapshot' ? 'information' : 'error'} title={title ?? explain(code)}>
+        {errors.map((e, i) => <p key={i} data-code={e.code}>{e.message}</p>)}
+      </SectionMessage>
+    </Box>
   );
 }
 
@@ -180,7 +182,8 @@ export function scanStatusText(scan) {
 
 // The scan in progress or the last one (polled while one runs), with Rescan for Jira admins.
 // `onFinished` runs when a scan it watched ends, so the view shows the new data.
-export function ScanBar({ canRescan = false, onFinished }) {
+// With `autoStart`, a site never scanned gets its first scan as soon as an admin opens the page.
+export function ScanBar({ canRescan = false, autoStart = false, onFinished }) {
   const [answer, setAnswer] = useState(null);
   const [generation, setGeneration] = useState(0);
   const watched = useRef(false);
@@ -191,6 +194,10 @@ export function ScanBar({ canRescan = false, onFinished }) {
       const next = await call('scanStatus');
       if (!live) return;
       setAnswer(next);
+      if (autoStart && canRescan && next.type === 'success' && !next.result.scan && generation === 0) {
+        rescan();
+        return;
+      }
       if (next.type === 'success' && ACTIVE.includes(next.result.scan?.status)) {
         watched.current = true;
         timer = setTimeout(poll, POLL_MS);
@@ -219,9 +226,11 @@ export function ScanBar({ canRescan = false, onFinished }) {
   return (
     <Stack space="space.100" testId="scan-bar">
       <Inline space="space.200" alignBlock="center" spread="space-between" shouldWrap>
-        <Text as="p" color={scan?.status === 'failed' || answer?.type === 'failure' ? 'color.text.danger' : 'color.text.subtle'} role="status" testId="scan-status">
-          {answer === null ? 'Reading the scan status…' : answer.type === 'success' ? scanStatusText(scan) : `Scan status unavailable: ${answer.errors.map((e) => e.message).join('; ')}`}
-        </Text>
+        <Box role="status" testId="scan-status">
+          <Text as="p" color={scan?.status === 'failed' || answer?.type === 'failure' ? 'color.text.danger' : 'color.text.subtle'}>
+            {answer === null ? 'Reading the scan status…' : answer.type === 'success' ? scanStatusText(scan) : `Scan status unavailable: ${answer.errors.map((e) => e.message).join('; ')}`}
+          </Text>
+        </Box>
         {canRescan ? <Button appearance="primary" isDisabled={active || starting} onClick={rescan} testId="rescan">Rescan</Button> : null}
       </Inline>
       {active ? <ProgressBar ariaLabel="Scan in progress" isIndeterminate /> : null}

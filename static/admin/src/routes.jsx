@@ -11,6 +11,7 @@ export const routes = [
   { path: '/accounts', nav: 'Accounts', view: Accounts },
   { path: '/accounts/:id', view: AccountDetail, under: '/accounts' },
   { path: '/findings', nav: 'Findings', view: Findings },
-  { path: '/findings/:rule', view: Findings, under: '/findings' },
+  { path: '/findings/severity/:severity', view: Findings, under: '/findings' },
+  { path: '/findings/rule/:rule', view: Findings, under: '/findings' },
   { path: '/exports', nav: 'Exports', view: Exports },
 ];
