@@ -122,6 +122,17 @@ async function searchPeople(query) {
     .map((u) => ({ accountId: u.accountId, displayName: String(u.displayName ?? u.accountId), active: u.active !== false, email: typeof u.emailAddress === 'string' ? u.emailAddress : null }));
 }
 
+// The caller's own name, as Jira shows it to them (the pages name people by it).
+async function callerOf(accountId) {
+  try {
+    const response = await jiraHost(api.asUser()).request('GET', '/rest/api/3/myself', null, 10_000);
+    const me = response.status === 200 ? JSON.parse(response.body) : null;
+    return { accountId, displayName: typeof me?.displayName === 'string' ? me.displayName : accountId };
+  } catch {
+    return { accountId, displayName: accountId };
+  }
+}
+
 export function governanceResolvers(scans, { store: storeOf = () => createStore(sql), requester = () => api.asUser() } = {}) {
   const gov = () => scans().governance;
   const settingsOf = () => settingsService(storeOf());
@@ -143,7 +154,7 @@ export function governanceResolvers(scans, { store: storeOf = () => createStore(
 
   return {
     // What the governance views need to know up front: whether Jira writes can happen here.
-    governanceInfo: admin(async () => ({ writes: writeMode(), csvColumns: COLUMNS, maxImportRows: MAX_ROWS })),
+    governanceInfo: admin(async (_payload, caller) => ({ writes: writeMode(), csvColumns: COLUMNS, maxImportRows: MAX_ROWS, caller: await callerOf(caller) })),
 
     // One entry as stored, with its version and history.
     registryEntry: admin(async (payload) => {

@@ -5,6 +5,11 @@ import { Accounts } from './console/Accounts.jsx';
 import { AccountDetail } from './console/AccountDetail.jsx';
 import { Findings } from './console/Findings.jsx';
 import { Exports } from './console/Exports.jsx';
+import { Registry, RegisterForm } from './governance/Register.jsx';
+import { Reviews } from './governance/Reviews.jsx';
+import { WhatIf } from './governance/WhatIf.jsx';
+import { Settings } from './governance/Settings.jsx';
+import { Shadow } from './governance/Shadow.jsx';
 
 export const routes = [
   { path: '/', nav: 'Overview', view: Overview },
@@ -14,4 +19,11 @@ export const routes = [
   { path: '/findings/severity/:severity', view: Findings, under: '/findings' },
   { path: '/findings/rule/:rule', view: Findings, under: '/findings' },
   { path: '/exports', nav: 'Exports', view: Exports },
+  { path: '/registry', nav: 'Registry', view: Registry },
+  { path: '/registry/new', view: RegisterForm, under: '/registry' },
+  { path: '/registry/:id', view: RegisterForm, under: '/registry' },
+  { path: '/reviews', nav: 'Reviews', view: Reviews },
+  { path: '/what-if', nav: 'What-if', view: WhatIf },
+  { path: '/shadow-bots', nav: 'Shadow bots', view: Shadow },
+  { path: '/settings', nav: 'Settings', view: Settings },
 ];
