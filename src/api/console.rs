@@ -563,7 +563,7 @@ fn summary_of(scope: &Scope<'_>, rows: &[Row]) -> AccessSummary {
     compare::summarize(site.collected_at.clone(), bots, people)
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments, reason = "one account's facts, each from another place")]
 fn detail<'a>(
     site: &'a Site,
     m: &'a Matrix,
