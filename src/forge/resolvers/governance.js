@@ -137,9 +137,14 @@ export function governanceResolvers(scans, { store: storeOf = () => createStore(
   const gov = () => scans().governance;
   const settingsOf = () => settingsService(storeOf());
   // After a registry or settings write: the findings recomputed (no rescan), the digest renewed.
+  // The write is done whatever happens here: a failure only delays the recomputed findings.
   const afterWrite = async (reason) => {
-    await scans().recompute?.(reason);
-    await gov().requestDigest('steward-governance');
+    try {
+      await scans().recompute(reason);
+      await gov().requestDigest('steward-governance');
+    } catch (error) {
+      console.log(`steward: the findings could not be recomputed after "${reason}": ${error.message}`);
+    }
   };
   // After Jira changed: a refresh scan (a handful of calls) brings the snapshot up to date.
   const afterJira = async (caller) => {

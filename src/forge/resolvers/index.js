@@ -3,6 +3,7 @@
 // envelope (../envelope.js).
 import { createScans } from '../scans/index.js';
 import { adminResolvers } from './admin.js';
+import { consoleResolvers } from './console.js';
 import { governanceResolvers } from './governance.js';
 import { projectResolvers } from './project.js';
 import { scanResolvers } from './scan.js';
@@ -13,6 +14,6 @@ let scanService = null;
 const scans = () => (scanService ??= createScans());
 
 export function defineResolvers(resolver) {
-  const handlers = { ...adminResolvers(scans), ...governanceResolvers(scans), ...projectResolvers(scans), ...scanResolvers(scans) };
+  const handlers = { ...adminResolvers(scans), ...consoleResolvers(scans), ...governanceResolvers(scans), ...projectResolvers(scans), ...scanResolvers(scans) };
   for (const [name, handler] of Object.entries(handlers)) resolver.define(name, handler);
 }

@@ -19,6 +19,7 @@ import { createChain } from './chain.js';
 import { createJobs } from './jobs.js';
 import { createReads } from './read.js';
 import { createRun } from './run.js';
+import { createRecompute } from './recompute.js';
 import { createStart } from './start.js';
 import { createScanState } from './state.js';
 import { createSnapshotStore } from './store.js';
@@ -30,17 +31,22 @@ export const QUEUE = 'steward-scans';
 
 export function createScans({ store = createStore(sql), blobs = createBlobStore(sql), queue = new Queue({ key: QUEUE }), host = () => jiraHost(api.asApp()), env = process.env, log = console.log } = {}) {
   const state = createScanState({ store, log });
-  const snapshots = createSnapshotStore({ blobs, log });
+  const snapshots = createSnapshotStore({ blobs, store, log });
   const chain = createChain({ state, snapshots, queue });
   const runJob = createRun({ state, chain, snapshots, blobs, host, env, log });
-  const scanJob = createJobs({ state, chain, snapshots, blobs, runJob });
+  const scanJob = createJobs({ state, chain, snapshots, blobs, store, runJob });
   // Governance work that needs the snapshot (src/forge/governance/jobs.js) runs on this queue too.
   // After a registry or settings write, the findings are recomputed without a rescan.
   const governance = createGovernanceJobs({
     store, state, snapshots, queue, log,
+    // The write is done whatever happens here: a failure only delays the recomputed findings.
     afterWrite: async (reason) => {
-      await service.recompute?.(reason);
-      await governance.requestDigest('steward-governance');
+      try {
+        await service.recompute(reason);
+        await governance.requestDigest('steward-governance');
+      } catch (error) {
+        log(`steward: the findings could not be recomputed after "${reason}": ${error.message}`);
+      }
     },
   });
   const service = {
@@ -52,6 +58,10 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
     // One job: the consumer's work for one event.
     job: (event) => (typeof event?.body?.governance === 'string' ? governance.run(event.body.governance) : scanJob(event)),
     governance,
+    // Queues a job recomputing the console's products (findings, rows, details, exports) of the
+    // latest snapshot with the current registry and settings, without a rescan; answers whether
+    // it queued one. Call it after every registry or settings write.
+    recompute: createRecompute({ state, queue, log }),
   };
   return service;
 }
