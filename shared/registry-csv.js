@@ -69,6 +69,11 @@ export function parseCsv(text) {
   return rows;
 }
 
+// A cell a spreadsheet would run as a formula (= + - @, a tab or carriage return first) gets a
+// leading ', as the audit's CSV does; an import takes that ' off again.
+const FORMULA = /^[=+\-@\t\r]/;
+const defuse = (value) => (FORMULA.test(value) ? `'${value}` : value);
+const undefuse = (value) => (value.startsWith("'") && FORMULA.test(value.slice(1)) ? value.slice(1) : value);
 const quote = (value) => (/[",\r\n]/.test(value) || /^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
 function cadenceText(cadence) {
@@ -87,7 +92,7 @@ export function registryToCsv(entries) {
       if (column === 'cadence') return cadenceText(entry.cadence);
       return entry[column] == null ? '' : String(entry[column]);
     });
-    lines.push(cells.map(quote).join(','));
+    lines.push(cells.map((cell) => quote(defuse(cell))).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }
@@ -103,7 +108,7 @@ function rowToEntry(header, { line, fields }) {
   const entry = {};
   const need = {};
   header.forEach((column, i) => {
-    const value = fields[i].trim();
+    const value = undefuse(fields[i].trim());
     if (value.length > MAX_FIELD) return problem(column, `\`${column}\` is longer than ${MAX_FIELD} characters`);
     if (value === '') return undefined;
     if (TEXT.includes(column)) entry[column] = value;

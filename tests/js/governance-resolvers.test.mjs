@@ -5,6 +5,8 @@
 // shadow-bot verdicts; and every one of them refused to someone who is not a Jira admin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPlatform } from '../../host/platform.mjs';
@@ -93,7 +95,7 @@ const findingsOf = async (accountId) => {
 
 test('registering a bot: every problem at its field at once, then saved, and its findings change without a rescan', async () => {
   const bot = byName('sandbox-bot');
-  const scansBefore = (await store.history('scan', 'state')).length;
+  const scanBefore = (await admin('scanStatus', {})).result.scan.scanId;
   assert.ok((await findingsOf(bot.accountId)).includes('no-owner'));
   const bad = await job('saveEntry', {
     expectedVersion: 0,
@@ -112,7 +114,13 @@ test('registering a bot: every problem at its field at once, then saved, and its
   assert.deepEqual([good.answer.saved, good.answer.version], [true, 1]);
   const after = await findingsOf(bot.accountId);
   assert.ok(!after.includes('no-owner'), after.join(', '));
-  assert.equal((await store.history('scan', 'state')).length, scansBefore, 'no rescan');
+  assert.equal((await admin('scanStatus', {})).result.scan.scanId, scanBefore, 'no rescan');
+  // The console's stored findings follow too (its recompute was queued with the write).
+  await platform.queue.idle();
+  const consoleFindings = await admin('consoleFindings', {});
+  assert.equal(consoleFindings.type, 'success', JSON.stringify(consoleFindings.errors));
+  const noOwner = consoleFindings.result.groups.find((g) => g.rule === 'no-owner');
+  assert.ok(!noOwner?.items.some((i) => i.accountId === bot.accountId), 'no-owner is gone from the console too');
 });
 
 test('two admins edit the same entry: the second gets a conflict with both versions, and every version stays', async () => {
@@ -163,6 +171,9 @@ test('an import with one bad row imports nothing and names the row and field; a 
   rows[1].need.permissions = ['BROWSE_PROJECTS'];
   const good = await job('importRegistry', { format: 'csv', text: registryToCsv(rows), why: 'the team spreadsheet' });
   assert.deepEqual([good.answer.imported, good.answer.created, good.answer.problems.length], [3, 3, 0]);
+  // A purpose a spreadsheet would run as a formula is written defused, and read back as it was.
+  assert.match(registryToCsv([{ accountId: 'bot-x', purpose: '=HYPERLINK("x")' }]), /^bot-x,.*,"'=HYPERLINK\(""x""\)"/m);
+  assert.equal(csvToEntries(registryToCsv([{ accountId: 'bot-x', purpose: '=1+1' }])).entries[0].entry.purpose, '=1+1');
   const importer = await store.get('registry', rows[2].accountId);
   assert.equal(importer.value.purpose, 'imports, "quoted", with a comma');
   assert.deepEqual([importer.action, importer.why], ['import:register', 'the team spreadsheet']);
@@ -322,6 +333,15 @@ test('people are searched by name through Jira as the caller', async () => {
   assert.ok(found.result.people.some((p) => p.displayName === 'Pat Projectlead'));
   const bad = await admin('searchPeople', { query: '' });
   assert.equal(bad.errors[0].field, 'query');
+});
+
+test('the exported registry, after decisions and imports, fits schema/registry-v1.schema.json and the core reads it', async () => {
+  const Ajv = createRequire(import.meta.url)('ajv');
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(join(root, 'schema/registry-v1.schema.json'), 'utf8')));
+  const exported = JSON.parse((await admin('exportRegistry', { format: 'json' })).result.text);
+  assert.ok(exported.accounts.some((e) => e.suspension || e.lastDecision), 'decisions are part of what is checked');
+  assert.ok(validate(exported), JSON.stringify(validate.errors));
+  assert.ok(!validate({ registryVersion: 1, accounts: [{ accountId: 'x', colour: 'red' }] }), 'unknown fields are refused, as the core does');
 });
 
 test('on a read-only local host a decision is refused before Jira is asked, saying why', async () => {
