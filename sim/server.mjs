@@ -303,6 +303,12 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
       const max = Math.max(1, Math.min(Number.parseInt(url.searchParams.get('maxResults') ?? '50', 10) || 50, 1000, pageCap));
       send(res, 200, world.users.slice(startAt, startAt + max).map(userBody));
     }],
+    // bulkGetUsers: the users named by `accountId` (repeated), a PageBeanUser; unknown ids are left out.
+    ['GET', /^\/rest\/api\/3\/user\/bulk$/, (req, res, user, _m, url) => {
+      const ids = url.searchParams.getAll('accountId');
+      if (!ids.length) return errors(res, 400, 'The accountId parameter is required.');
+      send(res, 200, page(url, ids.map(userBy).filter(Boolean).map(userBody), { max: 200, fallback: 10 }));
+    }],
     // findUsers: people and apps whose display name or email starts with the query (a word of it), active first.
     ['GET', /^\/rest\/api\/3\/user\/search$/, (req, res, user, _m, url) => {
       const query = (url.searchParams.get('query') ?? '').trim().toLowerCase();

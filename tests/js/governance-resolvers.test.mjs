@@ -146,6 +146,10 @@ test('an edit cannot forge a decision: status and suspension stay those of the v
   assert.equal(edited.answer.saved, true, JSON.stringify(edited.answer));
   assert.equal(edited.answer.entry.status, 'active');
   assert.equal(edited.answer.entry.lastDecision, undefined);
+  // Nor can a registration: a forged suspension would make a restore add memberships.
+  const forged = await job('saveEntry', { expectedVersion: 0, entry: { accountId: byName('okr-bot').accountId, owner: ada.accountId, status: 'suspended', suspension: { at: '2026-12-01', by: 'me', decisionId: 'x', removed: [{ op: 'removeGroupMember', groupId: 'a1b2c3d4-0000-4000-8000-000000000001', accountId: byName('okr-bot').accountId }] } } });
+  assert.equal(forged.answer.saved, true, JSON.stringify(forged.answer));
+  assert.equal(forged.answer.entry.suspension, undefined);
 });
 
 test('an import with one bad row imports nothing and names the row and field; a good one imports every row at once', async () => {
@@ -333,6 +337,9 @@ test('people are searched by name through Jira as the caller', async () => {
   assert.ok(found.result.people.some((p) => p.displayName === 'Pat Projectlead'));
   const bad = await admin('searchPeople', { query: '' });
   assert.equal(bad.errors[0].field, 'query');
+  const names = await admin('peopleNames', { accountIds: [ada.accountId, vic.accountId, 'nobody-at-all'] });
+  assert.deepEqual(names.result.people.map((p) => p.displayName), ['Ada Admin', 'Vic Viewer']);
+  assert.equal((await admin('peopleNames', { accountIds: ['../etc'] })).errors[0].field, 'accountIds');
 });
 
 test('the exported registry, after decisions and imports, fits schema/registry-v1.schema.json and the core reads it', async () => {
@@ -379,6 +386,7 @@ test('someone who is not a Jira admin is refused every governance call, and noth
       whatIf: { changes: [{ op: 'setProjectScheme', project: 'APP', schemeId: '10002' }] }, settings: {},
       saveSettings: { expectedVersion: 1, settings: { plan: 'enterprise' } },
       shadowVerdict: { accountId: bot, verdict: 'dismiss', reason: 'x', expectedVersion: 1 }, searchPeople: { query: 'ada' }, writeHistory: { accountId: bot },
+      peopleNames: { accountIds: [vic.accountId] },
     };
     for (const [name, payload] of Object.entries(calls)) {
       const answer = await asVic(name, payload);

@@ -33,6 +33,7 @@ const shapes = [
   ['/rest/api/3/role', '/rest/api/3/role'],
   ['/rest/api/3/users/search', '/rest/api/3/users/search?maxResults=1000'],
   ['/rest/api/3/user/search', '/rest/api/3/user/search?query=ada'],
+  ['/rest/api/3/user/bulk', '/rest/api/3/user/bulk?accountId=5b10a2844c20165700000001&accountId=5b10a2844c20165700000002&maxResults=200'],
   ['/rest/api/3/user', '/rest/api/3/user?accountId=5b10a2844c20165700000001&expand=groups,applicationRoles'],
   ['/rest/api/3/group/bulk', '/rest/api/3/group/bulk'],
   ['/rest/api/3/group/member', '/rest/api/3/group/member?groupId=a1b2c3d4-0000-4000-8000-000000000005&includeInactiveUsers=true'],

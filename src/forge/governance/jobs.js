@@ -89,11 +89,16 @@ export function createGovernanceJobs({ store, state, snapshots, queue, log = con
 
   // One entry checked against the site, then written as the version after `expectedVersion`.
   // An edit keeps the decisions' fields (status, suspension, last decision) of the version it is
-  // based on: only a review decision changes them.
+  // based on, and a registration has none: only a review decision changes them.
   async function entryJob({ entry, expectedVersion, why }, by) {
     const stored = await store.get(REGISTRY, entry.accountId);
     let next = entry;
-    if (expectedVersion > 0 && stored && stored.version === expectedVersion) {
+    if (expectedVersion === 0) {
+      // A new entry has had no decision: a suspension's `removed` is what a restore would add.
+      next = { ...entry };
+      delete next.suspension;
+      delete next.lastDecision;
+    } else if (stored && stored.version === expectedVersion) {
       const { status, suspension, lastDecision } = stored.value;
       next = { ...entry, status: status ?? 'active' };
       delete next.suspension;

@@ -303,6 +303,21 @@ export function governanceResolvers(scans, { store: storeOf = () => createStore(
       return { people: await searchPeople(query.trim()) };
     }),
 
+    // Display names of up to 200 accounts (owners, reviewers, who made a change), read through
+    // Jira as the caller: the pages name people, not ids.
+    peopleNames: admin(async (payload) => {
+      const { accountIds } = payloadOf(payload, ['accountIds'], ['accountIds']);
+      if (!Array.isArray(accountIds) || accountIds.length > 200) throw new GovernanceError('bad-input', '`accountIds` must list at most 200 account ids', { field: 'accountIds' });
+      const ids = [...new Set(accountIds.map((id) => accountIdOf(id, 'accountIds')))];
+      if (!ids.length) return { people: [] };
+      const query = ids.map((id) => `accountId=${encodeURIComponent(id)}`).join('&');
+      const response = await jiraHost(api.asUser()).request('GET', `/rest/api/3/user/bulk?${query}&maxResults=200`, null, 10_000);
+      if (response.status !== 200) throw new GovernanceError('jira', `Jira answered ${response.status} to the names of ${ids.length} account(s)`);
+      const values = JSON.parse(response.body)?.values;
+      if (!Array.isArray(values)) throw new GovernanceError('jira', 'Jira answered the names without a list of users');
+      return { people: values.filter((u) => typeof u?.accountId === 'string').map((u) => ({ accountId: u.accountId, displayName: String(u.displayName ?? u.accountId), active: u.active !== false })) };
+    }),
+
     // The Jira writes recorded for one account (who, when, what, why, Jira's answer).
     writeHistory: admin(async (payload) => {
       const { accountId } = payloadOf(payload, ['accountId'], ['accountId']);

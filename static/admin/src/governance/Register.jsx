@@ -14,7 +14,7 @@ import { call } from '../../../shared/bridge.js';
 import { formatDate, formatTime } from '../../../shared/format.js';
 import { navigate } from '../../../shared/router.js';
 import templatesFile from '../../../../shared/need-templates.json';
-import { ConflictView, FieldRow, Table, nameOf, runJob, seenNames, useGovernanceInfo } from './common.jsx';
+import { ConflictView, FieldRow, Table, learnNames, nameOf, runJob, seenNames, useGovernanceInfo } from './common.jsx';
 import { ImportExport } from './ImportExport.jsx';
 
 export const TEMPLATES = templatesFile.templates;
@@ -36,6 +36,11 @@ export async function readReviews({ fresh = false } = {}) {
     for (const [id, a] of Object.entries(answer.result.access)) seenNames.set(id, a.displayName);
     for (const item of answer.result.due) if (item.displayName) seenNames.set(item.accountId, item.displayName);
     for (const f of answer.result.findings) if (f.displayName) seenNames.set(f.accountId, f.displayName);
+    const { registry, due } = answer.result;
+    await learnNames([
+      ...registry.flatMap((r) => [r.entry.owner, r.entry.backupOwner, r.entry.requester, r.entry.approver, r.entry.lastDecision?.by, r.entry.suspension?.by, r.by]),
+      ...due.flatMap((d) => d.reviewer.accountIds),
+    ]);
   }
   return answer;
 }
@@ -178,6 +183,8 @@ export function RegisterForm({ params }) {
   const load = async (id) => {
     const answer = await call('registryEntry', { accountId: id });
     if (answer.type !== 'success') return setLoaded({ failure: answer });
+    const e = answer.result.entry ?? {};
+    await learnNames([id, e.owner, e.backupOwner, e.requester, e.approver, ...answer.result.history.map((h) => h.by)]);
     setLoaded(answer.result);
     if (answer.result.entry) setForm(formOf(answer.result.entry));
     else setForm(emptyForm(id));

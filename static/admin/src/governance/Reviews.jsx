@@ -112,7 +112,10 @@ function ReviewPanel({ accountId, digest, info, onApplied }) {
       <Stack space="space.150">
         <Text as="p">
           Status: {entry?.status ?? 'active'} · {item ? `due ${formatDate(item.due) === '—' ? 'now (never reviewed)' : formatDate(item.due)}` : `last review ${formatDate(entry?.lastReview)}`}
-          {' · '}Reviewer: {item ? `${item.reviewer.via} (${item.reviewer.accountIds.map(nameOf).join(', ') || 'no admins configured'})` : nameOf(entry?.owner) || '—'}
+        </Text>
+        <Text as="p" testId="reviewer-chain">
+          Reviewer chain: owner {nameOf(entry?.owner) || 'none'} → backup owner {nameOf(entry?.backupOwner) || 'none'} → the admins in Settings
+          {item ? ` · reviews now: ${item.reviewer.via === 'admins' ? `the admins (${item.reviewer.accountIds.map(nameOf).join(', ') || 'none configured'})` : nameOf(item.reviewer.accountIds[0])}` : ''}
         </Text>
         <Text as="p" color="color.text.subtle" testId="access-summary">
           {access ? `${access.jiraAdmin ? 'Jira admin · ' : ''}acts in ${access.unconditionalProjects} project(s)${access.conditionalProjects ? `, on some issues in ${access.conditionalProjects} more` : ''}` : 'Not in the latest scan.'}

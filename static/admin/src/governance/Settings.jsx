@@ -10,7 +10,7 @@ import TextArea from '@atlaskit/textarea';
 import { Box, Failure, Inline, Loading, PageHeader, Panel, Stack, Text } from '../../../shared/components.jsx';
 import { call } from '../../../shared/bridge.js';
 import { formatTime } from '../../../shared/format.js';
-import { ConflictView, FieldRow, Table, useGovernanceInfo } from './common.jsx';
+import { ConflictView, FieldRow, Table, learnNames, useGovernanceInfo } from './common.jsx';
 import { nameOf } from './Register.jsx';
 
 const PLANS = [
@@ -56,6 +56,7 @@ export function Settings() {
   const [saving, setSaving] = useState(false);
   const load = async () => {
     const answer = await call('settings');
+    if (answer.type === 'success') await learnNames([...answer.result.history.map((h) => h.by), ...(answer.result.settings.review?.admins ?? [])]);
     setLoaded(answer);
     if (answer.type === 'success') setForm(formOf(answer.result.settings, answer.result.defaults));
   };

@@ -31,6 +31,18 @@ export async function runJob(functionKey, payload, onQueued) {
 // Display names the page has seen (the caller, searches, the digest), by account id.
 export const seenNames = new Map();
 export const nameOf = (id) => (id ? seenNames.get(id) ?? id : '');
+const ACCOUNT = /^[A-Za-z0-9:._-]{1,128}$/;
+
+// Learns the names of the accounts it is given that the page has not seen yet (Jira's bulk user
+// read as the admin), 200 a call. Ids that are not accounts (a job's name) are left as they are.
+export async function learnNames(ids) {
+  const unknown = [...new Set(ids.filter((id) => typeof id === 'string' && ACCOUNT.test(id) && !seenNames.has(id)))];
+  for (let i = 0; i < unknown.length; i += 200) {
+    const answer = await call('peopleNames', { accountIds: unknown.slice(i, i + 200) });
+    if (answer.type !== 'success') return;
+    for (const p of answer.result.people) seenNames.set(p.accountId, p.displayName);
+  }
+}
 
 // Whether this host lets Steward change Jira (and who the caller is), asked once per page.
 let info = null;
