@@ -169,6 +169,11 @@ test('reduce to need: the change set and everyone affected first, applied in the
   await app.getByRole('combobox', { name: 'Review another registered bot' }).click();
   await app.getByRole('option', { name: 'triage-ai' }).click();
   assert.match(await app.getByTestId('last-decision').innerText(), /Last decision: reduce on \d{4}-\d\d-\d\d by Ada Admin/);
+  // The bot's page lists what was written to Jira, by whom, with Jira's answer and the reason.
+  await page.goto(`${host.urls.admin}#/registry/${encodeURIComponent(bot.accountId)}`);
+  await ready(app, 'register');
+  assert.match(await app.getByTestId('jira-writes').innerText(), /Ada Admin\s+Remove triage-ai from role 10001 in WEB\s+done \(204\)\s+review reduce: only triages APP/);
+  assert.match(await app.getByTestId('entry-history').innerText(), /review:reduce\s+review reduce: only triages APP/);
 }));
 
 test('suspend then restore from the reviews page leaves the simulator exactly as before', { timeout: 240_000 }, () => withHost(browser, {}, async (host, page) => {
@@ -282,7 +287,8 @@ test('the what-if tool, settings and shadow bots, light and dark', { timeout: 24
   const row = app.getByTestId('shadow-table').getByRole('row').filter({ hasText: 'svc-reporting' });
   await row.getByLabel('Reason for svc-reporting').fill('runs the BI exports');
   await row.getByRole('button', { name: 'Confirm' }).click();
-  await app.getByTestId('licence-saving').getByText(/1 confirmed: migrating them saves 1 user licence\(s\), about 8\.60 a month/).waitFor({ timeout: 30_000 });
+  // svc-jenkins is registered (so confirmed, as the core counts it) and svc-reporting now is too.
+  await app.getByTestId('licence-saving').getByText(/2 confirmed: migrating them saves 2 user licence\(s\), about 17\.20 a month/).waitFor({ timeout: 30_000 });
   await app.getByTestId('shadow-table').getByRole('row').filter({ hasText: 'svc-reporting' }).getByText(/confirmed\)?; migrating it saves one user licence \(8\.60 a month\)/).waitFor({ timeout: 30_000 });
   await assertAccessible(page, 'shadow bots dark');
   await shot(page, 'governance-shadow-dark');

@@ -14,7 +14,7 @@ import { call } from '../../../shared/bridge.js';
 import { formatDate, formatTime } from '../../../shared/format.js';
 import { navigate } from '../../../shared/router.js';
 import templatesFile from '../../../../shared/need-templates.json';
-import { ConflictView, FieldRow, Table, learnNames, nameOf, runJob, seenNames, useGovernanceInfo } from './common.jsx';
+import { ConflictView, FieldRow, Table, changeText, learnNames, nameOf, runJob, seenNames, useGovernanceInfo } from './common.jsx';
 import { ImportExport } from './ImportExport.jsx';
 
 export const TEMPLATES = templatesFile.templates;
@@ -179,12 +179,15 @@ export function RegisterForm({ params }) {
     return shown;
   });
   const [reviews, setReviews] = useState(null);
+  const [jiraWrites, setJiraWrites] = useState([]);
 
   const load = async (id) => {
-    const answer = await call('registryEntry', { accountId: id });
+    const [answer, writes] = await Promise.all([call('registryEntry', { accountId: id }), call('writeHistory', { accountId: id })]);
     if (answer.type !== 'success') return setLoaded({ failure: answer });
     const e = answer.result.entry ?? {};
-    await learnNames([id, e.owner, e.backupOwner, e.requester, e.approver, ...answer.result.history.map((h) => h.by)]);
+    const jiraWrites = writes.type === 'success' ? writes.result.writes : [];
+    await learnNames([id, e.owner, e.backupOwner, e.requester, e.approver, ...answer.result.history.map((h) => h.by), ...jiraWrites.map((w) => w.by)]);
+    setJiraWrites(jiraWrites);
     setLoaded(answer.result);
     if (answer.result.entry) setForm(formOf(answer.result.entry));
     else setForm(emptyForm(id));
@@ -252,7 +255,7 @@ export function RegisterForm({ params }) {
         </Box>
       ) : null}
       <Panel title="The bot">
-        <Box data-ready="register" />
+        <span data-ready="register" hidden />
         <FieldRow id="accountId" label="Account id" required error={err('accountId')} help={editing ? 'The account this entry is about.' : 'Pick one of the scanned bots or paste its account id.'}>
           {(p) => <Textfield {...p} value={form.accountId} isDisabled={Boolean(editing)} list="scanned-bots" onChange={text('accountId')} />}
         </FieldRow>
@@ -315,6 +318,13 @@ export function RegisterForm({ params }) {
         </Inline>
       </Panel>
       {form.accountId ? <Panel title="Findings for this bot"><BotFindings accountId={form.accountId.trim()} reviews={reviews} /></Panel> : null}
+      {jiraWrites.length ? (
+        <Panel title="Changes made in Jira">
+          <Table caption="Every write Steward made or tried for this bot, with Jira's answer" columns={['When', 'Who', 'Change', "Jira's answer", 'Why']} testId="jira-writes"
+            rows={[...jiraWrites].reverse().map((w) => ({ key: w.version, cells: [formatTime(w.at), `${nameOf(w.by)}${w.value.as === 'app' ? ' (as the app)' : ''}`, changeText(w.value.change, { [w.value.change.accountId]: nameOf(w.value.change.accountId) }),
+              w.value.ok ? `done (${w.value.status})` : `refused (${w.value.status || 'no answer'}): ${w.value.message}`, w.why ?? '—'] }))} />
+        </Panel>
+      ) : null}
       {loaded.history?.length ? (
         <Panel title="History">
           <Table caption="Every version of this entry" columns={['Version', 'When', 'Who', 'What', 'Why']} testId="entry-history"
@@ -340,7 +350,7 @@ export function Registry() {
         actions={<Button appearance="primary" onClick={() => navigate('/registry/new')}>Register a bot</Button>} />
       {!reviews ? <Loading label="Reading the registry…" /> : reviews.type !== 'success' ? <Failure answer={reviews} /> : (
         <Panel title={`${reviews.result.registry.length} registered`} testId="registry">
-          <Box data-ready="register" />
+          <span data-ready="register" hidden />
           <Table caption="Registered bots" columns={['Bot', 'Owner', 'Status', 'Last review', 'Version', '']} testId="registry-table"
             rows={reviews.result.registry.map((r) => ({
               key: r.accountId,

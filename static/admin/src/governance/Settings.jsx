@@ -84,7 +84,7 @@ export function Settings() {
       {conflict ? <ConflictView conflict={conflict} what="settings" onKeepMine={() => save(conflict.stored.version, conflict.yours.settings)} onTakeStored={() => { setResult(null); load(); }} /> : null}
       {result?.type === 'failure' && !conflict ? <Failure answer={result} title="Not saved" /> : null}
       <Panel title={version ? `Version ${version}` : 'The defaults (never saved)'}>
-        <Box data-ready="settings" />
+        <span data-ready="settings" hidden />
         <Text id="plan-label" weight="medium">Plan</Text>
         <RadioGroup name="plan" aria-labelledby="plan-label" value={form.plan} options={PLANS.map((p) => ({ ...p, name: 'plan' }))} onChange={(e) => { const plan = e.currentTarget.value; setForm((f) => ({ ...f, plan })); }} />
         {err('plan') ? <Text color="color.text.danger" role="alert">{err('plan')}</Text> : null}

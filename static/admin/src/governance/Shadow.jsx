@@ -12,7 +12,7 @@ import { call } from '../../../shared/bridge.js';
 import { FieldRow, Table, useGovernanceInfo } from './common.jsx';
 import { nameOf, readReviews } from './Register.jsx';
 
-function Verdict({ accountId, status, version, onDone }) {
+function Verdict({ accountId, status, version, registered, onDone }) {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [answer, setAnswer] = useState(null);
@@ -30,9 +30,10 @@ function Verdict({ accountId, status, version, onDone }) {
         {(p) => <Textfield {...p} isCompact value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Why (kept in the history)" />}
       </FieldRow>
       <Inline space="space.050">
+        {registered ? <Text size="small" color="color.text.subtle">Registered, so confirmed.</Text> : null}
         {status !== 'confirmed' ? <Button spacing="compact" isDisabled={busy || !reason.trim()} onClick={() => decide('confirm')}>Confirm</Button> : null}
         {status !== 'dismissed' ? <Button spacing="compact" isDisabled={busy || !reason.trim()} onClick={() => decide('dismiss')}>Dismiss</Button> : null}
-        {status !== 'suspected' ? <Button spacing="compact" appearance="subtle" isDisabled={busy || !reason.trim()} onClick={() => decide('undo')}>Undo the verdict</Button> : null}
+        {status !== 'suspected' && !registered ? <Button spacing="compact" appearance="subtle" isDisabled={busy || !reason.trim()} onClick={() => decide('undo')}>Undo the verdict</Button> : null}
       </Inline>
       {answer?.type === 'failure' ? <Failure answer={answer} title="Not recorded" /> : null}
     </Stack>
@@ -53,9 +54,12 @@ export function Shadow() {
   if (state.reviews.type !== 'success') return <Failure answer={state.reviews} />;
   if (state.settings.type !== 'success') return <Failure answer={state.settings} />;
   const { version, settings } = state.settings.result;
-  const confirmed = new Set(settings.shadowBots?.confirmed ?? []);
-  const dismissed = new Set(settings.shadowBots?.dismissed ?? []);
+  // As the core counts them: confirmed in the settings, or registered (a registered bot is
+  // known to be an integration).
+  const registered = new Set(state.reviews.result.registry.map((r) => r.accountId));
   const suspects = state.reviews.result.shadow;
+  const confirmed = new Set([...(settings.shadowBots?.confirmed ?? []), ...suspects.map((f) => f.accountId).filter((id) => registered.has(id))]);
+  const dismissed = new Set(settings.shadowBots?.dismissed ?? []);
   const ids = [...new Set([...suspects.map((f) => f.accountId), ...confirmed, ...dismissed])].sort();
   const statusOf = (id) => (confirmed.has(id) ? 'confirmed' : dismissed.has(id) ? 'dismissed' : 'suspected');
   const cost = settings.licenceCostPerMonth;
@@ -66,7 +70,7 @@ export function Shadow() {
         <Text as="p" testId="licence-saving">{confirmed.size} confirmed: migrating them saves {confirmed.size} user licence(s){cost != null ? `, about ${(confirmed.size * cost).toFixed(2)} a month` : ' (set the licence cost in Settings to price it)'}.</Text>
       </SectionMessage>
       <Panel title={`${ids.length} account(s)`} testId="shadow-list">
-        <Box data-ready="shadow" />
+        <span data-ready="shadow" hidden />
         <Table caption="Shadow-bot suspects and verdicts" columns={['Account', 'Verdict', 'Why it was suspected', 'Decide']} testId="shadow-table" empty="No shadow-bot suspects."
           rows={ids.map((id) => {
             const finding = suspects.find((f) => f.accountId === id);
@@ -74,7 +78,7 @@ export function Shadow() {
             return {
               key: id,
               cells: [nameOf(id) === id ? finding?.displayName || id : nameOf(id), <Lozenge key="v" appearance={status === 'confirmed' ? 'success' : status === 'dismissed' ? 'default' : 'moved'}>{status}</Lozenge>,
-                finding?.message ?? (status === 'dismissed' ? 'dismissed as a person' : '—'), <Verdict key="d" accountId={id} status={status} version={version} onDone={() => load(true)} />],
+                finding?.message ?? (status === 'dismissed' ? 'dismissed as a person' : '—'), <Verdict key="d" accountId={id} status={status} version={version} registered={registered.has(id)} onDone={() => load(true)} />],
             };
           })} />
       </Panel>

@@ -59,7 +59,7 @@ export function WhatIf() {
     <Stack space="space.200">
       <PageHeader title="What-if" description="See whose access a change would change, and where, before anyone touches Jira. Nothing is applied from this view." />
       <Panel title="Changes to try">
-        <Box data-ready="whatif" />
+        <span data-ready="whatif" hidden />
         <FieldRow id="whatif-op" label="Change">
           {(p) => <Select inputId={p.id} options={OPS} value={kind} onChange={(o) => { setKind(o); setValues({}); }} />}
         </FieldRow>
