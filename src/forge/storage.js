@@ -26,6 +26,8 @@ const CREATE = `CREATE TABLE IF NOT EXISTS ${TABLE} (
 )`;
 
 const COLUMNS = 'record_id, version, value_json, changed_at, changed_by, action, reason';
+// The parameters of one putAll statement: Forge SQL's 1 MiB request, less room for the statement.
+const PUT_ALL_BUDGET = 1024 * 1024 - 64 * 1024;
 
 export class StorageError extends Error {
   constructor(code, message) {
@@ -155,6 +157,9 @@ export function createStore(sql) {
         check(json !== undefined, 'value must be JSON');
         return [collection, id, expectedVersion + 1, json, at, by, action, why];
       });
+      // Forge SQL takes at most 1 MiB a request; the parameters travel JSON-encoded.
+      const bytes = Buffer.byteLength(JSON.stringify(rows.flat()), 'utf8');
+      if (bytes > PUT_ALL_BUDGET) throw new StorageError('too-large', `${writes.length} records are ${bytes} bytes, more than one request to Forge SQL takes (${PUT_ALL_BUDGET}); nothing was written: write fewer at once`);
       await store.migrate();
       const stale = async () => {
         for (const { id, expectedVersion } of writes) {

@@ -157,8 +157,8 @@ export function createGovernanceJobs({ store, state, snapshots, queue, log = con
     try {
       await store.putAll(REGISTRY, writes, { by, at, why: why ?? null });
     } catch (error) {
-      if (error.code !== 'conflict') throw error;
-      return { imported: 0, problems: [{ line: null, entry: null, field: null, code: 'conflict', message: `${error.message}; nothing was imported` }] };
+      if (error.code !== 'conflict' && error.code !== 'too-large') throw error;
+      return { imported: 0, problems: [{ line: null, entry: null, field: null, code: error.code, message: `${error.message}; nothing was imported` }] };
     }
     await afterWrite(`registry: imported ${writes.length} entries`);
     return {
