@@ -189,6 +189,23 @@ test('an import with one bad row imports nothing and names the row and field; a 
   assert.deepEqual(json.answer.problems.map((p) => [p.entry, p.field, p.code]), [[1, 'owner', 'unknown-person']]);
 });
 
+test('the registry CSV reads what spreadsheets write: a BOM, CRLF, quoted commas, quotes and line breaks, lines counted', () => {
+  const text = '\ufeffaccountId,purpose,needPermissions,cadence\r\nbot-1,"line one\nline two",BROWSE_PROJECTS;ADD_COMMENTS,45 days\r\n\r\nbot-2,"say ""hi"", then go",,monthly\r\nbot-3,x,,every week\r\n';
+  const { entries, problems } = csvToEntries(text);
+  assert.deepEqual(entries.map((e) => [e.line, e.entry.accountId]), [[2, 'bot-1'], [5, 'bot-2']]);
+  assert.equal(entries[0].entry.purpose, 'line one\nline two');
+  assert.deepEqual(entries[0].entry.need.permissions, ['BROWSE_PROJECTS', 'ADD_COMMENTS']);
+  assert.deepEqual(entries[0].entry.cadence, { days: 45 });
+  assert.equal(entries[1].entry.purpose, 'say "hi", then go');
+  assert.deepEqual(problems.map((p) => [p.line, p.field]), [[6, 'cadence']]);
+  assert.deepEqual(csvToEntries('accountId,colour\nbot-1,red\n').problems.map((p) => [p.line, p.field]), [[1, 'colour']]);
+  assert.match(csvToEntries('accountId\n"bot-1\n').problems[0].message, /quoted field is not closed/);
+  assert.deepEqual(csvToEntries('accountId,owner\nbot-1\n').problems.map((p) => p.line), [2]);
+  // What the export writes, the import reads back the same.
+  const entry = { accountId: 'bot-9', owner: 'o-1', purpose: 'a, "b"\nc', cadence: { days: 10 }, need: { projects: ['APP'], permissions: ['BROWSE_PROJECTS'], global: [], securityLevels: [] }, status: 'suspended', lastReview: '2026-12-01' };
+  assert.deepEqual(csvToEntries(registryToCsv([entry])).entries[0].entry, entry);
+});
+
 test('the storage writes an import in one statement: a row that moved on fails all of it', async () => {
   const writes = [
     { id: 'atomic-a', value: { accountId: 'atomic-a' }, expectedVersion: 0, action: 'import:register' },
