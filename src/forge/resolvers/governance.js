@@ -210,7 +210,11 @@ export function governanceResolvers(scans, { store: storeOf = () => createStore(
 
     // The reviews view: the due list (most overdue first; `mine` when the caller reviews), each bot's
     // findings, the access summary from the scan's digest. Queues a fresh digest when stale.
-    reviews: admin(async (_payload, caller) => {
+    // `findingsOf`: an account whose findings to include besides those of the due list (the
+    // answer stays small on a large site: every other account only has its count).
+    reviews: admin(async (payload, caller) => {
+      const { findingsOf } = payloadOf(payload, ['findingsOf']);
+      if (findingsOf !== undefined) accountIdOf(findingsOf, 'findingsOf');
       const read = await gov().digest(caller);
       if (!read) throw new GovernanceError('no-snapshot', 'no scan has finished yet: a Jira admin starts one on the Overview tab');
       const scanDigest = await scans().latestDigest().catch(() => null);
@@ -219,10 +223,14 @@ export function governanceResolvers(scans, { store: storeOf = () => createStore(
         displayName: a.displayName, kind: a.kind, jiraAdmin: a.jiraAdmin, unconditionalProjects: a.unconditionalProjects, conditionalProjects: a.conditionalProjects,
       }]));
       const { digest, fresh, registry } = read;
+      const due = digest?.due ?? [];
+      const shown = new Set([...due.map((d) => d.accountId), ...(findingsOf ? [findingsOf] : [])]);
+      const findingCounts = {};
+      for (const f of digest?.findings ?? []) findingCounts[f.accountId] = (findingCounts[f.accountId] ?? 0) + 1;
       return {
         fresh, caller, computedAt: digest?.computedAt ?? null, now: digest?.now ?? null,
-        due: (digest?.due ?? []).map((item) => ({ ...item, mine: item.reviewer.accountIds.includes(caller) })),
-        findings: digest?.findings ?? [], counts: digest?.counts ?? null, shadow: digest?.shadow ?? [],
+        due: due.map((item) => ({ ...item, mine: item.reviewer.accountIds.includes(caller) })),
+        findings: (digest?.findings ?? []).filter((f) => shown.has(f.accountId)), findingCounts, counts: digest?.counts ?? null, shadow: digest?.shadow ?? [],
         registry: registry.map((r) => ({ accountId: r.id, version: r.version, entry: r.value, at: r.at, by: r.by })),
         access,
       };

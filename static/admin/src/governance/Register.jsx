@@ -26,16 +26,18 @@ const words = (text) => text.split(/[\s,;]+/).filter(Boolean);
 export { nameOf };
 
 // Reads the governance digest, waiting (a few seconds at most) for a fresh one after a change.
-export async function readReviews({ fresh = false } = {}) {
-  let answer = await call('reviews');
+// `findingsOf`: an account whose findings to read besides the due list's.
+export async function readReviews({ fresh = false, findingsOf } = {}) {
+  const payload = findingsOf ? { findingsOf } : {};
+  let answer = await call('reviews', payload);
   for (let i = 0; fresh && answer.type === 'success' && !answer.result.fresh && i < 40; i += 1) {
     await new Promise((r) => setTimeout(r, 500));
-    answer = await call('reviews');
+    answer = await call('reviews', payload);
   }
   if (answer.type === 'success') {
     for (const [id, a] of Object.entries(answer.result.access)) seenNames.set(id, a.displayName);
     for (const item of answer.result.due) if (item.displayName) seenNames.set(item.accountId, item.displayName);
-    for (const f of answer.result.findings) if (f.displayName) seenNames.set(f.accountId, f.displayName);
+    for (const f of [...answer.result.findings, ...answer.result.shadow]) if (f.displayName) seenNames.set(f.accountId, f.displayName);
     const { registry, due } = answer.result;
     await learnNames([
       ...registry.flatMap((r) => [r.entry.owner, r.entry.backupOwner, r.entry.requester, r.entry.approver, r.entry.lastDecision?.by, r.entry.suspension?.by, r.by]),
@@ -149,7 +151,25 @@ function beyondNeed(form) {
   return template.beyondNeed.filter((b) => held[b.kind].includes(b.key)).map((b) => ({ ...b, template: template.name }));
 }
 
-function BotFindings({ accountId, reviews }) {
+const ACCOUNT_ID = /^[A-Za-z0-9:._-]{1,128}$/;
+
+// The bot's findings from the governance digest; `generation` changes after a save, and the
+// digest is then awaited fresh.
+function BotFindings({ accountId, generation }) {
+  const [reviews, setReviews] = useState(null);
+  useEffect(() => {
+    let live = true;
+    setReviews(null);
+    // Not on every keystroke of the account id.
+    const timer = setTimeout(() => {
+      if (ACCOUNT_ID.test(accountId)) readReviews({ fresh: true, findingsOf: accountId }).then((a) => live && setReviews(a));
+    }, 300);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [accountId, generation]);
+  if (!ACCOUNT_ID.test(accountId)) return <Text color="color.text.subtlest">Not an account id.</Text>;
   if (!reviews) return <Loading label="Reading the findings…" />;
   if (reviews.type !== 'success') return <Failure answer={reviews} />;
   const mine = reviews.result.findings.filter((f) => f.accountId === accountId);
@@ -179,6 +199,7 @@ export function RegisterForm({ params }) {
     return shown;
   });
   const [reviews, setReviews] = useState(null);
+  const [generation, setGeneration] = useState(0);
   const [jiraWrites, setJiraWrites] = useState([]);
 
   const load = async (id) => {
@@ -195,7 +216,7 @@ export function RegisterForm({ params }) {
   };
   useEffect(() => {
     if (editing) load(editing);
-    readReviews({ fresh: true }).then(setReviews);
+    readReviews().then(setReviews);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [editing]);
 
@@ -226,8 +247,7 @@ export function RegisterForm({ params }) {
       setResult({ saved: outcome.version });
       setLoaded((l) => ({ ...l, version: outcome.version, entry: outcome.entry }));
       call('registryEntry', { accountId: entry.accountId }).then((a) => a.type === 'success' && setLoaded(a.result));
-      setReviews(null);
-      setReviews(await readReviews({ fresh: true }));
+      setGeneration((g) => g + 1);
     } else setResult(outcome);
     return undefined;
   }
@@ -317,7 +337,7 @@ export function RegisterForm({ params }) {
           <Text size="small" color="color.text.subtlest">{loaded.version ? `Editing version ${loaded.version}` : 'New entry'}</Text>
         </Inline>
       </Panel>
-      {form.accountId ? <Panel title="Findings for this bot"><BotFindings accountId={form.accountId.trim()} reviews={reviews} /></Panel> : null}
+      {form.accountId ? <Panel title="Findings for this bot"><BotFindings accountId={form.accountId.trim()} generation={generation} /></Panel> : null}
       {jiraWrites.length ? (
         <Panel title="Changes made in Jira">
           <Table caption="Every write Steward made or tried for this bot, with Jira's answer" columns={['When', 'Who', 'Change', "Jira's answer", 'Why']} testId="jira-writes"

@@ -89,7 +89,11 @@ function Proposal({ proposal, info, onApplied }) {
 function ReviewPanel({ accountId, digest, info, onApplied }) {
   const item = digest.due.find((d) => d.accountId === accountId);
   const entry = digest.registry.find((r) => r.accountId === accountId)?.entry;
-  const findings = digest.findings.filter((f) => f.accountId === accountId);
+  const [own, setOwn] = useState(null);
+  useEffect(() => {
+    readReviews({ findingsOf: accountId }).then((a) => setOwn(a.type === 'success' ? a.result.findings.filter((f) => f.accountId === accountId) : []));
+  }, [accountId, digest]);
+  const findings = own ?? digest.findings.filter((f) => f.accountId === accountId);
   const access = digest.access[accountId];
   const [decision, setDecision] = useState('keep');
   const [comment, setComment] = useState('');
@@ -168,7 +172,7 @@ export function Reviews() {
             return {
               key: d.accountId,
               cells: [d.displayName || d.accountId, <Lozenge key="l" appearance={look}>{label}</Lozenge>, formatDate(d.due), d.daysOverdue ?? '—',
-                `${d.reviewer.via}${d.mine ? ' (you)' : ''}`, digest.findings.filter((f) => f.accountId === d.accountId).length,
+                `${d.reviewer.via}${d.mine ? ' (you)' : ''}`, digest.findingCounts[d.accountId] ?? 0,
                 <Button key="r" spacing="compact" onClick={() => setSelected(d.accountId)} aria-label={`Review ${d.displayName || d.accountId}`}>Review</Button>],
             };
           })} />
