@@ -316,6 +316,17 @@ test('the what-if tool answers who gains or loses what, and applies nothing', as
   assert.equal(shape.errors[0].code, 'bad-input');
 });
 
+test('a job Forge delivers again after its run ran out fails instead of running for ever', async () => {
+  const { scanJob } = createRequire(import.meta.url)(join(root, 'host/.build/index.cjs'));
+  const id = '11111111-1111-4111-8111-111111111111';
+  const started = new Date(Date.now() - 20 * 60_000).toISOString();
+  await store.put('gov-jobs', id, { kind: 'whatif', input: { changes: [] }, by: ada.accountId, status: 'running', startedAt: started, createdAt: started }, { expectedVersion: 0, by: ada.accountId, at: started, action: 'job:whatif' });
+  assert.deepEqual(await scanJob({ body: { governance: id } }), { failed: 'whatif' });
+  const job = await admin('governanceJob', { jobId: id });
+  assert.deepEqual([job.result.status, job.result.error.code], ['failed', 'too-slow']);
+  assert.deepEqual(await scanJob({ body: { governance: id } }), { ignored: 'the job has run already' });
+});
+
 test('settings: checked field by field, versioned, a stale save answers both versions', async () => {
   const first = await admin('settings', {});
   assert.deepEqual([first.result.version, first.result.stored, first.result.defaults.plan], [0, false, 'free']);

@@ -19,6 +19,8 @@ const WRITER = 'steward-governance-job';
 const DIGEST_FINDINGS = 5000;
 // A digest asked for again within this time is not queued twice.
 const DIGEST_REQUEST_MS = 120_000;
+// The consumer function's limit (manifest `timeoutSeconds: 900`).
+const FUNCTION_LIMIT_MS = 900_000;
 
 export const today = (ms = Date.now()) => new Date(ms).toISOString().slice(0, 10);
 const iso = (ms = Date.now()) => new Date(ms).toISOString();
@@ -75,8 +77,9 @@ export function createGovernanceJobs({ store, state, snapshots, queue, log = con
   async function read(id) {
     const record = await store.get(JOBS, id);
     if (!record) return null;
-    const { kind, status, answer, error, by, createdAt, finishedAt, applied } = record.value;
-    return { id, kind, status, answer, error, by, createdAt, finishedAt, applied, version: record.version };
+    const { kind, status, answer, error, by, createdAt, startedAt, finishedAt, applied } = record.value;
+    // `running` is still waiting, as far as the page is concerned.
+    return { id, kind, status: status === 'running' ? 'queued' : status, running: status === 'running', answer, error, by, createdAt, startedAt, finishedAt, applied, version: record.version };
   }
 
   const withLatest = async (use) => {
@@ -232,11 +235,27 @@ export function createGovernanceJobs({ store, state, snapshots, queue, log = con
 
   const KINDS = { entry: entryJob, import: importJob, decision: decisionJob, whatif: whatIfJob, digest: digestJob };
 
-  // The consumer's work for one `{governance: id}` event. Delivered twice, it does nothing.
+  // The consumer's work for one `{governance: id}` event. Delivered twice, it does nothing. A job
+  // is marked `running` first: when Forge delivers it again after the function's 900 s ran out
+  // (it died, or the site is too large for it), it fails instead of running for ever.
   async function run(id) {
-    const record = typeof id === 'string' ? await store.get(JOBS, id) : null;
+    let record = typeof id === 'string' ? await store.get(JOBS, id) : null;
     if (!record) return { ignored: 'no such governance job' };
-    if (record.value.status !== 'queued') return { ignored: 'the job has run already' };
+    const { status, startedAt } = record.value;
+    if (status === 'running' && Date.now() - Date.parse(startedAt) < FUNCTION_LIMIT_MS) return { ignored: 'another invocation runs the job' };
+    if (status !== 'queued' && status !== 'running') return { ignored: 'the job has run already' };
+    if (status === 'running') {
+      const error = { code: 'too-slow', message: `the job did not finish within one run of ${FUNCTION_LIMIT_MS / 1000} s (started ${startedAt}); on a site this large, try a smaller change` };
+      await store.put(JOBS, id, { ...record.value, status: 'failed', error, finishedAt: iso() }, { expectedVersion: record.version, by: WRITER, at: iso(), action: 'job:failed' }).catch(() => {});
+      return { failed: record.value.kind };
+    }
+    try {
+      await store.put(JOBS, id, { ...record.value, status: 'running', startedAt: iso() }, { expectedVersion: record.version, by: WRITER, at: iso(), action: 'job:running' });
+    } catch (error) {
+      if (error.code === 'conflict') return { ignored: 'another invocation claimed the job' };
+      throw error;
+    }
+    record = await store.get(JOBS, id);
     const { kind, input, by } = record.value;
     let next;
     try {
