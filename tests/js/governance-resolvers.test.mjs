@@ -316,6 +316,16 @@ test('the what-if tool answers who gains or loses what, and applies nothing', as
   assert.equal(shape.errors[0].code, 'bad-input');
 });
 
+test('the governance digest is a blob the record names; a new one replaces the old', async () => {
+  const { createBlobStore } = await import('../../src/forge/blobs.js');
+  const blobs = createBlobStore(storage.client);
+  const pointer = await store.get('gov-digest', 'latest');
+  assert.match(pointer.value.blob.id, /^governance\/digest-/);
+  const digest = JSON.parse(await blobs.get(pointer.value.blob));
+  assert.ok(digest.findings.length > 0 && digest.findings.every((f) => !('evidence' in f)));
+  assert.equal((await blobs.ids()).filter((id) => id.startsWith('governance/digest-')).length, 1, 'older digests are deleted');
+});
+
 test('a job Forge delivers again after its run ran out fails instead of running for ever', async () => {
   const { scanJob } = createRequire(import.meta.url)(join(root, 'host/.build/index.cjs'));
   const id = '11111111-1111-4111-8111-111111111111';

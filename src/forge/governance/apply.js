@@ -14,12 +14,14 @@ const INVERSE = { addRoleActor: 'removeRoleActor', removeRoleActor: 'addRoleActo
 export const inverse = (change) => ({ ...change, op: INVERSE[change.op] });
 const iso = () => new Date().toISOString();
 
-export async function applyDecision({ store, requester, caller, jobId, afterWrite = async () => {}, afterJira = async () => {} }) {
+// `readAnswer(ref)`: a job's answer stored as a blob (a suspension of a bot in every project of a
+// large site), read back.
+export async function applyDecision({ store, requester, caller, jobId, readAnswer, afterWrite = async () => {}, afterJira = async () => {} }) {
   const job = await store.get(JOBS, jobId);
   if (!job || job.value.kind !== 'decision') throw new GovernanceError('unknown-job', `no review decision \`${jobId}\``);
-  if (job.value.status !== 'done' || !job.value.answer?.proposal) throw new GovernanceError('not-ready', 'the decision has not been prepared (or could not be): open it again');
+  if (job.value.status !== 'done' || !(job.value.answer?.proposal || job.value.answer?.blob)) throw new GovernanceError('not-ready', 'the decision has not been prepared (or could not be): open it again');
   if (job.value.applied) throw new GovernanceError('already-applied', `this decision was already ${job.value.applied.status} on ${job.value.applied.at}`);
-  const { proposal } = job.value.answer;
+  const { proposal } = job.value.answer.blob ? await readAnswer(job.value.answer.blob) : job.value.answer;
   const { decision } = proposal;
   const mark = async (from, applied) => {
     const value = { ...from.value, applied: { ...applied, by: caller, at: iso() } };

@@ -15,8 +15,11 @@ export const JOBS = 'gov-jobs';
 export const REGISTRY = 'registry';
 export const DIGEST = ['gov-digest', 'latest'];
 const WRITER = 'steward-governance-job';
-// Findings kept in the governance digest (the demo has a few dozen; a large site thousands).
-const DIGEST_FINDINGS = 5000;
+// Rows of each list of a what-if answer the page is sent (a scheme change on a large site can
+// change tens of thousands of accesses); the totals are kept.
+const WHAT_IF_ROWS = 1000;
+// A job's answer larger than this is stored as a blob (a record is one Forge SQL request, ≤ 1 MiB).
+const ANSWER_INLINE = 512 * 1024;
 // A digest asked for again within this time is not queued twice.
 const DIGEST_REQUEST_MS = 120_000;
 // The consumer function's limit (manifest `timeoutSeconds: 900`).
@@ -59,12 +62,32 @@ export function dueDates(registryText, settingsText) {
   return new Map(answer.result.filter((e) => e.kind === 'due').map((e) => [e.accountId, e.due]));
 }
 
+// A what-if answer with each list cut to WHAT_IF_ROWS, saying how many there were.
+export function boundWhatIf(whatIf) {
+  const truncated = {};
+  const bounded = { ...whatIf };
+  for (const list of ['changes', 'levels', 'transitions', 'unsure']) {
+    if ((whatIf[list]?.length ?? 0) > WHAT_IF_ROWS) {
+      truncated[list] = whatIf[list].length;
+      bounded[list] = whatIf[list].slice(0, WHAT_IF_ROWS);
+    }
+  }
+  return Object.keys(truncated).length ? { ...bounded, truncated } : bounded;
+}
+
+// What the pages show of a finding (its evidence, reason and fix stay in the console's findings).
+const findingLine = ({ rule, severity, accountId, displayName, project, message }) => ({ rule, severity, accountId, displayName, project: project ?? null, message });
+
 const unwrap = (answer) => {
   if (answer.type !== 'success') throw new StorageError(answer.errors[0].code, answer.errors[0].message);
   return answer.result;
 };
 
-export function createGovernanceJobs({ store, state, snapshots, queue, log = console.log, afterWrite = async () => {} }) {
+export function createGovernanceJobs({ store, blobs, state, snapshots, queue, log = console.log, afterWrite = async () => {} }) {
+  // The stored digest, parsed, kept for the last blob read (blobs never change).
+  let digestCache = null;
+  const loadBlob = async (ref) => JSON.parse(await blobs.get(ref));
+
   // Records a request and queues its job; answers the job id.
   async function request(kind, input, by) {
     const id = randomUUID();
@@ -77,7 +100,8 @@ export function createGovernanceJobs({ store, state, snapshots, queue, log = con
   async function read(id) {
     const record = await store.get(JOBS, id);
     if (!record) return null;
-    const { kind, status, answer, error, by, createdAt, startedAt, finishedAt, applied } = record.value;
+    const { kind, status, error, by, createdAt, startedAt, finishedAt, applied } = record.value;
+    const answer = record.value.answer?.blob ? await loadBlob(record.value.answer.blob) : record.value.answer;
     // `running` is still waiting, as far as the page is concerned.
     return { id, kind, status: status === 'running' ? 'queued' : status, running: status === 'running', answer, error, by, createdAt, startedAt, finishedAt, applied, version: record.version };
   }
@@ -189,7 +213,10 @@ export function createGovernanceJobs({ store, state, snapshots, queue, log = con
     return withLatest(async (loaded) => {
       const outcome = unwrap(loaded.reviewDecide(registry.text, settings.text, JSON.stringify(made), now));
       const plan = decision === 'reduce' ? unwrap(loaded.leastPrivilege(registry.text, settings.text, accountId, now)) : null;
-      const whatIf = outcome.jiraChanges.length ? unwrap(loaded.whatIf(JSON.stringify({ changes: outcome.jiraChanges }))) : null;
+      // Reduce shows its what-if diff (levels and transitions too). Suspend, retire and restore
+      // show the memberships themselves: a what-if of every membership of a bot is minutes of
+      // analysis on a large site and adds nothing the list does not say.
+      const whatIf = decision === 'reduce' && outcome.jiraChanges.length ? boundWhatIf(unwrap(loaded.whatIf(JSON.stringify({ changes: outcome.jiraChanges })))) : null;
       return {
         proposal: {
           decision: made, comment: comment ?? null, entryVersion: record.version, before: record.value, after: outcome.entry,
@@ -199,7 +226,7 @@ export function createGovernanceJobs({ store, state, snapshots, queue, log = con
     });
   }
 
-  const whatIfJob = ({ changes }) => withLatest(async (loaded) => ({ whatIf: unwrap(loaded.whatIf(JSON.stringify({ changes }))) }));
+  const whatIfJob = ({ changes }) => withLatest(async (loaded) => ({ whatIf: boundWhatIf(unwrap(loaded.whatIf(JSON.stringify({ changes })))) }));
 
   // The governance digest: what the reviews and shadow-bot views read, for one stamp (snapshot,
   // registry versions, settings version, day).
@@ -216,20 +243,25 @@ export function createGovernanceJobs({ store, state, snapshots, queue, log = con
       return {
         stamp, computedAt: iso(), now, scanId: latest.scanId, due,
         counts: report.counts,
-        findings: report.findings.slice(0, DIGEST_FINDINGS),
-        findingsTotal: report.findings.length,
-        shadow: report.findings.filter((f) => f.rule === 'shadow-bot'),
+        findings: report.findings.map(findingLine),
+        shadow: report.findings.filter((f) => f.rule === 'shadow-bot').map(findingLine),
       };
     });
+    // Several MB on a large site: a blob, which the record names (written first, so a reader
+    // never finds a record naming a blob not there yet). Named `governance/…`: the scans' sweep
+    // only deletes blobs named after a scan (`<scanId>/…`).
+    const ref = await blobs.put(`governance/digest-${randomUUID().slice(0, 8)}`, JSON.stringify(digest));
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const current = await store.get(...DIGEST);
       try {
-        await store.put(...DIGEST, digest, { expectedVersion: current?.version ?? 0, by: WRITER, at: iso(), action: 'digest' });
+        await store.put(...DIGEST, { stamp, computedAt: digest.computedAt, blob: ref }, { expectedVersion: current?.version ?? 0, by: WRITER, at: iso(), action: 'digest' });
+        if (current?.value.blob?.id) await blobs.delete(current.value.blob.id).catch(() => {});
         return { stamp };
       } catch (error) {
         if (error.code !== 'conflict') throw error;
       }
     }
+    await blobs.delete(ref.id).catch(() => {});
     return { stamp, stored: false };
   }
 
@@ -259,7 +291,8 @@ export function createGovernanceJobs({ store, state, snapshots, queue, log = con
     const { kind, input, by } = record.value;
     let next;
     try {
-      const answer = await KINDS[kind](input, by, id);
+      let answer = await KINDS[kind](input, by, id);
+      if (JSON.stringify(answer).length > ANSWER_INLINE) answer = { blob: await blobs.put(`governance/job-${id}`, JSON.stringify(answer)) };
       next = { ...record.value, status: 'done', answer, finishedAt: iso() };
     } catch (error) {
       if (!(error instanceof StorageError) && !error.code) log(`steward: governance job ${id} (${kind}) failed: ${error.stack ?? error}`);
@@ -282,8 +315,20 @@ export function createGovernanceJobs({ store, state, snapshots, queue, log = con
     const latest = await state.latest();
     if (!latest) return null;
     const stamp = digestStamp(latest, registry, settings, today());
-    const stored = (await store.get(...DIGEST))?.value ?? null;
-    const fresh = stored?.stamp === stamp;
+    const pointer = (await store.get(...DIGEST))?.value ?? null;
+    let stored = null;
+    if (pointer?.blob) {
+      if (digestCache?.id !== pointer.blob.id) {
+        try {
+          digestCache = { id: pointer.blob.id, digest: await loadBlob(pointer.blob) };
+        } catch (error) {
+          log(`steward: the governance digest is unreadable, computing it again: ${error.message}`);
+          digestCache = null;
+        }
+      }
+      stored = digestCache?.digest ?? null;
+    }
+    const fresh = stored !== null && pointer.stamp === stamp;
     if (!fresh) await requestDigest(stamp, by);
     return { digest: stored, fresh, registry: registry.records };
   }
@@ -300,7 +345,7 @@ export function createGovernanceJobs({ store, state, snapshots, queue, log = con
     await request('digest', {}, by);
   }
 
-  return { request, read, run, digest, requestDigest: (by) => digest(by) };
+  return { request, read, run, digest, requestDigest: (by) => digest(by), readBlob: loadBlob };
 }
 
 export function digestStamp(latest, registry, settings, day) {

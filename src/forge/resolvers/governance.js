@@ -249,7 +249,7 @@ export function governanceResolvers(scans, { store: storeOf = () => createStore(
       const { jobId } = payloadOf(payload, ['jobId'], ['jobId']);
       const mode = writeMode();
       if (!mode.allowed) throw new GovernanceError('writes-refused', mode.reason);
-      return applyDecision({ store: storeOf(), requester: requester(), caller, jobId: jobIdOf(jobId), afterWrite, afterJira: () => afterJira(caller) });
+      return applyDecision({ store: storeOf(), requester: requester(), caller, jobId: jobIdOf(jobId), readAnswer: gov().readBlob, afterWrite, afterJira: () => afterJira(caller) });
     }),
 
     // The what-if tool: who would gain or lose what, where. Nothing is applied. A job.

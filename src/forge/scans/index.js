@@ -38,7 +38,7 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
   // Governance work that needs the snapshot (src/forge/governance/jobs.js) runs on this queue too.
   // After a registry or settings write, the findings are recomputed without a rescan.
   const governance = createGovernanceJobs({
-    store, state, snapshots, queue, log,
+    store, blobs, state, snapshots, queue, log,
     // The write is done whatever happens here: a failure only delays the recomputed findings.
     afterWrite: async (reason) => {
       try {

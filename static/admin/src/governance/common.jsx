@@ -162,6 +162,11 @@ export function WhatIfDiff({ whatIf, testId = 'whatif-diff' }) {
   return (
     <Stack space="space.150" testId={testId}>
       <Text as="p" weight="medium">{whatIf.accountsAffected} account(s) affected in {whatIf.projectsAffected} project(s).</Text>
+      {whatIf.truncated ? (
+        <Text as="p" color="color.text.subtle" testId={`${testId}-truncated`}>
+          Only the first 1,000 rows of each list are shown: {Object.entries(whatIf.truncated).map(([list, n]) => `${n.toLocaleString('en')} ${list}`).join(', ')} in all.
+        </Text>
+      ) : null}
       <Table caption="Permissions" columns={['Account', 'Change', 'Permission', 'Project', 'Through']} testId={`${testId}-permissions`} empty="No permission changes."
         rows={whatIf.changes.map((c, i) => ({ key: i, cells: [who(c), gainedLost(c), c.permission, c.project, (c.paths ?? []).join('; ') + (c.conditional ? ' (on some issues)' : '')] }))} />
       <Table caption="Issue security levels" columns={['Account', 'Change', 'Level', 'Project']} testId={`${testId}-levels`} empty="No security level changes."
