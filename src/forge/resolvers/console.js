@@ -110,8 +110,17 @@ async function accounts(scans, payload) {
 async function detailOf(scans, got, accountId) {
   const at = got.main.rows.findIndex((r) => r.accountId === accountId);
   if (at < 0) return null;
-  const shard = await scans.consoleShard(got.ref, Math.floor(at / got.main.shard));
-  return shard[at % got.main.shard] ?? null;
+  // The last shard starting at or before the row.
+  const starts = got.main.shardStarts;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  const shard = await scans.consoleShard(got.ref, lo);
+  return shard[at - starts[lo]] ?? null;
 }
 
 async function account(scans, payload, context) {

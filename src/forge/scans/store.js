@@ -11,6 +11,7 @@ import { withLoaded } from './decode.js';
 export const DIGEST_VERSION = 2;
 // Account detail records per stored shard: a detail answer reads one shard.
 export const SHARD = 25;
+const SHARD_CHARS = 900 * 1024;
 // Review items and gaps the overview carries; the rest are counted.
 const OVERVIEW_ITEMS = 50;
 const OVERVIEW_GAPS = 20;
@@ -116,14 +117,22 @@ export function createSnapshotStore({ blobs, store, log }) {
     text = null;
     const { details, schemes, summary, exports, ...products } = answer.result;
     const at = (part) => `${scanId}/c${rev}/${part}`;
+    // Shards of at most SHARD accounts and about SHARD_CHARS characters (one stored chunk), so an
+    // account's page reads one small blob however wide the site's bots are.
     const shards = [];
-    for (let from = 0; from < details.length; from += SHARD) {
-      shards.push(await blobs.put(at(`account-${shards.length}`), `[${details.slice(from, from + SHARD).join(',')}]`));
+    const shardStarts = [];
+    for (let from = 0; from < details.length;) {
+      let to = from + 1;
+      let size = details[from].length;
+      while (to < details.length && to - from < SHARD && size + details[to].length <= SHARD_CHARS) size += details[to++].length;
+      shardStarts.push(from);
+      shards.push(await blobs.put(at(`account-${shards.length}`), `[${details.slice(from, to).join(',')}]`));
+      from = to;
     }
     const main = {
       ...products,
       warnings: answer.warnings,
-      shard: SHARD,
+      shardStarts,
       overview: overviewOf(products, scan),
       exportsAvailable: { access: exports.accessCsv !== null },
     };
