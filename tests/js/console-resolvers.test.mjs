@@ -324,6 +324,29 @@ test('a second scan compares with the first: a bot added to a role gained its pe
   assert.deepEqual(overview.changes.lost, []);
 });
 
+test('an export longer than one answer comes in parts that join into the whole text', async () => {
+  const whole = ok(await ctx.admin('consoleExport', { kind: 'report', format: 'markdown' })).text;
+  const small = createPlatform({
+    jira: { url: ctx.sim.url, email: ctx.users.ada.email, token: ctx.users.ada.token },
+    bundlePath: join(root, 'host/.build/index.cjs'),
+    storage: ctx.storage,
+    env: { STEWARD_EXPORT_PART: '1000' },
+  });
+  try {
+    const ask = (payload) => small.invoke({ functionKey: 'consoleExport', payload, context: contextOf(ctx.sim), accountId: ctx.users.ada.accountId });
+    const first = ok(await ask({ kind: 'report', format: 'markdown' }));
+    assert.equal(first.parts, Math.ceil(whole.length / 1000));
+    assert.ok(first.parts > 1);
+    const texts = [first.text];
+    for (let part = 1; part < first.parts; part += 1) texts.push(ok(await ask({ kind: 'report', format: 'markdown', part })).text);
+    assert.equal(texts.join(''), whole);
+    const past = await ask({ kind: 'report', format: 'markdown', part: first.parts });
+    assert.match(past.errors[0].message, /^`part` is past the end: this export has \d+ parts/);
+  } finally {
+    small.close();
+  }
+});
+
 // Last: the platform's globals become Vic's (see the inventory tests' setup).
 test('someone who is not a Jira admin is refused by every console resolver, whatever the payload', async () => {
   await ctx.asVic(async (vic) => {

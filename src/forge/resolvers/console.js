@@ -13,7 +13,9 @@ const PROJECT_KEY = /^[A-Z][A-Z0-9_]{0,254}$/;
 const GROUP_ITEMS = 200;
 // Characters an export answer carries; a longer text comes in parts. Forge documents no limit for
 // an `invoke` answer; 2 Mi characters keeps each answer quick to move and to parse.
+// STEWARD_EXPORT_PART sets it (tests).
 export const EXPORT_PART = 2 * 1024 * 1024;
+const exportPart = () => Number(process.env.STEWARD_EXPORT_PART) || EXPORT_PART;
 const KINDS = {
   inventory: ['csv', 'json'],
   access: ['csv', 'json'],
@@ -268,15 +270,16 @@ async function exportFile(scans, payload) {
   const day = (got.main.collectedAt ?? got.head.scan.collectedAt ?? '').slice(0, 10).replaceAll('-', '');
   const who = kind === 'access-account' ? `-${accountId.replace(/[^A-Za-z0-9_-]/g, '_')}` : '';
   const file = { fileName: `steward-${kind}${who}-${day}.${EXTENSION[format]}`, mimeType: MIME[format] };
-  if (text.length <= EXPORT_PART) {
+  const size = exportPart();
+  if (text.length <= size) {
     if (part !== 0) return failure('bad-input', '`part` is past the end: this export has one part');
     return success({ ...file, text });
   }
-  const parts = Math.ceil(text.length / EXPORT_PART);
+  const parts = Math.ceil(text.length / size);
   if (part >= parts) return failure('bad-input', `\`part\` is past the end: this export has ${parts} parts`);
   // Cut between UTF-16 units of one character never: a part ends before a lone high surrogate.
-  let start = part * EXPORT_PART;
-  let end = Math.min(text.length, start + EXPORT_PART);
+  let start = part * size;
+  let end = Math.min(text.length, start + size);
   const high = (i) => i > 0 && i < text.length && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff;
   if (high(start)) start -= 1;
   if (high(end)) end -= 1;
