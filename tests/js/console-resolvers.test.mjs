@@ -14,6 +14,7 @@ import { createBlobStore } from '../../src/forge/blobs.js';
 import { createStore } from '../../src/forge/storage.js';
 import { startSimulator } from '../../sim/server.mjs';
 import { demoRegistry } from '../../sim/registry.mjs';
+import { hasProject, projectIndices } from '../../shared/project-sets.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { Queue } = createRequire(import.meta.url)('@forge/events');
@@ -144,10 +145,15 @@ test('the accounts table has every non-human account and the shadow suspects, wi
   const analysis = steward.analyze(await ctx.blobs.get((await ctx.state()).snapshots[0].blob), JSON.stringify({ skipTransitions: true }));
   for (const entry of analysis.accounts) {
     const row = table.rows.find((r) => r.accountId === entry.accountId);
-    const keys = table.projectSets[row.projectSet].map((p) => table.projects[p]);
+    const set = table.projectSets[row.projectSet];
+    const keys = projectIndices(set).map((p) => table.projects[p]);
     assert.deepEqual(keys, entry.projects.filter((p) => Object.keys(p.permissions).length).map((p) => p.key), entry.displayName);
     assert.equal(row.projectCount, keys.length);
+    assert.equal(set.count, keys.length);
+    table.projects.forEach((key, i) => assert.equal(hasProject(set, i), keys.includes(key), `${entry.displayName} ${key}`));
   }
+  // Bots reaching most projects carry a bitmap, not a list.
+  assert.ok(table.projectSets.some((s) => s.bits), 'some bot reaches enough projects for a bitmap');
   const severities = table.rows.filter((r) => r.highest).map((r) => r.highest.severity);
   assert.ok(severities.every((s) => SEVERITIES.includes(s)));
 });

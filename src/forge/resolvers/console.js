@@ -2,6 +2,7 @@
 // account, the findings and the exports, each read from the products the scan's jobs stored
 // (src/forge/scans/store.js); none analyses a snapshot. Jira admins only, checked through Jira as
 // the caller before the payload is read.
+import { projectIndices } from '../../../shared/project-sets.js';
 import { core } from '../core.js';
 import { answer, failure, noSnapshot, success } from '../envelope.js';
 import { ACCOUNT_ID, registryStore } from '../registry.js';
@@ -108,6 +109,10 @@ async function accounts(scans, payload) {
   });
 }
 
+// A stored detail record with its projects as the page reads them (the record keeps indices into
+// the products' project table).
+const expandDetail = (main, detail) => ({ ...detail, access: { ...detail.access, projects: detail.access.projects.map((p) => main.projectTable[p]) } });
+
 // One account's stored detail record, or null.
 async function detailOf(scans, got, accountId) {
   const at = got.main.rows.findIndex((r) => r.accountId === accountId);
@@ -122,7 +127,8 @@ async function detailOf(scans, got, accountId) {
     else hi = mid - 1;
   }
   const shard = await scans.consoleShard(got.ref, lo);
-  return shard[at - starts[lo]] ?? null;
+  const detail = shard[at - starts[lo]];
+  return detail ? expandDetail(got.main, detail) : null;
 }
 
 async function account(scans, payload, context) {
@@ -223,7 +229,7 @@ async function exportText(scans, got, { kind, format, accountId }) {
     case 'inventory csv': return stored('inventoryCsv');
     case 'inventory json': return JSON.stringify({
       collectedAt: main.collectedAt,
-      accounts: main.rows.map(({ projectSet, ...row }) => ({ ...row, ownerName: row.owner ? main.owners[row.owner] ?? null : null, projects: main.projectSets[projectSet].map((p) => main.projects[p]) })),
+      accounts: main.rows.map(({ projectSet, ...row }) => ({ ...row, ownerName: row.owner ? main.owners[row.owner] ?? null : null, projects: projectIndices(main.projectSets[projectSet]).map((p) => main.projects[p]) })),
     }, null, 2);
     case 'findings csv': return stored('findingsCsv');
     case 'findings json': return JSON.stringify(main.findings, null, 2);
@@ -235,7 +241,10 @@ async function exportText(scans, got, { kind, format, accountId }) {
     case 'access json': {
       const accountsOut = [];
       for (let n = 0; n < ref.shards.length; n += 1) {
-        for (const detail of await scans.consoleShard(ref, n)) accountsOut.push({ ...detail.account, access: detail.access });
+        for (const stored of await scans.consoleShard(ref, n)) {
+          const detail = expandDetail(main, stored);
+          accountsOut.push({ ...detail.account, access: detail.access });
+        }
       }
       return JSON.stringify({ collectedAt: main.collectedAt, accounts: accountsOut });
     }
