@@ -85,13 +85,6 @@ async function overview(scans, payload) {
   });
 }
 
-// The catalogue's title and severity of each rule that fired.
-function rulesOf(main) {
-  const rules = {};
-  for (const f of main.findings.findings) rules[f.rule] ??= { title: f.title, severity: f.severity };
-  return rules;
-}
-
 async function accounts(scans, payload) {
   const bad = checkPayload(payload, []);
   if (bad) return bad;
@@ -104,7 +97,7 @@ async function accounts(scans, payload) {
     projectSets: main.projectSets,
     owners: main.owners,
     rows: main.rows,
-    rules: rulesOf(main),
+    rules: main.rules,
     permissionNames: main.permissionNames,
   });
 }
@@ -174,9 +167,11 @@ async function findings(scans, payload) {
   if (project !== null && (typeof project !== 'string' || !PROJECT_KEY.test(project))) return failure('bad-input', '`project` must be a Jira project key (capital letters, digits, _)');
   const got = await products(scans);
   if (got.failed) return got.failed;
-  const { main, head } = got;
+  const { head } = got;
+  const read = await answer(() => scans.consoleFindings(got.ref));
+  if (read.type !== 'success') return read;
   const least = severity ? SEVERITIES.indexOf(severity) : 0;
-  const kept = main.findings.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= least && (!project || f.project === project));
+  const kept = read.result.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= least && (!project || f.project === project));
   const groups = new Map();
   for (const f of kept) {
     let group = groups.get(f.rule);
@@ -232,7 +227,7 @@ async function exportText(scans, got, { kind, format, accountId }) {
       accounts: main.rows.map(({ projectSet, ...row }) => ({ ...row, ownerName: row.owner ? main.owners[row.owner] ?? null : null, projects: projectIndices(main.projectSets[projectSet]).map((p) => main.projects[p]) })),
     }, null, 2);
     case 'findings csv': return stored('findingsCsv');
-    case 'findings json': return JSON.stringify(main.findings, null, 2);
+    case 'findings json': return JSON.stringify(await scans.consoleFindings(ref), null, 2);
     case 'report markdown': return stored('reportMarkdown');
     case 'access csv': {
       if (!ref.exports.accessCsv) throw Object.assign(new Error('the whole access export is too large for this site; export accounts one at a time (`access-account`)'), { code: 'too-large' });

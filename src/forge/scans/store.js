@@ -129,8 +129,15 @@ export function createSnapshotStore({ blobs, store, log }) {
       shards.push(await blobs.put(at(`account-${shards.length}`), `[${details.slice(from, to).join(',')}]`));
       from = to;
     }
+    // The findings (with reason and fix each: MBs on a large site) in a blob of their own, which
+    // only the findings view and its export read; the rest keeps the rule of each.
+    const { findings, ...rest } = products;
+    const rules = {};
+    for (const f of findings.findings) rules[f.rule] ??= { title: f.title, severity: f.severity };
     const main = {
-      ...products,
+      ...rest,
+      counts: findings.counts,
+      rules,
       warnings: answer.warnings,
       shardStarts,
       overview: overviewOf(products, scan),
@@ -140,6 +147,7 @@ export function createSnapshotStore({ blobs, store, log }) {
     return {
       ...base,
       main: await put('console', JSON.stringify(main)),
+      findings: await put('findings', JSON.stringify(findings)),
       schemes: await put('schemes', JSON.stringify(schemes)),
       summary: await put('summary', JSON.stringify(summary)),
       shards,
@@ -184,7 +192,7 @@ export function createSnapshotStore({ blobs, store, log }) {
   // Every blob id a kept snapshot's entry names.
   const namedBy = (s) => [
     s.blob.id, s.digest?.id, s.matrix?.id,
-    ...(s.console ? [s.console.main?.id, s.console.schemes?.id, s.console.summary?.id, ...(s.console.shards ?? []).map((r) => r.id), ...Object.values(s.console.exports ?? {}).map((r) => r.id)] : []),
+    ...(s.console ? [s.console.main?.id, s.console.findings?.id, s.console.schemes?.id, s.console.summary?.id, ...(s.console.shards ?? []).map((r) => r.id), ...Object.values(s.console.exports ?? {}).map((r) => r.id)] : []),
   ].filter(Boolean);
 
   // Deletes the blobs of this scan and older ones that no kept snapshot and no live checkpoint
