@@ -6,6 +6,7 @@ import { projectIndices } from '../../../shared/project-sets.js';
 import { core } from '../core.js';
 import { answer, failure, noSnapshot, success } from '../envelope.js';
 import { ACCOUNT_ID, registryStore } from '../registry.js';
+import { CONSOLE_LAYOUT } from '../scans/store.js';
 import { forAdmins } from './auth.js';
 
 const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
@@ -49,7 +50,7 @@ async function products(scans) {
   const latest = read.result;
   if (!latest) return { failed: noSnapshot() };
   const { ref, data, pending } = latest;
-  if (!ref) {
+  if (!ref || ref.layout !== CONSOLE_LAYOUT) {
     await scans.recompute('the stored products are of an older version').catch(() => {});
     return { failed: failure('not-ready', "the console's products of the latest scan are being computed; try again in a minute") };
   }

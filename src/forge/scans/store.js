@@ -9,6 +9,9 @@ import { withLoaded } from './decode.js';
 // The shape of the stored digest; a stored digest of another version is recomputed (read.js).
 // Version 2 adds the console's products (`entry.console`).
 export const DIGEST_VERSION = 2;
+// The layout of the console's stored products: products of another layout are recomputed (the
+// fingerprint includes it, so the recompute job does not take them for current).
+export const CONSOLE_LAYOUT = 2;
 // Account detail records per stored shard: a detail answer reads one shard.
 export const SHARD = 25;
 const SHARD_CHARS = 900 * 1024;
@@ -39,7 +42,7 @@ export async function currentPolicy(store, now = Date.now()) {
     now: new Date(now).toISOString().slice(0, 10),
   };
   // What the stored findings were computed from: the same fingerprint means nothing to recompute.
-  policy.fingerprint = createHash('sha256').update(`${policy.registry}\n${policy.settings}\n${policy.now}`).digest('hex');
+  policy.fingerprint = createHash('sha256').update(`${CONSOLE_LAYOUT}\n${policy.registry}\n${policy.settings}\n${policy.now}`).digest('hex');
   return policy;
 }
 
@@ -106,7 +109,7 @@ export function createSnapshotStore({ blobs, store, log }) {
       }
     }
     const options = `{"scan":${JSON.stringify({ calls: scan.calls ?? 0, points: scan.points ?? 0, complete: scan.complete ?? false })}${previousSummary ? `,"previous":${previousSummary}` : ''}}`;
-    const base = { rev, reason, asOf: policy.now, fingerprint: policy.fingerprint, computedAt: new Date().toISOString() };
+    const base = { rev, layout: CONSOLE_LAYOUT, reason, asOf: policy.now, fingerprint: policy.fingerprint, computedAt: new Date().toISOString() };
     let text = loaded.console(policy.registry, policy.settings, policy.now, options);
     if (text.startsWith('{"type":"failure"')) {
       const [error] = JSON.parse(text).errors;
