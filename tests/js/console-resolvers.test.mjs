@@ -330,6 +330,19 @@ test('a second scan compares with the first: a bot added to a role gained its pe
   assert.deepEqual(overview.changes.lost, []);
 });
 
+test('products of an older layout are answered "not ready" and recomputed by a queued job', async () => {
+  const record = await ctx.store.get('scan', 'state');
+  const [entry, ...rest] = record.value.snapshots;
+  const { layout: _layout, ...older } = entry.console;
+  await ctx.store.put('scan', 'state', { ...record.value, snapshots: [{ ...entry, console: older }, ...rest] }, { expectedVersion: record.version, by: 'test', at: new Date().toISOString(), action: 'test' });
+  const answer = await ctx.admin('consoleAccounts', {});
+  assert.equal(answer.errors[0].code, 'not-ready');
+  await ctx.platform.queue.idle();
+  const after = ok(await ctx.admin('consoleAccounts', {}));
+  assert.equal(after.products.revision, entry.console.rev + 1);
+  assert.equal(after.products.reason, 'the stored products are of an older version');
+});
+
 test('an export longer than one answer comes in parts that join into the whole text', async () => {
   const whole = ok(await ctx.admin('consoleExport', { kind: 'report', format: 'markdown' })).text;
   const small = createPlatform({
