@@ -66,7 +66,7 @@ async function products(scans) {
     main: main.result,
     head: {
       scan: data,
-      products: { asOf: ref.asOf, revision: ref.rev, reason: ref.reason, computedAt: ref.computedAt, pending: Boolean(stillPending), ...(stillPending ? { pendingReason: stillPending.reason } : {}) },
+      products: { asOf: ref.asOf, revision: ref.rev, reason: ref.reason, computedAt: ref.computedAt, seconds: ref.seconds ?? null, pending: Boolean(stillPending), ...(stillPending ? { pendingReason: stillPending.reason } : {}) },
     },
   };
 }

@@ -109,6 +109,7 @@ export function createSnapshotStore({ blobs, store, log }) {
       }
     }
     const options = `{"scan":${JSON.stringify({ calls: scan.calls ?? 0, points: scan.points ?? 0, complete: scan.complete ?? false })}${previousSummary ? `,"previous":${previousSummary}` : ''}}`;
+    const began = Date.now();
     const base = { rev, layout: CONSOLE_LAYOUT, reason, asOf: policy.now, fingerprint: policy.fingerprint, computedAt: new Date().toISOString() };
     let text = loaded.console(policy.registry, policy.settings, policy.now, options);
     if (text.startsWith('{"type":"failure"')) {
@@ -147,8 +148,7 @@ export function createSnapshotStore({ blobs, store, log }) {
       exportsAvailable: { access: exports.accessCsv !== null },
     };
     const put = (part, value) => blobs.put(at(part), value);
-    return {
-      ...base,
+    const stored = {
       main: await put('console', JSON.stringify(main)),
       findings: await put('findings', JSON.stringify(findings)),
       schemes: await put('schemes', JSON.stringify(schemes)),
@@ -161,6 +161,8 @@ export function createSnapshotStore({ blobs, store, log }) {
         ...(exports.accessCsv !== null ? { accessCsv: await put('export-access-csv', exports.accessCsv) } : {}),
       },
     };
+    // How long the core and the writes took (the snapshot's decoding not included).
+    return { ...base, ...stored, seconds: Math.round((Date.now() - began) / 100) / 10 };
   }
 
   // The digest, the access matrix of every non-human account (the core's `matrix` form, without
