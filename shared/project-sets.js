@@ -23,11 +23,11 @@ export function hasProject(set, i) {
   return i >= 0 && i < bytes.length * 8 && (bytes[i >> 3] & (1 << (i & 7))) !== 0;
 }
 
-// The indices of `set`, ascending.
-export function projectIndices(set) {
-  if (set.list) return set.list;
+// The indices of `set`, ascending; at most `limit` of them (a table cell shows the first few).
+export function projectIndices(set, limit = Infinity) {
+  if (set.list) return set.list.slice(0, limit);
   const bytes = bytesOf(set);
   const out = [];
-  for (let i = 0; i < bytes.length * 8; i += 1) if (bytes[i >> 3] & (1 << (i & 7))) out.push(i);
+  for (let i = 0; i < bytes.length * 8 && out.length < limit; i += 1) if (bytes[i >> 3] & (1 << (i & 7))) out.push(i);
   return out;
 }
