@@ -204,8 +204,37 @@ fn base64(bytes: &[u8]) -> String {
 struct Detail<'a> {
     account: DetailAccount<'a>,
     registry: Option<DetailRegistry<'a>>,
-    findings: Vec<&'a Finding>,
+    /// At most [`DETAIL_FINDINGS`] per rule (rules that fire once per project can fire thousands
+    /// of times for a bot on a large site); `findingsOmitted` counts the rest.
+    findings: Vec<DetailFinding<'a>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    findings_omitted: BTreeMap<&'static str, usize>,
+    /// Each rule's title, severity, reason and fix, once.
+    rules: BTreeMap<&'static str, RuleText>,
     access: DetailAccess<'a>,
+}
+
+/// Findings of one rule a detail record keeps.
+const DETAIL_FINDINGS: usize = 20;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DetailFinding<'a> {
+    rule: &'static str,
+    severity: Severity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    project: &'a Option<String>,
+    message: &'a str,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    evidence: &'a [String],
+}
+
+#[derive(Serialize)]
+struct RuleText {
+    title: &'static str,
+    severity: Severity,
+    reason: &'static str,
+    fix: &'static str,
 }
 
 #[derive(Serialize)]
@@ -717,6 +746,26 @@ fn detail<'a>(
             people,
         }
     });
+    let mut kept: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut findings_omitted: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut rules = BTreeMap::new();
+    let mut slim = Vec::new();
+    for f in findings {
+        rules.entry(f.rule).or_insert(RuleText { title: f.title, severity: f.severity, reason: f.reason, fix: f.fix });
+        let n = kept.entry(f.rule).or_default();
+        if *n < DETAIL_FINDINGS {
+            *n += 1;
+            slim.push(DetailFinding {
+                rule: f.rule,
+                severity: f.severity,
+                project: &f.project,
+                message: &f.message,
+                evidence: &f.evidence,
+            });
+        } else {
+            *findings_omitted.entry(f.rule).or_default() += 1;
+        }
+    }
     Detail {
         account: DetailAccount {
             account_id: &row.account_id,
@@ -730,7 +779,9 @@ fn detail<'a>(
             signals,
         },
         registry,
-        findings,
+        findings: slim,
+        findings_omitted,
+        rules,
         access: DetailAccess { permissions: permissions.into_iter().collect(), projects, paths, sets, cells },
     }
 }

@@ -165,7 +165,10 @@ test("one account: registry facts, findings, the access grid with paths as data,
   assert.equal(answer.registry.entry.requestIssue, 'PAY-7');
   assert.match(answer.registry.requestIssueUrl, /\/browse\/PAY-7$/);
   assert.equal(answer.registry.people[answer.registry.entry.owner].displayName, 'Pat Projectlead');
-  assert.ok(answer.findings.some((f) => f.rule === 'direct-user-grant' && f.reason && f.fix), JSON.stringify(answer.findings.map((f) => f.rule)));
+  assert.ok(answer.findings.some((f) => f.rule === 'direct-user-grant'), JSON.stringify(answer.findings.map((f) => f.rule)));
+  // Each rule's text once, not per finding.
+  for (const f of answer.findings) assert.ok(answer.rules[f.rule].reason && answer.rules[f.rule].fix && answer.rules[f.rule].title, f.rule);
+  assert.equal(answer.findings[0].reason, undefined);
   assert.deepEqual(answer.history.map((v) => v.version), [1]);
 
   const { access } = answer;

@@ -11,7 +11,7 @@ import { withLoaded } from './decode.js';
 export const DIGEST_VERSION = 2;
 // The layout of the console's stored products: products of another layout are recomputed (the
 // fingerprint includes it, so the recompute job does not take them for current).
-export const CONSOLE_LAYOUT = 2;
+export const CONSOLE_LAYOUT = 3;
 // Account detail records per stored shard: a detail answer reads one shard.
 export const SHARD = 25;
 const SHARD_CHARS = 900 * 1024;
