@@ -111,7 +111,15 @@ export function createSnapshotStore({ blobs, store, log }) {
     const options = `{"scan":${JSON.stringify({ calls: scan.calls ?? 0, points: scan.points ?? 0, complete: scan.complete ?? false })}${previousSummary ? `,"previous":${previousSummary}` : ''}}`;
     const began = Date.now();
     const base = { rev, layout: CONSOLE_LAYOUT, reason, asOf: policy.now, fingerprint: policy.fingerprint, computedAt: new Date().toISOString() };
-    let text = loaded.console(policy.registry, policy.settings, policy.now, options);
+    let text;
+    try {
+      text = loaded.console(policy.registry, policy.settings, policy.now, options);
+    } catch (error) {
+      // The core ran out of memory or time on a large site: kept as the products' error, which
+      // the resolvers answer, rather than a job that fails again at each retry.
+      log(`steward: the console's products of scan ${scanId} could not be computed: ${error.message}`);
+      return { ...base, error: { code: 'console-failed', message: `the core could not compute them: ${error.message}` } };
+    }
     if (text.startsWith('{"type":"failure"')) {
       const [error] = JSON.parse(text).errors;
       log(`steward: the console's products of scan ${scanId} could not be computed: ${error.message}`);
