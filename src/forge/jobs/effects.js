@@ -7,6 +7,12 @@
 import { applyMemberships } from '../writes.js';
 
 export const SUSPENSIONS = 'suspensions';
+// Role reads (projects × roles) a suspension may make to find every role the bot is in, beyond
+// those the stored scan read (its lean plan reads a role's actors only where they explain access).
+const ROLE_READS = () => {
+  const value = Number(process.env.STEWARD_SUSPEND_ROLE_READS ?? 2000);
+  return Number.isInteger(value) && value >= 0 ? value : 2000;
+};
 export const REGISTRY = 'registry';
 
 export class JobError extends Error {
@@ -88,7 +94,12 @@ export function createEffects({ store, jira, requester, as, by }) {
     if (!progress) {
       const groups = await jira.groupsOf(accountId) ?? [];
       const fixed = [];
-      for (const m of removes) if (m.op === 'removeRoleActor' && await holds(m, groups)) fixed.push(m);
+      const live = await jira.rolesHeld(accountId, ROLE_READS());
+      if (live) {
+        for (const { project, roleId } of live) fixed.push({ op: 'removeRoleActor', project, roleId, accountId });
+      } else {
+        for (const m of removes) if (m.op === 'removeRoleActor' && await holds(m, groups)) fixed.push(m);
+      }
       for (const groupId of groups) fixed.push({ op: 'removeGroupMember', groupId, accountId });
       fixed.sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
       const value = { accountId, decisionId, removes: fixed, state: 'removing', at: new Date().toISOString() };

@@ -78,6 +78,31 @@ export function createJira(requester) {
       return new Set((role?.actors ?? []).map((a) => a?.actorUser?.accountId).filter(Boolean));
     },
 
+    // Every `project/role` whose actors list the account now, read live role by role; null when
+    // that takes more than `limit` calls (projects × roles), so a large site falls back to the
+    // stored scan's role actors.
+    async rolesHeld(accountId, limit) {
+      const roles = await get('/rest/api/3/role');
+      const roleIds = (Array.isArray(roles) ? roles : []).map((r) => String(r.id)).filter((id) => /^\d+$/.test(id));
+      const projects = [];
+      for (let startAt = 0; ;) {
+        const page = await get(`/rest/api/3/project/search?startAt=${startAt}&maxResults=100`);
+        const values = Array.isArray(page?.values) ? page.values : [];
+        projects.push(...values.map((p) => p.key).filter((k) => typeof k === 'string'));
+        if (projects.length * roleIds.length > limit) return null;
+        if (page?.isLast !== false || values.length === 0) break;
+        startAt += values.length;
+      }
+      const held = [];
+      for (const project of projects) {
+        for (const roleId of roleIds) {
+          const role = await get(`/rest/api/3/project/${q(project)}/role/${q(roleId)}`);
+          if ((role?.actors ?? []).some((a) => a?.actorUser?.accountId === accountId)) held.push({ project, roleId });
+        }
+      }
+      return held;
+    },
+
     // Adds a comment (paragraphs of plain text) to an issue; answers Jira's status.
     async comment(issueKey, paragraphs) {
       calls.count += 1;
