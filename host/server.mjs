@@ -46,17 +46,22 @@ function framePage({ moduleKey, context, user, projects }) {
 <style>
   body { margin: 0; font: 14px/1.43 -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #172b4d; display: grid; grid-template: 48px 1fr / 240px 1fr; height: 100vh; }
   header { grid-column: 1 / 3; display: flex; align-items: center; gap: 16px; padding: 0 16px; border-bottom: 1px solid #dcdfe4; }
-  header .logo { font-weight: 700; color: #0c66e4; } header .who { margin-left: auto; color: #626f86; }
+  header .logo { font-weight: 700; color: #0c66e4; } header .who { color: #626f86; } header button { margin-left: auto; }
   nav { border-right: 1px solid #dcdfe4; padding: 16px 8px; background: #f7f8f9; overflow: auto; }
   nav h3 { font-size: 11px; text-transform: uppercase; color: #626f86; margin: 16px 8px 4px; }
   nav a { display: block; padding: 6px 8px; border-radius: 3px; color: inherit; text-decoration: none; }
   nav a.active { background: #e9f2ff; color: #0c66e4; font-weight: 600; }
   iframe { border: 0; width: 100%; height: 100%; }
+  header button { font: inherit; border: 1px solid #dcdfe4; background: none; color: inherit; border-radius: 3px; padding: 4px 8px; cursor: pointer; }
+  html[data-color-mode=dark] body { background: #1d2125; color: #b6c2cf; }
+  html[data-color-mode=dark] header, html[data-color-mode=dark] nav { border-color: #2c333a; }
+  html[data-color-mode=dark] nav { background: #161a1d; }
+  html[data-color-mode=dark] nav a.active { background: #1c2b41; color: #579dff; }
 </style></head>
 <body>
-<header><span class="logo">Jira</span><span>${module.type === 'jira:adminPage' ? 'Settings › Apps' : `Projects › ${escapeHtml(project.key)} › Project settings`}</span><span class="who">${escapeHtml(user.displayName)} · local host</span></header>
+<header><span class="logo">Jira</span><span>${module.type === 'jira:adminPage' ? 'Settings › Apps' : `Projects › ${escapeHtml(project.key)} › Project settings`}</span><button type="button" id="theme" aria-pressed="false">Dark theme</button><span class="who">${escapeHtml(user.displayName)} · local host</span></header>
 <nav>${sidebar}</nav>
-<main><iframe id="app" title="${escapeHtml(module.title)}" src="/ui/${module.app}/index.html"></iframe></main>
+<main><iframe id="app" title="${escapeHtml(module.title)}" data-src="/ui/${module.app}/index.html"></iframe></main>
 <script>window.STEWARD_FRAME = ${scriptJson({ moduleKey, context })};</script>
 <script src="/__host/frame.js"></script>
 </body></html>`;
@@ -83,19 +88,28 @@ async function readJson(req, limit = 1_000_000) {
 
 // `database`: the SQLite file behind the app's storage (in memory when null). `env`: the app's
 // environment variables (scan pacing, see docs/forge-app.md); `clock`: the platform's clock (tests).
+<<<<<<< HEAD
 // `schedule`: run the manifest's scheduled triggers on their intervals (the CLI does; tests fire them).
 export async function startHost({ port = 8080, jira = null, allowWrites = false, bundlePath = join(root, 'host/.build/index.cjs'), log = () => {}, database = null, env = {}, clock, schedule = false } = {}) {
+=======
+// `size`: serve one of the simulator's generated sites (S, M, L, XL; sim/sized.mjs) instead of the
+// demo company.
+export async function startHost({ port = 8080, jira = null, size = null, allowWrites = false, bundlePath = join(root, 'host/.build/index.cjs'), log = () => {}, database = null, env = {}, clock } = {}) {
+>>>>>>> main
   let simulator = null;
   // The embedded simulator has no burst limit to respect, so the demo's scan need not space its
-  // calls at Jira Cloud's 10 a second; a real site keeps the default.
-  const appEnv = { ...(jira || process.env.STEWARD_SCAN_RPS ? {} : { STEWARD_SCAN_RPS: '100' }), ...env };
+  // calls at Jira Cloud's 10 a second; a real site keeps the default. A generated site's scan
+  // (thousands of calls) may spend a simulated quota without waiting for the next hour.
+  const sized = !jira && size ? { STEWARD_SCAN_RPS: '1000', STEWARD_SCAN_POINTS_PER_HOUR: '10000000', STEWARD_SCAN_SHARE: '1' } : {};
+  const appEnv = { ...(jira || process.env.STEWARD_SCAN_RPS ? {} : { STEWARD_SCAN_RPS: '100' }), ...sized, ...env };
   if (!jira) {
-    simulator = await startSimulator();
+    // Jira's own page cap for the sized sites, as the tests and the benchmark serve them.
+    simulator = await startSimulator(size ? { size, pageCap: 1000 } : {});
     const admin = simulator.world.users.find((u) => u.displayName === 'Ada Admin');
     jira = { url: simulator.url, email: admin.email, token: admin.token, real: false };
   }
   const storage = await openSqlite(database);
-  if (simulator) {
+  if (simulator && !size) {
     // The demo company's registry, stored once as the first version of each record.
     const store = createStore(storage.client);
     if ((await store.list('registry')).length === 0) {
@@ -259,16 +273,23 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     return i > 0 ? process.argv[i + 1] : fallback;
   };
   try {
+    // SIZE=XL make demo: a generated site, in a database of its own so the demo company's stays.
+    const size = (arg('size', process.env.SIZE) || '').toUpperCase() || null;
     const host = await startHost({
       port: Number(arg('port', process.env.PORT ?? 8080)),
       jira: jiraFromEnv(),
+      size,
       allowWrites: process.env.STEWARD_ALLOW_WRITES === '1',
       bundlePath: resolve(arg('bundle', join(root, 'host/.build/index.cjs'))),
       log: process.env.STEWARD_VERBOSE ? (line) => console.log(`  ${line}`) : () => {},
+<<<<<<< HEAD
       database: resolve(process.env.STEWARD_DB ?? join(root, '.steward/steward.sqlite')),
       schedule: true,
+=======
+      database: resolve(process.env.STEWARD_DB ?? join(root, size ? `.steward/steward-${size}.sqlite` : '.steward/steward.sqlite')),
+>>>>>>> main
     });
-    console.log(`Steward is running on ${host.origin} against ${host.jira.real ? host.jira.url : `the embedded Jira simulator (${host.jira.url})`}${host.jira.real && process.env.STEWARD_ALLOW_WRITES !== '1' ? ', read-only' : ''}`);
+    console.log(`Steward is running on ${host.origin} against ${host.jira.real ? host.jira.url : `the embedded Jira simulator (${host.jira.url}${size ? `, size ${size}` : ''})`}${host.jira.real && process.env.STEWARD_ALLOW_WRITES !== '1' ? ', read-only' : ''}`);
     console.log(`  Apps → Service Accounts:       ${host.urls.admin}`);
     const first = host.urls.projects[0];
     if (first) console.log(`  Project settings → Bot access: ${first.url}  (any project key works)`);

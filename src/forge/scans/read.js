@@ -62,11 +62,43 @@ function createMatrices({ blobs, log }) {
   };
 }
 
+// The console's stored products (store.js): the main blob, the schemes and a few detail shards,
+// each parsed once per container and kept by blob id (blobs never change).
+function createConsoleReads({ state, blobs }) {
+  const SHARDS_KEPT = 8;
+  const parsed = new Map();
+  async function read(ref, keep) {
+    if (!parsed.has(ref.id)) {
+      parsed.set(ref.id, JSON.parse(await blobs.get(ref)));
+      // The main blob and the schemes of the latest products stay; shards come and go.
+      const shards = [...parsed.keys()].filter((id) => /\/account-\d+$/.test(id));
+      while (shards.length > keep) parsed.delete(shards.shift());
+      const others = [...parsed.keys()].filter((id) => !/\/account-\d+$/.test(id));
+      while (others.length > 4) parsed.delete(others.shift());
+    }
+    return parsed.get(ref.id);
+  }
+  return {
+    // The latest snapshot's entry, what the pages show of it, and a pending recompute, or null.
+    async latestConsole() {
+      const at = await state.read();
+      const entry = at.state.snapshots[0];
+      if (!entry) return null;
+      return { entry, ref: entry.console ?? null, data: dataShown(entry), pending: at.state.recompute ?? null };
+    },
+    consoleMain: (ref) => read(ref.main, SHARDS_KEPT),
+    consoleSchemes: (ref) => read(ref.schemes, SHARDS_KEPT),
+    consoleShard: (ref, n) => read(ref.shards[n], SHARDS_KEPT),
+    consoleText: (blobRef) => blobs.get(blobRef),
+  };
+}
+
 export function createReads({ state, snapshots, blobs, log }) {
   const projectAnalysis = createProjectAnswers({ snapshots });
   const loadDigest = createDigests({ snapshots, blobs, log });
   const loadMatrix = createMatrices({ blobs, log });
   return {
+    ...createConsoleReads({ state, blobs }),
     // The latest stored snapshot analysed for one project (core `analyze` with `project`,
     // transitions included) with what the pages show about it, or null.
     async latestProject(project) {
