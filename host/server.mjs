@@ -88,14 +88,10 @@ async function readJson(req, limit = 1_000_000) {
 
 // `database`: the SQLite file behind the app's storage (in memory when null). `env`: the app's
 // environment variables (scan pacing, see docs/forge-app.md); `clock`: the platform's clock (tests).
-<<<<<<< HEAD
-// `schedule`: run the manifest's scheduled triggers on their intervals (the CLI does; tests fire them).
-export async function startHost({ port = 8080, jira = null, allowWrites = false, bundlePath = join(root, 'host/.build/index.cjs'), log = () => {}, database = null, env = {}, clock, schedule = false } = {}) {
-=======
 // `size`: serve one of the simulator's generated sites (S, M, L, XL; sim/sized.mjs) instead of the
-// demo company.
-export async function startHost({ port = 8080, jira = null, size = null, allowWrites = false, bundlePath = join(root, 'host/.build/index.cjs'), log = () => {}, database = null, env = {}, clock } = {}) {
->>>>>>> main
+// demo company. `schedule`: run the manifest's scheduled triggers on their intervals (the CLI
+// does; tests fire them).
+export async function startHost({ port = 8080, jira = null, size = null, allowWrites = false, bundlePath = join(root, 'host/.build/index.cjs'), log = () => {}, database = null, env = {}, clock, schedule = false } = {}) {
   let simulator = null;
   // The embedded simulator has no burst limit to respect, so the demo's scan need not space its
   // calls at Jira Cloud's 10 a second; a real site keeps the default. A generated site's scan
@@ -282,12 +278,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       allowWrites: process.env.STEWARD_ALLOW_WRITES === '1',
       bundlePath: resolve(arg('bundle', join(root, 'host/.build/index.cjs'))),
       log: process.env.STEWARD_VERBOSE ? (line) => console.log(`  ${line}`) : () => {},
-<<<<<<< HEAD
-      database: resolve(process.env.STEWARD_DB ?? join(root, '.steward/steward.sqlite')),
-      schedule: true,
-=======
       database: resolve(process.env.STEWARD_DB ?? join(root, size ? `.steward/steward-${size}.sqlite` : '.steward/steward.sqlite')),
->>>>>>> main
+      schedule: true,
     });
     console.log(`Steward is running on ${host.origin} against ${host.jira.real ? host.jira.url : `the embedded Jira simulator (${host.jira.url}${size ? `, size ${size}` : ''})`}${host.jira.real && process.env.STEWARD_ALLOW_WRITES !== '1' ? ', read-only' : ''}`);
     console.log(`  Apps → Service Accounts:       ${host.urls.admin}`);

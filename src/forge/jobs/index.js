@@ -59,6 +59,15 @@ export function createWork({ store, blobs, queue, requester, scans, log = consol
     if (!entry) return null;
     return withLoaded(blobs.chunks(entry.blob), {}, use);
   }
+  // The pages' stored products follow the registry (scans/recompute.js); a failure there is not
+  // the job's: the next registry change or scan recomputes them.
+  async function recompute(reason) {
+    try {
+      await scans().recompute(reason.replace(/[\u0000-\u001f]/g, ' ').slice(0, 200));
+    } catch (error) {
+      log(`steward: could not queue the recompute of the pages' products: ${error.message}`);
+    }
+  }
   const push = (body, delayInSeconds = 0) => queue.push({ body, ...(delayInSeconds ? { delayInSeconds } : {}) });
 
   // People responsible for a bot in force, and who of them Jira says are gone now.
@@ -103,6 +112,7 @@ export function createWork({ store, blobs, queue, requester, scans, log = consol
     const effects = createEffects({ store, jira, requester, as: 'app', by: LEAVER });
     const execute = createLeaver({ effects, inbox, jira, store, log });
     const did = await execute(plan.result, nameOf);
+    if (did.some((d) => d.did.length)) await recompute(`leaver flow: ${nameOf(body.person)} left`);
     return { person: body.person, bots: did.length, calls: jira.calls.count };
   }
 
@@ -158,6 +168,7 @@ export function createWork({ store, blobs, queue, requester, scans, log = consol
         }
       }
     });
+    if (counts.applied) await recompute(`review run: ${counts.applied} default(s) applied`);
     if (since < day) {
       await store.put(...CURSOR, { day }, { expectedVersion: cursor?.version ?? 0, by: 'steward-review-run', at: new Date().toISOString(), action: 'reviews:cursor', why: `events of (${since}, ${day}]` });
     }
