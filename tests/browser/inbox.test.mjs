@@ -34,6 +34,7 @@ test('after a person leaves, the inbox says what happened to their bots and what
   await app.getByTestId('inbox-summary').getByText(/open notices?, \d+ to decide/).waitFor({ timeout: 15_000 });
   await app.getByRole('button', { name: 'Inbox', exact: true }).click();
   await ready(app, 'inbox');
+  await page.mouse.move(0, 0); // a hovered, selected navigation button is not what is checked
   const notices = app.getByTestId('notice');
   const handOver = notices.filter({ hasText: 'payments-sync-bot was handed from Pat Projectlead to Ada Admin' });
   assert.equal(await handOver.count(), 1);
