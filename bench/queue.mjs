@@ -1,0 +1,148 @@
+// A full scan of a simulator site through the local queue, the way Forge runs it: the startScan
+// resolver queues the first job, each `steward-scans` event is one consumer invocation (at most
+// 900 s) that runs the core's scan within the hour's share of the points quota, stores its
+// checkpoint and queues the next one, waiting for the next quota hour when the share is spent; the
+// digest of the finished scan may be a job of its own. `make bench` (bench/run.mjs, QUEUE_SIZE,
+// default XL, empty to skip), or alone: `node bench/queue.mjs [--size S] [--write]`.
+//
+// Reported: the jobs (each with its calls, points, wall time and the process's peak RSS while it
+// ran), the scan's calls and points (the simulator's count), the hours it spans on the queue's
+// clock (a virtual clock: waits for the next quota hour pass at once, so the hours are simulated
+// and the wall time is real), and the peak memory. The simulator runs in a child process so its
+// world is not counted; the local SQLite (sql.js, in this process, as Forge SQL is remote) holds
+// the stored chunks and is counted, and its size is reported beside.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const bench = dirname(fileURLToPath(import.meta.url));
+const root = resolve(bench, '..');
+const SECTION = '## Scan through the queue (local Forge platform)';
+const SAMPLE_MS = 100;
+const mb = (bytes) => Math.round(bytes / 1048576).toLocaleString('en-US');
+const n = (x) => Math.round(x).toLocaleString('en-US');
+
+// The simulator of `size` in a child process; answers its URL, its stats and how to stop it.
+async function simulator(size) {
+  const child = spawn(process.execPath, [join(root, 'sim/server.mjs'), '--size', size, '--port', '0', '--page-cap', '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolveUrl, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = out.match(/jira simulator on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (match) resolveUrl(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`the simulator exited (${code}) before it listened`)));
+  });
+  return {
+    url,
+    stats: async () => (await fetch(`${url}/__sim/stats`)).json(),
+    close: () => new Promise((r) => { child.once('exit', r); child.kill(); }),
+  };
+}
+
+export async function queueBench({ size = 'XL', log = console.error } = {}) {
+  const { createPlatform } = await import('../host/platform.mjs');
+  const { openSqlite } = await import('../host/sqlite.mjs');
+  const { createStore } = await import('../src/forge/storage.js');
+  const { virtualClock } = await import('../tests/js/fixtures/virtual-clock.mjs');
+  const sim = await simulator(size);
+  const clock = virtualClock('2026-11-23T08:01:00Z');
+  const storage = await openSqlite(null);
+  const store = createStore(storage.client);
+  // Burst pacing against the simulator is not what is measured: the hour's share of the quota is.
+  const platform = createPlatform({
+    jira: { url: sim.url, email: 'ada@steward-demo.example', token: 'demo-token' },
+    bundlePath: join(root, 'host/.build/index.cjs'), storage, clock, env: { STEWARD_SCAN_RPS: '1000' },
+  });
+  const deliveries = platform.queue.delivered;
+  // Samples of the RSS, attributed to the delivery that ends next.
+  const peaks = [];
+  let seen = 0;
+  let started = performance.now();
+  const walls = [];
+  const sampler = setInterval(() => {
+    const rss = process.memoryUsage().rss;
+    while (seen < deliveries.length) {
+      walls[seen] = performance.now() - started;
+      started = performance.now();
+      seen += 1;
+    }
+    peaks[seen] = Math.max(peaks[seen] ?? 0, rss);
+  }, SAMPLE_MS);
+  const wall = performance.now();
+  let status;
+  try {
+    const admin = await fetch(`${sim.url}/rest/api/3/myself`, { headers: { authorization: `Basic ${Buffer.from('ada@steward-demo.example:demo-token').toString('base64')}` } }).then((r) => r.json());
+    log(`queue: scanning the size ${size} site through the local queue`);
+    const start = await platform.invoke({ functionKey: 'startScan', payload: {}, context: { extension: { type: 'jira:adminPage' } }, accountId: admin.accountId });
+    if (start.type !== 'success') throw new Error(`startScan: ${JSON.stringify(start.errors)}`);
+    await platform.queue.idle();
+    status = (await platform.invoke({ functionKey: 'scanStatus', payload: {}, context: { extension: { type: 'jira:adminPage' } }, accountId: admin.accountId })).result;
+  } finally {
+    clearInterval(sampler);
+  }
+  const seconds = (performance.now() - wall) / 1000;
+  while (seen < deliveries.length) {
+    walls[seen] = performance.now() - started;
+    seen += 1;
+  }
+  const stats = await sim.stats();
+  const scan = status.scan;
+  // Each job's calls and points: the differences of the scan's own record's versions.
+  const versions = (await store.history('scans', scan.scanId)).filter((v) => ['scan:checkpoint', 'scan:done'].includes(v.action)).map((v) => v.value);
+  const stored = (await storage.client.prepare('SELECT SUM(LENGTH(chunk)) AS n FROM steward_blobs').bindParams().execute()).rows[0].n;
+  platform.close();
+  await platform.queue.idle();
+  storage.close();
+  clock.restore();
+  await sim.close();
+
+  const jobs = deliveries.map((d, i) => ({
+    kind: d.body.digest ? 'digest' : 'scan', outcome: d.outcome, wallS: (walls[i] ?? 0) / 1000, peakMB: Number(mb(peaks[i + 1] ?? peaks[i] ?? 0).replace(/,/g, '')),
+  }));
+  let previous = { calls: 0, points: 0 };
+  const scanJobs = jobs.filter((j) => j.kind === 'scan' && j.outcome === 'success');
+  versions.forEach((v, i) => {
+    if (!scanJobs[i]) return;
+    scanJobs[i].calls = v.calls - previous.calls;
+    scanJobs[i].points = v.points - previous.points;
+    previous = v;
+  });
+  const hours = (Date.parse(scan.finishedAt) - Date.parse(scan.startedAt)) / 3_600_000;
+  const lines = [SECTION, ''];
+  lines.push(`Measured by \`bench/queue.mjs\`: a full scan of the simulator's size ${size} site through the local platform's queue (host/platform.mjs: Forge's async events, each job a consumer invocation of at most 900 s, a wait for the next quota hour as delayed events of at most 15 minutes), at the scan's default share of the quota (50 % of 65,000 points an hour). The queue's clock is virtual (waits pass at once): hours are simulated, wall time is real. The simulator ran in a child process; the local SQLite (sql.js, in the measured process) held ${mb(stored)} MB of stored chunks at the end, included in the RSS.`, '');
+  lines.push('| Size | Jobs (scan + digest) | Calls | Points | Simulated hours | Wall time | Peak RSS |', '|---|---:|---:|---:|---:|---:|---:|');
+  lines.push(`| ${size} | ${scan.jobs} + ${jobs.filter((j) => j.kind === 'digest').length} | ${n(stats.calls)} | ${n(stats.points)} | ${hours.toFixed(1)} | ${n(seconds)} s | ${n(Math.max(...jobs.map((j) => j.peakMB)))} MB |`, '');
+  lines.push('Per delivery of a queue event: calls and points of each scan job from the scan\'s own ledger (the core\'s count and price estimate; the totals above are the simulator\'s count, which also has the resolver calls around the scan).', '');
+  lines.push('| Delivery | Kind | Outcome | Calls | Points | Wall time | Peak RSS while it ran |', '|---:|---|---|---:|---:|---:|---:|');
+  jobs.forEach((j, i) => lines.push(`| ${i + 1} | ${j.kind} | ${j.outcome} | ${j.calls === undefined ? '' : n(j.calls)} | ${j.points === undefined ? '' : n(j.points)} | ${j.wallS.toFixed(1)} s | ${n(j.peakMB)} MB |`));
+  lines.push('', `The scan ${scan.status === 'done' ? 'finished' : `ended ${scan.status}`}: complete ${scan.complete}, ${scan.gaps ?? 0} gap(s).`, '');
+  return { section: lines.join('\n'), jobs, stats, hours, seconds };
+}
+
+// Puts `section` into BENCHMARKS.md in place of the previous one (or at the end).
+export function writeSection(section, file = join(root, 'BENCHMARKS.md')) {
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const start = text.indexOf(SECTION);
+  let out;
+  if (start < 0) {
+    out = `${text.trimEnd()}\n\n${section}`;
+  } else {
+    const next = text.indexOf('\n## ', start + 3);
+    out = `${text.slice(0, start)}${section}${next < 0 ? '' : `\n${text.slice(next + 1)}`}`;
+  }
+  writeFileSync(file, out.endsWith('\n') ? out : `${out}\n`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const at = process.argv.indexOf('--size');
+  const size = (at > 0 ? process.argv[at + 1] : process.env.QUEUE_SIZE || 'XL').toUpperCase();
+  const { section } = await queueBench({ size });
+  console.log(section);
+  if (process.argv.includes('--write')) {
+    writeSection(section);
+    console.error('queue: wrote its section into BENCHMARKS.md');
+  }
+}
