@@ -114,7 +114,9 @@ export async function startHost({ port = 8080, jira = null, size = null, allowWr
       }
     }
   }
-  const platform = createPlatform({ jira, allowWrites, bundlePath, log, storage, env: appEnv, ...(clock ? { clock } : {}) });
+  // Writes go to the embedded simulator freely (the leaver flow's suspension, a restore); a real
+  // site is read-only unless STEWARD_ALLOW_WRITES=1.
+  const platform = createPlatform({ jira, allowWrites: allowWrites || !jira.real, bundlePath, log, storage, env: appEnv, ...(clock ? { clock } : {}) });
   if (schedule) platform.startScheduler();
   const jiraGet = async (path) => {
     const response = await globalThis.__forge_fetch__({ remote: 'jira', provider: 'user' }, path, {});
