@@ -4,6 +4,7 @@
 // scheduled trigger runs, and the queue's consumer does the work. A virtual clock lets a test move
 // to the next day, and lets a retry's wait pass at once.
 import { test } from 'node:test';
+import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -270,6 +271,37 @@ test('a job that dies midway is retried and ends exactly as an uninterrupted run
   assert.deepEqual(interrupted.effects, uninterrupted.effects);
 });
 
+test('a run whose invocation was killed (its claim older than the function\'s 900 s) is taken over; one still running is delivered again later, not run twice', async () => {
+  const ctx = await setup();
+  try {
+    const meta = (expectedVersion) => ({ expectedVersion, by: 'steward-jobs', at: new Date().toISOString(), action: 'run:claim' });
+    // Tomorrow's run was claimed by an invocation that died 20 minutes ago.
+    await ctx.store.put('job-runs', 'daily:2026-11-24', { key: 'daily:2026-11-24', kind: 'daily', status: 'running', claimedAt: '2026-11-24T07:41:00.000Z', attempts: 1 }, meta(0));
+    await ctx.later(1);
+    // Forge delivers the event again after its invocation ended; the trigger pushes nothing new.
+    assert.match((await ctx.platform.runSchedule('daily-reconcile')).ignored, /was queued already/);
+    const bundle = createRequire(import.meta.url)(join(root, 'host/.build/index.cjs'));
+    const redelivered = await bundle.workJob({ body: { kind: 'daily', key: 'daily:2026-11-24' }, queueName: 'steward-work', jobId: 'j', eventId: 'e', retryContext: { retryCount: 1, retryReason: 'FUNCTION_TIME_OUT' } });
+    assert.equal(redelivered.checked, 3, JSON.stringify(redelivered));
+    await ctx.platform.queue.idle();
+    const history = await ctx.store.history('job-runs', 'daily:2026-11-24');
+    assert.deepEqual(history.map((v) => v.action), ['run:claim', 'run:claim', 'run:done']);
+    assert.match(history[1].why, /never finished/);
+    // The day after, a claim made a minute ago: the delivery asks Forge to come back later.
+    await ctx.later(1);
+    await ctx.store.put('job-runs', 'daily:2026-11-25', { key: 'daily:2026-11-25', kind: 'daily', status: 'running', claimedAt: new Date(Date.now() - 60_000).toISOString(), attempts: 1 }, meta(0));
+    assert.match((await ctx.platform.runSchedule('daily-reconcile')).ignored, /daily:2026-11-25 was queued already/);
+    // A delivery of its event (Forge may deliver one twice) asks to come back when that
+    // invocation's 900 s are over.
+    const answer = await bundle.workJob({ body: { kind: 'daily', key: 'daily:2026-11-25' }, queueName: 'steward-work', jobId: 'j', eventId: 'e' });
+    assert.equal(answer._retry, true);
+    assert.ok(answer.retryOptions.retryAfter > 780 && answer.retryOptions.retryAfter <= 840, JSON.stringify(answer));
+    assert.deepEqual((await ctx.store.history('job-runs', 'daily:2026-11-25')).map((v) => v.action), ['run:claim']);
+  } finally {
+    await ctx.close();
+  }
+});
+
 test('a job that fails on every try becomes a dead letter the admin page shows, and its retry runs it', async () => {
   const ctx = await setup({
     adjust(entries, people, bots) {
@@ -372,7 +404,7 @@ test('a user event for someone responsible for no bot, or not a user event, queu
     await ctx.event('avi:jira:updated:user', { accountId: vic.accountId, active: false });
     assert.deepEqual(workRuns(ctx).slice(delivered).map((d) => d.body.kind), ['user-event']);
     assert.deepEqual(await ctx.effects(), before);
-    const bundle = (await import('node:module')).createRequire(import.meta.url)(join(root, 'host/.build/index.cjs'));
+    const bundle = createRequire(import.meta.url)(join(root, 'host/.build/index.cjs'));
     assert.match((await bundle.userEvent({ eventType: 'avi:jira:created:issue' })).ignored, /not a user event/);
     assert.match((await bundle.userEvent({ eventType: 'avi:jira:updated:user', user: { accountId: '../x' } })).ignored, /no account id/);
   } finally {
