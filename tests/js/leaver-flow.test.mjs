@@ -22,7 +22,7 @@ const DAY = 86_400_000;
 // The demo company's registry, with `adjust(entries, people)` applied; a scan; then the first
 // daily run (it suspends the demo's helpdesk-bot, whose owner left before the demo starts), so
 // each test starts from a reconciled site.
-async function setup({ adjust = () => {}, settings = null, env = {} } = {}) {
+async function setup({ adjust = () => {}, settings = null, env = {}, scanFirst = true } = {}) {
   const clock = virtualClock('2026-11-23T08:01:00Z');
   const sim = await startSimulator({ clock: () => Date.now() });
   const storage = await openSqlite(null);
@@ -86,6 +86,7 @@ async function setup({ adjust = () => {}, settings = null, env = {} } = {}) {
       clock.restore();
     },
   };
+  if (!scanFirst) return ctx;
   const started = await admin('startScan');
   assert.equal(started.type, 'success', JSON.stringify(started));
   await platform.queue.idle();
@@ -370,6 +371,22 @@ test('the review run reports each reminder, due date and grace expiry once howev
     assert.equal(mine.type, 'success');
     assert.ok(mine.result.items.some((i) => i.accountId === ci), JSON.stringify(mine.result));
     assert.ok(mine.result.items.every((i) => i.reviewer.accountIds.includes(ctx.people.ada.accountId)));
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('before the first scan, the leaver job starts one and waits for it, and the review window stays open', async () => {
+  const ctx = await setup({ scanFirst: false });
+  try {
+    await ctx.daily();
+    const daily = (await ctx.store.get('job-runs', 'daily:2026-11-23')).value;
+    assert.equal(daily.result.reviews.skipped, 'no scan has finished yet');
+    assert.equal(await ctx.store.get('job-state', 'review-cursor'), null);
+    const leaver = workRuns(ctx).filter((d) => d.body.kind === 'leaver').map((d) => d.body.waits ?? 0);
+    assert.deepEqual(leaver, [0, 1], 'the leaver job waited once for the scan it started');
+    assert.equal((await ctx.admin('scanStatus')).result.scan.trigger, 'steward-leaver-flow');
+    assert.equal((await ctx.entry(ctx.bots['helpdesk-bot'])).status, 'suspended');
   } finally {
     await ctx.close();
   }

@@ -94,7 +94,8 @@ export function createWork({ store, blobs, queue, requester, scans, log = consol
       const waits = (body.waits ?? 0) + 1;
       if (waits > SNAPSHOT_WAITS) throw new JobError('no-snapshot', 'no scan has finished, so the bots at stake are unknown: start a scan on the admin page');
       await scans().start(LEAVER).catch((error) => log(`steward: could not start a scan for the leaver flow: ${error.message}`));
-      await push({ ...body, waits }, SNAPSHOT_WAIT_S);
+      // A key of its own: this run ends done (waiting), the next one runs.
+      await push({ ...body, key: `${body.key.replace(/:wait\d+$/, '')}:wait${waits}`, waits }, SNAPSHOT_WAIT_S);
       return { waiting: 'for the first scan' };
     }
     if (plan.type !== 'success') throw new JobError(plan.errors?.[0]?.code ?? 'core', plan.errors?.[0]?.message ?? 'the leaver plan failed');
@@ -129,7 +130,9 @@ export function createWork({ store, blobs, queue, requester, scans, log = consol
     const jira = createJira(requester);
     const effects = createEffects({ store, jira, requester, as: 'app', by: 'steward-review-run' });
     const counts = { reminders: 0, due: 0, graceExpired: 0, applied: 0 };
-    await withSnapshot(async (loaded) => {
+    // Reviewers and defaults need the site (who is active, what a bot holds): before the first
+    // scan the window stays open, and the first run after it reports what fell in it.
+    const ran = await withSnapshot(async (loaded) => {
       const dueList = loaded.reviewDue(registry, settings, day);
       if (dueList.type === 'success') {
         const at = await store.get(...DUE);
@@ -167,7 +170,9 @@ export function createWork({ store, blobs, queue, requester, scans, log = consol
           }
         }
       }
+      return true;
     });
+    if (!ran) return { since, day, skipped: 'no scan has finished yet' };
     if (counts.applied) await recompute(`review run: ${counts.applied} default(s) applied`);
     if (since < day) {
       await store.put(...CURSOR, { day }, { expectedVersion: cursor?.version ?? 0, by: 'steward-review-run', at: new Date().toISOString(), action: 'reviews:cursor', why: `events of (${since}, ${day}]` });
