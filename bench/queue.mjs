@@ -85,15 +85,35 @@ export async function queueBench({ size = 'XL', log = console.error } = {}) {
   }, SAMPLE_MS);
   const wall = performance.now();
   let status;
+  // A trap in the core (out of wasm memory) can surface outside the consumer's promise and end
+  // the process: the run is then reported as far as it went, with the error.
+  let crashed = null;
+  let onCrash;
+  const crash = new Promise((resolveCrash) => {
+    onCrash = (error) => {
+      crashed = error;
+      resolveCrash();
+    };
+  });
+  process.on('uncaughtException', onCrash);
+  let logged = 0;
+  const progress = setInterval(() => {
+    for (; logged < deliveries.length; logged += 1) {
+      const d = deliveries[logged];
+      log(`queue: delivery ${logged + 1} (${d.body.digest ? 'digest' : 'scan'}) ${d.outcome}, RSS peak ${mb(peaks[logged + 1] ?? peaks[logged] ?? 0)} MB`);
+    }
+  }, 1000);
   try {
     const admin = await fetch(`${sim.url}/rest/api/3/myself`, { headers: { authorization: `Basic ${Buffer.from('ada@steward-demo.example:demo-token').toString('base64')}` } }).then((r) => r.json());
     log(`queue: scanning the size ${size} site through the local queue`);
     const start = await platform.invoke({ functionKey: 'startScan', payload: {}, context: { extension: { type: 'jira:adminPage' } }, accountId: admin.accountId });
     if (start.type !== 'success') throw new Error(`startScan: ${JSON.stringify(start.errors)}`);
-    await platform.queue.idle();
-    status = (await platform.invoke({ functionKey: 'scanStatus', payload: {}, context: { extension: { type: 'jira:adminPage' } }, accountId: admin.accountId })).result;
+    await Promise.race([platform.queue.idle(), crash]);
+    status = crashed ? null : (await platform.invoke({ functionKey: 'scanStatus', payload: {}, context: { extension: { type: 'jira:adminPage' } }, accountId: admin.accountId })).result;
   } finally {
     clearInterval(sampler);
+    clearInterval(progress);
+    process.off('uncaughtException', onCrash);
   }
   const seconds = (performance.now() - wall) / 1000;
   while (seen < deliveries.length) {
@@ -101,12 +121,12 @@ export async function queueBench({ size = 'XL', log = console.error } = {}) {
     seen += 1;
   }
   const stats = await sim.stats();
-  const scan = status.scan;
+  const scan = status?.scan ?? (await store.get('scan', 'state'))?.value?.current;
   // Each job's calls and points: the differences of the scan's own record's versions.
   const versions = (await store.history('scans', scan.scanId)).filter((v) => ['scan:checkpoint', 'scan:done'].includes(v.action)).map((v) => v.value);
   const stored = (await storage.client.prepare('SELECT SUM(LENGTH(chunk)) AS n FROM steward_blobs').bindParams().execute()).rows[0].n;
   platform.close();
-  await platform.queue.idle();
+  if (!crashed) await platform.queue.idle();
   storage.close();
   clock.restore();
   globalThis.setTimeout = realSetTimeout;
@@ -123,7 +143,8 @@ export async function queueBench({ size = 'XL', log = console.error } = {}) {
     scanJobs[i].points = v.points - previous.points;
     previous = v;
   });
-  const hours = (Date.parse(scan.finishedAt) - Date.parse(scan.startedAt)) / 3_600_000;
+  if (crashed) jobs.push({ kind: 'scan', outcome: `crashed: ${String(crashed.message ?? crashed).split('\n')[0]}`, wallS: (performance.now() - started) / 1000, peakMB: Number(mb(peaks[deliveries.length] ?? 0).replace(/,/g, '')) });
+  const hours = ((crashed ? Date.now() : Date.parse(scan.finishedAt)) - Date.parse(scan.startedAt)) / 3_600_000;
   const lines = [SECTION, ''];
   lines.push(`Measured by \`bench/queue.mjs\`: a full scan of the simulator's size ${size} site through the local platform's queue (host/platform.mjs: Forge's async events, each job a consumer invocation of at most 900 s, a wait for the next quota hour as delayed events of at most 15 minutes), at the scan's default share of the quota (50 % of 65,000 points an hour). The queue's clock is virtual (waits pass at once): hours are simulated, wall time is real. The simulator ran in a child process; the local SQLite (sql.js, in the measured process) held ${mb(stored)} MB of stored chunks at the end, included in the RSS.`, '');
   lines.push('| Size | Jobs (scan + digest) | Calls | Points | Simulated hours | Wall time | Peak RSS |', '|---|---:|---:|---:|---:|---:|---:|');
@@ -131,7 +152,9 @@ export async function queueBench({ size = 'XL', log = console.error } = {}) {
   lines.push('Per delivery of a queue event: calls and points of each scan job from the scan\'s own ledger (the core\'s count and price estimate; the totals above are the simulator\'s count, which also has the resolver calls around the scan).', '');
   lines.push('| Delivery | Kind | Outcome | Calls | Points | Wall time | Peak RSS while it ran |', '|---:|---|---|---:|---:|---:|---:|');
   jobs.forEach((j, i) => lines.push(`| ${i + 1} | ${j.kind} | ${j.outcome} | ${j.calls === undefined ? '' : n(j.calls)} | ${j.points === undefined ? '' : n(j.points)} | ${j.wallS.toFixed(1)} s | ${n(j.peakMB)} MB |`));
-  lines.push('', `The scan ${scan.status === 'done' ? 'finished' : `ended ${scan.status}`}: complete ${scan.complete}, ${scan.gaps ?? 0} gap(s).`, '');
+  lines.push('', crashed
+    ? `The scan did not finish: the process ended in job ${jobs.length} with \`${String(crashed.message ?? crashed).split('\n')[0]}\`${/unreachable/.test(crashed.message) && /rust_oom/.test(crashed.stack ?? '') ? ' (the core ran out of wasm memory: `alloc::rust_oom`)' : ''}; the figures above are up to that point.`
+    : `The scan ${scan.status === 'done' ? 'finished' : `ended ${scan.status}`}: complete ${scan.complete}, ${scan.gaps ?? 0} gap(s).`, '');
   return { section: lines.join('\n'), jobs, stats, hours, seconds };
 }
 
