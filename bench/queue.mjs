@@ -71,6 +71,7 @@ export async function queueBench({ size = 'XL', log = console.error } = {}) {
   const deliveries = platform.queue.delivered;
   // Samples of the RSS, attributed to the delivery that ends next.
   const peaks = [];
+  const starts = [];
   let seen = 0;
   let started = performance.now();
   const walls = [];
@@ -82,6 +83,7 @@ export async function queueBench({ size = 'XL', log = console.error } = {}) {
       seen += 1;
     }
     peaks[seen] = Math.max(peaks[seen] ?? 0, rss);
+    starts[seen] ??= rss;
   }, SAMPLE_MS);
   const wall = performance.now();
   let status;
@@ -132,26 +134,30 @@ export async function queueBench({ size = 'XL', log = console.error } = {}) {
   globalThis.setTimeout = realSetTimeout;
   await sim.close();
 
+  // Samples taken while delivery i ran carry index i (the count of deliveries ended before it).
   const jobs = deliveries.map((d, i) => ({
-    kind: d.body.digest ? 'digest' : 'scan', outcome: d.outcome, wallS: (walls[i] ?? 0) / 1000, peakMB: Number(mb(peaks[i + 1] ?? peaks[i] ?? 0).replace(/,/g, '')),
+    kind: d.body.digest ? 'digest' : 'wait', outcome: d.outcome, at: d.at, wallS: (walls[i] ?? 0) / 1000,
+    startMB: Number(mb(starts[i] ?? 0).replace(/,/g, '')), peakMB: Number(mb(peaks[i] ?? 0).replace(/,/g, '')),
   }));
+  // A delivery that wrote a checkpoint or the finished scan ran a job; the others were hops of
+  // a wait for the next quota hour (or repeats). Matched by time: the first delivery to end
+  // after the version was written.
   let previous = { calls: 0, points: 0 };
-  const scanJobs = jobs.filter((j) => j.kind === 'scan' && j.outcome === 'success');
-  versions.forEach((v, i) => {
-    if (!scanJobs[i]) return;
-    scanJobs[i].calls = v.calls - previous.calls;
-    scanJobs[i].points = v.points - previous.points;
+  for (const v of versions) {
+    const job = jobs.find((j) => j.kind === 'wait' && j.at >= Date.parse(v.updatedAt ?? v.finishedAt ?? 0));
+    if (!job) continue;
+    Object.assign(job, { kind: 'scan job', calls: v.calls - previous.calls, points: v.points - previous.points });
     previous = v;
-  });
-  if (crashed) jobs.push({ kind: 'scan', outcome: `crashed: ${String(crashed.message ?? crashed).split('\n')[0]}`, wallS: (performance.now() - started) / 1000, peakMB: Number(mb(peaks[deliveries.length] ?? 0).replace(/,/g, '')) });
+  }
+  if (crashed) jobs.push({ kind: 'scan job', startMB: Number(mb(starts[deliveries.length] ?? 0).replace(/,/g, '')), outcome: `crashed: ${String(crashed.message ?? crashed).split('\n')[0]}`, wallS: (performance.now() - started) / 1000, peakMB: Number(mb(peaks[deliveries.length] ?? 0).replace(/,/g, '')) });
   const hours = ((crashed ? Date.now() : Date.parse(scan.finishedAt)) - Date.parse(scan.startedAt)) / 3_600_000;
   const lines = [SECTION, ''];
   lines.push(`Measured by \`bench/queue.mjs\`: a full scan of the simulator's size ${size} site through the local platform's queue (host/platform.mjs: Forge's async events, each job a consumer invocation of at most 900 s, a wait for the next quota hour as delayed events of at most 15 minutes), at the scan's default share of the quota (50 % of 65,000 points an hour). The queue's clock is virtual (waits pass at once): hours are simulated, wall time is real. The simulator ran in a child process; the local SQLite (sql.js, in the measured process) held ${mb(stored)} MB of stored chunks at the end, included in the RSS.`, '');
   lines.push('| Size | Jobs (scan + digest) | Calls | Points | Simulated hours | Wall time | Peak RSS |', '|---|---:|---:|---:|---:|---:|---:|');
-  lines.push(`| ${size} | ${scan.jobs} + ${jobs.filter((j) => j.kind === 'digest').length} | ${n(stats.calls)} | ${n(stats.points)} | ${hours.toFixed(1)} | ${n(seconds)} s | ${n(Math.max(...jobs.map((j) => j.peakMB)))} MB |`, '');
+  lines.push(`| ${size} | ${jobs.filter((j) => j.kind === 'scan job').length} + ${jobs.filter((j) => j.kind === 'digest').length} (${deliveries.length} deliveries) | ${n(stats.calls)} | ${n(stats.points)} | ${hours.toFixed(1)} | ${n(seconds)} s | ${n(Math.max(...jobs.map((j) => j.peakMB)))} MB |`, '');
   lines.push('Per delivery of a queue event: calls and points of each scan job from the scan\'s own ledger (the core\'s count and price estimate; the totals above are the simulator\'s count, which also has the resolver calls around the scan).', '');
-  lines.push('| Delivery | Kind | Outcome | Calls | Points | Wall time | Peak RSS while it ran |', '|---:|---|---|---:|---:|---:|---:|');
-  jobs.forEach((j, i) => lines.push(`| ${i + 1} | ${j.kind} | ${j.outcome} | ${j.calls === undefined ? '' : n(j.calls)} | ${j.points === undefined ? '' : n(j.points)} | ${j.wallS.toFixed(1)} s | ${n(j.peakMB)} MB |`));
+  lines.push('| Delivery | Kind | Outcome | Calls | Points | Wall time | RSS at its start | Peak RSS while it ran |', '|---:|---|---|---:|---:|---:|---:|---:|');
+  jobs.forEach((j, i) => lines.push(`| ${i + 1} | ${j.kind === 'wait' ? 'hop (waiting for the next quota hour)' : j.kind} | ${j.outcome} | ${j.calls === undefined ? '' : n(j.calls)} | ${j.points === undefined ? '' : n(j.points)} | ${j.wallS.toFixed(1)} s | ${n(j.startMB)} MB | ${n(j.peakMB)} MB |`));
   lines.push('', crashed
     ? `The scan did not finish: the process ended in job ${jobs.length} with \`${String(crashed.message ?? crashed).split('\n')[0]}\`${/unreachable/.test(crashed.message) && /rust_oom/.test(crashed.stack ?? '') ? ' (the core ran out of wasm memory: `alloc::rust_oom`)' : ''}; the figures above are up to that point.`
     : `The scan ${scan.status === 'done' ? 'finished' : `ended ${scan.status}`}: complete ${scan.complete}, ${scan.gaps ?? 0} gap(s).`, '');
