@@ -156,8 +156,11 @@ export async function queueBench({ size = 'XL', log = console.error } = {}) {
   lines.push('| Size | Jobs (scan + digest) | Calls | Points | Simulated hours | Wall time | Peak RSS |', '|---|---:|---:|---:|---:|---:|---:|');
   lines.push(`| ${size} | ${jobs.filter((j) => j.kind === 'scan job').length} + ${jobs.filter((j) => j.kind === 'digest').length} (${deliveries.length} deliveries) | ${n(stats.calls)} | ${n(stats.points)} | ${hours.toFixed(1)} | ${n(seconds)} s | ${n(Math.max(...jobs.map((j) => j.peakMB)))} MB |`, '');
   lines.push('Per delivery of a queue event: calls and points of each scan job from the scan\'s own ledger (the core\'s count and price estimate; the totals above are the simulator\'s count, which also has the resolver calls around the scan).', '');
-  lines.push('| Delivery | Kind | Outcome | Calls | Points | Wall time | RSS at its start | Peak RSS while it ran |', '|---:|---|---|---:|---:|---:|---:|---:|');
-  jobs.forEach((j, i) => lines.push(`| ${i + 1} | ${j.kind === 'wait' ? 'hop (waiting for the next quota hour)' : j.kind} | ${j.outcome} | ${j.calls === undefined ? '' : n(j.calls)} | ${j.points === undefined ? '' : n(j.points)} | ${j.wallS.toFixed(1)} s | ${n(j.startMB)} MB | ${n(j.peakMB)} MB |`));
+  lines.push('| Delivery | Kind | Outcome | Calls | Points | Wall time (since the previous delivery ended) | RSS at its start | Peak RSS while it ran |', '|---:|---|---|---:|---:|---:|---:|---:|');
+  // A delivery shorter than the sampling interval has no sample: "—".
+  const rss = (x) => (x ? `${n(x)} MB` : '—');
+  jobs.forEach((j, i) => lines.push(`| ${i + 1} | ${j.kind === 'wait' ? 'hop (waiting for the next quota hour)' : j.kind} | ${j.outcome} | ${j.calls === undefined ? '' : n(j.calls)} | ${j.points === undefined ? '' : n(j.points)} | ${j.wallS.toFixed(1)} s | ${rss(j.startMB)} | ${rss(j.peakMB)} |`));
+  lines.push('', 'One process runs every job, as a warm Forge container would: the core\'s wasm memory grows to what the largest job needed and does not shrink, so a job\'s RSS at its start carries what the jobs before it left.');
   lines.push('', crashed
     ? `The scan did not finish: the process ended in job ${jobs.length} with \`${String(crashed.message ?? crashed).split('\n')[0]}\`${/unreachable/.test(crashed.message) && /rust_oom/.test(crashed.stack ?? '') ? ' (the core ran out of wasm memory: `alloc::rust_oom`)' : ''}; the figures above are up to that point.`
     : `The scan ${scan.status === 'done' ? 'finished' : `ended ${scan.status}`}: complete ${scan.complete}, ${scan.gaps ?? 0} gap(s).`, '');
