@@ -5,12 +5,17 @@
 import { createHash } from 'node:crypto';
 import { ACTIVE } from './state.js';
 import { withLoaded } from './decode.js';
+import { groupFindings } from '../console-findings.js';
 
 // The shape of the stored digest; a stored digest of another version is recomputed (read.js).
 // Version 2 adds the console's products (`entry.console`).
 export const DIGEST_VERSION = 2;
+// The layout of the console's stored products: products of another layout are recomputed (the
+// fingerprint includes it, so the recompute job does not take them for current).
+export const CONSOLE_LAYOUT = 4;
 // Account detail records per stored shard: a detail answer reads one shard.
 export const SHARD = 25;
+const SHARD_CHARS = 900 * 1024;
 // Review items and gaps the overview carries; the rest are counted.
 const OVERVIEW_ITEMS = 50;
 const OVERVIEW_GAPS = 20;
@@ -38,7 +43,7 @@ export async function currentPolicy(store, now = Date.now()) {
     now: new Date(now).toISOString().slice(0, 10),
   };
   // What the stored findings were computed from: the same fingerprint means nothing to recompute.
-  policy.fingerprint = createHash('sha256').update(`${policy.registry}\n${policy.settings}\n${policy.now}`).digest('hex');
+  policy.fingerprint = createHash('sha256').update(`${CONSOLE_LAYOUT}\n${policy.registry}\n${policy.settings}\n${policy.now}`).digest('hex');
   return policy;
 }
 
@@ -105,8 +110,17 @@ export function createSnapshotStore({ blobs, store, log }) {
       }
     }
     const options = `{"scan":${JSON.stringify({ calls: scan.calls ?? 0, points: scan.points ?? 0, complete: scan.complete ?? false })}${previousSummary ? `,"previous":${previousSummary}` : ''}}`;
-    const base = { rev, reason, asOf: policy.now, fingerprint: policy.fingerprint, computedAt: new Date().toISOString() };
-    let text = loaded.console(policy.registry, policy.settings, policy.now, options);
+    const began = Date.now();
+    const base = { rev, layout: CONSOLE_LAYOUT, reason, asOf: policy.now, fingerprint: policy.fingerprint, computedAt: new Date().toISOString() };
+    let text;
+    try {
+      text = loaded.console(policy.registry, policy.settings, policy.now, options);
+    } catch (error) {
+      // The core ran out of memory or time on a large site: kept as the products' error, which
+      // the resolvers answer, rather than a job that fails again at each retry.
+      log(`steward: the console's products of scan ${scanId} could not be computed: ${error.message}`);
+      return { ...base, error: { code: 'console-failed', message: `the core could not compute them: ${error.message}` } };
+    }
     if (text.startsWith('{"type":"failure"')) {
       const [error] = JSON.parse(text).errors;
       log(`steward: the console's products of scan ${scanId} could not be computed: ${error.message}`);
@@ -116,21 +130,39 @@ export function createSnapshotStore({ blobs, store, log }) {
     text = null;
     const { details, schemes, summary, exports, ...products } = answer.result;
     const at = (part) => `${scanId}/c${rev}/${part}`;
+    // Shards of at most SHARD accounts and about SHARD_CHARS characters (one stored chunk), so an
+    // account's page reads one small blob however wide the site's bots are.
     const shards = [];
-    for (let from = 0; from < details.length; from += SHARD) {
-      shards.push(await blobs.put(at(`account-${shards.length}`), `[${details.slice(from, from + SHARD).join(',')}]`));
+    const shardStarts = [];
+    for (let from = 0; from < details.length;) {
+      let to = from + 1;
+      let size = details[from].length;
+      while (to < details.length && to - from < SHARD && size + details[to].length <= SHARD_CHARS) size += details[to++].length;
+      shardStarts.push(from);
+      shards.push(await blobs.put(at(`account-${shards.length}`), `[${details.slice(from, to).join(',')}]`));
+      from = to;
     }
+    // The findings (with reason and fix each: MBs on a large site) in a blob of their own, which
+    // only the findings view and its export read; the rest keeps the rule of each.
+    const { findings, ...rest } = products;
+    const rules = {};
+    for (const f of findings.findings) rules[f.rule] ??= { title: f.title, severity: f.severity };
     const main = {
-      ...products,
+      ...rest,
+      counts: findings.counts,
+      rules,
       warnings: answer.warnings,
-      shard: SHARD,
+      shardStarts,
       overview: overviewOf(products, scan),
       exportsAvailable: { access: exports.accessCsv !== null },
     };
     const put = (part, value) => blobs.put(at(part), value);
-    return {
-      ...base,
+    const stored = {
       main: await put('console', JSON.stringify(main)),
+      findings: await put('findings', JSON.stringify(findings)),
+      // The Findings view unfiltered, grouped once: its first answer reads a few hundred KB, not
+      // every finding.
+      findingsGroups: await put('findings-groups', JSON.stringify(groupFindings(findings.findings))),
       schemes: await put('schemes', JSON.stringify(schemes)),
       summary: await put('summary', JSON.stringify(summary)),
       shards,
@@ -141,6 +173,8 @@ export function createSnapshotStore({ blobs, store, log }) {
         ...(exports.accessCsv !== null ? { accessCsv: await put('export-access-csv', exports.accessCsv) } : {}),
       },
     };
+    // How long the core and the writes took (the snapshot's decoding not included).
+    return { ...base, ...stored, seconds: Math.round((Date.now() - began) / 100) / 10 };
   }
 
   // The digest, the access matrix of every non-human account (the core's `matrix` form, without
@@ -175,7 +209,7 @@ export function createSnapshotStore({ blobs, store, log }) {
   // Every blob id a kept snapshot's entry names.
   const namedBy = (s) => [
     s.blob.id, s.digest?.id, s.matrix?.id,
-    ...(s.console ? [s.console.main?.id, s.console.schemes?.id, s.console.summary?.id, ...(s.console.shards ?? []).map((r) => r.id), ...Object.values(s.console.exports ?? {}).map((r) => r.id)] : []),
+    ...(s.console ? [s.console.main?.id, s.console.findings?.id, s.console.findingsGroups?.id, s.console.schemes?.id, s.console.summary?.id, ...(s.console.shards ?? []).map((r) => r.id), ...Object.values(s.console.exports ?? {}).map((r) => r.id)] : []),
   ].filter(Boolean);
 
   // Deletes the blobs of this scan and older ones that no kept snapshot and no live checkpoint
