@@ -45,6 +45,8 @@ const shapes = [
   ['/rest/api/3/workflowscheme/project', '/rest/api/3/workflowscheme/project?projectId=10010&projectId=10011'],
   ['/rest/api/3/workflows/search', '/rest/api/3/workflows/search?expand=values.transitions'],
   ['/rest/api/3/auditing/record', '/rest/api/3/auditing/record'],
+  ['/rest/api/3/user/bulk', '/rest/api/3/user/bulk?accountId=5b10a2844c20165700000001&accountId=5b10a2844c20165700000002'],
+  ['/rest/api/3/issue/{issueIdOrKey}/comment', '/rest/api/3/issue/OPS-1/comment'],
 ];
 
 test('POST /rest/api/3/permissions/check fits the spec and answers from the world', async () => {
@@ -162,4 +164,19 @@ test('the sized worlds are deterministic, keep the benchmark proportions, and S 
   } finally {
     await small.close();
   }
+});
+
+test('a comment in Atlassian Document Format fits the spec, and a deactivated person shows in the bulk user read', async () => {
+  const auth = { authorization: `Basic ${Buffer.from(`${admin.email}:${admin.token}`).toString('base64')}`, 'content-type': 'application/json' };
+  const doc = { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'handed over' }] }] };
+  const response = await fetch(`${sim.url}/rest/api/3/issue/OPS-1/comment`, { method: 'POST', headers: auth, body: JSON.stringify({ body: doc }) });
+  assert.equal(response.status, 201);
+  assert.deepEqual(shapeErrors('POST', '/rest/api/3/issue/{issueIdOrKey}/comment', await response.json(), '201'), []);
+  const bad = await fetch(`${sim.url}/rest/api/3/issue/OPS-1/comment`, { method: 'POST', headers: auth, body: JSON.stringify({ body: 'plain text' }) });
+  assert.equal(bad.status, 400);
+  const person = sim.world.users.find((u) => u.displayName === 'Pat Projectlead');
+  sim.setActive(person.accountId, false);
+  const { body } = await get(`/rest/api/3/user/bulk?accountId=${person.accountId}&accountId=unknown-id`);
+  assert.deepEqual(body.values.map((u) => [u.accountId, u.active]), [[person.accountId, false]]);
+  sim.setActive(person.accountId, true);
 });

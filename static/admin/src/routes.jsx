@@ -10,20 +10,22 @@ import { Reviews } from './governance/Reviews.jsx';
 import { WhatIf } from './governance/WhatIf.jsx';
 import { Settings } from './governance/Settings.jsx';
 import { Shadow } from './governance/Shadow.jsx';
+import { Inbox } from './inbox/Inbox.jsx';
 
 export const routes = [
   { path: '/', nav: 'Overview', view: Overview },
+  { path: '/inbox', nav: 'Inbox', view: Inbox },
   { path: '/accounts', nav: 'Accounts', view: Accounts },
   { path: '/accounts/:id', view: AccountDetail, under: '/accounts' },
   { path: '/findings', nav: 'Findings', view: Findings },
   { path: '/findings/severity/:severity', view: Findings, under: '/findings' },
   { path: '/findings/rule/:rule', view: Findings, under: '/findings' },
-  { path: '/exports', nav: 'Exports', view: Exports },
+  { path: '/reviews', nav: 'Reviews', view: Reviews },
   { path: '/registry', nav: 'Registry', view: Registry },
   { path: '/registry/new', view: RegisterForm, under: '/registry' },
   { path: '/registry/:id', view: RegisterForm, under: '/registry' },
-  { path: '/reviews', nav: 'Reviews', view: Reviews },
   { path: '/what-if', nav: 'What-if', view: WhatIf },
   { path: '/shadow-bots', nav: 'Shadow bots', view: Shadow },
+  { path: '/exports', nav: 'Exports', view: Exports },
   { path: '/settings', nav: 'Settings', view: Settings },
 ];
