@@ -25,7 +25,7 @@ test('a first visit scans the site, then the overview, accounts, an account, fin
   await page.goto(host.urls.admin);
   const app = page.frameLocator('#app');
   // Nothing stored yet: the page starts the first scan itself and shows its progress.
-  await app.getByText(/No scan yet/).waitFor({ timeout: 15_000 });
+  await app.getByText(/No scan yet/).waitFor({ timeout: 60_000 });
   await ready(app, 'overview');
   const world = host.simulator.world;
   await assertAccessible(page, 'overview');
