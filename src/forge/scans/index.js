@@ -16,6 +16,7 @@ import { jiraHost } from '../jira-host.js';
 import { createStore } from '../storage.js';
 import { createChain } from './chain.js';
 import { createJobs } from './jobs.js';
+import { createProjectPages } from './projects.js';
 import { createReads } from './read.js';
 import { createRun } from './run.js';
 import { createStart } from './start.js';
@@ -27,9 +28,10 @@ export { ScanError, scanSettings } from './settings.js';
 
 export const QUEUE = 'steward-scans';
 
-export function createScans({ store = createStore(sql), blobs = createBlobStore(sql), queue = new Queue({ key: QUEUE }), host = () => jiraHost(api.asApp()), env = process.env, log = console.log } = {}) {
+export function createScans({ store = createStore(sql), blobs = createBlobStore(sql), pagesSql = sql, queue = new Queue({ key: QUEUE }), host = () => jiraHost(api.asApp()), env = process.env, log = console.log } = {}) {
   const state = createScanState({ store, log });
-  const snapshots = createSnapshotStore({ blobs, log });
+  const projects = createProjectPages({ sql: pagesSql, store, blobs, log });
+  const snapshots = createSnapshotStore({ blobs, log, projects });
   const chain = createChain({ state, snapshots, queue });
   const runJob = createRun({ state, chain, snapshots, blobs, host, env, log });
   return {
@@ -37,7 +39,7 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
     start: createStart({ state, chain, env }),
     // The scan in progress or the last one, and which data the pages show.
     status: state.status,
-    ...createReads({ state, snapshots, blobs, log }),
+    ...createReads({ state, snapshots, blobs, projects, log }),
     // One job: the consumer's work for one event.
     job: createJobs({ state, chain, snapshots, blobs, runJob }),
   };

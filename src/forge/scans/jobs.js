@@ -19,7 +19,7 @@ function createDigestJob({ state, snapshots, blobs }) {
     const first = entryOf((await state.read()).state);
     if (!first) return { ignored: 'the snapshot is no longer kept' };
     if (first.digest) return { ignored: 'the digest is stored already' };
-    const refs = await snapshots.storeDigest(scanId, blobs.chunks(first.blob));
+    const refs = await snapshots.storeDigest(scanId, blobs.chunks(first.blob), first.blob);
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const at = await state.read();
       const entry = entryOf(at.state);

@@ -18,18 +18,20 @@ export function computeDigest(loaded) {
   return { digestVersion: DIGEST_VERSION, inventory: loaded.inventory(), overview: loaded.overview() };
 }
 
-export function createSnapshotStore({ blobs, log }) {
+export function createSnapshotStore({ blobs, log, projects = null }) {
   // The digest and the access matrix of every non-human account (the core's `matrix` form, without
   // transitions: several MB on a large site, so a blob of its own that only accountAccess reads),
   // stored; answers the references to put in the snapshot's entry.
   // `chunks`: the snapshot's text in pieces, decoded once for the three answers.
-  async function storeDigest(scanId, chunks) {
+  // `snapshot`: the snapshot's blob reference (projects.js reads it again for the findings).
+  async function storeDigest(scanId, chunks, snapshot = null) {
     return withLoaded(chunks, { nonHuman: true }, async (loaded) => {
       const digest = await blobs.put(`${scanId}/digest`, JSON.stringify(computeDigest(loaded)));
+      const pages = await projects?.storeOrLog(scanId, loaded, { snapshotBlob: snapshot }); // projects.js
       // Text, stored as it is (see the core's LoadedSnapshot.analyze).
       const matrix = loaded.analyze(JSON.stringify({ form: 'matrix', skipTransitions: true }));
-      if (matrix.startsWith('{"type":"failure"')) return { digest };
-      return { digest, matrix: await blobs.put(`${scanId}/matrix`, matrix) };
+      if (matrix.startsWith('{"type":"failure"')) return { digest, pages };
+      return { digest, matrix: await blobs.put(`${scanId}/matrix`, matrix), pages };
     });
   }
 

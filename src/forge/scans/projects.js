@@ -1,0 +1,167 @@
+// Each project's stored answer, the project settings page's one read. The digest job (store.js)
+// hands over the snapshot it has decoded; the core cuts every project's page from one engine run
+// (`LoadedSnapshot.projectPages`: the non-human accounts with access there, with paths, levels and
+// transitions; the accounts that reach it only through broad grants apart; what membership of the
+// service-account role gives there), and each page is stored as one row, keyed (scan, project).
+//
+// Why a table of its own rather than records or blobs: records (storage.js) are append-only, and
+// 10,000 projects a scan would grow them for ever; blobs are one per id and the sweep knows only
+// the snapshot's parts. Rows here are deleted with the scan they belong to, and a page is one
+// SELECT by primary key. A page larger than one row's share of a request is cut into chunks.
+import { cutIntoChunks } from '../blobs.js';
+import { withLoaded } from './decode.js';
+
+export const PAGES_TABLE = 'steward_project_pages';
+export const PAGE_VERSION = 1;
+// Bytes of the rows one INSERT carries: several small pages a statement, under Forge SQL's 1 MiB.
+const BATCH_BYTES = 512 * 1024;
+const ROWS_PER_INSERT = 100;
+// Snapshots up to this size also get the findings computed here from a whole load (people
+// included, which the findings need for owners); larger sites take them from the digest's own
+// findings when it passes them, as a whole load of a 10,000-project site does not fit 512 MB.
+const FINDINGS_LOAD_LIMIT = 48 * 1024 * 1024;
+
+const CREATE = `CREATE TABLE IF NOT EXISTS ${PAGES_TABLE} (
+  scan_id VARCHAR(64) NOT NULL,
+  project_key VARCHAR(128) NOT NULL,
+  seq INT NOT NULL,
+  chunk MEDIUMTEXT NOT NULL,
+  PRIMARY KEY (scan_id, project_key, seq)
+)`;
+
+// The findings that concern a project, by project key: those naming it.
+function findingsByProject(report) {
+  const by = new Map();
+  for (const finding of report?.findings ?? []) {
+    if (!finding.project) continue;
+    if (!by.has(finding.project)) by.set(finding.project, []);
+    by.get(finding.project).push(finding);
+  }
+  return by;
+}
+
+export function createProjectPages({ sql, store, blobs, log = () => {} }) {
+  const query = async (statement, ...params) => (await sql.prepare(statement).bindParams(...params).execute()).rows;
+  let migrated = null;
+  const migrate = () => {
+    migrated ??= sql.executeDDL(CREATE).catch((error) => {
+      migrated = null;
+      throw error;
+    });
+    return migrated;
+  };
+
+  async function insert(rows) {
+    if (!rows.length) return;
+    const values = rows.map(() => '(?, ?, ?, ?)').join(', ');
+    await query(`INSERT INTO ${PAGES_TABLE} (scan_id, project_key, seq, chunk) VALUES ${values}`, ...rows.flat());
+  }
+
+  // The settings record as the core reads it (absent: the core's defaults).
+  async function settingsText() {
+    const record = await store.get('settings', 'app');
+    return record ? JSON.stringify(record.value) : '';
+  }
+
+  async function registryText() {
+    const entries = (await store.list('registry')).map((r) => r.value);
+    return JSON.stringify({ registryVersion: 1, accounts: entries });
+  }
+
+  // The findings of a small site from a whole load of its snapshot; null where it is too large.
+  async function ownFindings(entryBlob, settings) {
+    if (!entryBlob || entryBlob.length > FINDINGS_LOAD_LIMIT) return null;
+    const registry = await registryText();
+    const now = new Date().toISOString().slice(0, 10);
+    const answer = await withLoaded(blobs.chunks(entryBlob), {}, (loaded) => loaded.findings(registry, settings || '{}', now));
+    if (answer.type !== 'success') {
+      log(`steward: findings for the project pages failed: ${answer.errors?.[0]?.message}`);
+      return null;
+    }
+    return answer.result;
+  }
+
+  return {
+    migrate,
+
+    // Stores every project's page of scan `scanId` from `loaded` (decoded for the non-human
+    // accounts, as the digest decodes it). `findings`: the scan's findings report when the caller
+    // has one; else computed here for a snapshot small enough (`snapshotBlob`, its reference).
+    // Answers what the snapshot's entry records: {version, projects, bytes, largest, findings}.
+    async store(scanId, loaded, { findings = null, snapshotBlob = null } = {}) {
+      await migrate();
+      const settings = await settingsText();
+      const pages = loaded.projectPages(settings);
+      try {
+        const report = findings ?? await ownFindings(snapshotBlob, settings).catch((error) => {
+          log(`steward: findings for the project pages failed: ${error.message}`);
+          return null;
+        });
+        const byProject = findingsByProject(report);
+        await query(`DELETE FROM ${PAGES_TABLE} WHERE scan_id = ?`, scanId); // a retried job starts over
+        let batch = [];
+        let batchBytes = 0;
+        let bytes = 0;
+        let largest = { key: null, bytes: 0 };
+        const count = pages.count();
+        for (let i = 0; i < count; i += 1) {
+          const key = pages.key(i);
+          const core = pages.page(i);
+          // The core's page with the scan's findings about the project spliced in as text: no
+          // parse of the page, which is the bulk.
+          const text = `${core.slice(0, -1)},"findings":${JSON.stringify(byProject.get(key) ?? [])},"findingsKnown":${report !== null}}`;
+          bytes += text.length;
+          if (text.length > largest.bytes) largest = { key, bytes: text.length };
+          for (const [seq, chunk] of cutIntoChunks(text).entries()) {
+            batch.push([scanId, key, seq, chunk]);
+            batchBytes += chunk.length;
+            if (batchBytes >= BATCH_BYTES || batch.length >= ROWS_PER_INSERT) {
+              await insert(batch);
+              batch = [];
+              batchBytes = 0;
+            }
+          }
+        }
+        await insert(batch);
+        return { version: PAGE_VERSION, projects: count, bytes, largest, findings: report !== null };
+      } finally {
+        pages.free();
+      }
+    },
+
+    // `store`, then the pages of scans no longer kept deleted; a failure is logged and answers
+    // undefined (the page then says its answer is not stored), so the digest is stored anyway.
+    async storeOrLog(scanId, loaded, options) {
+      try {
+        const stored = await this.store(scanId, loaded, options);
+        const kept = (await store.get('scan', 'state'))?.value?.snapshots?.map((s) => s.scanId) ?? [];
+        await this.sweep([scanId, ...kept]);
+        return stored;
+      } catch (error) {
+        log(`steward: could not store the project pages of scan ${scanId}: ${error.message}`);
+        return undefined;
+      }
+    },
+
+    // The stored page of `key` in scan `scanId`, parsed, or null.
+    async read(scanId, key) {
+      await migrate();
+      const rows = await query(`SELECT seq, chunk FROM ${PAGES_TABLE} WHERE scan_id = ? AND project_key = ? ORDER BY seq`, scanId, key);
+      if (!rows.length) return null;
+      return JSON.parse(rows.map((r) => r.chunk).join(''));
+    },
+
+    // Deletes the pages of every scan but `keep` (scan ids).
+    async sweep(keep) {
+      try {
+        await migrate();
+        const ids = (await query(`SELECT DISTINCT scan_id FROM ${PAGES_TABLE}`)).map((r) => r.scan_id);
+        for (const id of ids) {
+          if (!keep.includes(id)) await query(`DELETE FROM ${PAGES_TABLE} WHERE scan_id = ?`, id);
+        }
+      } catch (error) {
+        log(`steward: could not delete old project pages: ${error.message}`);
+      }
+    },
+  };
+}
