@@ -4,6 +4,7 @@
 import { createScans } from '../scans/index.js';
 import { adminResolvers } from './admin.js';
 import { projectResolvers } from './project.js';
+import { requestResolvers } from './requests.js';
 import { scanResolvers } from './scan.js';
 
 // One scan service per container, made at the first call that needs it: its caches of answers
@@ -12,6 +13,6 @@ let scanService = null;
 const scans = () => (scanService ??= createScans());
 
 export function defineResolvers(resolver) {
-  const handlers = { ...adminResolvers(scans), ...projectResolvers(scans), ...scanResolvers(scans) };
+  const handlers = { ...adminResolvers(scans), ...projectResolvers(scans), ...requestResolvers(scans), ...scanResolvers(scans) };
   for (const [name, handler] of Object.entries(handlers)) resolver.define(name, handler);
 }
