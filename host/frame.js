@@ -1,8 +1,31 @@
-// The Jira-like frame around a Custom UI page: answers the page's bridge calls.
+// The Jira-like frame around a Custom UI page: answers the page's bridge calls, keeps the page's
+// address in its own URL's hash, and holds the light/dark switch (`?theme=dark` picks one too).
 // `window.STEWARD_FRAME = {moduleKey, context}` is written into the page by the host.
 (function () {
   var frame = window.STEWARD_FRAME;
   var iframe = document.getElementById('app');
+  var params = new URLSearchParams(window.location.search);
+  var mode = params.get('theme') || localStorage.getItem('steward-theme') || 'light';
+  var switcher = document.getElementById('theme');
+
+  function showMode() {
+    document.documentElement.setAttribute('data-color-mode', mode);
+    if (switcher) {
+      switcher.textContent = mode === 'dark' ? 'Light theme' : 'Dark theme';
+      switcher.setAttribute('aria-pressed', String(mode === 'dark'));
+    }
+  }
+  showMode();
+  if (switcher) {
+    switcher.addEventListener('click', function () {
+      mode = mode === 'dark' ? 'light' : 'dark';
+      localStorage.setItem('steward-theme', mode);
+      showMode();
+      iframe.contentWindow.postMessage({ steward: 'theme', mode: mode }, window.location.origin);
+    });
+  }
+  iframe.src = iframe.getAttribute('data-src') + window.location.hash;
+
   function reply(id, ok, valueOrError) {
     var message = { steward: 'bridge-reply', id: id, ok: ok };
     if (ok) message.value = valueOrError; else message.error = String(valueOrError);
@@ -11,8 +34,10 @@
   window.addEventListener('message', function (event) {
     if (event.origin !== window.location.origin || event.source !== iframe.contentWindow) return;
     var m = event.data;
+    if (m && m.steward === 'route') return history.replaceState(null, '', window.location.pathname + window.location.search + m.hash);
     if (!m || m.steward !== 'bridge') return;
     if (m.cmd === 'getContext') return reply(m.id, true, frame.context);
+    if (m.cmd === 'enableTheming') return reply(m.id, true, { mode: mode });
     if (m.cmd === 'invoke') {
       return fetch('/__host/invoke', {
         method: 'POST',

@@ -46,19 +46,24 @@ function framePage({ moduleKey, context, user, projects, players = [] }) {
 <style>
   body { margin: 0; font: 14px/1.43 -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #172b4d; display: grid; grid-template: 48px 1fr / 240px 1fr; height: 100vh; }
   header { grid-column: 1 / 3; display: flex; align-items: center; gap: 16px; padding: 0 16px; border-bottom: 1px solid #dcdfe4; }
-  header .logo { font-weight: 700; color: #0c66e4; } header .who { margin-left: auto; color: #626f86; }
+  header .logo { font-weight: 700; color: #0c66e4; } header .who { color: #626f86; } header button { margin-left: auto; }
   nav { border-right: 1px solid #dcdfe4; padding: 16px 8px; background: #f7f8f9; overflow: auto; }
   nav h3 { font-size: 11px; text-transform: uppercase; color: #626f86; margin: 16px 8px 4px; }
   nav a { display: block; padding: 6px 8px; border-radius: 3px; color: inherit; text-decoration: none; }
   nav a.active { background: #e9f2ff; color: #0c66e4; font-weight: 600; }
   iframe { border: 0; width: 100%; height: 100%; }
+  header button { font: inherit; border: 1px solid #dcdfe4; background: none; color: inherit; border-radius: 3px; padding: 4px 8px; cursor: pointer; }
+  html[data-color-mode=dark] body { background: #1d2125; color: #b6c2cf; }
+  html[data-color-mode=dark] header, html[data-color-mode=dark] nav { border-color: #2c333a; }
+  html[data-color-mode=dark] nav { background: #161a1d; }
+  html[data-color-mode=dark] nav a.active { background: #1c2b41; color: #579dff; }
 </style></head>
 <body>
-<header><span class="logo">Jira</span><span>${module.type === 'jira:adminPage' ? 'Settings › Apps' : `Projects › ${escapeHtml(project.key)} › Project settings`}</span><span class="who">${players.length > 1
+<header><span class="logo">Jira</span><span>${module.type === 'jira:adminPage' ? 'Settings › Apps' : `Projects › ${escapeHtml(project.key)} › Project settings`}</span><button type="button" id="theme" aria-pressed="false">Dark theme</button><span class="who">${players.length > 1
     ? `<label>Viewing as <select id="steward-as">${players.map((p) => `<option value="${escapeHtml(p.accountId)}"${p.accountId === user.accountId ? ' selected' : ''}>${escapeHtml(p.displayName)}${p.role ? ` (${escapeHtml(p.role)})` : ''}</option>`).join('')}</select></label>`
     : escapeHtml(user.displayName)} · local host</span></header>
 <nav>${sidebar}</nav>
-<main><iframe id="app" title="${escapeHtml(module.title)}" src="/ui/${module.app}/index.html"></iframe></main>
+<main><iframe id="app" title="${escapeHtml(module.title)}" data-src="/ui/${module.app}/index.html"></iframe></main>
 <script>window.STEWARD_FRAME = ${scriptJson({ moduleKey, context })};</script>
 <script src="/__host/frame.js"></script>
 </body></html>`;

@@ -1,0 +1,17 @@
+// Every view of the admin page by address. `nav` names the views in the page's navigation, in
+// this order; the others are reached from them (an account's detail from the accounts table).
+import { Overview } from './console/Overview.jsx';
+import { Accounts } from './console/Accounts.jsx';
+import { AccountDetail } from './console/AccountDetail.jsx';
+import { Findings } from './console/Findings.jsx';
+import { Exports } from './console/Exports.jsx';
+
+export const routes = [
+  { path: '/', nav: 'Overview', view: Overview },
+  { path: '/accounts', nav: 'Accounts', view: Accounts },
+  { path: '/accounts/:id', view: AccountDetail, under: '/accounts' },
+  { path: '/findings', nav: 'Findings', view: Findings },
+  { path: '/findings/severity/:severity', view: Findings, under: '/findings' },
+  { path: '/findings/rule/:rule', view: Findings, under: '/findings' },
+  { path: '/exports', nav: 'Exports', view: Exports },
+];
