@@ -245,6 +245,8 @@ export async function startHost({ port = 8080, jira = null, allowWrites = null, 
     jira,
     simulator,
     platform,
+    // The app's storage (tests read what the handlers stored).
+    storage,
     urls: pageUrls(await listProjects()),
     close: async () => {
       await new Promise((r) => server.close(r));

@@ -324,6 +324,17 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
       const max = Math.max(1, Math.min(Number.parseInt(url.searchParams.get('maxResults') ?? '50', 10) || 50, 1000, pageCap));
       send(res, 200, world.users.slice(startAt, startAt + max).map(userBody));
     }],
+    // Bulk get users (`PageBeanUser`): the accounts named by `accountId` (repeated), up to 200.
+    ['GET', /^\/rest\/api\/3\/user\/bulk$/, (req, res, user, _m, url) => {
+      const ids = url.searchParams.getAll('accountId');
+      if (!ids.length) return errors(res, 400, 'The accountId parameter is required.');
+      if (ids.length > 200) return errors(res, 400, 'A maximum of 200 accounts can be requested.');
+      const startAt = Math.max(0, Number.parseInt(url.searchParams.get('startAt') ?? '0', 10) || 0);
+      const max = Math.max(1, Math.min(Number.parseInt(url.searchParams.get('maxResults') ?? '10', 10) || 10, 200));
+      const found = ids.map(userBy).filter(Boolean);
+      const values = found.slice(startAt, startAt + max).map(userBody);
+      send(res, 200, { self: `${base}${url.pathname}${url.search}`, maxResults: max, startAt, total: found.length, isLast: startAt + values.length >= found.length, values });
+    }],
     ['GET', /^\/rest\/api\/3\/user$/, (req, res, user, _m, url) => {
       const subject = userBy(url.searchParams.get('accountId'));
       if (!subject) return errors(res, 404, 'The user does not exist.');

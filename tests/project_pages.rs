@@ -63,7 +63,7 @@ fn a_page_lists_the_accounts_with_access_and_sets_apart_those_reaching_only_thro
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| aaa["paths"][i.as_u64().unwrap() as usize]["path"].as_str().unwrap())
+        .map(|i| aaa["paths"][i.as_u64().unwrap() as usize]["text"].as_str().unwrap_or_else(|| panic!("{aaa}")))
         .collect();
     assert_eq!(
         edit,

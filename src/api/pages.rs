@@ -23,7 +23,7 @@ use serde::Serialize;
 use super::governance::parse_settings;
 use super::{ApiError, LoadedSnapshot};
 use crate::analysis::matrix::{AccessSet, Matrix};
-use crate::analysis::path::{Path, Via};
+use crate::analysis::path::{Origin, Path, RoleActorVia, Via};
 use crate::analysis::{Coverage, JiraAdmin, PathEntry, TransitionAccess, Unresolved};
 use crate::engine::{Selection, matrix};
 use crate::governance::settings::Settings;
@@ -69,8 +69,8 @@ pub struct RoleGrant {
     pub permission: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_id: Option<String>,
-    /// The path an actor of the role would hold it by, as `analyze` words it.
-    pub path: String,
+    /// The path an actor of the role would hold it by, as data (see [`path_data`]).
+    pub path: serde_json::Value,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -204,7 +204,7 @@ impl ProjectPages {
                 team_managed: project.team_managed,
             },
             role: self.roles.get(index)?,
-            paths: paths.entries,
+            paths: paths.entries.into_iter().map(path_data).collect(),
             sets,
             accounts,
             broad,
@@ -221,8 +221,8 @@ struct PageOut<'a> {
     collected_at: &'a Option<String>,
     project: ProjectOut<'a>,
     role: &'a RoleInProject,
-    /// Every distinct path line of the page; sets refer to them by index.
-    paths: Vec<&'a PathEntry>,
+    /// Every distinct path of the page, as data; sets refer to them by index.
+    paths: Vec<serde_json::Value>,
     sets: Vec<SetPage<'a>>,
     accounts: Vec<AccountPage<'a>>,
     broad: BroadOut,
@@ -399,20 +399,14 @@ pub fn role_in(site: &Site, project: &Project, settings: &Settings) -> RoleInPro
             .map(|g| RoleGrant {
                 permission: g.permission.clone(),
                 grant_id: g.id.clone(),
-                path: PathEntry::new(Path {
-                    origin: crate::analysis::path::Origin::Grant {
+                path: path_data(&PathEntry::new(Path {
+                    origin: Origin::Grant {
                         scheme_id: scheme.id.clone(),
                         scheme_name: scheme.name.clone(),
                         grant: g.id.clone(),
                     },
-                    via: Via::Role {
-                        id: role.id.clone(),
-                        name: role.name.clone(),
-                        actor: crate::analysis::path::RoleActorVia::User,
-                    },
-                })
-                .path
-                .to_string(),
+                    via: Via::Role { id: role.id.clone(), name: role.name.clone(), actor: RoleActorVia::User },
+                })),
             })
             .collect();
         grants.sort_by(|a, b| a.permission.cmp(&b.permission).then_with(|| a.grant_id.cmp(&b.grant_id)));
@@ -441,4 +435,42 @@ pub fn role_in(site: &Site, project: &Project, settings: &Settings) -> RoleInPro
     }
     out.users.sort();
     out
+}
+
+/// A path as data: where it starts and through whom, names and ids apart, for a page to phrase;
+/// `text` is the core's one-line rendering. The same shape as the admin console's paths.
+pub fn path_data(entry: &PathEntry) -> serde_json::Value {
+    use serde_json::json;
+    let Path { origin, via } = &*entry.typed;
+    let origin = match origin {
+        Origin::Grant { scheme_id, scheme_name, grant } => {
+            json!({"kind": "grant", "schemeId": scheme_id, "schemeName": scheme_name, "grant": grant})
+        }
+        Origin::Level { scheme_name, level_name } => {
+            json!({"kind": "level", "schemeName": scheme_name, "levelName": level_name})
+        }
+        Origin::JiraCheck => json!({"kind": "jira-check"}),
+    };
+    let via = match via {
+        Via::Anyone => json!({"kind": "anyone"}),
+        Via::AnyLoggedIn => json!({"kind": "any-logged-in"}),
+        Via::ApplicationRole { key, group } => json!({"kind": "application-role", "key": key, "group": group}),
+        Via::Group { name, id } => json!({"kind": "group", "name": name, "id": id}),
+        Via::User => json!({"kind": "user"}),
+        Via::Role { id, name, actor } => {
+            let actor = match actor {
+                RoleActorVia::User => json!({"kind": "user"}),
+                RoleActorVia::Group { name, id } => json!({"kind": "group", "name": name, "id": id}),
+            };
+            json!({"kind": "role", "id": id, "name": name, "actor": actor})
+        }
+        Via::ProjectLead => json!({"kind": "project-lead"}),
+        Via::Reporter => json!({"kind": "reporter"}),
+        Via::Assignee => json!({"kind": "assignee"}),
+        Via::UserCustomField(field) => json!({"kind": "user-field", "field": field}),
+        Via::GroupCustomField(field) => json!({"kind": "group-field", "field": field}),
+        Via::CustomerPortal => json!({"kind": "customer-portal"}),
+        Via::Origin => json!({"kind": "origin"}),
+    };
+    json!({"text": &*entry.path, "conditional": entry.conditional, "origin": origin, "via": via})
 }

@@ -82,7 +82,7 @@ function pageAnswer(page) {
   const out = new Map();
   for (const account of page.accounts) {
     const set = page.sets[account.set];
-    out.set(account.accountId, Object.fromEntries(Object.entries(set.permissions).map(([k, ids]) => [k, ids.map((i) => page.paths[i].path).sort()])));
+    out.set(account.accountId, Object.fromEntries(Object.entries(set.permissions).map(([k, ids]) => [k, ids.map((i) => page.paths[i].text).sort()])));
   }
   return out;
 }
@@ -105,7 +105,7 @@ test('accounts reaching a project only through broad grants are apart, with the 
   const page = (await demo.call('ada', 'COM')('projectBots')).result;
   const metrics = page.accounts.find((a) => a.displayName === 'metrics-bot');
   assert.ok(metrics?.broadOnly, 'metrics-bot reads COM through the anyone grant only');
-  assert.ok(page.sets[metrics.set].permissions.BROWSE_PROJECTS.some((i) => /anyone/.test(page.paths[i].path)));
+  assert.ok(page.sets[metrics.set].permissions.BROWSE_PROJECTS.some((i) => /anyone/.test(page.paths[i].text)));
   const payments = (await demo.call('ada', 'PAY')('projectBots')).result.accounts.find((a) => a.displayName === 'payments-sync-bot');
   assert.equal(payments.broadOnly, false);
   assert.equal(payments.registry.owner, demo.users.pat.accountId);

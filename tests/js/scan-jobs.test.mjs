@@ -238,7 +238,7 @@ test('the pages analyse the stored snapshot without scanning; the project page n
     assert.equal(bots.type, 'success');
     assert.equal(bots.result.project.key, 'PAY');
     const sync = bots.result.accounts.find((a) => a.displayName === 'payments-sync-bot');
-    assert.ok(bots.result.sets[sync.set].permissions.EDIT_ISSUES.some((i) => /granted directly/.test(bots.result.paths[i].path)));
+    assert.ok(bots.result.sets[sync.set].permissions.EDIT_ISSUES.some((i) => /granted directly/.test(bots.result.paths[i].text)));
 
     // The project page sees the scan's progress, without who started it.
     const status = await pay('scanStatus');

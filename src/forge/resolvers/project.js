@@ -83,6 +83,25 @@ async function pageOf(scans, key) {
   return { page, data };
 }
 
+// The next review: the recorded date, else one cadence after the last review (as the core's
+// `Entry::due`); null when never reviewed (due now).
+function nextReview(entry) {
+  if (entry.nextDue) return entry.nextDue;
+  if (!entry.lastReview || !/^\d{4}-\d\d-\d\d$/.test(entry.lastReview)) return null;
+  const date = new Date(`${entry.lastReview}T00:00:00Z`);
+  const cadence = entry.cadence ?? 'quarterly';
+  if (typeof cadence === 'object' && Number.isInteger(cadence.days)) date.setUTCDate(date.getUTCDate() + Math.max(1, cadence.days));
+  else {
+    const months = { monthly: 1, quarterly: 3, yearly: 12 }[cadence] ?? 3;
+    const day = date.getUTCDate();
+    date.setUTCDate(1);
+    date.setUTCMonth(date.getUTCMonth() + months);
+    const last = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+    date.setUTCDate(Math.min(day, last));
+  }
+  return date.toISOString().slice(0, 10);
+}
+
 // The registry's word on an account, as the page shows it.
 function registryLine(entry, key) {
   if (!entry) return { registered: false };
@@ -94,12 +113,31 @@ function registryLine(entry, key) {
     backupOwner: entry.backupOwner ?? null,
     purpose: entry.purpose ?? null,
     tool: entry.tool ?? null,
-    nextDue: entry.nextDue ?? null,
+    nextDue: nextReview(entry),
     lastReview: entry.lastReview ?? null,
     cadence: entry.cadence ?? 'quarterly',
     need: entry.need ?? null,
     inScope: projects.includes('*') || projects.includes(key),
   };
+}
+
+// The names of the people the page shows (owners, backup owners, requesters), read from Jira as
+// the app in one call (`GET /user/bulk`, up to 200 accounts): the scan keeps bots, not people.
+async function peopleNamed(ids) {
+  const wanted = [...new Set(ids.filter((id) => typeof id === 'string' && ACCOUNT_ID.test(id)))].sort().slice(0, 200);
+  if (!wanted.length) return { people: {} };
+  const query = wanted.map((id) => `accountId=${encodeURIComponent(id)}`).join('&');
+  try {
+    const answer = await jiraHost(api.asApp()).request('GET', `/rest/api/3/user/bulk?maxResults=200&${query}`, null, 8_000);
+    if (answer.status !== 200) return { people: {}, warning: { code: 'people-unread', message: `the names of owners could not be read (Jira answered ${answer.status}); their account ids are shown` } };
+    const people = {};
+    for (const u of JSON.parse(answer.body).values ?? []) {
+      if (typeof u.accountId === 'string') people[u.accountId] = { displayName: String(u.displayName ?? u.accountId), active: u.active !== false };
+    }
+    return { people };
+  } catch (error) {
+    return { people: {}, warning: { code: 'people-unread', message: `the names of owners could not be read: ${error.message}` } };
+  }
 }
 
 // ---- what the role gives, from the stored page --------------------------------------------------
@@ -133,10 +171,10 @@ function heldIn(page, accountId) {
   const set = page.sets[account.set];
   for (const [permission, ids] of Object.entries(set.permissions)) {
     const paths = ids.map((i) => page.paths[i]);
-    held.set(permission, { unconditional: paths.some((p) => !p.conditional), paths: paths.map((p) => p.path) });
+    held.set(permission, { unconditional: paths.some((p) => !p.conditional), paths: paths.map((p) => p.text) });
   }
   for (const level of set.securityLevels ?? []) {
-    levels.set(level.id, { name: level.name, access: level.access, paths: level.paths.map((i) => page.paths[i].path) });
+    levels.set(level.id, { name: level.name, access: level.access, paths: level.paths.map((i) => page.paths[i].text) });
   }
   return { account, held, levels, transitions: set.transitions ?? [] };
 }
@@ -152,14 +190,14 @@ export function roleDiff(page, op, accountId) {
     for (const grant of role.grants) {
       const now = held.get(grant.permission);
       if (now?.unconditional) unchanged.push({ permission: grant.permission, paths: now.paths.filter((p) => !viaRoleUser(p, role.id)) });
-      else gains.push({ permission: grant.permission, paths: [grant.path] });
+      else gains.push({ permission: grant.permission, paths: [grant.path.text] });
     }
     for (const level of role.levels) {
       if (levels.get(level.id)?.access !== 'yes') gains.push({ level: level.id, levelName: level.name });
     }
   } else {
     for (const [permission, { paths }] of held) {
-      const unconditionalPaths = paths.filter((p) => !page.paths.find((q) => q.path === p)?.conditional);
+      const unconditionalPaths = paths.filter((p) => !page.paths.find((q) => q.text === p)?.conditional);
       const viaRole = unconditionalPaths.filter((p) => viaRoleUser(p, role.id));
       if (!viaRole.length) continue;
       const others = unconditionalPaths.filter((p) => !viaRoleUser(p, role.id));
@@ -198,7 +236,7 @@ async function plan(scans, store, key, context, payload, { forApply = false } = 
   const registry = await registryOf(store);
   const entry = registry.get(id.value);
   const { role } = page;
-  const name = page.accounts.find((a) => a.accountId === id.value)?.displayName ?? id.value;
+  const name = page.accounts.find((a) => a.accountId === id.value)?.displayName ?? (await accountNames(scans)).get(id.value)?.displayName ?? id.value;
   // The scan saw the role as it was; the changes made here since then are in the history.
   const since = lastChangeSince(await changesOf(store, key), id.value, data);
   const inRole = since ? since.op === 'addRoleActor' : role.actorsKnown ? role.users.includes(id.value) : null;
@@ -291,7 +329,13 @@ async function projectBots(scans, store, key, payload) {
   const undone = new Set(changes.filter((c) => c.undoes).map((c) => c.undoes));
   const requests = [...registry.values()].filter((e) => e.status === 'requested' && (e.need?.projects ?? []).includes(key));
   const settings = await settingsOf(store);
+  const named = await peopleNamed([
+    ...accounts.flatMap((a) => [a.registry.owner, a.registry.backupOwner]),
+    ...requests.flatMap((e) => [e.requester, e.owner]),
+    ...changes.map((c) => c.by),
+  ]);
   return success({
+    people: named.people,
     ...page,
     role: { ...page.role, usersNow: now.users, changedSinceScan: now.changedSinceScan },
     accounts,
@@ -301,7 +345,13 @@ async function projectBots(scans, store, key, payload) {
     requestProject: settings.requestProject ?? null,
     needTemplates: Object.entries(NEED_TEMPLATES).map(([id, t]) => ({ id, label: t.label, permissions: t.permissions })),
     scan: data,
-  }, page.warnings ?? []);
+  }, [...(page.warnings ?? []), ...(named.warning ? [named.warning] : [])]);
+}
+
+// Every non-human account of the latest scan by id (the digest's inventory, kept per container).
+async function accountNames(scans) {
+  const digest = await answer(() => scans.latestDigest());
+  return new Map((digest.type === 'success' ? digest.result?.digest?.inventory?.result?.accounts ?? [] : []).map((a) => [a.accountId, a]));
 }
 
 // The registered, active bots, each with whether it may be added here and why not.
@@ -311,8 +361,7 @@ async function projectOffers(scans, store, key, payload) {
   const { page, data, error } = await pageOf(scans, key);
   if (error) return error;
   const inRole = new Set(actorsNow(page, await changesOf(store, key), data).users ?? []);
-  const digest = await answer(() => scans.latestDigest());
-  const names = new Map((digest.type === 'success' ? digest.result?.digest?.inventory?.result?.accounts ?? [] : []).map((a) => [a.accountId, a]));
+  const names = await accountNames(scans);
   const registry = await registryOf(store);
   const offers = [...registry.values()]
     .filter((e) => (e.status ?? 'active') === 'active' && names.has(e.accountId))

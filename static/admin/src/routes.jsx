@@ -5,6 +5,7 @@ import { Accounts } from './console/Accounts.jsx';
 import { AccountDetail } from './console/AccountDetail.jsx';
 import { Findings } from './console/Findings.jsx';
 import { Exports } from './console/Exports.jsx';
+import { Requests } from './requests/Requests.jsx';
 
 export const routes = [
   { path: '/', nav: 'Overview', view: Overview },
@@ -14,4 +15,5 @@ export const routes = [
   { path: '/findings/severity/:severity', view: Findings, under: '/findings' },
   { path: '/findings/rule/:rule', view: Findings, under: '/findings' },
   { path: '/exports', nav: 'Exports', view: Exports },
+  { path: '/requests', nav: 'Requests', view: Requests },
 ];
