@@ -31,14 +31,25 @@ fn site_json() -> Value {
       "users": [[
         {"accountId": "bot-a", "accountType": "app", "appType": "service", "active": true, "displayName": "Bot A"},
         {"accountId": "bot-b", "accountType": "app", "appType": "service", "active": true, "displayName": "Bot B"},
-        {"accountId": "bot-c", "accountType": "app", "appType": "service", "active": true, "displayName": "Bot C"}]],
+        {"accountId": "bot-c", "accountType": "app", "appType": "service", "active": true, "displayName": "Bot C"},
+        {"accountId": "p1", "accountType": "atlassian", "active": true, "displayName": "Pia"},
+        {"accountId": "p2", "accountType": "atlassian", "active": true, "displayName": "Per"},
+        {"accountId": "p3", "accountType": "atlassian", "active": true, "displayName": "Pol"}]],
       "groups": [{"isLast": true, "values": [{"groupId": "g-all", "name": "everyone"}]}],
-      "groupMembers": {"g-all": [{"isLast": true, "values": [{"accountId": "bot-c"}]}]}
+      "groupMembers": {"g-all": [{"isLast": true, "values": [
+        {"accountId": "bot-c", "accountType": "app", "active": true}, {"accountId": "p1", "accountType": "atlassian", "active": true}]}]}
     })
 }
 
 fn pages(settings: &str) -> Vec<Value> {
-    let loaded = api::LoadedSnapshot::from_text(&site_json().to_string(), &Default::default());
+    pages_of(settings, false)
+}
+
+/// The pages from a load of the whole snapshot, or of its non-human accounts only (as the scan's
+/// digest job loads it).
+fn pages_of(settings: &str, non_human_only: bool) -> Vec<Value> {
+    let scope = steward::snapshot::Scope { project: None, non_human_only };
+    let loaded = api::LoadedSnapshot::from_text(&site_json().to_string(), &scope);
     let pages = loaded.project_pages(settings).unwrap();
     (0..pages.count()).map(|i| serde_json::from_str(&pages.page(i).unwrap()).unwrap()).collect()
 }
@@ -74,9 +85,19 @@ fn a_page_lists_the_accounts_with_access_and_sets_apart_those_reaching_only_thro
 #[test]
 fn a_group_the_settings_call_broad_counts_as_a_broad_grant() {
     let plain = pages("");
-    assert_eq!(page(&plain, "CCC")["broad"]["count"], 0, "a small group is not broad by itself");
+    assert_eq!(page(&plain, "CCC")["broad"]["count"], 0, "a group of one person in three is not broad by itself");
     let broad = pages(r#"{"broadGroups": ["everyone"]}"#);
     assert_eq!(page(&broad, "CCC")["broad"]["count"], 1);
+}
+
+#[test]
+fn a_group_listing_the_broad_share_of_people_is_broad_even_when_the_load_dropped_people() {
+    for non_human_only in [false, true] {
+        let narrow = pages_of(r#"{"broadGroupShare": 0.5}"#, non_human_only);
+        assert_eq!(page(&narrow, "CCC")["broad"]["count"], 0, "1 of 3 people (non-human only: {non_human_only})");
+        let wide = pages_of(r#"{"broadGroupShare": 0.3}"#, non_human_only);
+        assert_eq!(page(&wide, "CCC")["broad"]["count"], 1, "1 of 3 people ≥ 0.3 (non-human only: {non_human_only})");
+    }
 }
 
 #[test]

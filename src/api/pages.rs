@@ -27,7 +27,7 @@ use crate::analysis::path::{Origin, Path, RoleActorVia, Via};
 use crate::analysis::{Coverage, JiraAdmin, PathEntry, TransitionAccess, Unresolved};
 use crate::engine::{Selection, matrix};
 use crate::governance::settings::Settings;
-use crate::model::{Actor, Holder, Project, Site};
+use crate::model::{AccountKind, Actor, Holder, Project, Site};
 use crate::warning::Warning;
 
 pub const PAGE_VERSION: u32 = 1;
@@ -346,10 +346,27 @@ pub fn is_broad(path: &Path, site: &Site, settings: &Settings) -> bool {
     }
 }
 
+/// A group the settings name, or one that lists at least `broadGroupShare` of the site's active
+/// people (as the `broad-access` finding counts them; from the counts a load without people kept).
 fn broad_group(site: &Site, settings: &Settings, id: Option<&str>, name: Option<&str>) -> bool {
     let named = |g: &str| id == Some(g) || name == Some(g);
-    settings.broad_groups.iter().any(|g| named(g))
+    if settings.broad_groups.iter().any(|g| named(g))
         || id.and_then(|id| site.groups.get(id)).is_some_and(|g| settings.broad_groups.contains(&g.name))
+    {
+        return true;
+    }
+    let Some(id) = id else { return false };
+    let is_person = |a: &crate::model::Account| a.active && a.kind() == AccountKind::Human;
+    let (people, members) = match &site.people_counts {
+        Some(counts) => (counts.active, counts.by_group.get(id).copied().unwrap_or(0)),
+        None => (
+            site.accounts.values().filter(|a| is_person(a)).count(),
+            site.group_members
+                .get(id)
+                .map_or(0, |m| m.iter().filter(|a| site.accounts.get(*a).is_some_and(is_person)).count()),
+        ),
+    };
+    people > 0 && members as f64 >= settings.broad_group_share * people as f64
 }
 
 /// A set whose every path (permissions and levels) is broad; an empty set is not.
