@@ -49,7 +49,8 @@ async function measure(size, withStore) {
   const pages = loaded.projectPages('');
   const builtAt = performance.now();
   const sizes = [];
-  const texts = withStore ? [] : null;
+  const directory = pages.directory();
+  const texts = withStore ? [['*accounts', directory]] : null;
   let broadOnly = 0;
   let listed = 0;
   for (let i = 0; i < pages.count(); i += 1) {
@@ -71,7 +72,7 @@ async function measure(size, withStore) {
   const result = {
     size, projects: sizes.length, snapshotMB: +(statSync(file).size / MB).toFixed(1),
     loadS: +((loadedAt - started) / 1000).toFixed(2), engineS: +((builtAt - loadedAt) / 1000).toFixed(2), cutS: +((cutAt - builtAt) / 1000).toFixed(2),
-    totalMB: +(total / MB).toFixed(1), meanKB: +(total / sizes.length / 1024).toFixed(1),
+    directoryKB: +(directory.length / 1024).toFixed(1), totalMB: +((total + directory.length) / MB).toFixed(1), meanKB: +(total / sizes.length / 1024).toFixed(1),
     p95KB: +(sizes[Math.floor(sizes.length * 0.95)] / 1024).toFixed(1), maxKB: +(sizes.at(-1) / 1024).toFixed(1),
     first50: { accountsListed: listed, broadOnly },
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -134,9 +135,9 @@ if (args[0] === '--child') {
     rows.push(JSON.parse(r.stdout));
     console.error(r.stdout.trim());
   }
-  console.log('| Size | Projects | Snapshot MB | Load s | Engine s | Cut pages s | Pages MB | Mean KB | p95 KB | Max KB | Peak RSS MB |' + (withStore ? ' Store s (statements) | Read largest ms |' : ''));
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|' + (withStore ? '---:|---:|' : ''));
+  console.log('| Size | Projects | Snapshot MB | Load s | Engine s | Cut pages s | Stored MB | Page mean KB | p95 KB | Max KB | Directory KB | Peak RSS MB |' + (withStore ? ' Store s (statements) | Read largest ms |' : ''));
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|' + (withStore ? '---:|---:|' : ''));
   for (const r of rows) {
-    console.log(`| ${r.size} | ${r.projects.toLocaleString('en')} | ${r.snapshotMB} | ${r.loadS} | ${r.engineS} | ${r.cutS} | ${r.totalMB} | ${r.meanKB} | ${r.p95KB} | ${r.maxKB} | ${r.peakRssMB} |${withStore ? ` ${r.storeS} (${r.statements}) | ${r.readLargestMs} |` : ''}`);
+    console.log(`| ${r.size} | ${r.projects.toLocaleString('en')} | ${r.snapshotMB} | ${r.loadS} | ${r.engineS} | ${r.cutS} | ${r.totalMB} | ${r.meanKB} | ${r.p95KB} | ${r.maxKB} | ${r.directoryKB} | ${r.peakRssMB} |${withStore ? ` ${r.storeS} (${r.statements}) | ${r.readLargestMs} |` : ''}`);
   }
 }

@@ -236,6 +236,11 @@ impl ProjectPages {
         self.pages.key(index).map(str::to_owned)
     }
 
+    /// Every account the pages refer to by place, once, as JSON text.
+    pub fn directory(&self) -> String {
+        self.pages.directory()
+    }
+
     /// Project `index`'s page as JSON text; `undefined` past the last.
     pub fn page(&self, index: usize) -> Option<String> {
         self.pages.page(index)

@@ -51,7 +51,28 @@ fn pages_of(settings: &str, non_human_only: bool) -> Vec<Value> {
     let scope = steward::snapshot::Scope { project: None, non_human_only };
     let loaded = api::LoadedSnapshot::from_text(&site_json().to_string(), &scope);
     let pages = loaded.project_pages(settings).unwrap();
-    (0..pages.count()).map(|i| serde_json::from_str(&pages.page(i).unwrap()).unwrap()).collect()
+    let directory: Value = serde_json::from_str(&pages.directory()).unwrap();
+    // Each page's `[account, set]` pairs with the directory's account spliced in, as the store's
+    // reader hands them to the page.
+    (0..pages.count())
+        .map(|i| {
+            let mut page: Value = serde_json::from_str(&pages.page(i).unwrap()).unwrap();
+            let accounts: Vec<Value> = page["accounts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|pair| {
+                    let mut account = directory["accounts"][pair[0].as_u64().unwrap() as usize].clone();
+                    let set = pair[1].as_u64().unwrap();
+                    account["set"] = json!(set);
+                    account["broadOnly"] = page["sets"][set as usize]["broadOnly"].clone();
+                    account
+                })
+                .collect();
+            page["accounts"] = json!(accounts);
+            page
+        })
+        .collect()
 }
 
 fn page<'a>(pages: &'a [Value], key: &str) -> &'a Value {

@@ -30,7 +30,7 @@ use crate::governance::settings::Settings;
 use crate::model::{AccountKind, Actor, Holder, Project, Site};
 use crate::warning::Warning;
 
-pub const PAGE_VERSION: u32 = 1;
+pub const PAGE_VERSION: u32 = 2;
 /// Accounts reaching a project only through broad grants listed by name; the rest are counted.
 pub const BROAD_LISTED: usize = 50;
 
@@ -157,6 +157,30 @@ impl ProjectPages {
         self.matrix.projects.get(index).map(|p| p.key.as_str())
     }
 
+    /// Every account the pages name, once, as JSON text: `{accounts: [...]}`, referred to by
+    /// place. At 10,000 projects the same few hundred bots are listed on most pages, so naming
+    /// them on each page would make the pages ten times larger.
+    pub fn directory(&self) -> String {
+        #[derive(Serialize)]
+        struct Directory<'a> {
+            accounts: Vec<DirectoryEntry<'a>>,
+        }
+        let accounts = self
+            .matrix
+            .accounts
+            .iter()
+            .map(|a| DirectoryEntry {
+                account_id: &a.account_id,
+                display_name: &a.display_name,
+                kind: a.kind,
+                active: a.active,
+                jira_admin: a.jira_admin,
+                global: &a.global,
+            })
+            .collect();
+        serde_json::to_string(&Directory { accounts }).unwrap_or_else(|_| r#"{"accounts":[]}"#.to_owned())
+    }
+
     /// The page of the project at `index` (projects sorted by key) as JSON text, or `None` past
     /// the last one.
     pub fn page(&self, index: usize) -> Option<String> {
@@ -183,16 +207,7 @@ impl ProjectPages {
                 sets.push(SetPage::of(set, &mut paths, broad_only));
                 u32::try_from(sets.len() - 1).unwrap_or(u32::MAX)
             });
-            accounts.push(AccountPage {
-                account_id: &account.account_id,
-                display_name: &account.display_name,
-                kind: account.kind,
-                active: account.active,
-                jira_admin: account.jira_admin,
-                global: &account.global,
-                set: local,
-                broad_only,
-            });
+            accounts.push([row, local]);
         }
         let page = PageOut {
             page_version: PAGE_VERSION,
@@ -224,7 +239,9 @@ struct PageOut<'a> {
     /// Every distinct path of the page, as data; sets refer to them by index.
     paths: Vec<serde_json::Value>,
     sets: Vec<SetPage<'a>>,
-    accounts: Vec<AccountPage<'a>>,
+    /// `[account, set]`: the account's place in the scan's directory (see
+    /// [`ProjectPages::directory`]) and its access set here.
+    accounts: Vec<[u32; 2]>,
     broad: BroadOut,
     warnings: &'a [Warning],
 }
@@ -239,18 +256,16 @@ struct ProjectOut<'a> {
     team_managed: bool,
 }
 
+/// One account of the scan's directory: what the pages say of it, once for every page.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct AccountPage<'a> {
+struct DirectoryEntry<'a> {
     account_id: &'a str,
     display_name: &'a str,
     kind: &'static str,
     active: bool,
     jira_admin: JiraAdmin,
     global: &'a [String],
-    set: u32,
-    /// It reaches the project only through broad grants.
-    broad_only: bool,
 }
 
 /// The accounts that reach the project only through broad grants: how many, of which kind, and

@@ -12,7 +12,10 @@ import { cutIntoChunks } from '../blobs.js';
 import { withLoaded } from './decode.js';
 
 export const PAGES_TABLE = 'steward_project_pages';
-export const PAGE_VERSION = 1;
+export const PAGE_VERSION = 2;
+// The row of a scan that holds its directory of accounts (the pages name them by place): not a
+// Jira project key, so it cannot collide with one.
+const DIRECTORY = '*accounts';
 // Bytes of the rows one INSERT carries: several small pages a statement, under Forge SQL's 1 MiB.
 const BATCH_BYTES = 512 * 1024;
 const ROWS_PER_INSERT = 100;
@@ -42,6 +45,11 @@ function findingsByProject(report) {
 
 export function createProjectPages({ sql, store, blobs, log = () => {} }) {
   const query = async (statement, ...params) => (await sql.prepare(statement).bindParams(...params).execute()).rows;
+  const row = async (scanId, key) => {
+    const rows = await query(`SELECT seq, chunk FROM ${PAGES_TABLE} WHERE scan_id = ? AND project_key = ? ORDER BY seq`, scanId, key);
+    return rows.length ? JSON.parse(rows.map((r) => r.chunk).join('')) : null;
+  };
+  let directory = null;
   let migrated = null;
   const migrate = () => {
     migrated ??= sql.executeDDL(CREATE).catch((error) => {
@@ -104,14 +112,14 @@ export function createProjectPages({ sql, store, blobs, log = () => {} }) {
         let bytes = 0;
         let largest = { key: null, bytes: 0 };
         const count = pages.count();
-        for (let i = 0; i < count; i += 1) {
-          const key = pages.key(i);
-          const core = pages.page(i);
+        for (let i = -1; i < count; i += 1) {
+          const key = i < 0 ? DIRECTORY : pages.key(i);
+          const core = i < 0 ? pages.directory() : pages.page(i);
           // The core's page with the scan's findings about the project spliced in as text: no
           // parse of the page, which is the bulk.
-          const text = `${core.slice(0, -1)},"findings":${JSON.stringify(byProject.get(key) ?? [])},"findingsKnown":${report !== null}}`;
+          const text = i < 0 ? core : `${core.slice(0, -1)},"findings":${JSON.stringify(byProject.get(key) ?? [])},"findingsKnown":${report !== null}}`;
           bytes += text.length;
-          if (text.length > largest.bytes) largest = { key, bytes: text.length };
+          if (i >= 0 && text.length > largest.bytes) largest = { key, bytes: text.length };
           for (const [seq, chunk] of cutIntoChunks(text).entries()) {
             batch.push([scanId, key, seq, chunk]);
             batchBytes += chunk.length;
@@ -143,12 +151,19 @@ export function createProjectPages({ sql, store, blobs, log = () => {} }) {
       }
     },
 
-    // The stored page of `key` in scan `scanId`, parsed, or null.
+    // The stored page of `key` in scan `scanId`, parsed, its accounts named from the scan's
+    // directory (kept per container: it never changes), or null.
     async read(scanId, key) {
       await migrate();
-      const rows = await query(`SELECT seq, chunk FROM ${PAGES_TABLE} WHERE scan_id = ? AND project_key = ? ORDER BY seq`, scanId, key);
-      if (!rows.length) return null;
-      return JSON.parse(rows.map((r) => r.chunk).join(''));
+      const page = await row(scanId, key);
+      if (!page) return null;
+      if (directory?.scanId !== scanId) {
+        const stored = await row(scanId, DIRECTORY);
+        if (!stored) return null;
+        directory = { scanId, accounts: stored.accounts };
+      }
+      page.accounts = page.accounts.map(([at, set]) => ({ ...directory.accounts[at], set, broadOnly: Boolean(page.sets[set]?.broadOnly) }));
+      return page;
     },
 
     // Deletes the pages of every scan but `keep` (scan ids).

@@ -4,6 +4,7 @@
 // kept: at XL its text alone is 416 MB.
 import { dataShown } from './state.js';
 import { DIGEST_VERSION, computeDigest } from './store.js';
+import { PAGE_VERSION } from './projects.js';
 
 // The digest of a snapshot entry (store.js): the stored one, or computed from the snapshot when
 // there is none of this version or it is unreadable. Kept for the last snapshot asked about.
@@ -55,8 +56,10 @@ export function createReads({ state, snapshots, blobs, projects, log }) {
     async latestProject(project) {
       const entry = await state.latest();
       if (!entry) return null;
-      const page = entry.pages ? await projects.read(entry.scanId, project) : null;
-      return { page, stored: Boolean(entry.pages), data: dataShown(entry) };
+      // Pages of another shape (an older version stored them) count as none.
+      const stored = entry.pages?.version === PAGE_VERSION;
+      const page = stored ? await projects.read(entry.scanId, project) : null;
+      return { page, stored, data: dataShown(entry) };
     },
 
     // The digest of the latest stored snapshot with what the pages show about it, or null when no

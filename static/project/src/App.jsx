@@ -251,7 +251,7 @@ function BroadPanel({ data }) {
     <Panel title="Reaching this project only through broad grants" testId="broad">
       <Text as="p">{plural(broad.count, 'account')} ({kinds}) can act here only because a grant is open to many. They are not in any role or group of this project, so nobody decided they should be here.</Text>
       <Collapsed items={listed} limit={12} label="accounts" render={(a) => (
-        <Inline key={a.accountId} space="space.050" alignBlock="center"><Lozenge>{a.displayName}</Lozenge></Inline>
+        <span key={a.accountId} data-broad-account={a.displayName}><Lozenge>{a.displayName}</Lozenge></span>
       )} />
       {broad.count > broad.listed ? <Text color="color.text.subtle">and {broad.count - broad.listed} more</Text> : null}
       <Heading size="xxsmall" as="h3">The broad grants, and how to narrow them</Heading>
