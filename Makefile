@@ -62,8 +62,9 @@ forge-bundle: core
 	node tools/forge-bundle.cjs host/.build
 
 # ---- running --------------------------------------------------------------------------------
+# SIZE=S|M|L|XL serves one of the simulator's generated sites instead of the demo company.
 demo: build
-	node host/server.mjs --port $(PORT)
+	node host/server.mjs --port $(PORT) $(if $(SIZE),--size $(SIZE))
 
 # ---- testing --------------------------------------------------------------------------------
 test: build $(STAMP)/chromium lint test-rust test-wasm test-bench test-manifest test-js test-browser

@@ -18,7 +18,8 @@
 // their samples pooled. Writes BENCHMARKS.md at the repository root (BENCH_OUT to write elsewhere) and
 // the raw figures to bench/.data/results.json.
 //
-// Then the collection benchmark (bench/scan.mjs; SCAN_SIZES, default M,L, empty to skip).
+// Then the collection benchmark (bench/scan.mjs; SCAN_SIZES, default M,L, empty to skip), and the
+// admin console's pages in Chromium (bench/pages.mjs; PAGES_SIZE, default XL, empty to skip).
 //
 // Environment: BENCH_SIZES, BENCH_RUNS (default 5), BENCH_ROUNDS (default 3), BENCH_BUDGET,
 // BENCH_TIMEOUT (seconds per child process, default 600), BENCH_NATIVE_MEM_MB (address-space cap of
@@ -570,6 +571,20 @@ if (scanSizes.length) {
   const { scanBench } = await import('./scan.mjs');
   const section = await scanBench({ sizes: scanSizes, latencyMs: Number(env.SCAN_LATENCY_MS ?? 100), log });
   lines.push(section, '');
+}
+
+// The admin console's pages in Chromium on the local host (bench/pages.mjs): PAGES_SIZE (default
+// XL; empty to skip). The site's scan is stored once under bench/.cache/ and reused.
+const pagesSize = (env.PAGES_SIZE ?? 'XL').trim().toUpperCase();
+if (pagesSize) {
+  log(`pages: the admin console on the size ${pagesSize} site in Chromium`);
+  const { pagesBench } = await import('./pages.mjs');
+  try {
+    const { section } = await pagesBench({ size: pagesSize, log });
+    lines.push(section, '');
+  } catch (error) {
+    lines.push('## Pages (Chromium on the local host)', '', `Not measured: ${error.message}`, '');
+  }
 }
 
 const out = env.BENCH_OUT ? resolve(env.BENCH_OUT) : join(root, 'BENCHMARKS.md');

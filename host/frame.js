@@ -25,6 +25,10 @@
     });
   }
   iframe.src = iframe.getAttribute('data-src') + window.location.hash;
+  // A link or a typed address that changes only the hash moves the page to that view.
+  window.addEventListener('hashchange', function () {
+    if (iframe.contentWindow.location.hash !== window.location.hash) iframe.contentWindow.location.hash = window.location.hash;
+  });
 
   function reply(id, ok, valueOrError) {
     var message = { steward: 'bridge-reply', id: id, ok: ok };

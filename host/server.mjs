@@ -108,19 +108,24 @@ function playerOf(req, url, players) {
 
 // `database`: the SQLite file behind the app's storage (in memory when null). `env`: the app's
 // environment variables (scan pacing, see docs/forge-app.md); `clock`: the platform's clock (tests).
-// `allowWrites`: let writes reach Jira; by default the simulator takes them and a real site does not.
-export async function startHost({ port = 8080, jira = null, allowWrites = null, bundlePath = join(root, 'host/.build/index.cjs'), log = () => {}, database = null, env = {}, clock } = {}) {
+// `size`: serve one of the simulator's generated sites (S, M, L, XL; sim/sized.mjs) instead of the
+// demo company. `allowWrites`: let writes reach Jira; by default the simulator takes them and a
+// real site does not.
+export async function startHost({ port = 8080, jira = null, size = null, allowWrites = null, bundlePath = join(root, 'host/.build/index.cjs'), log = () => {}, database = null, env = {}, clock } = {}) {
   let simulator = null;
   // The embedded simulator has no burst limit to respect, so the demo's scan need not space its
-  // calls at Jira Cloud's 10 a second; a real site keeps the default.
-  const appEnv = { ...(jira || process.env.STEWARD_SCAN_RPS ? {} : { STEWARD_SCAN_RPS: '100' }), ...env };
+  // calls at Jira Cloud's 10 a second; a real site keeps the default. A generated site's scan
+  // (thousands of calls) may spend a simulated quota without waiting for the next hour.
+  const sized = !jira && size ? { STEWARD_SCAN_RPS: '1000', STEWARD_SCAN_POINTS_PER_HOUR: '10000000', STEWARD_SCAN_SHARE: '1' } : {};
+  const appEnv = { ...(jira || process.env.STEWARD_SCAN_RPS ? {} : { STEWARD_SCAN_RPS: '100' }), ...sized, ...env };
   if (!jira) {
-    simulator = await startSimulator();
+    // Jira's own page cap for the sized sites, as the tests and the benchmark serve them.
+    simulator = await startSimulator(size ? { size, pageCap: 1000 } : {});
     const admin = simulator.world.users.find((u) => u.displayName === 'Ada Admin');
     jira = { url: simulator.url, email: admin.email, token: admin.token, real: false };
   }
   const storage = await openSqlite(database);
-  if (simulator) {
+  if (simulator && !size) {
     // The demo company's registry, stored once as the first version of each record.
     const store = createStore(storage.client);
     if ((await store.list('registry')).length === 0) {
@@ -264,15 +269,18 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     return i > 0 ? process.argv[i + 1] : fallback;
   };
   try {
+    // SIZE=XL make demo: a generated site, in a database of its own so the demo company's stays.
+    const size = (arg('size', process.env.SIZE) || '').toUpperCase() || null;
     const host = await startHost({
       port: Number(arg('port', process.env.PORT ?? 8080)),
       jira: jiraFromEnv(),
+      size,
       allowWrites: process.env.STEWARD_ALLOW_WRITES === '1' ? true : null,
       bundlePath: resolve(arg('bundle', join(root, 'host/.build/index.cjs'))),
       log: process.env.STEWARD_VERBOSE ? (line) => console.log(`  ${line}`) : () => {},
-      database: resolve(process.env.STEWARD_DB ?? join(root, '.steward/steward.sqlite')),
+      database: resolve(process.env.STEWARD_DB ?? join(root, size ? `.steward/steward-${size}.sqlite` : '.steward/steward.sqlite')),
     });
-    console.log(`Steward is running on ${host.origin} against ${host.jira.real ? host.jira.url : `the embedded Jira simulator (${host.jira.url})`}${host.jira.real && process.env.STEWARD_ALLOW_WRITES !== '1' ? ', read-only' : ''}`);
+    console.log(`Steward is running on ${host.origin} against ${host.jira.real ? host.jira.url : `the embedded Jira simulator (${host.jira.url}${size ? `, size ${size}` : ''})`}${host.jira.real && process.env.STEWARD_ALLOW_WRITES !== '1' ? ', read-only' : ''}`);
     console.log(`  Apps → Service Accounts:       ${host.urls.admin}`);
     const first = host.urls.projects[0];
     if (first) console.log(`  Project settings → Bot access: ${first.url}  (any project key works)`);

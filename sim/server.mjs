@@ -59,6 +59,17 @@ const IDENTITY = /\/(user|users|group|role|permission|permissions|mypermissions|
  *   left, `X-RateLimit-NearLimit` under a fifth),
  *   refuse: ['permissions/check', 'auditing/record'] (answer 403 there)}
  */
+// The names Jira Cloud shows admins for its permissions (`GET /permissions`): most are the key in
+// words; these are the ones that are not.
+const PERMISSION_NAMES = {
+  ADMINISTER: 'Administer Jira', SYSTEM_ADMIN: 'Jira System Administrators', USER_PICKER: 'Browse users and groups',
+  CREATE_SHARED_OBJECTS: 'Share dashboards and filters', MANAGE_GROUP_FILTER_SUBSCRIPTIONS: 'Manage group filter subscriptions',
+  BULK_CHANGE: 'Make bulk changes', CREATE_PROJECT: 'Create team-managed projects', VIEW_DEV_TOOLS: 'View Development Tools',
+  VIEW_READONLY_WORKFLOW: 'View Read-Only Workflow', MANAGE_SPRINTS_PERMISSION: 'Manage sprints',
+};
+export const permissionName = (key) => PERMISSION_NAMES[key]
+  ?? key.toLowerCase().split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+
 export function startSimulator({ port = 0, size, world = size ? sizedWorld(size) : generateWorld(), pageCap = 100, latencyMs = 0, faults = {}, clock = Date.now, checkPricing = 'flat' } = {}) {
   const base = world.site;
   const stats = { calls: 0, points: 0, byEndpoint: {} };
@@ -156,8 +167,8 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
     ['GET', /^\/rest\/api\/3\/myself$/, (req, res, user) => send(res, 200, { ...userBody(user), locale: 'en_US' })],
     ['GET', /^\/rest\/api\/3\/permissions$/, (req, res) => {
       const permissions = {};
-      for (const key of world.permissions.global) permissions[key] = { key, name: key, type: 'GLOBAL', description: '' };
-      for (const key of world.permissions.project) permissions[key] = { key, name: key, type: 'PROJECT', description: '' };
+      for (const key of world.permissions.global) permissions[key] = { key, name: permissionName(key), type: 'GLOBAL', description: '' };
+      for (const key of world.permissions.project) permissions[key] = { key, name: permissionName(key), type: 'PROJECT', description: '' };
       send(res, 200, { permissions });
     }],
     ['GET', /^\/rest\/api\/3\/mypermissions$/, (req, res, user, _m, url) => {
@@ -172,7 +183,7 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
         const have = global ? holdsGlobal(world, user, key)
           : project ? holdsProject(world, user, project, key)
           : world.projects.some((p) => holdsProject(world, user, p, key));
-        permissions[key] = { id: key, key, name: key, type: global ? 'GLOBAL' : 'PROJECT', description: '', havePermission: have };
+        permissions[key] = { id: key, key, name: permissionName(key), type: global ? 'GLOBAL' : 'PROJECT', description: '', havePermission: have };
       }
       send(res, 200, { permissions });
     }],

@@ -111,6 +111,21 @@ pub fn to_csv(findings: &[Finding]) -> Result<String, csv::Error> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// Any table as CSV, written like [`to_csv`]: a header row, RFC 4180 (CRLF, quoted when needed),
+/// every cell defused. The admin page's exports (inventory, access) are written by this.
+pub fn table_csv<R: AsRef<str>>(header: &[&str], rows: impl IntoIterator<Item = Vec<R>>) -> Result<String, csv::Error> {
+    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).flexible(true).from_writer(Vec::new());
+    out.write_record(header.iter().map(|h| defused(h).into_owned()))?;
+    for row in rows {
+        for cell in &row {
+            out.write_field(defused(cell.as_ref()).as_bytes())?;
+        }
+        out.write_record(None::<&[u8]>)?;
+    }
+    let bytes = out.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a tab or carriage return
 /// before one) gets a leading `'`, OWASP's advice against CSV injection.
 pub fn defused(raw: &str) -> Cow<'_, str> {
@@ -323,6 +338,13 @@ mod tests {
         assert_eq!(defused("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(defused("\t=1"), "'\t=1");
         assert_eq!(defused("ci-bot"), "ci-bot", "a dash inside a name is harmless");
+    }
+
+    #[test]
+    fn table_csv_defuses_every_cell_as_the_findings_csv_does() {
+        let csv = table_csv(&["name", "count"], vec![vec!["=SUM(A1)", "3"], vec!["@bot", "-1"], vec!["plain", "+2"]])
+            .unwrap();
+        assert_eq!(csv, "name,count\r\n'=SUM(A1),3\r\n'@bot,'-1\r\nplain,'+2\r\n");
     }
 
     #[test]

@@ -81,6 +81,18 @@ pub fn analyze(snapshot: &JsValue, options: &JsValue) -> Result<JsValue, JsValue
     to_js(&api::analyze_json(&snapshot.as_string().unwrap_or_default(), &options))
 }
 
+/// What changed between two stored access summaries (the console's `summary`).
+#[wasm_bindgen(js_name = compareScans)]
+pub fn compare_scans(previous: &str, current: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::compare_json(previous, current))
+}
+
+/// `{header, rows}` as CSV text, every cell defused as `steward audit --format csv` does.
+#[wasm_bindgen(js_name = toCsv)]
+pub fn to_csv(table: &str) -> Result<JsValue, JsValue> {
+    to_js(&api::csv_json(table))
+}
+
 /// Reminders, due dates and grace expiries in `(since, now]`; needs no snapshot.
 #[wasm_bindgen(js_name = reviewEvents)]
 pub fn review_events(registry: &str, settings: &str, since: &str, now: &str) -> Result<JsValue, JsValue> {
@@ -166,6 +178,12 @@ impl LoadedSnapshot {
     #[wasm_bindgen(js_name = whatIf)]
     pub fn what_if(&self, changes: &str) -> Result<JsValue, JsValue> {
         to_js(&self.loaded.what_if(changes))
+    }
+
+    /// The admin console's stored products as JSON text (docs/admin-console.md): text, as the
+    /// job stores most of it as it is.
+    pub fn console(&self, registry: &str, settings: &str, now: &str, options: &str) -> String {
+        self.loaded.console(registry, settings, now, options)
     }
 
     /// Every finding: `{now, counts, findings}`.

@@ -122,7 +122,7 @@ impl Policy {
 impl LoadedSnapshot {
     /// Runs `run` over the governance scope of the whole snapshot; the envelope carries the load's
     /// warnings. A load kept for one project or for bots only cannot answer: owners are people.
-    fn governed<T: Serialize>(
+    pub(super) fn governed<T: Serialize>(
         &self,
         registry: &str,
         settings: &str,

@@ -19,12 +19,14 @@ use crate::collect::CollectError;
 use crate::snapshot::SnapshotError;
 use crate::warning::Warning;
 
+pub mod console;
 pub mod governance;
 pub mod live;
 pub mod loaded;
 pub mod pages;
 pub mod scan;
 
+pub use console::{compare_json, csv_json};
 pub use governance::{
     FindingsReport, GovernanceInput, RuleSummary, catalogue, findings_report, parse_now, parse_registry,
     parse_settings, review_events_json,

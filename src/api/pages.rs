@@ -133,7 +133,8 @@ impl LoadedSnapshot {
             })
             .collect();
         let ids = matrix.projects.iter().map(|p| site.projects.get(&p.key).and_then(|p| p.id.clone())).collect();
-        let broad = matrix.sets.iter().map(|set| broad_only(set, site, &settings)).collect();
+        let judge = Broad::new(site, &settings);
+        let broad = matrix.sets.iter().map(|set| judge.only(set)).collect();
         let mut warnings: BTreeMap<String, Vec<Warning>> = BTreeMap::new();
         for warning in matrix.warnings.iter().chain(loaded.warnings.iter()) {
             if let Some(project) = &warning.project {
@@ -351,44 +352,66 @@ impl<'a> SetPage<'a> {
     }
 }
 
-/// Whether a path reaches whoever it reaches because it is open to many: anyone, any logged-in
-/// user, a product's users, or a group the settings call broad.
-pub fn is_broad(path: &Path, site: &Site, settings: &Settings) -> bool {
-    match &path.via {
-        Via::Anyone | Via::AnyLoggedIn | Via::ApplicationRole { .. } => true,
-        Via::Group { name, id } => broad_group(site, settings, Some(id), Some(name)),
-        _ => false,
-    }
+/// Tells broad paths: anyone, any logged-in user, a product's users, or a broad group — one the
+/// settings name, or one listing at least `broadGroupShare` of the site's active people (as the
+/// `broad-access` finding counts them; from the counts a load without people kept). Each group is
+/// judged once.
+pub struct Broad<'a> {
+    site: &'a Site,
+    settings: &'a Settings,
+    people: usize,
+    groups: std::cell::RefCell<HashMap<String, bool>>,
 }
 
-/// A group the settings name, or one that lists at least `broadGroupShare` of the site's active
-/// people (as the `broad-access` finding counts them; from the counts a load without people kept).
-fn broad_group(site: &Site, settings: &Settings, id: Option<&str>, name: Option<&str>) -> bool {
-    let named = |g: &str| id == Some(g) || name == Some(g);
-    if settings.broad_groups.iter().any(|g| named(g))
-        || id.and_then(|id| site.groups.get(id)).is_some_and(|g| settings.broad_groups.contains(&g.name))
-    {
-        return true;
+impl<'a> Broad<'a> {
+    pub fn new(site: &'a Site, settings: &'a Settings) -> Self {
+        let people = match &site.people_counts {
+            Some(counts) => counts.active,
+            None => site.accounts.values().filter(|a| is_person(a)).count(),
+        };
+        Broad { site, settings, people, groups: std::cell::RefCell::new(HashMap::new()) }
     }
-    let Some(id) = id else { return false };
-    let is_person = |a: &crate::model::Account| a.active && a.kind() == AccountKind::Human;
-    let (people, members) = match &site.people_counts {
-        Some(counts) => (counts.active, counts.by_group.get(id).copied().unwrap_or(0)),
-        None => (
-            site.accounts.values().filter(|a| is_person(a)).count(),
-            site.group_members
+
+    pub fn path(&self, path: &Path) -> bool {
+        match &path.via {
+            Via::Anyone | Via::AnyLoggedIn | Via::ApplicationRole { .. } => true,
+            Via::Group { name, id } => self.group(id, name),
+            _ => false,
+        }
+    }
+
+    fn group(&self, id: &str, name: &str) -> bool {
+        if let Some(&known) = self.groups.borrow().get(id) {
+            return known;
+        }
+        let (site, settings) = (self.site, self.settings);
+        let named = settings.broad_groups.iter().any(|g| g == id || g == name);
+        let members = match &site.people_counts {
+            Some(counts) => counts.by_group.get(id).copied().unwrap_or(0),
+            None => site
+                .group_members
                 .get(id)
                 .map_or(0, |m| m.iter().filter(|a| site.accounts.get(*a).is_some_and(is_person)).count()),
-        ),
-    };
-    people > 0 && members as f64 >= settings.broad_group_share * people as f64
+        };
+        let broad = named || (self.people > 0 && members as f64 >= settings.broad_group_share * self.people as f64);
+        self.groups.borrow_mut().insert(id.to_owned(), broad);
+        broad
+    }
+
+    /// A set whose every path (permissions and levels) is broad; an empty set is not.
+    fn only(&self, set: &AccessSet) -> bool {
+        let mut paths = set
+            .permissions
+            .values()
+            .flatten()
+            .chain(set.security_levels.iter().flat_map(|l| l.paths.iter()))
+            .peekable();
+        paths.peek().is_some() && paths.all(|p| self.path(&p.typed))
+    }
 }
 
-/// A set whose every path (permissions and levels) is broad; an empty set is not.
-fn broad_only(set: &AccessSet, site: &Site, settings: &Settings) -> bool {
-    let mut paths =
-        set.permissions.values().flatten().chain(set.security_levels.iter().flat_map(|l| l.paths.iter())).peekable();
-    paths.peek().is_some() && paths.all(|p| is_broad(&p.typed, site, settings))
+fn is_person(account: &crate::model::Account) -> bool {
+    account.active && account.kind() == AccountKind::Human
 }
 
 fn role_nowhere(settings: &Settings) -> RoleInProject {

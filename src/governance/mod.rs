@@ -3,6 +3,7 @@
 //! plans and findings out. Applying a plan to Jira or to storage is the edges' job.
 
 pub mod changes;
+pub mod compare;
 pub mod least_privilege;
 pub mod leaver;
 pub mod registry;

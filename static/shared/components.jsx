@@ -221,7 +221,11 @@ export function ScanBar({ canRescan = false, autoStart = false, onFinished }) {
     const started = await call('startScan');
     setStarting(false);
     setAnswer(started);
-    if (started.type === 'success') setGeneration((g) => g + 1);
+    if (started.type === 'success') {
+      // The page shows the new data when this scan ends, however quickly it does.
+      watched.current = true;
+      setGeneration((g) => g + 1);
+    }
   };
   return (
     <Stack space="space.100" testId="scan-bar">

@@ -117,10 +117,12 @@ test('Rescan refreshes the stored data from the audit log and the overview shows
   await page.goto(host.urls.admin);
   const app = page.frameLocator('#app');
   await ready(app, 'overview');
-  const first = await app.getByTestId('data-as-of').innerText();
+  const asOf = () => app.getByTestId('data-as-of').locator('time').getAttribute('datetime');
+  const first = await asOf();
   await app.getByRole('button', { name: 'Rescan' }).click();
   await app.getByTestId('scan-status').getByText(/incremental, from the audit log/).waitFor({ timeout: 60_000 });
-  await app.getByTestId('data-as-of').filter({ hasNotText: first }).waitFor({ timeout: 30_000 });
+  await app.locator(`[data-testid="data-as-of"] time:not([datetime="${first}"])`).waitFor({ timeout: 30_000 });
+  assert.ok(Date.parse(await asOf()) > Date.parse(first), 'the overview shows the newer scan');
   assert.equal(await app.getByRole('button', { name: 'Rescan' }).isDisabled(), false);
 }));
 

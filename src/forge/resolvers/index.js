@@ -3,6 +3,7 @@
 // envelope (../envelope.js).
 import { createScans } from '../scans/index.js';
 import { adminResolvers } from './admin.js';
+import { consoleResolvers } from './console.js';
 import { projectResolvers } from './project.js';
 import { requestResolvers } from './requests.js';
 import { scanResolvers } from './scan.js';
@@ -13,6 +14,6 @@ let scanService = null;
 const scans = () => (scanService ??= createScans());
 
 export function defineResolvers(resolver) {
-  const handlers = { ...adminResolvers(scans), ...projectResolvers(scans), ...requestResolvers(scans), ...scanResolvers(scans) };
+  const handlers = { ...adminResolvers(scans), ...consoleResolvers(scans), ...projectResolvers(scans), ...requestResolvers(scans), ...scanResolvers(scans) };
   for (const [name, handler] of Object.entries(handlers)) resolver.define(name, handler);
 }

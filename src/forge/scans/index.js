@@ -19,6 +19,7 @@ import { createJobs } from './jobs.js';
 import { createProjectPages } from './projects.js';
 import { createReads } from './read.js';
 import { createRun } from './run.js';
+import { createRecompute } from './recompute.js';
 import { createStart } from './start.js';
 import { createScanState } from './state.js';
 import { createSnapshotStore } from './store.js';
@@ -30,8 +31,8 @@ export const QUEUE = 'steward-scans';
 
 export function createScans({ store = createStore(sql), blobs = createBlobStore(sql), pagesSql = sql, queue = new Queue({ key: QUEUE }), host = () => jiraHost(api.asApp()), env = process.env, log = console.log } = {}) {
   const state = createScanState({ store, log });
-  const projects = createProjectPages({ sql: pagesSql, store, blobs, log });
-  const snapshots = createSnapshotStore({ blobs, log, projects });
+  const projects = createProjectPages({ sql: pagesSql, store, log });
+  const snapshots = createSnapshotStore({ blobs, store, log, projects });
   const chain = createChain({ state, snapshots, queue });
   const runJob = createRun({ state, chain, snapshots, blobs, host, env, log });
   return {
@@ -41,6 +42,10 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
     status: state.status,
     ...createReads({ state, snapshots, blobs, projects, log }),
     // One job: the consumer's work for one event.
-    job: createJobs({ state, chain, snapshots, blobs, runJob }),
+    job: createJobs({ state, chain, snapshots, blobs, store, runJob }),
+    // Queues a job recomputing the console's products (findings, rows, details, exports) of the
+    // latest snapshot with the current registry and settings, without a rescan; answers whether
+    // it queued one. Call it after every registry or settings write.
+    recompute: createRecompute({ state, queue, log }),
   };
 }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { JOB_WRITER, MAX_DELAY_S } from './chain.js';
 import { ACTIVE, iso } from './state.js';
+import { currentPolicy } from './store.js';
 
 // The consumer function's limit (manifest `timeoutSeconds: 900`): a claim older than this belongs
 // to an invocation Forge has already ended.
@@ -19,7 +20,9 @@ function createDigestJob({ state, snapshots, blobs }) {
     const first = entryOf((await state.read()).state);
     if (!first) return { ignored: 'the snapshot is no longer kept' };
     if (first.digest) return { ignored: 'the digest is stored already' };
-    const refs = await snapshots.storeDigest(scanId, blobs.chunks(first.blob), first.blob);
+    const kept = (await state.read()).state.snapshots;
+    const previous = kept[kept.findIndex((s) => s.scanId === scanId) + 1] ?? null;
+    const refs = await snapshots.storeDigest(scanId, blobs.chunks(first.blob), { previous, scan: first });
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const at = await state.read();
       const entry = entryOf(at.state);
@@ -32,9 +35,52 @@ function createDigestJob({ state, snapshots, blobs }) {
   };
 }
 
+// The console's products of the latest snapshot recomputed with the current registry and settings
+// (no rescan), queued by `recompute` (index.js). Idempotent: products already computed from the
+// same registry, settings and day are left as they are.
+function createRecomputeJob({ state, snapshots, store }) {
+  return async function recomputeJob(reason) {
+    const started = new Date().toISOString();
+    const first = await state.read();
+    const entry = first.state.snapshots[0];
+    const clear = async (at) => {
+      // A request made after this job read the registry stays pending; its own event follows.
+      if (!at.state.recompute || at.state.recompute.requestedAt > started) return;
+      const { recompute: _done, ...rest } = at.state;
+      await state.writeUnlessConflict(at, rest, JOB_WRITER, 'console:recomputed', reason);
+    };
+    if (!entry) return { ignored: 'no snapshot is kept' };
+    const policy = await currentPolicy(store);
+    if (entry.console && !entry.console.error && entry.console.fingerprint === policy.fingerprint) {
+      await clear(first);
+      return { ignored: 'the products are current' };
+    }
+    const rev = (entry.console?.rev ?? -1) + 1;
+    const ref = await snapshots.recomputeConsole(entry, { rev, reason, previous: first.state.snapshots[1] ?? null, policy });
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const at = await state.read();
+      const now = at.state.snapshots.find((s) => s.scanId === entry.scanId);
+      if (!now) return { ignored: 'the snapshot is no longer kept' };
+      if ((now.console?.rev ?? -1) >= rev) return { ignored: 'another job recomputed the products' };
+      let next = { ...at.state, snapshots: at.state.snapshots.map((s) => (s === now ? { ...s, console: ref } : s)) };
+      if (next.recompute && next.recompute.requestedAt <= started) {
+        const { recompute: _done, ...rest } = next;
+        next = rest;
+      }
+      const written = await state.writeUnlessConflict(at, next, JOB_WRITER, 'console:recomputed', reason);
+      if (written) {
+        await snapshots.sweep(written.state, entry.scanId);
+        return { recomputed: { scanId: entry.scanId, rev, reason } };
+      }
+    }
+    return { ignored: 'the scan state kept changing' };
+  };
+}
+
 // `runJob(at, scan)` runs a claimed job (run.js).
-export function createJobs({ state, chain, snapshots, blobs, runJob }) {
+export function createJobs({ state, chain, snapshots, blobs, store, runJob }) {
   const digestJob = createDigestJob({ state, snapshots, blobs });
+  const recomputeJob = createRecomputeJob({ state, snapshots, store });
 
   // One hop of a wait longer than Forge's 15-minute delay: a new token, the next event.
   async function hop(at, scan, now) {
@@ -53,6 +99,7 @@ export function createJobs({ state, chain, snapshots, blobs, runJob }) {
 
   return async function job(event) {
     if (typeof event?.body?.digest === 'string') return digestJob(event.body.digest);
+    if (typeof event?.body?.recompute === 'string') return recomputeJob(event.body.recompute);
     const { scanId, token } = event?.body ?? {};
     const at = await state.read();
     const scan = at.state.current;

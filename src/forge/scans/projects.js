@@ -9,7 +9,6 @@
 // the snapshot's parts. Rows here are deleted with the scan they belong to, and a page is one
 // SELECT by primary key. A page larger than one row's share of a request is cut into chunks.
 import { cutIntoChunks } from '../blobs.js';
-import { withLoaded } from './decode.js';
 
 export const PAGES_TABLE = 'steward_project_pages';
 export const PAGE_VERSION = 2;
@@ -19,10 +18,6 @@ const DIRECTORY = '*accounts';
 // Bytes of the rows one INSERT carries: several small pages a statement, under Forge SQL's 1 MiB.
 const BATCH_BYTES = 512 * 1024;
 const ROWS_PER_INSERT = 100;
-// Snapshots up to this size also get the findings computed here from a whole load (people
-// included, which the findings need for owners); larger sites take them from the digest's own
-// findings when it passes them, as a whole load of a 10,000-project site does not fit 512 MB.
-const FINDINGS_LOAD_LIMIT = 48 * 1024 * 1024;
 
 const CREATE = `CREATE TABLE IF NOT EXISTS ${PAGES_TABLE} (
   scan_id VARCHAR(64) NOT NULL,
@@ -43,7 +38,7 @@ function findingsByProject(report) {
   return by;
 }
 
-export function createProjectPages({ sql, store, blobs, log = () => {} }) {
+export function createProjectPages({ sql, store, log = () => {} }) {
   const query = async (statement, ...params) => (await sql.prepare(statement).bindParams(...params).execute()).rows;
   const row = async (scanId, key) => {
     const rows = await query(`SELECT seq, chunk FROM ${PAGES_TABLE} WHERE scan_id = ? AND project_key = ? ORDER BY seq`, scanId, key);
@@ -76,35 +71,26 @@ export function createProjectPages({ sql, store, blobs, log = () => {} }) {
     return JSON.stringify({ registryVersion: 1, accounts: entries });
   }
 
-  // The findings of a small site from a whole load of its snapshot; null where it is too large.
-  async function ownFindings(entryBlob, settings) {
-    if (!entryBlob || entryBlob.length > FINDINGS_LOAD_LIMIT) return null;
-    const registry = await registryText();
-    const now = new Date().toISOString().slice(0, 10);
-    const answer = await withLoaded(blobs.chunks(entryBlob), {}, (loaded) => loaded.findings(registry, settings || '{}', now));
-    if (answer.type !== 'success') {
-      log(`steward: findings for the project pages failed: ${answer.errors?.[0]?.message}`);
-      return null;
-    }
-    return answer.result;
+  // The findings from the loaded snapshot itself when the caller has none (a whole load answers
+  // them; a load without people cannot: owners are people), else null.
+  function ownFindings(loaded, settings, registry) {
+    const answer = loaded.findings(registry, settings || '{}', new Date().toISOString().slice(0, 10));
+    return answer.type === 'success' ? answer.result : null;
   }
 
   return {
     migrate,
 
-    // Stores every project's page of scan `scanId` from `loaded` (decoded for the non-human
-    // accounts, as the digest decodes it). `findings`: the scan's findings report when the caller
-    // has one; else computed here for a snapshot small enough (`snapshotBlob`, its reference).
-    // Answers what the snapshot's entry records: {version, projects, bytes, largest, findings}.
-    async store(scanId, loaded, { findings = null, snapshotBlob = null } = {}) {
+    // Stores every project's page of scan `scanId` from `loaded` (as the digest job decoded it).
+    // `findings`: the scan's findings report (the console's products compute it); else the
+    // loaded snapshot is asked. Answers what the snapshot's entry records: {version, projects,
+    // bytes, largest, findings}.
+    async store(scanId, loaded, { findings = null } = {}) {
       await migrate();
       const settings = await settingsText();
       const pages = loaded.projectPages(settings);
       try {
-        const report = findings ?? await ownFindings(snapshotBlob, settings).catch((error) => {
-          log(`steward: findings for the project pages failed: ${error.message}`);
-          return null;
-        });
+        const report = findings ?? ownFindings(loaded, settings, await registryText());
         const byProject = findingsByProject(report);
         await query(`DELETE FROM ${PAGES_TABLE} WHERE scan_id = ?`, scanId); // a retried job starts over
         let batch = [];

@@ -73,7 +73,7 @@ export function createRun({ state, chain, snapshots, blobs, host, env, log }) {
     let digest = {};
     if (inline) {
       try {
-        digest = await snapshots.storeDigest(scan.scanId, textSlices(text), ref);
+        digest = await snapshots.storeDigest(scan.scanId, textSlices(text), { previous: at.state.snapshots[0] ?? null, scan: { calls, points, complete } });
       } catch (error) {
         log(`steward: could not store the digest of scan ${scan.scanId}; pages compute it: ${error.message}`);
       }

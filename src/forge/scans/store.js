@@ -1,11 +1,20 @@
 // What a scan stores besides its state, as blobs (blobs.js) named `<scanId>/<part>`: its
-// checkpoints, its snapshot, and the snapshot's digest and access matrix that the pages read; and
-// the sweep that deletes what no kept snapshot or live checkpoint names.
+// checkpoints, its snapshot, and the snapshot's digest, access matrix and the admin console's
+// products (docs/admin-console.md) that the pages read; and the sweep that deletes what no kept
+// snapshot or live checkpoint names.
+import { createHash } from 'node:crypto';
 import { ACTIVE } from './state.js';
 import { withLoaded } from './decode.js';
 
 // The shape of the stored digest; a stored digest of another version is recomputed (read.js).
-export const DIGEST_VERSION = 1;
+// Version 2 adds the console's products (`entry.console`).
+export const DIGEST_VERSION = 2;
+// Account detail records per stored shard: a detail answer reads one shard.
+export const SHARD = 25;
+// Review items and gaps the overview carries; the rest are counted.
+const OVERVIEW_ITEMS = 50;
+const OVERVIEW_GAPS = 20;
+export const PLANS = { free: 5, guardStandard: 250, enterprise: 1000 };
 
 const scanOf = (blobId) => blobId.split('/')[0];
 
@@ -18,31 +27,175 @@ export function computeDigest(loaded) {
   return { digestVersion: DIGEST_VERSION, inventory: loaded.inventory(), overview: loaded.overview() };
 }
 
-export function createSnapshotStore({ blobs, log, projects = null }) {
-  // The digest and the access matrix of every non-human account (the core's `matrix` form, without
-  // transitions: several MB on a large site, so a blob of its own that only accountAccess reads),
-  // stored; answers the references to put in the snapshot's entry.
-  // `chunks`: the snapshot's text in pieces, decoded once for the three answers.
-  // `snapshot`: the snapshot's blob reference (projects.js reads it again for the findings).
-  async function storeDigest(scanId, chunks, snapshot = null) {
-    return withLoaded(chunks, { nonHuman: true }, async (loaded) => {
+// The registry, the settings and the day the findings are computed with: the registry's records
+// as the core's registry file, the settings record (absent: the core's defaults), today (UTC).
+export async function currentPolicy(store, now = Date.now()) {
+  const accounts = (await store.list('registry')).map((r) => r.value).sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+  const settings = (await store.get('settings', 'app'))?.value ?? null;
+  const policy = {
+    registry: JSON.stringify({ registryVersion: 1, accounts }),
+    settings: settings ? JSON.stringify(settings) : '',
+    now: new Date(now).toISOString().slice(0, 10),
+  };
+  // What the stored findings were computed from: the same fingerprint means nothing to recompute.
+  policy.fingerprint = createHash('sha256').update(`${policy.registry}\n${policy.settings}\n${policy.now}`).digest('hex');
+  return policy;
+}
+
+// The overview, aggregated once from the core's products.
+function overviewOf(p, scan) {
+  const rows = p.rows;
+  const count = (kind) => rows.filter((r) => r.kind === kind).length;
+  const byRule = new Map();
+  for (const f of p.findings.findings) {
+    const seen = byRule.get(f.rule) ?? { rule: f.rule, title: f.title, severity: f.severity, count: 0 };
+    seen.count += 1;
+    byRule.set(f.rule, seen);
+  }
+  const reviews = { due: 0, overdue: 0, upcoming: 0, never: 0, graceExpired: 0 };
+  const stateKey = { due: 'due', overdue: 'overdue', upcoming: 'upcoming', neverReviewed: 'never', graceExpired: 'graceExpired' };
+  for (const item of p.reviews) reviews[stateKey[item.state] ?? item.state] = (reviews[stateKey[item.state] ?? item.state] ?? 0) + 1;
+  const activeShadow = p.shadow.filter((s) => rows.find((r) => r.accountId === s.accountId)?.active !== false);
+  return {
+    quota: { ...p.quota, plans: PLANS, over: p.quota.used > p.quota.limit },
+    appAccounts: { total: count('agent') + count('app') + count('unknown'), agent: count('agent'), app: count('app'), unknown: count('unknown') },
+    shadow: {
+      suspects: p.shadow.filter((s) => !s.confirmed).length,
+      confirmed: p.shadow.filter((s) => s.confirmed).length,
+      // A licence each: every shadow bot moved to a service account frees a person's licence.
+      licenceSaving: activeShadow.length,
+      accounts: p.shadow,
+    },
+    jiraAdmins: rows.filter((r) => r.jiraAdmin === 'yes').map(({ accountId, displayName, kind }) => ({ accountId, displayName, kind })),
+    findings: {
+      total: p.findings.findings.length,
+      bySeverity: p.findings.counts,
+      byRule: [...byRule.values()],
+    },
+    reviews: { ...reviews, items: p.reviews.slice(0, OVERVIEW_ITEMS) },
+    lastScan: {
+      collectedAt: p.collectedAt,
+      coverage: { projects: p.projects.length, complete: scan.complete ?? null },
+      gapCount: p.gaps.length,
+      gaps: p.gaps.slice(0, OVERVIEW_GAPS),
+    },
+    changes: p.changes ? {
+      previous: { collectedAt: p.changes.previousCollectedAt },
+      newBots: p.changes.newBots,
+      removedBots: p.changes.removedBots,
+      gained: p.changes.gained,
+      lost: p.changes.lost,
+      ownersInactive: p.changes.ownersInactive,
+      truncated: p.changes.truncated,
+    } : null,
+  };
+}
+
+export function createSnapshotStore({ blobs, store, log, projects = null }) {
+  // The console's products of a loaded (whole) snapshot, stored as blobs of revision `rev`;
+  // answers the reference to keep in the snapshot's entry. A failure of the core is kept as the
+  // reference's `error`, which the resolvers answer.
+  async function storeConsole(scanId, loaded, { rev, reason, previous, scan, policy, findingsOut }) {
+    let previousSummary = null;
+    if (previous?.console?.summary) {
+      try {
+        previousSummary = await blobs.get(previous.console.summary);
+      } catch (error) {
+        log(`steward: the previous scan's summary is unreadable; no comparison: ${error.message}`);
+      }
+    }
+    const options = `{"scan":${JSON.stringify({ calls: scan.calls ?? 0, points: scan.points ?? 0, complete: scan.complete ?? false })}${previousSummary ? `,"previous":${previousSummary}` : ''}}`;
+    const base = { rev, reason, asOf: policy.now, fingerprint: policy.fingerprint, computedAt: new Date().toISOString() };
+    let text = loaded.console(policy.registry, policy.settings, policy.now, options);
+    if (text.startsWith('{"type":"failure"')) {
+      const [error] = JSON.parse(text).errors;
+      log(`steward: the console's products of scan ${scanId} could not be computed: ${error.message}`);
+      return { ...base, error };
+    }
+    const answer = JSON.parse(text);
+    text = null;
+    const { details, schemes, summary, exports, ...products } = answer.result;
+    findingsOut?.(products.findings); // the project pages' findings (projects.js)
+    const at = (part) => `${scanId}/c${rev}/${part}`;
+    const shards = [];
+    for (let from = 0; from < details.length; from += SHARD) {
+      shards.push(await blobs.put(at(`account-${shards.length}`), `[${details.slice(from, from + SHARD).join(',')}]`));
+    }
+    const main = {
+      ...products,
+      warnings: answer.warnings,
+      shard: SHARD,
+      overview: overviewOf(products, scan),
+      exportsAvailable: { access: exports.accessCsv !== null },
+    };
+    const put = (part, value) => blobs.put(at(part), value);
+    return {
+      ...base,
+      main: await put('console', JSON.stringify(main)),
+      schemes: await put('schemes', JSON.stringify(schemes)),
+      summary: await put('summary', JSON.stringify(summary)),
+      shards,
+      exports: {
+        findingsCsv: await put('export-findings-csv', exports.findingsCsv),
+        inventoryCsv: await put('export-inventory-csv', exports.inventoryCsv),
+        reportMarkdown: await put('export-report-md', exports.reportMarkdown),
+        ...(exports.accessCsv !== null ? { accessCsv: await put('export-access-csv', exports.accessCsv) } : {}),
+      },
+    };
+  }
+
+  // The digest, the access matrix of every non-human account (the core's `matrix` form, without
+  // transitions: several MB on a large site, so a blob of its own that only accountAccess reads)
+  // and the console's products, stored; answers the references to put in the snapshot's entry.
+  // `chunks`: the snapshot's text in pieces, decoded once for every answer. `context`: what the
+  // console needs besides ({previous, scan}); without it the console is left to a recompute.
+  async function storeDigest(scanId, chunks, context = null) {
+    // The console's findings read people (owners), so the whole snapshot is loaded when it is computed.
+    return withLoaded(chunks, { nonHuman: !context }, async (loaded) => {
       const digest = await blobs.put(`${scanId}/digest`, JSON.stringify(computeDigest(loaded)));
-      const pages = await projects?.storeOrLog(scanId, loaded, { snapshotBlob: snapshot }); // projects.js
       // Text, stored as it is (see the core's LoadedSnapshot.analyze).
-      const matrix = loaded.analyze(JSON.stringify({ form: 'matrix', skipTransitions: true }));
-      if (matrix.startsWith('{"type":"failure"')) return { digest, pages };
-      return { digest, matrix: await blobs.put(`${scanId}/matrix`, matrix), pages };
+      const matrixText = loaded.analyze(JSON.stringify({ form: 'matrix', skipTransitions: true }));
+      const refs = { digest };
+      if (!matrixText.startsWith('{"type":"failure"')) refs.matrix = await blobs.put(`${scanId}/matrix`, matrixText);
+      let findings = null;
+      if (context) {
+        try {
+          refs.console = await storeConsole(scanId, loaded, { rev: 0, reason: 'scan', ...context, policy: context.policy ?? await currentPolicy(store), findingsOut: (f) => { findings = f; } });
+        } catch (error) {
+          log(`steward: could not store the console's products of scan ${scanId}: ${error.message}`);
+        }
+      }
+      refs.pages = await projects?.storeOrLog(scanId, loaded, { findings }); // each project's page: projects.js
+      return refs;
     });
   }
+
+  // The console's products of a kept snapshot recomputed with the current registry and settings.
+  async function recomputeConsole(entry, { rev, reason, previous, policy }) {
+    return withLoaded(blobs.chunks(entry.blob), {}, (loaded) => storeConsole(entry.scanId, loaded, { rev, reason, previous, scan: entry, policy }));
+  }
+
+  // Every blob id a kept snapshot's entry names.
+  const namedBy = (s) => [
+    s.blob.id, s.digest?.id, s.matrix?.id,
+    ...(s.console ? [s.console.main?.id, s.console.schemes?.id, s.console.summary?.id, ...(s.console.shards ?? []).map((r) => r.id), ...Object.values(s.console.exports ?? {}).map((r) => r.id)] : []),
+  ].filter(Boolean);
 
   // Deletes the blobs of this scan and older ones that no kept snapshot and no live checkpoint
   // names. Newer scans' blobs are never touched, so a sweep racing a new scan cannot hurt it.
   async function sweep(state, upTo) {
     try {
-      const keep = new Set(state.snapshots.flatMap((s) => [s.blob.id, s.digest?.id, s.matrix?.id].filter(Boolean)));
+      const keep = new Set(state.snapshots.flatMap(namedBy));
+      // A recompute's blobs are written before the state names them: a revision newer than the
+      // one a kept entry names is left alone.
+      const newer = new Map(state.snapshots.map((s) => [s.scanId, s.console?.rev ?? -1]));
+      const pending = (id) => {
+        const rev = /^c(\d+)$/.exec(id.split('/')[1] ?? '')?.[1];
+        return rev !== undefined && newer.has(scanOf(id)) && Number(rev) > newer.get(scanOf(id));
+      };
       if (state.current?.checkpoint && ACTIVE.has(state.current.status)) keep.add(state.current.checkpoint.id);
       for (const id of await blobs.ids()) {
-        if (!keep.has(id) && scanOf(id) <= upTo) await blobs.delete(id);
+        if (!keep.has(id) && !pending(id) && scanOf(id) <= upTo) await blobs.delete(id);
       }
     } catch (error) {
       log(`steward: could not delete old scan data: ${error.message}`);
@@ -53,6 +206,7 @@ export function createSnapshotStore({ blobs, log, projects = null }) {
     storeCheckpoint: (scanId, jobs, checkpoint) => blobs.put(`${scanId}/checkpoint-${jobs}`, JSON.stringify(checkpoint)),
     storeSnapshot: (scanId, text) => blobs.put(`${scanId}/snapshot`, text),
     storeDigest,
+    recomputeConsole,
     sweep,
     // Answers `use(loaded)` of a kept snapshot's entry, decoded from its stored chunks.
     withSnapshot: (entry, project, use) => withLoaded(blobs.chunks(entry.blob), { project }, use),

@@ -183,7 +183,7 @@ function AccessGrid({ access, whyNot, names }) {
                           <td key={k} style={{ border: cellBorder, padding: 0 }}>
                             <button type="button" aria-label={label} title={label} data-state={cell.state} data-permission={k}
                               onClick={() => setOpen({ project, permission: k, state: cell.state, paths: (set?.permissions[k] ?? []) })}
-                              style={{ width: '100%', minHeight: 28, border: 'none', cursor: 'pointer', background: token(look.color), color: token(look.fg), font: 'inherit' }}>
+                              style={{ width: '100%', minHeight: 28, whiteSpace: 'nowrap', paddingInline: token('space.050'), border: 'none', cursor: 'pointer', background: token(look.color), color: token(look.fg), font: 'inherit' }}>
                               {look.text}
                             </button>
                           </td>

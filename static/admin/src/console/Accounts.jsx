@@ -45,14 +45,13 @@ function Cell({ column, row, data }) {
   switch (column.key) {
     case 'name':
       return (
-        <Stack space="space.0">
-          <Button appearance="subtle" spacing="compact" onClick={() => navigate(accountPath(row.accountId))}>{row.displayName}</Button>
-        </Stack>
+        <a href={`#${accountPath(row.accountId)}`} onClick={(e) => { e.preventDefault(); navigate(accountPath(row.accountId)); }}
+          style={{ display: 'block', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', color: token('color.link') }}>{row.displayName}</a>
       );
     case 'kind': return <KindLozenge kind={row.kind} />;
     case 'owner': return <Text maxLines={1}>{row.ownerName || '—'}</Text>;
     case 'status': return <Lozenge appearance={STATUS_LOOK[row.status] ?? 'default'}>{row.status}</Lozenge>;
-    case 'finding': return row.highest ? <Inline space="space.050" alignBlock="center"><SeverityLozenge severity={row.highest.severity} /><Text size="small" maxLines={1}>{row.highest.rule}</Text></Inline> : <Text color="color.text.subtlest">none</Text>;
+    case 'finding': return row.highest ? <Inline space="space.050" alignBlock="center"><SeverityLozenge severity={row.highest.severity} /><Text size="small" maxLines={2}>{data.rules[row.highest.rule]?.title ?? row.highest.rule}</Text></Inline> : <Text color="color.text.subtlest">none</Text>;
     case 'projects': {
       const keys = data.projectSets[row.projectSet].map((i) => data.projects[i]);
       return keys.length ? <Text maxLines={2}>{row.projectCount.toLocaleString('en')}: {keys.slice(0, 4).join(', ')}{keys.length > 4 ? '…' : ''}</Text> : <Text color="color.text.subtlest">none</Text>;

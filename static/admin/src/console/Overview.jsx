@@ -10,6 +10,9 @@ import { navigate } from '../../../shared/router.js';
 import { accountPath, Answer, AsOf } from './common.jsx';
 
 const Bars = lazy(() => import('../../../shared/charts.jsx'));
+// The review states the core names, as words.
+const REVIEW_STATES = { overdue: ['overdue', 'removed'], due: ['due', 'moved'], upcoming: ['coming up', 'default'], neverReviewed: ['never reviewed', 'moved'], graceExpired: ['grace expired', 'removed'], inGrace: ['in grace', 'moved'] };
+const stateOf = (state) => REVIEW_STATES[state] ?? [String(state).replace(/([A-Z])/g, ' $1').toLowerCase(), 'default'];
 const PLAN_NAMES = { free: 'Free', standard: 'Guard Standard', enterprise: 'Enterprise' };
 
 function AccountLink({ account }) {
@@ -75,8 +78,8 @@ function Reviews({ reviews }) {
         {reviews.items.slice(0, 8).map((r) => (
           <Inline key={r.accountId} space="space.100" alignBlock="center">
             <AccountLink account={r} />
-            <Lozenge appearance={r.state === 'overdue' ? 'removed' : 'moved'}>{r.state}</Lozenge>
-            <Text color="color.text.subtle">due {formatDate(r.due)}</Text>
+            <Lozenge appearance={stateOf(r.state)[1]}>{stateOf(r.state)[0]}</Lozenge>
+            {r.due ? <Text color="color.text.subtle">due {formatDate(r.due)}</Text> : null}
           </Inline>
         ))}
       </Stack>

@@ -26,7 +26,7 @@ export function AsOf({ scan, products }) {
   return (
     <Inline space="space.100" shouldWrap>
       <Text size="small" color="color.text.subtlest" testId="data-as-of">
-        Data as of {formatTime(scan.collectedAt)}
+        Data as of <time dateTime={scan.collectedAt}>{formatTime(scan.collectedAt)}</time>
         {products?.pending ? ` · findings are being recomputed (${products.reason})` : ''}
       </Text>
     </Inline>
