@@ -72,7 +72,18 @@ async function pageOf(scans, key) {
   const read = await answer(() => scans.latestProject(key));
   if (read.type !== 'success') return { error: read };
   if (!read.result) return { error: noSnapshot() };
-  const { page, stored, data } = read.result;
+  const { page, stored, data, console: products } = read.result;
+  if (page && products?.rev > 0 && products.main && !products.error) {
+    // The registry or settings changed since the scan and the console's findings were recomputed
+    // (revision > 0): theirs are newer than those stored with the page.
+    try {
+      const main = await scans.consoleMain(products);
+      page.findings = (main.findings?.findings ?? []).filter((f) => f.project === key);
+      page.findingsKnown = true;
+    } catch {
+      // the page's own findings stand
+    }
+  }
   if (!page) {
     return {
       error: failure('no-project-page', stored
