@@ -3,7 +3,8 @@
 // pages' sizes, peak memory, and (with --store) the time to store them and read one back through
 // the local Forge SQL adapter.
 //
-// Usage: node bench/project-pages.mjs [--store] SIZE...   (S, M, L, XL; default M L)
+// Usage: node bench/project-pages.mjs [--store] [--whole] SIZE...   (S, M, L, XL; default M L)
+// --whole: load people too, as the digest job does since it computes the console's products.
 // Each size runs in a fresh process. The snapshot comes from `steward-synth` (BENCH_SYNTH, default
 // bench/target/release/steward-synth), cached in BENCH_DATA (default bench/.cache/data).
 import { spawnSync } from 'node:child_process';
@@ -29,7 +30,7 @@ function snapshotFile(size) {
 }
 
 // One size, in this process: load as the digest job does, cut every page, optionally store.
-async function measure(size, withStore) {
+async function measure(size, withStore, whole) {
   const steward = await import(join(root, 'pkg/steward.js'));
   const { readFileSync } = await import('node:fs');
   steward.initSync({ module: readFileSync(join(root, 'pkg/steward_bg.wasm')) });
@@ -44,7 +45,7 @@ async function measure(size, withStore) {
     reader.push(new Uint8Array(buffer.buffer, buffer.byteOffset, n));
   }
   closeSync(fd);
-  const loaded = reader.finish(undefined, true);
+  const loaded = reader.finish(undefined, !whole);
   const loadedAt = performance.now();
   const pages = loaded.projectPages('');
   const builtAt = performance.now();
@@ -120,14 +121,15 @@ async function measure(size, withStore) {
 
 const args = process.argv.slice(2);
 if (args[0] === '--child') {
-  console.log(JSON.stringify(await measure(args[1], args[2] === 'store')));
+  console.log(JSON.stringify(await measure(args[1], args[2] === 'store', args[3] === 'whole')));
 } else {
   const withStore = args.includes('--store');
+  const whole = args.includes('--whole');
   const sizes = args.filter((a) => !a.startsWith('--'));
   const rows = [];
   for (const size of sizes.length ? sizes : ['M', 'L']) {
     snapshotFile(size);
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', size, withStore ? 'store' : ''], { encoding: 'utf8', maxBuffer: 16 * MB });
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', size, withStore ? 'store' : '', whole ? 'whole' : ''], { encoding: 'utf8', maxBuffer: 16 * MB });
     if (r.status !== 0) {
       console.error(`${size}: failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
       continue;

@@ -97,24 +97,39 @@ function ProjectPage({ data, warnings, reload }) {
         </Text>
         <RolePanel data={data} person={person} onDone={done} />
         <Panel title="Who can act here" testId="bots">
-          {direct.length ? (
-            <Stack space="space.200">
-              {direct.map((a) => <AccountCard key={a.accountId} account={a} data={data} person={person} />)}
-            </Stack>
-          ) : <Text>No bot holds anything here other than through broad grants.</Text>}
+          {direct.length ? <AccountCards accounts={direct} data={data} person={person} /> : <Text>No bot holds anything here other than through broad grants.</Text>}
         </Panel>
         <BroadPanel data={data} />
         <FindingsPanel data={data} />
         <HistoryPanel data={data} person={person} onDone={done} />
         <RequestPanel data={data} person={person} onDone={done} />
         <Warnings warnings={warnings} />
-        <div data-ready="project" />
+        <div data-ready="project" data-view="bots" />
       </Stack>
     </Box>
   );
 }
 
 // ---- an account -----------------------------------------------------------------------------------
+
+// On a large site hundreds of bots may reach one project through its groups: the cards come
+// CARDS_SHOWN at a time, so the page is interactive at once whatever the project.
+const CARDS_SHOWN = 25;
+
+function AccountCards({ accounts, data, person }) {
+  const [shown, setShown] = useState(CARDS_SHOWN);
+  const rest = accounts.length - shown;
+  return (
+    <Stack space="space.200">
+      {accounts.slice(0, shown).map((a) => <AccountCard key={a.accountId} account={a} data={data} person={person} />)}
+      {rest > 0 ? (
+        <Inline>
+          <Button onClick={() => setShown(shown + CARDS_SHOWN)}>{`Show ${Math.min(rest, CARDS_SHOWN)} more of ${rest}`}</Button>
+        </Inline>
+      ) : null}
+    </Stack>
+  );
+}
 
 function Fact({ label, children }) {
   return (
