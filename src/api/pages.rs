@@ -15,7 +15,7 @@
 //!   scheme's grants to it, the issue security levels it sees, its actors as the scan read them,
 //!   or why it gives nothing (no such role, a team-managed project, no grant in the scheme).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -25,7 +25,7 @@ use super::{ApiError, LoadedSnapshot};
 use crate::analysis::matrix::{AccessSet, Matrix};
 use crate::analysis::path::{Origin, Path, RoleActorVia, Via};
 use crate::analysis::{Coverage, JiraAdmin, PathEntry, TransitionAccess, Unresolved};
-use crate::engine::{Selection, matrix};
+use crate::engine::{AccountSelection, Selection, matrix};
 use crate::governance::settings::Settings;
 use crate::model::{AccountKind, Actor, Holder, Project, Site};
 use crate::warning::Warning;
@@ -92,6 +92,8 @@ pub struct RoleGroup {
 /// Every project's page of one loaded snapshot.
 pub struct ProjectPages {
     matrix: Matrix,
+    /// Per account row: its kind, `shadow` for a person's account used as an integration.
+    kinds: Vec<&'static str>,
     /// Per project (matrix order): (account row, access set) of every account with access there.
     cells: Vec<Vec<(u32, u32)>>,
     roles: Vec<RoleInProject>,
@@ -114,7 +116,27 @@ impl LoadedSnapshot {
             ));
         }
         let site = &loaded.site;
-        let matrix = matrix(site, &Selection { skip_transitions: false, ..Selection::default() });
+        // The non-human accounts, and the people's accounts used as integrations: confirmed by an
+        // admin or suspected by the shadow-bot heuristics (a load without people has none).
+        let shadow: BTreeSet<String> = site
+            .accounts
+            .values()
+            .filter(|a| a.kind() == AccountKind::Human)
+            .filter(|a| {
+                settings.shadow_bots.confirmed.contains(&a.account_id)
+                    || !crate::governance::shadow_signals(site, &settings, a).is_empty()
+            })
+            .map(|a| a.account_id.clone())
+            .collect();
+        let accounts = if shadow.is_empty() {
+            AccountSelection::NonHuman
+        } else {
+            let bots = site.accounts.values().filter(|a| a.kind() != AccountKind::Human);
+            AccountSelection::Some(bots.map(|a| a.account_id.clone()).chain(shadow.iter().cloned()).collect())
+        };
+        let matrix = matrix(site, &Selection { accounts, skip_transitions: false, ..Selection::default() });
+        let kinds =
+            matrix.accounts.iter().map(|a| if shadow.contains(&a.account_id) { "shadow" } else { a.kind }).collect();
         let mut cells = vec![Vec::new(); matrix.projects.len()];
         for (row, account) in matrix.accounts.iter().enumerate() {
             for &(p, s) in &account.cells {
@@ -145,7 +167,7 @@ impl LoadedSnapshot {
             list.sort();
             list.dedup();
         }
-        Ok(ProjectPages { matrix, cells, roles, ids, broad, warnings })
+        Ok(ProjectPages { matrix, kinds, cells, roles, ids, broad, warnings })
     }
 }
 
@@ -170,10 +192,11 @@ impl ProjectPages {
             .matrix
             .accounts
             .iter()
-            .map(|a| DirectoryEntry {
+            .zip(&self.kinds)
+            .map(|(a, &kind)| DirectoryEntry {
                 account_id: &a.account_id,
                 display_name: &a.display_name,
-                kind: a.kind,
+                kind,
                 active: a.active,
                 jira_admin: a.jira_admin,
                 global: &a.global,
@@ -198,7 +221,7 @@ impl ProjectPages {
             let broad_only = self.broad.get(s as usize).copied().unwrap_or(false);
             if broad_only {
                 broad.count += 1;
-                *broad.kinds.entry(account.kind).or_default() += 1;
+                *broad.kinds.entry(self.kinds.get(row as usize).copied().unwrap_or(account.kind)).or_default() += 1;
                 if broad.listed >= BROAD_LISTED {
                     continue;
                 }
