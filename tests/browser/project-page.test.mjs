@@ -44,6 +44,10 @@ async function engineAccounts(host, key) {
   reader.push(text);
   const loaded = reader.finish(key, false);
   const analysis = JSON.parse(loaded.analyze(JSON.stringify({ project: key })));
+  // The demo's people's accounts used as integrations (sim/world.mjs) are on the page too.
+  for (const shadow of host.simulator.world.users.filter((u) => u.risk && u.accountType === 'atlassian')) {
+    analysis.accounts.push(...JSON.parse(loaded.analyze(JSON.stringify({ project: key, accountId: shadow.accountId }))).accounts);
+  }
   loaded.free();
   return analysis.accounts.filter((a) => a.projects.some((p) => p.key === key && Object.keys(p.permissions).length)).map((a) => a.displayName).sort();
 }

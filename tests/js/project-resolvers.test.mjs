@@ -68,6 +68,10 @@ async function engineAnswer(key) {
   reader.push(blobText);
   const loaded = reader.finish(key, false);
   const analysis = JSON.parse(loaded.analyze(JSON.stringify({ project: key })));
+  // The demo's people's accounts used as integrations (sim/world.mjs): the page lists them too.
+  for (const shadow of demo.sim.world.users.filter((u) => u.risk && u.accountType === 'atlassian')) {
+    analysis.accounts.push(...JSON.parse(loaded.analyze(JSON.stringify({ project: key, accountId: shadow.accountId }))).accounts);
+  }
   loaded.free();
   const out = new Map();
   for (const account of analysis.accounts) {
@@ -99,6 +103,9 @@ test('the project page is the engine\'s answer for the project, read from its st
     assert.deepEqual(pageAnswer(page), expected, `project ${key}`);
     assert.equal(page.broad.count, page.accounts.filter((a) => a.broadOnly).length, 'every broad-only account is listed on the demo');
   }
+  // svc-jenkins, a person's account used by Jenkins, is on the page as a shadow-bot suspect.
+  const app = (await demo.call('ada', 'APP')('projectBots')).result;
+  assert.equal(app.accounts.find((a) => a.displayName === 'svc-jenkins')?.kind, 'shadow');
 });
 
 test('accounts reaching a project only through broad grants are apart, with the grants named', async () => {
