@@ -35,8 +35,8 @@ async function scan(host) {
   await host.platform.queue.idle();
 }
 
-// The engine's answer for a project from the stored snapshot: the non-human accounts that hold
-// something there.
+// The engine's answer for a project from the stored snapshot: the non-human accounts (and the
+// demo's shadow bots) with a cell there.
 async function engineAccounts(host, key) {
   const state = (await createStore(host.storage.client).get('scan', 'state')).value;
   const text = await createBlobStore(host.storage.client).get(state.snapshots[0].blob);
@@ -49,7 +49,8 @@ async function engineAccounts(host, key) {
     analysis.accounts.push(...JSON.parse(loaded.analyze(JSON.stringify({ project: key, accountId: shadow.accountId }))).accounts);
   }
   loaded.free();
-  return analysis.accounts.filter((a) => a.projects.some((p) => p.key === key && Object.keys(p.permissions).length)).map((a) => a.displayName).sort();
+  // Every account with a cell in the project: what it holds, or what could not be told (partial).
+  return analysis.accounts.filter((a) => a.projects.some((p) => p.key === key)).map((a) => a.displayName).sort();
 }
 
 // The accounts the page shows: a card each for the direct ones, a name each for the broad-only ones
