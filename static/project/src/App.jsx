@@ -22,7 +22,13 @@ import {
 import { formatDate, formatTime, plural } from '../../shared/format.js';
 import { PathSentence } from '../../shared/paths.jsx';
 
-const KIND_WORDS = { service: ['service account', 'service accounts'], app: ['app', 'apps'], unknown: ['account of unknown type', 'accounts of unknown type'] };
+const KIND_WORDS = {
+  service: ['service account', 'service accounts'], app: ['app', 'apps'], unknown: ['account of unknown type', 'accounts of unknown type'],
+  shadow: ['shadow-bot suspect', 'shadow-bot suspects'],
+};
+const KIND_ORDER = ['service', 'app', 'unknown', 'shadow'];
+const byKindThenName = (a, b) => (KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind))
+  || a.displayName.localeCompare(b.displayName, 'en') || a.accountId.localeCompare(b.accountId);
 const RESULT_LOOK = { passes: 'success', fails: 'removed', conditional: 'moved', unknown: 'default' };
 
 // What a refusal means to the person reading it.
@@ -61,7 +67,7 @@ export function App() {
 function ProjectPage({ data, warnings, reload }) {
   const { project, accounts, broad } = data;
   const person = (id) => (id ? data.people?.[id]?.displayName ?? id : null);
-  const direct = accounts.filter((a) => !a.broadOnly);
+  const direct = accounts.filter((a) => !a.broadOnly).sort(byKindThenName);
   const kinds = useMemo(() => {
     const counts = {};
     for (const a of accounts) counts[a.kind] = (counts[a.kind] ?? 0) + 1;
@@ -90,7 +96,7 @@ function ProjectPage({ data, warnings, reload }) {
         ) : null}
         <Text as="p" testId="summary">
           {total === 0 ? 'No bot or app account can act in this project.' : (
-            <>{plural(total, 'non-human account')} can act here
+            <>{plural(total, 'bot or integration account', 'bots and integration accounts')} can act here
               {Object.keys(kinds).length ? ` (${Object.entries(kinds).sort().map(([k, n]) => `${n} ${(KIND_WORDS[k] ?? [k, k])[n === 1 ? 0 : 1]}`).join(', ')}${broad.count > broad.listed ? ', and more reaching it through broad grants' : ''})` : ''}
               {broad.count ? `; ${broad.count} of them only through broad grants` : ''}.</>
           )}
