@@ -124,7 +124,8 @@ export async function startHost({ port = 8080, jira = null, size = null, allowWr
     const admin = simulator.world.users.find((u) => u.displayName === 'Ada Admin');
     jira = { url: simulator.url, email: admin.email, token: admin.token, real: false };
   }
-  const storage = await openSqlite(database);
+  // A generated site's scan writes hundreds of MB: its database file is written every few seconds.
+  const storage = await openSqlite(database, { persistDelayMs: size ? 5000 : 0 });
   if (simulator && !size) {
     // The demo company's registry, stored once as the first version of each record.
     const store = createStore(storage.client);
@@ -258,6 +259,7 @@ export async function startHost({ port = 8080, jira = null, size = null, allowWr
       // Queued jobs are dropped; a job running now finishes against a Jira that is still there.
       platform.close();
       await platform.queue.idle();
+      storage.flush();
       if (simulator) await simulator.close();
     },
   };

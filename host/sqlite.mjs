@@ -23,12 +23,30 @@ const READS = /^\s*(SELECT|WITH|SHOW|EXPLAIN)\b/i;
 export const REQUEST_LIMIT = 1024 * 1024;
 export const RESPONSE_LIMIT = 4 * 1024 * 1024;
 
-export async function openSqlite(file = null) {
+// `persistDelayMs`: write the file at most that often (and on `flush`/`close`) instead of after
+// every write: a large site's snapshot is hundreds of writes of 1 MiB, each of which would write
+// the whole database file again.
+export async function openSqlite(file = null, { persistDelayMs = 0 } = {}) {
   const sqlite = await engine();
   const db = file && existsSync(file) ? new sqlite.Database(readFileSync(file)) : new sqlite.Database();
+  let timer = null;
 
   function persist() {
     if (!file) return;
+    if (persistDelayMs > 0) {
+      timer ??= setTimeout(() => {
+        timer = null;
+        persistNow();
+      }, persistDelayMs);
+      return;
+    }
+    persistNow();
+  }
+
+  function persistNow() {
+    if (!file) return;
+    if (timer) clearTimeout(timer);
+    timer = null;
     mkdirSync(dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, Buffer.from(db.export()));
@@ -97,5 +115,13 @@ export async function openSqlite(file = null) {
     }
   }
 
-  return { client, answer, close: () => db.close() };
+  return {
+    client,
+    answer,
+    flush: () => (timer ? persistNow() : undefined),
+    close: () => {
+      if (timer) persistNow();
+      db.close();
+    },
+  };
 }

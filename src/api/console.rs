@@ -51,7 +51,7 @@ pub struct ScanFacts {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ConsoleProducts {
+pub struct ConsoleProducts<'a> {
     pub console_version: u32,
     pub as_of: Date,
     pub site: Option<String>,
@@ -59,7 +59,9 @@ pub struct ConsoleProducts {
     pub permission_names: BTreeMap<String, PermissionName>,
     pub quota: Quota,
     pub projects: Vec<String>,
-    pub project_sets: Vec<Vec<u32>>,
+    /// Each analysed project's name, kind and permission scheme, in `projects` order.
+    pub project_table: Vec<ProjectOut<'a>>,
+    pub project_sets: Vec<ProjectSet>,
     pub owners: BTreeMap<String, String>,
     pub rows: Vec<Row>,
     pub shadow: Vec<ShadowSuspect>,
@@ -150,6 +152,51 @@ pub struct Exports {
     pub report_markdown: String,
 }
 
+/// A set of projects (indices into `projects`) as the accounts table carries it: the list when
+/// short, else a bitmap in base64 (bit `i % 8` of byte `i / 8` for project `i`), so a bot reaching
+/// thousands of projects costs a few hundred bytes, not thousands of numbers.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectSet {
+    pub count: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<Vec<u32>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bits: Option<String>,
+}
+
+impl ProjectSet {
+    pub fn of(indices: &[u32], projects: usize) -> ProjectSet {
+        // A list costs about 5 characters an index; the bitmap 4 characters for 24 projects.
+        if indices.len() * 5 <= projects.div_ceil(6) {
+            return ProjectSet { count: indices.len(), list: Some(indices.to_vec()), bits: None };
+        }
+        let mut bytes = vec![0u8; projects.div_ceil(8)];
+        for &i in indices {
+            if let Some(byte) = bytes.get_mut(i as usize / 8) {
+                *byte |= 1 << (i % 8);
+            }
+        }
+        ProjectSet { count: indices.len(), list: None, bits: Some(base64(&bytes)) }
+    }
+}
+
+/// Standard base64 with padding (RFC 4648 §4), what a page's `atob` reads.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let symbol = |index: u32| char::from(ALPHABET.get((index & 63) as usize).copied().unwrap_or(b'='));
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
+        let triple = (b(0) << 16) | (b(1) << 8) | b(2);
+        out.push(symbol(triple >> 18));
+        out.push(symbol(triple >> 12));
+        out.push(if chunk.len() > 1 { symbol(triple >> 6) } else { '=' });
+        out.push(if chunk.len() > 2 { symbol(triple) } else { '=' });
+    }
+    out
+}
+
 // ---- one account's detail ---------------------------------------------------------------------
 
 #[derive(Serialize)]
@@ -157,8 +204,37 @@ pub struct Exports {
 struct Detail<'a> {
     account: DetailAccount<'a>,
     registry: Option<DetailRegistry<'a>>,
-    findings: Vec<&'a Finding>,
+    /// At most [`DETAIL_FINDINGS`] per rule (rules that fire once per project can fire thousands
+    /// of times for a bot on a large site); `findingsOmitted` counts the rest.
+    findings: Vec<DetailFinding<'a>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    findings_omitted: BTreeMap<&'static str, usize>,
+    /// Each rule's title, severity, reason and fix, once.
+    rules: BTreeMap<&'static str, RuleText>,
     access: DetailAccess<'a>,
+}
+
+/// Findings of one rule a detail record keeps.
+const DETAIL_FINDINGS: usize = 20;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DetailFinding<'a> {
+    rule: &'static str,
+    severity: Severity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    project: &'a Option<String>,
+    message: &'a str,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    evidence: &'a [String],
+}
+
+#[derive(Serialize)]
+struct RuleText {
+    title: &'static str,
+    severity: Severity,
+    reason: &'static str,
+    fix: &'static str,
 }
 
 #[derive(Serialize)]
@@ -196,7 +272,9 @@ struct Person<'a> {
 #[serde(rename_all = "camelCase")]
 struct DetailAccess<'a> {
     permissions: Vec<&'a str>,
-    projects: Vec<ProjectOut<'a>>,
+    /// Indices into the products' `projectTable` (the resolver expands them): a bot reaching
+    /// thousands of projects would otherwise repeat their names in its record.
+    projects: Vec<u32>,
     paths: Vec<serde_json::Value>,
     sets: Vec<SetOut<'a>>,
     cells: Vec<CellOut>,
@@ -204,7 +282,7 @@ struct DetailAccess<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ProjectOut<'a> {
+pub struct ProjectOut<'a> {
     key: &'a str,
     name: &'a str,
     team_managed: bool,
@@ -334,8 +412,20 @@ impl LoadedSnapshot {
             Err(error) => return super::failure_json(error),
         };
         self.governed(registry, settings, now, |scope, warnings| {
-            let products = products(scope, &console_options).map_err(|e| ApiError::new("encode", e))?;
-            Ok((products, warnings.to_vec()))
+            let selection = Selection {
+                accounts: AccountSelection::Some(console_accounts(scope)),
+                project: None,
+                skip_transitions: console_options.skip_transitions,
+                exhaustive: false,
+            };
+            let m = matrix(scope.site, &selection);
+            let products = products(scope, &m, &console_options).map_err(|e| ApiError::new("encode", e))?;
+            // Written here, while the matrix it borrows lives; carried as it is into the envelope.
+            let text = serde_json::to_string(&products)
+                .and_then(serde_json::value::RawValue::from_string)
+                .map_err(|e| ApiError::new("encode", e.to_string()))?;
+            drop(products);
+            Ok((text, warnings.to_vec()))
         })
     }
 }
@@ -355,16 +445,8 @@ fn console_accounts(scope: &Scope<'_>) -> BTreeSet<String> {
         .collect()
 }
 
-fn products(scope: &Scope<'_>, o: &ConsoleOptions) -> Result<ConsoleProducts, String> {
+fn products<'a>(scope: &'a Scope<'a>, m: &'a Matrix, o: &ConsoleOptions) -> Result<ConsoleProducts<'a>, String> {
     let site = scope.site;
-    let ids = console_accounts(scope);
-    let selection = Selection {
-        accounts: AccountSelection::Some(ids),
-        project: None,
-        skip_transitions: o.skip_transitions,
-        exhaustive: false,
-    };
-    let m = matrix(site, &selection);
     let found = findings::findings_in(scope);
     let mut counts: BTreeMap<Severity, usize> = Severity::ALL.iter().map(|s| (*s, 0)).collect();
     for f in &found {
@@ -378,6 +460,16 @@ fn products(scope: &Scope<'_>, o: &ConsoleOptions) -> Result<ConsoleProducts, St
     }
 
     let projects: Vec<String> = m.projects.iter().map(|p| p.key.clone()).collect();
+    let project_table = m
+        .projects
+        .iter()
+        .map(|project| ProjectOut {
+            key: &project.key,
+            name: &project.name,
+            team_managed: project.team_managed,
+            scheme_id: site.projects.get(&project.key).and_then(|p| p.scheme_id.as_deref()),
+        })
+        .collect();
     let mut project_sets: Vec<Vec<u32>> = Vec::new();
     let mut set_index: BTreeMap<Vec<u32>, u32> = BTreeMap::new();
     let mut owners = BTreeMap::new();
@@ -528,7 +620,8 @@ fn products(scope: &Scope<'_>, o: &ConsoleOptions) -> Result<ConsoleProducts, St
         permission_names,
         quota,
         projects,
-        project_sets,
+        project_table,
+        project_sets: project_sets.iter().map(|set| ProjectSet::of(set, m.projects.len())).collect(),
         owners,
         rows,
         shadow,
@@ -581,14 +674,11 @@ fn detail<'a>(
     let mut cells: Vec<CellOut> = Vec::new();
     let mut projects = Vec::new();
     for &(p, s) in &row.cells {
-        let Some(project) = m.projects.get(p as usize) else { continue };
+        if m.projects.get(p as usize).is_none() {
+            continue;
+        }
         let local = u32::try_from(projects.len()).unwrap_or(u32::MAX);
-        projects.push(ProjectOut {
-            key: &project.key,
-            name: &project.name,
-            team_managed: project.team_managed,
-            scheme_id: site.projects.get(&project.key).and_then(|p| p.scheme_id.as_deref()),
-        });
+        projects.push(p);
         let next = u32::try_from(set_at.len()).unwrap_or(u32::MAX);
         let at = *set_at.entry(s).or_insert(next);
         if at == next {
@@ -658,6 +748,26 @@ fn detail<'a>(
             people,
         }
     });
+    let mut kept: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut findings_omitted: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut rules = BTreeMap::new();
+    let mut slim = Vec::new();
+    for f in findings {
+        rules.entry(f.rule).or_insert(RuleText { title: f.title, severity: f.severity, reason: f.reason, fix: f.fix });
+        let n = kept.entry(f.rule).or_default();
+        if *n < DETAIL_FINDINGS {
+            *n += 1;
+            slim.push(DetailFinding {
+                rule: f.rule,
+                severity: f.severity,
+                project: &f.project,
+                message: &f.message,
+                evidence: &f.evidence,
+            });
+        } else {
+            *findings_omitted.entry(f.rule).or_default() += 1;
+        }
+    }
     Detail {
         account: DetailAccount {
             account_id: &row.account_id,
@@ -671,7 +781,9 @@ fn detail<'a>(
             signals,
         },
         registry,
-        findings,
+        findings: slim,
+        findings_omitted,
+        rules,
         access: DetailAccess { permissions: permissions.into_iter().collect(), projects, paths, sets, cells },
     }
 }

@@ -127,14 +127,14 @@ pub struct Changes {
     pub truncated: usize,
 }
 
-/// A bot's holdings: project → permissions.
-fn holdings<'a>(summary: &'a AccessSummary, bot: &'a BotSummary) -> BTreeMap<&'a str, BTreeSet<&'a str>> {
+/// A bot's holdings: project → its permission set (borrowed: a bot of a large site holds sets in
+/// thousands of projects).
+fn holdings<'a>(summary: &'a AccessSummary, bot: &'a BotSummary) -> BTreeMap<&'a str, &'a [String]> {
     let mut out = BTreeMap::new();
     for (set, projects) in &bot.held {
-        let permissions: BTreeSet<&str> =
-            summary.permission_sets.get(*set as usize).into_iter().flatten().map(String::as_str).collect();
+        let permissions = summary.permission_sets.get(*set as usize).map_or(&[][..], Vec::as_slice);
         for project in projects {
-            out.insert(project.as_str(), permissions.clone());
+            out.insert(project.as_str(), permissions);
         }
     }
     out
@@ -168,20 +168,24 @@ pub fn compare(previous: &AccessSummary, current: &AccessSummary) -> Changes {
         };
         let (was, is) = (holdings(previous, old), holdings(current, bot));
         let projects: BTreeSet<&str> = was.keys().chain(is.keys()).copied().collect();
-        let empty = BTreeSet::new();
         for project in projects {
-            let (w, i) = (was.get(project).unwrap_or(&empty), is.get(project).unwrap_or(&empty));
+            let (w, i) = (was.get(project).copied().unwrap_or_default(), is.get(project).copied().unwrap_or_default());
+            if w == i {
+                continue;
+            }
+            let (w, i): (BTreeSet<&str>, BTreeSet<&str>) =
+                (w.iter().map(String::as_str).collect(), i.iter().map(String::as_str).collect());
             let change = |list: Vec<&&str>| AccessChange {
                 account_id: bot.account_id.clone(),
                 display_name: bot.display_name.clone(),
                 project: project.to_owned(),
                 permissions: list.into_iter().map(|s| (*s).to_owned()).collect(),
             };
-            let gained: Vec<&&str> = i.difference(w).collect();
+            let gained: Vec<&&str> = i.difference(&w).collect();
             if !gained.is_empty() {
                 changes.gained.push(change(gained));
             }
-            let lost: Vec<&&str> = w.difference(i).collect();
+            let lost: Vec<&&str> = w.difference(&i).collect();
             if !lost.is_empty() {
                 changes.lost.push(change(lost));
             }

@@ -14,6 +14,7 @@ import { createBlobStore } from '../../src/forge/blobs.js';
 import { createStore } from '../../src/forge/storage.js';
 import { startSimulator } from '../../sim/server.mjs';
 import { demoRegistry } from '../../sim/registry.mjs';
+import { hasProject, projectIndices } from '../../shared/project-sets.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { Queue } = createRequire(import.meta.url)('@forge/events');
@@ -144,10 +145,15 @@ test('the accounts table has every non-human account and the shadow suspects, wi
   const analysis = steward.analyze(await ctx.blobs.get((await ctx.state()).snapshots[0].blob), JSON.stringify({ skipTransitions: true }));
   for (const entry of analysis.accounts) {
     const row = table.rows.find((r) => r.accountId === entry.accountId);
-    const keys = table.projectSets[row.projectSet].map((p) => table.projects[p]);
+    const set = table.projectSets[row.projectSet];
+    const keys = projectIndices(set).map((p) => table.projects[p]);
     assert.deepEqual(keys, entry.projects.filter((p) => Object.keys(p.permissions).length).map((p) => p.key), entry.displayName);
     assert.equal(row.projectCount, keys.length);
+    assert.equal(set.count, keys.length);
+    table.projects.forEach((key, i) => assert.equal(hasProject(set, i), keys.includes(key), `${entry.displayName} ${key}`));
   }
+  // Bots reaching most projects carry a bitmap, not a list.
+  assert.ok(table.projectSets.some((s) => s.bits), 'some bot reaches enough projects for a bitmap');
   const severities = table.rows.filter((r) => r.highest).map((r) => r.highest.severity);
   assert.ok(severities.every((s) => SEVERITIES.includes(s)));
 });
@@ -159,7 +165,10 @@ test("one account: registry facts, findings, the access grid with paths as data,
   assert.equal(answer.registry.entry.requestIssue, 'PAY-7');
   assert.match(answer.registry.requestIssueUrl, /\/browse\/PAY-7$/);
   assert.equal(answer.registry.people[answer.registry.entry.owner].displayName, 'Pat Projectlead');
-  assert.ok(answer.findings.some((f) => f.rule === 'direct-user-grant' && f.reason && f.fix), JSON.stringify(answer.findings.map((f) => f.rule)));
+  assert.ok(answer.findings.some((f) => f.rule === 'direct-user-grant'), JSON.stringify(answer.findings.map((f) => f.rule)));
+  // Each rule's text once, not per finding.
+  for (const f of answer.findings) assert.ok(answer.rules[f.rule].reason && answer.rules[f.rule].fix && answer.rules[f.rule].title, f.rule);
+  assert.equal(answer.findings[0].reason, undefined);
   assert.deepEqual(answer.history.map((v) => v.version), [1]);
 
   const { access } = answer;
@@ -322,6 +331,42 @@ test('a second scan compares with the first: a bot added to a role gained its pe
   assert.ok(gained[0].permissions.includes('BROWSE_PROJECTS'));
   assert.deepEqual(overview.changes.newBots, []);
   assert.deepEqual(overview.changes.lost, []);
+});
+
+test('products of an older layout are answered "not ready" and recomputed by a queued job', async () => {
+  const record = await ctx.store.get('scan', 'state');
+  const [entry, ...rest] = record.value.snapshots;
+  const { layout: _layout, ...older } = entry.console;
+  await ctx.store.put('scan', 'state', { ...record.value, snapshots: [{ ...entry, console: older }, ...rest] }, { expectedVersion: record.version, by: 'test', at: new Date().toISOString(), action: 'test' });
+  const answer = await ctx.admin('consoleAccounts', {});
+  assert.equal(answer.errors[0].code, 'not-ready');
+  await ctx.platform.queue.idle();
+  const after = ok(await ctx.admin('consoleAccounts', {}));
+  assert.equal(after.products.revision, entry.console.rev + 1);
+  assert.equal(after.products.reason, 'the stored products are of an older version');
+});
+
+test('an export longer than one answer comes in parts that join into the whole text', async () => {
+  const whole = ok(await ctx.admin('consoleExport', { kind: 'report', format: 'markdown' })).text;
+  const small = createPlatform({
+    jira: { url: ctx.sim.url, email: ctx.users.ada.email, token: ctx.users.ada.token },
+    bundlePath: join(root, 'host/.build/index.cjs'),
+    storage: ctx.storage,
+    env: { STEWARD_EXPORT_PART: '1000' },
+  });
+  try {
+    const ask = (payload) => small.invoke({ functionKey: 'consoleExport', payload, context: contextOf(ctx.sim), accountId: ctx.users.ada.accountId });
+    const first = ok(await ask({ kind: 'report', format: 'markdown' }));
+    assert.equal(first.parts, Math.ceil(whole.length / 1000));
+    assert.ok(first.parts > 1);
+    const texts = [first.text];
+    for (let part = 1; part < first.parts; part += 1) texts.push(ok(await ask({ kind: 'report', format: 'markdown', part })).text);
+    assert.equal(texts.join(''), whole);
+    const past = await ask({ kind: 'report', format: 'markdown', part: first.parts });
+    assert.match(past.errors[0].message, /^`part` is past the end: this export has \d+ parts/);
+  } finally {
+    small.close();
+  }
 });
 
 // Last: the platform's globals become Vic's (see the inventory tests' setup).

@@ -2,9 +2,11 @@
 // account, the findings and the exports, each read from the products the scan's jobs stored
 // (src/forge/scans/store.js); none analyses a snapshot. Jira admins only, checked through Jira as
 // the caller before the payload is read.
+import { projectIndices } from '../../../shared/project-sets.js';
 import { core } from '../core.js';
 import { answer, failure, noSnapshot, success } from '../envelope.js';
 import { ACCOUNT_ID, registryStore } from '../registry.js';
+import { CONSOLE_LAYOUT } from '../scans/store.js';
 import { forAdmins } from './auth.js';
 
 const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
@@ -13,7 +15,9 @@ const PROJECT_KEY = /^[A-Z][A-Z0-9_]{0,254}$/;
 const GROUP_ITEMS = 200;
 // Characters an export answer carries; a longer text comes in parts. Forge documents no limit for
 // an `invoke` answer; 2 Mi characters keeps each answer quick to move and to parse.
+// STEWARD_EXPORT_PART sets it (tests).
 export const EXPORT_PART = 2 * 1024 * 1024;
+const exportPart = () => Number(process.env.STEWARD_EXPORT_PART) || EXPORT_PART;
 const KINDS = {
   inventory: ['csv', 'json'],
   access: ['csv', 'json'],
@@ -46,7 +50,7 @@ async function products(scans) {
   const latest = read.result;
   if (!latest) return { failed: noSnapshot() };
   const { ref, data, pending } = latest;
-  if (!ref) {
+  if (!ref || ref.layout !== CONSOLE_LAYOUT) {
     await scans.recompute('the stored products are of an older version').catch(() => {});
     return { failed: failure('not-ready', "the console's products of the latest scan are being computed; try again in a minute") };
   }
@@ -62,7 +66,7 @@ async function products(scans) {
     main: main.result,
     head: {
       scan: data,
-      products: { asOf: ref.asOf, revision: ref.rev, reason: ref.reason, computedAt: ref.computedAt, pending: Boolean(stillPending), ...(stillPending ? { pendingReason: stillPending.reason } : {}) },
+      products: { asOf: ref.asOf, revision: ref.rev, reason: ref.reason, computedAt: ref.computedAt, seconds: ref.seconds ?? null, pending: Boolean(stillPending), ...(stillPending ? { pendingReason: stillPending.reason } : {}) },
     },
   };
 }
@@ -82,13 +86,6 @@ async function overview(scans, payload) {
   });
 }
 
-// The catalogue's title and severity of each rule that fired.
-function rulesOf(main) {
-  const rules = {};
-  for (const f of main.findings.findings) rules[f.rule] ??= { title: f.title, severity: f.severity };
-  return rules;
-}
-
 async function accounts(scans, payload) {
   const bad = checkPayload(payload, []);
   if (bad) return bad;
@@ -101,17 +98,31 @@ async function accounts(scans, payload) {
     projectSets: main.projectSets,
     owners: main.owners,
     rows: main.rows,
-    rules: rulesOf(main),
+    rules: main.rules,
     permissionNames: main.permissionNames,
   });
 }
+
+// A stored detail record with its projects as the page reads them (the record keeps indices into
+// the products' project table).
+const expandDetail = (main, detail) => ({ ...detail, access: { ...detail.access, projects: detail.access.projects.map((p) => main.projectTable[p]) } });
 
 // One account's stored detail record, or null.
 async function detailOf(scans, got, accountId) {
   const at = got.main.rows.findIndex((r) => r.accountId === accountId);
   if (at < 0) return null;
-  const shard = await scans.consoleShard(got.ref, Math.floor(at / got.main.shard));
-  return shard[at % got.main.shard] ?? null;
+  // The last shard starting at or before the row.
+  const starts = got.main.shardStarts;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  const shard = await scans.consoleShard(got.ref, lo);
+  const detail = shard[at - starts[lo]];
+  return detail ? expandDetail(got.main, detail) : null;
 }
 
 async function account(scans, payload, context) {
@@ -157,9 +168,11 @@ async function findings(scans, payload) {
   if (project !== null && (typeof project !== 'string' || !PROJECT_KEY.test(project))) return failure('bad-input', '`project` must be a Jira project key (capital letters, digits, _)');
   const got = await products(scans);
   if (got.failed) return got.failed;
-  const { main, head } = got;
+  const { head } = got;
+  const read = await answer(() => scans.consoleFindings(got.ref));
+  if (read.type !== 'success') return read;
   const least = severity ? SEVERITIES.indexOf(severity) : 0;
-  const kept = main.findings.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= least && (!project || f.project === project));
+  const kept = read.result.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= least && (!project || f.project === project));
   const groups = new Map();
   for (const f of kept) {
     let group = groups.get(f.rule);
@@ -212,10 +225,10 @@ async function exportText(scans, got, { kind, format, accountId }) {
     case 'inventory csv': return stored('inventoryCsv');
     case 'inventory json': return JSON.stringify({
       collectedAt: main.collectedAt,
-      accounts: main.rows.map(({ projectSet, ...row }) => ({ ...row, ownerName: row.owner ? main.owners[row.owner] ?? null : null, projects: main.projectSets[projectSet].map((p) => main.projects[p]) })),
+      accounts: main.rows.map(({ projectSet, ...row }) => ({ ...row, ownerName: row.owner ? main.owners[row.owner] ?? null : null, projects: projectIndices(main.projectSets[projectSet]).map((p) => main.projects[p]) })),
     }, null, 2);
     case 'findings csv': return stored('findingsCsv');
-    case 'findings json': return JSON.stringify(main.findings, null, 2);
+    case 'findings json': return JSON.stringify(await scans.consoleFindings(ref), null, 2);
     case 'report markdown': return stored('reportMarkdown');
     case 'access csv': {
       if (!ref.exports.accessCsv) throw Object.assign(new Error('the whole access export is too large for this site; export accounts one at a time (`access-account`)'), { code: 'too-large' });
@@ -224,7 +237,10 @@ async function exportText(scans, got, { kind, format, accountId }) {
     case 'access json': {
       const accountsOut = [];
       for (let n = 0; n < ref.shards.length; n += 1) {
-        for (const detail of await scans.consoleShard(ref, n)) accountsOut.push({ ...detail.account, access: detail.access });
+        for (const stored of await scans.consoleShard(ref, n)) {
+          const detail = expandDetail(main, stored);
+          accountsOut.push({ ...detail.account, access: detail.access });
+        }
       }
       return JSON.stringify({ collectedAt: main.collectedAt, accounts: accountsOut });
     }
@@ -259,15 +275,16 @@ async function exportFile(scans, payload) {
   const day = (got.main.collectedAt ?? got.head.scan.collectedAt ?? '').slice(0, 10).replaceAll('-', '');
   const who = kind === 'access-account' ? `-${accountId.replace(/[^A-Za-z0-9_-]/g, '_')}` : '';
   const file = { fileName: `steward-${kind}${who}-${day}.${EXTENSION[format]}`, mimeType: MIME[format] };
-  if (text.length <= EXPORT_PART) {
+  const size = exportPart();
+  if (text.length <= size) {
     if (part !== 0) return failure('bad-input', '`part` is past the end: this export has one part');
     return success({ ...file, text });
   }
-  const parts = Math.ceil(text.length / EXPORT_PART);
+  const parts = Math.ceil(text.length / size);
   if (part >= parts) return failure('bad-input', `\`part\` is past the end: this export has ${parts} parts`);
   // Cut between UTF-16 units of one character never: a part ends before a lone high surrogate.
-  let start = part * EXPORT_PART;
-  let end = Math.min(text.length, start + EXPORT_PART);
+  let start = part * size;
+  let end = Math.min(text.length, start + size);
   const high = (i) => i > 0 && i < text.length && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff;
   if (high(start)) start -= 1;
   if (high(end)) end -= 1;

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { JOB_WRITER, MAX_DELAY_S } from './chain.js';
 import { ACTIVE, iso } from './state.js';
-import { currentPolicy } from './store.js';
+import { CONSOLE_LAYOUT, currentPolicy } from './store.js';
 
 // The consumer function's limit (manifest `timeoutSeconds: 900`): a claim older than this belongs
 // to an invocation Forge has already ended.
@@ -51,7 +51,7 @@ function createRecomputeJob({ state, snapshots, store }) {
     };
     if (!entry) return { ignored: 'no snapshot is kept' };
     const policy = await currentPolicy(store);
-    if (entry.console && !entry.console.error && entry.console.fingerprint === policy.fingerprint) {
+    if (entry.console && !entry.console.error && entry.console.layout === CONSOLE_LAYOUT && entry.console.fingerprint === policy.fingerprint) {
       await clear(first);
       return { ignored: 'the products are current' };
     }

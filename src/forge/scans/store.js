@@ -9,8 +9,12 @@ import { withLoaded } from './decode.js';
 // The shape of the stored digest; a stored digest of another version is recomputed (read.js).
 // Version 2 adds the console's products (`entry.console`).
 export const DIGEST_VERSION = 2;
+// The layout of the console's stored products: products of another layout are recomputed (the
+// fingerprint includes it, so the recompute job does not take them for current).
+export const CONSOLE_LAYOUT = 3;
 // Account detail records per stored shard: a detail answer reads one shard.
 export const SHARD = 25;
+const SHARD_CHARS = 900 * 1024;
 // Review items and gaps the overview carries; the rest are counted.
 const OVERVIEW_ITEMS = 50;
 const OVERVIEW_GAPS = 20;
@@ -38,7 +42,7 @@ export async function currentPolicy(store, now = Date.now()) {
     now: new Date(now).toISOString().slice(0, 10),
   };
   // What the stored findings were computed from: the same fingerprint means nothing to recompute.
-  policy.fingerprint = createHash('sha256').update(`${policy.registry}\n${policy.settings}\n${policy.now}`).digest('hex');
+  policy.fingerprint = createHash('sha256').update(`${CONSOLE_LAYOUT}\n${policy.registry}\n${policy.settings}\n${policy.now}`).digest('hex');
   return policy;
 }
 
@@ -105,7 +109,8 @@ export function createSnapshotStore({ blobs, store, log, projects = null }) {
       }
     }
     const options = `{"scan":${JSON.stringify({ calls: scan.calls ?? 0, points: scan.points ?? 0, complete: scan.complete ?? false })}${previousSummary ? `,"previous":${previousSummary}` : ''}}`;
-    const base = { rev, reason, asOf: policy.now, fingerprint: policy.fingerprint, computedAt: new Date().toISOString() };
+    const began = Date.now();
+    const base = { rev, layout: CONSOLE_LAYOUT, reason, asOf: policy.now, fingerprint: policy.fingerprint, computedAt: new Date().toISOString() };
     let text = loaded.console(policy.registry, policy.settings, policy.now, options);
     if (text.startsWith('{"type":"failure"')) {
       const [error] = JSON.parse(text).errors;
@@ -117,21 +122,36 @@ export function createSnapshotStore({ blobs, store, log, projects = null }) {
     const { details, schemes, summary, exports, ...products } = answer.result;
     findingsOut?.(products.findings); // the project pages' findings (projects.js)
     const at = (part) => `${scanId}/c${rev}/${part}`;
+    // Shards of at most SHARD accounts and about SHARD_CHARS characters (one stored chunk), so an
+    // account's page reads one small blob however wide the site's bots are.
     const shards = [];
-    for (let from = 0; from < details.length; from += SHARD) {
-      shards.push(await blobs.put(at(`account-${shards.length}`), `[${details.slice(from, from + SHARD).join(',')}]`));
+    const shardStarts = [];
+    for (let from = 0; from < details.length;) {
+      let to = from + 1;
+      let size = details[from].length;
+      while (to < details.length && to - from < SHARD && size + details[to].length <= SHARD_CHARS) size += details[to++].length;
+      shardStarts.push(from);
+      shards.push(await blobs.put(at(`account-${shards.length}`), `[${details.slice(from, to).join(',')}]`));
+      from = to;
     }
+    // The findings (with reason and fix each: MBs on a large site) in a blob of their own, which
+    // only the findings view and its export read; the rest keeps the rule of each.
+    const { findings, ...rest } = products;
+    const rules = {};
+    for (const f of findings.findings) rules[f.rule] ??= { title: f.title, severity: f.severity };
     const main = {
-      ...products,
+      ...rest,
+      counts: findings.counts,
+      rules,
       warnings: answer.warnings,
-      shard: SHARD,
+      shardStarts,
       overview: overviewOf(products, scan),
       exportsAvailable: { access: exports.accessCsv !== null },
     };
     const put = (part, value) => blobs.put(at(part), value);
-    return {
-      ...base,
+    const stored = {
       main: await put('console', JSON.stringify(main)),
+      findings: await put('findings', JSON.stringify(findings)),
       schemes: await put('schemes', JSON.stringify(schemes)),
       summary: await put('summary', JSON.stringify(summary)),
       shards,
@@ -142,6 +162,8 @@ export function createSnapshotStore({ blobs, store, log, projects = null }) {
         ...(exports.accessCsv !== null ? { accessCsv: await put('export-access-csv', exports.accessCsv) } : {}),
       },
     };
+    // How long the core and the writes took (the snapshot's decoding not included).
+    return { ...base, ...stored, seconds: Math.round((Date.now() - began) / 100) / 10 };
   }
 
   // The digest, the access matrix of every non-human account (the core's `matrix` form, without
@@ -178,7 +200,7 @@ export function createSnapshotStore({ blobs, store, log, projects = null }) {
   // Every blob id a kept snapshot's entry names.
   const namedBy = (s) => [
     s.blob.id, s.digest?.id, s.matrix?.id,
-    ...(s.console ? [s.console.main?.id, s.console.schemes?.id, s.console.summary?.id, ...(s.console.shards ?? []).map((r) => r.id), ...Object.values(s.console.exports ?? {}).map((r) => r.id)] : []),
+    ...(s.console ? [s.console.main?.id, s.console.findings?.id, s.console.schemes?.id, s.console.summary?.id, ...(s.console.shards ?? []).map((r) => r.id), ...Object.values(s.console.exports ?? {}).map((r) => r.id)] : []),
   ].filter(Boolean);
 
   // Deletes the blobs of this scan and older ones that no kept snapshot and no live checkpoint

@@ -58,25 +58,28 @@ function Registry({ registry, account }) {
   );
 }
 
-function Findings({ findings }) {
+// The answer keeps each rule's text once (`rules`) and at most 20 findings a rule (`omitted`).
+function Findings({ findings, rules = {}, omitted = {} }) {
+  const more = Object.values(omitted).reduce((n, x) => n + x, 0);
   return (
-    <Panel title={`Findings (${findings.length})`} testId="account-findings">
+    <Panel title={`Findings (${(findings.length + more).toLocaleString('en')})`} testId="account-findings">
       {findings.length === 0 ? <Text color="color.text.subtle">Nothing to fix.</Text> : null}
       {findings.map((f, i) => (
         <Box key={i} padding="space.150" style={{ borderLeft: `3px solid ${token(f.severity === 'critical' || f.severity === 'high' ? 'color.border.danger' : 'color.border.warning')}` }}>
           <Stack space="space.075">
             <Inline space="space.100" alignBlock="center" shouldWrap>
               <SeverityLozenge severity={f.severity} />
-              <Text weight="bold">{f.title}</Text>
+              <Text weight="bold">{rules[f.rule]?.title ?? f.rule}</Text>
               {f.project ? <Lozenge>{f.project}</Lozenge> : null}
             </Inline>
             <Text>{f.message}</Text>
             {f.evidence?.length ? <ul style={{ margin: 0 }}>{f.evidence.map((e, j) => <li key={j}><Text size="small">{e}</Text></li>)}</ul> : null}
-            <Text size="small"><strong>Why it matters:</strong> {f.reason}</Text>
-            <Text size="small"><strong>Fix:</strong> {f.fix}</Text>
+            <Text size="small"><strong>Why it matters:</strong> {rules[f.rule]?.reason}</Text>
+            <Text size="small"><strong>Fix:</strong> {rules[f.rule]?.fix}</Text>
           </Stack>
         </Box>
       ))}
+      {Object.entries(omitted).map(([rule, n]) => <Text key={rule} size="small" color="color.text.subtle">… and {n.toLocaleString('en')} more {rules[rule]?.title ?? rule} findings (all of them in Findings and its export)</Text>)}
     </Panel>
   );
 }
@@ -266,7 +269,7 @@ export function AccountDetail({ params }) {
           <AsOf scan={d.scan} products={d.products} />
           <Box data-ready="account" />
           <Registry registry={d.registry} account={d.account} />
-          <Findings findings={d.findings} />
+          <Findings findings={d.findings} rules={d.rules} omitted={d.findingsOmitted} />
           <AccessGrid access={d.access} whyNot={d.whyNot} names={d.permissionNames} />
           <Panel title="Global permissions" testId="global">
             {d.account.global.length ? <Inline space="space.100" shouldWrap>{d.account.global.map((g) => <Lozenge key={g}><PermissionName permission={g} names={d.permissionNames} /></Lozenge>)}</Inline>

@@ -10,6 +10,7 @@ import Textfield from '@atlaskit/textfield';
 import { Box, Collapsed, Inline, KindLozenge, PageHeader, PermissionName, SeverityLozenge, SEVERITIES, Stack, Text, token } from '../../../shared/components.jsx';
 import { formatDate, plural } from '../../../shared/format.js';
 import { navigate } from '../../../shared/router.js';
+import { hasProject, projectIndices } from '../../../../shared/project-sets.js';
 import { accountPath, Answer, AsOf } from './common.jsx';
 
 const RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, SEVERITIES.length - i]));
@@ -53,8 +54,8 @@ function Cell({ column, row, data }) {
     case 'status': return <Lozenge appearance={STATUS_LOOK[row.status] ?? 'default'}>{row.status}</Lozenge>;
     case 'finding': return row.highest ? <Inline space="space.050" alignBlock="center"><SeverityLozenge severity={row.highest.severity} /><Text size="small" maxLines={2}>{data.rules[row.highest.rule]?.title ?? row.highest.rule}</Text></Inline> : <Text color="color.text.subtlest">none</Text>;
     case 'projects': {
-      const keys = data.projectSets[row.projectSet].map((i) => data.projects[i]);
-      return keys.length ? <Text maxLines={2}>{row.projectCount.toLocaleString('en')}: {keys.slice(0, 4).join(', ')}{keys.length > 4 ? '…' : ''}</Text> : <Text color="color.text.subtlest">none</Text>;
+      const keys = projectIndices(data.projectSets[row.projectSet], 5).map((i) => data.projects[i]);
+      return keys.length ? <Text maxLines={2}>{row.projectCount.toLocaleString('en')}: {keys.slice(0, 4).join(', ')}{row.projectCount > 4 ? '…' : ''}</Text> : <Text color="color.text.subtlest">none</Text>;
     }
     case 'global': return row.global.length ? <Collapsed items={row.global} limit={2} render={(g) => <Lozenge key={g}><PermissionName permission={g} names={data.permissionNames} /></Lozenge>} /> : <Text color="color.text.subtlest">none</Text>;
     case 'review': return <Text>{formatDate(row.nextReview)}</Text>;
@@ -116,7 +117,7 @@ function AccountsTable({ data }) {
       && (!filters.status || r.status === filters.status)
       && (!filters.rule || r.rules.includes(filters.rule))
       && (!filters.severity || r.highest?.severity === filters.severity)
-      && (!filters.project || data.projectSets[r.projectSet].includes(projectIndex)));
+      && (!filters.project || hasProject(data.projectSets[r.projectSet], projectIndex)));
     const key = column.sort;
     return kept.sort((a, b) => {
       const x = key(a);
