@@ -187,6 +187,30 @@ test('a person who administers no project is refused everything, on the project 
   assert.equal((await demo.store.list('project-role-changes')).length, 0, 'no change was recorded');
 });
 
+test('bad payloads get a clear error naming the field, and change nothing', async () => {
+  const pat = demo.call('pat', 'PAY');
+  const ci = demo.sim.world.users.find((u) => u.displayName === 'ci-deploy-bot').accountId;
+  const before = actorsOf('PAY');
+  const cases = [
+    ['projectBots', [1, 2], /payload must be an object/],
+    ['projectBots', { extra: 1 }, /unknown field `extra`/],
+    ['projectRolePreview', { op: 'delete', accountId: ci }, /`op` must be `add` or `remove`/],
+    ['projectRolePreview', { op: 'add', accountId: '../../rest/api/3/myself' }, /`accountId` must be an account id/],
+    ['projectRoleApply', { op: 'add', accountId: ci, why: 'x'.repeat(501), confirmOutsideScope: true }, /`why` must be text of at most 500/],
+    ['projectRoleApply', { op: 'add', accountId: ci, confirmOutsideScope: true }, /`why` is required/],
+    ['projectRoleUndo', { changeId: "'; DROP TABLE steward_records; --" }, /`changeId` must be the id/],
+    ['projectRequestBot', { purpose: 'a\u0000b', tool: 't', needTemplate: 'read-only' }, /`purpose` must be text/],
+    ['projectRequestBot', { purpose: 'p', tool: 't', needTemplate: 'read-only', owner: 'not an id!' }, /`owner` must be an account id/],
+  ];
+  for (const [functionKey, payload, message] of cases) {
+    const answer = await pat(functionKey, payload);
+    assert.equal(answer.type, 'failure', `${functionKey} ${JSON.stringify(payload).slice(0, 60)}`);
+    assert.equal(answer.errors[0].code, 'bad-input');
+    assert.match(answer.errors[0].message, message);
+  }
+  assert.deepEqual(actorsOf('PAY'), before);
+});
+
 test('adding a registered bot outside its declared scope warns first and needs a confirmation', async () => {
   const ci = demo.sim.world.users.find((u) => u.displayName === 'ci-deploy-bot').accountId;
   const pat = demo.call('pat', 'PAY');

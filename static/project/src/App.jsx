@@ -462,7 +462,7 @@ function HistoryPanel({ data, person, onDone }) {
   const undo = async (change) => {
     setBusy(change.changeId);
     setFailure(null);
-    const answer = await call('projectRoleUndo', { changeId: change.changeId, why: `undo of “${change.why ?? change.op}”` });
+    const answer = await call('projectRoleUndo', { changeId: change.changeId, why: `undo of “${change.why ?? change.op}”`.slice(0, 500) });
     setBusy(null);
     if (answer.type !== 'success') return setFailure(answer);
     onDone({ ok: true, title: 'Change undone', message: `${change.displayName} is ${change.op === 'addRoleActor' ? 'out of' : 'back in'} the role, as before.` });
