@@ -214,6 +214,13 @@ test('refusals render a clear message: another project, no right at all, and Jir
       await assertAccessible(page, `refusal (${as} on ${key})`);
     }
     await shot(page, 'project-refused');
+    // The frame's "Viewing as" switches the person the host plays: Pat sees PAY, then Vic does not.
+    await page.goto(projectUrl(host, 'PAY', 'pat'));
+    await ready(page.frameLocator('#app'));
+    assert.match(await page.frameLocator('#app').getByTestId('summary').innerText(), /can act here/);
+    await Promise.all([page.waitForNavigation(), page.getByLabel('Viewing as').selectOption({ label: 'Vic Viewer (neither right)' })]);
+    await ready(page.frameLocator('#app'));
+    assert.match(await page.frameLocator('#app').getByTestId('project-refused').innerText(), /You cannot manage bot access in this project/);
   });
   // A host that may not write to Jira: the page says Jira refused, and why.
   await withHost(browser, { allowWrites: false }, async (host, page) => {
