@@ -77,3 +77,36 @@ fn a_summary_compared_with_itself_shows_no_change_and_bad_options_are_refused() 
     assert_eq!(bad["type"], "failure");
     assert_eq!(bad["errors"][0]["code"], "bad-options");
 }
+
+/// A probe, not a check: `STEWARD_CONSOLE_SNAPSHOT=bench/.data/snapshot-L.json cargo test --release
+/// --test console -- --ignored --nocapture` prints what the console's products cost on a large
+/// site (the time, and each part's size).
+#[test]
+#[ignore = "a probe for large snapshots, run by hand"]
+fn console_products_on_a_large_snapshot() {
+    let Ok(path) = std::env::var("STEWARD_CONSOLE_SNAPSHOT") else { return };
+    let text = std::fs::read_to_string(&path).unwrap();
+    let started = std::time::Instant::now();
+    let loaded = LoadedSnapshot::from_text(&text, &Scope::default());
+    drop(text);
+    let loaded_at = started.elapsed();
+    let answer = loaded.console("", "", NOW, "");
+    let total = started.elapsed();
+    let value: Value = serde_json::from_str(&answer).unwrap();
+    let p = &value["result"];
+    let size = |v: &Value| serde_json::to_string(v).map(|s| s.len()).unwrap_or(0);
+    let details: usize = p["details"].as_array().map_or(0, |d| d.iter().map(|x| x.as_str().map_or(0, str::len)).sum());
+    println!(
+        "{path}: load {loaded_at:?}, console {:?}; answer {} MB; rows {} ({} KB), projectSets {} KB, details {} MB, findings {} ({} MB), summary {} MB, access CSV {} MB",
+        total - loaded_at,
+        answer.len() >> 20,
+        p["rows"].as_array().map_or(0, Vec::len),
+        size(&p["rows"]) >> 10,
+        size(&p["projectSets"]) >> 10,
+        details >> 20,
+        p["findings"]["findings"].as_array().map_or(0, Vec::len),
+        size(&p["findings"]) >> 20,
+        size(&p["summary"]) >> 20,
+        p["exports"]["accessCsv"].as_str().map_or(0, str::len) >> 20,
+    );
+}

@@ -131,3 +131,40 @@ fn text_form_escapes_control_characters() {
     assert_eq!(text.lines().count(), 2, "{text}");
     assert!(text.contains("ci\\u{a}high"), "{text}");
 }
+
+// A bot outside the service-account role in many projects is one finding naming the projects, with
+// the paths of the first ones: a finding per project made millions on the largest sites.
+#[test]
+fn outside_service_role_is_one_finding_per_bot_however_many_projects() {
+    let dir = root().join("outside-service-role");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let mut snapshot: serde_json::Value = serde_json::from_str(&read("snapshot.json")).unwrap();
+    let keys: Vec<String> = (0..30).map(|i| format!("P{i:02}")).collect();
+    for (i, key) in keys.iter().enumerate() {
+        let mut project = snapshot["projects"][0]["values"][0].clone();
+        project["id"] = serde_json::json!(format!("{}", 20000 + i));
+        project["key"] = serde_json::json!(key);
+        snapshot["projects"][0]["values"].as_array_mut().unwrap().push(project);
+        let scheme = snapshot["projectPermissionSchemes"]["ABC"].clone();
+        snapshot["projectPermissionSchemes"][key] = scheme;
+        let roles = snapshot["projectRoles"]["ABC"].clone();
+        snapshot["projectRoles"][key] = roles;
+    }
+    let total = keys.len() + 1;
+    snapshot["projects"][0]["total"] = serde_json::json!(total);
+    let input =
+        GovernanceInput::parse(&snapshot.to_string(), &read("registry.json"), &read("settings.json"), NOW).unwrap();
+    let found: Vec<Finding> =
+        findings::findings_in(&input.scope()).into_iter().filter(|f| f.rule == "outside-service-role").collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    let finding = &found[0];
+    assert_eq!(finding.project, None);
+    assert_eq!(
+        finding.message,
+        format!(
+            "holds permissions in {total} projects (ABC, P00, P01, P02, P03 and {} more) but none through the \"Service accounts\" role",
+            total - 5
+        )
+    );
+    assert_eq!(finding.evidence.last().map(String::as_str), Some("(paths shown for the first 12 projects)"));
+}

@@ -553,7 +553,7 @@ fn products<'a>(scope: &'a Scope<'a>, m: &'a Matrix, o: &ConsoleOptions) -> Resu
             jira_admin: row.jira_admin,
             next_review: entry.and_then(Entry::due),
         });
-        let detail = detail(site, &m, row, account, entry, mine, shadow_state, signals);
+        let detail = detail(site, m, row, account, entry, mine, shadow_state, signals);
         details.push(serde_json::to_string(&detail).map_err(|e| e.to_string())?);
     }
 
@@ -601,7 +601,7 @@ fn products<'a>(scope: &'a Scope<'a>, m: &'a Matrix, o: &ConsoleOptions) -> Resu
     let report = FindingsReport { now: scope.now, counts, findings: found.clone() };
     let findings_csv = to_csv(&found).map_err(|e| e.to_string())?;
     let inventory_csv = inventory_csv(&rows, &owners, &projects, &project_sets)?;
-    let access_csv = access_csv(&m)?;
+    let access_csv = access_csv(m)?;
     let audit = AuditSection {
         audit_version: AUDIT_VERSION,
         site: site.site.clone().unwrap_or_else(|| "the site".to_owned()),

@@ -15,6 +15,7 @@ import { createStore } from '../../src/forge/storage.js';
 import { startSimulator } from '../../sim/server.mjs';
 import { demoRegistry } from '../../sim/registry.mjs';
 import { hasProject, projectIndices } from '../../shared/project-sets.js';
+import { groupFindings } from '../../src/forge/console-findings.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { Queue } = createRequire(import.meta.url)('@forge/events');
@@ -214,6 +215,9 @@ test('findings are grouped by rule and filtered by severity and project', async 
   const high = ok(await ctx.admin('consoleFindings', { severity: 'high' }));
   assert.ok(high.total < all.total);
   assert.ok(high.groups.every((g) => g.items.every((i) => SEVERITIES.indexOf(i.severity) >= 3)));
+  // The unfiltered answer (grouped by the job) is the grouping of the whole report.
+  const report = JSON.parse(ok(await ctx.admin('consoleExport', { kind: 'findings', format: 'json' })).text);
+  assert.deepEqual(all.groups, groupFindings(report.findings).groups);
   const pay = ok(await ctx.admin('consoleFindings', { project: 'PAY' }));
   assert.ok(pay.total > 0);
   assert.ok(pay.groups.every((g) => g.projects.every((p) => p === 'PAY')));

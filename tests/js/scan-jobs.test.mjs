@@ -69,7 +69,7 @@ async function setup({ env = {}, start = '2026-11-23T08:01:00Z', as: who = 'ada'
 // The blobs a kept snapshot has: the snapshot, and the digest, access matrix and the admin
 // console's products (revision 0: its overview, schemes, summary, account shards, exports) the
 // pages read.
-const CONSOLE = ['console', 'findings', 'export-findings-csv', 'export-inventory-csv', 'export-report-md', 'export-access-csv', 'schemes', 'summary'];
+const CONSOLE = ['console', 'findings', 'findings-groups', 'export-findings-csv', 'export-inventory-csv', 'export-report-md', 'export-access-csv', 'schemes', 'summary'];
 // The demo company has between 26 and 50 accounts the console lists: two shards of 25.
 const blobsOf = (scanId, shards = 2) => [
   ...[...Array(shards).keys()].map((n) => `${scanId}/c0/account-${n}`),

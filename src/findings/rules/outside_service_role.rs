@@ -18,11 +18,21 @@ pub const RULE: Rule = Rule {
     check,
 };
 
+// Projects whose path lines are kept as evidence; the rest are counted. One finding per bot, not
+// per project: a bot reaching 10,000 projects outside the role is one thing to fix, and a finding
+// per project made millions of findings on the largest sites.
+const PROJECTS_WITH_EVIDENCE: usize = 12;
+const PROJECTS_NAMED: usize = 5;
+
 fn check(scope: &Scope<'_>) -> Vec<Hit> {
     let roles = service_roles(scope);
+    let role = &scope.settings.service_account_role;
     let mut hits = Vec::new();
     for account in working_bots(scope) {
         let Some(access) = scope.access(&account.account_id) else { continue };
+        let mut outside: Vec<&str> = Vec::new();
+        let mut permissions = 0;
+        let mut lines = Vec::new();
         for project in &access.projects {
             let unconditional: Vec<(&str, &PathEntry)> = project
                 .permissions
@@ -38,26 +48,35 @@ fn check(scope: &Scope<'_>) -> Vec<Hit> {
             if through_role {
                 continue;
             }
-            let lines = unconditional.iter().map(|(k, entry)| format!("{k} ← {}", entry.path)).collect();
-            let message = if roles.is_empty() {
-                format!(
-                    "holds {} permissions in {}, and the site has no \"{}\" role",
-                    project.permissions.len(),
-                    project.key,
-                    scope.settings.service_account_role
-                )
-            } else {
-                format!(
-                    "holds {} permissions in {} but none through the \"{}\" role",
-                    project.permissions.len(),
-                    project.key,
-                    scope.settings.service_account_role
-                )
-            };
-            let mut hit = Hit::about(&account.account_id, message).evidence(cap(lines));
-            hit.project = Some(project.key.clone());
-            hits.push(hit);
+            if outside.len() < PROJECTS_WITH_EVIDENCE {
+                lines.extend(unconditional.iter().map(|(k, entry)| format!("{} {k} ← {}", project.key, entry.path)));
+            }
+            permissions += project.permissions.len();
+            outside.push(&project.key);
         }
+        let Some(first) = outside.first() else { continue };
+        let missing = if roles.is_empty() {
+            format!("and the site has no \"{role}\" role")
+        } else {
+            format!("but none through the \"{role}\" role")
+        };
+        let message = if outside.len() == 1 {
+            format!("holds {permissions} permissions in {first} {missing}")
+        } else {
+            let named = outside.iter().take(PROJECTS_NAMED).copied().collect::<Vec<_>>().join(", ");
+            let rest = outside.len().saturating_sub(PROJECTS_NAMED);
+            let more = if rest > 0 { format!(" and {rest} more") } else { String::new() };
+            format!("holds permissions in {} projects ({named}{more}) {missing}", outside.len())
+        };
+        let mut lines = cap(lines);
+        if outside.len() > PROJECTS_WITH_EVIDENCE {
+            lines.push(format!("(paths shown for the first {PROJECTS_WITH_EVIDENCE} projects)"));
+        }
+        let mut hit = Hit::about(&account.account_id, message).evidence(lines);
+        if outside.len() == 1 {
+            hit.project = Some((*first).to_owned());
+        }
+        hits.push(hit);
     }
     hits
 }

@@ -4,15 +4,13 @@
 // the caller before the payload is read.
 import { projectIndices } from '../../../shared/project-sets.js';
 import { core } from '../core.js';
+import { groupFindings, SEVERITIES } from '../console-findings.js';
 import { answer, failure, noSnapshot, success } from '../envelope.js';
 import { ACCOUNT_ID, registryStore } from '../registry.js';
 import { CONSOLE_LAYOUT } from '../scans/store.js';
 import { forAdmins } from './auth.js';
 
-const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
 const PROJECT_KEY = /^[A-Z][A-Z0-9_]{0,254}$/;
-// Items a findings group carries; the export has them all.
-const GROUP_ITEMS = 200;
 // Characters an export answer carries; a longer text comes in parts. Forge documents no limit for
 // an `invoke` answer; 2 Mi characters keeps each answer quick to move and to parse.
 // STEWARD_EXPORT_PART sets it (tests).
@@ -168,30 +166,13 @@ async function findings(scans, payload) {
   if (project !== null && (typeof project !== 'string' || !PROJECT_KEY.test(project))) return failure('bad-input', '`project` must be a Jira project key (capital letters, digits, _)');
   const got = await products(scans);
   if (got.failed) return got.failed;
-  const { head } = got;
-  const read = await answer(() => scans.consoleFindings(got.ref));
+  const { head, ref } = got;
+  // Unfiltered, the answer the job stored (small); filtered, grouped from the whole report.
+  const read = await answer(async () => (!severity && !project && ref.findingsGroups
+    ? scans.consoleStored(ref.findingsGroups)
+    : groupFindings((await scans.consoleFindings(ref)).findings, { severity, project })));
   if (read.type !== 'success') return read;
-  const least = severity ? SEVERITIES.indexOf(severity) : 0;
-  const kept = read.result.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= least && (!project || f.project === project));
-  const groups = new Map();
-  for (const f of kept) {
-    let group = groups.get(f.rule);
-    if (!group) {
-      group = { rule: f.rule, title: f.title, severity: f.severity, reason: f.reason, fix: f.fix, count: 0, accounts: new Map(), projects: new Set(), items: [] };
-      groups.set(f.rule, group);
-    }
-    group.count += 1;
-    if (SEVERITIES.indexOf(f.severity) > SEVERITIES.indexOf(group.severity)) group.severity = f.severity;
-    if (f.accountId) group.accounts.set(f.accountId, f.displayName ?? f.accountId);
-    if (f.project) group.projects.add(f.project);
-    if (group.items.length < GROUP_ITEMS) group.items.push({ accountId: f.accountId ?? null, displayName: f.displayName ?? null, project: f.project ?? null, severity: f.severity, message: f.message, evidence: f.evidence ?? [] });
-  }
-  const list = [...groups.values()]
-    .map((g) => ({ ...g, accounts: [...g.accounts].map(([accountId, displayName]) => ({ accountId, displayName })), projects: [...g.projects].sort(), more: g.count - g.items.length }))
-    .sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || (a.rule < b.rule ? -1 : 1));
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
-  for (const f of kept) counts[f.severity] += 1;
-  return success({ ...head, counts, total: kept.length, groups: list, filter: { severity, project } });
+  return success({ ...head, ...read.result });
 }
 
 // The rows of one account's access export: one per project and permission it holds.

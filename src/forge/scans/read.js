@@ -72,6 +72,7 @@ function createConsoleReads({ state, blobs }) {
     consoleMain: (ref) => read(ref.main, SHARDS_KEPT),
     consoleSchemes: (ref) => read(ref.schemes, SHARDS_KEPT),
     consoleFindings: (ref) => read(ref.findings, SHARDS_KEPT),
+    consoleStored: (blobRef) => read(blobRef, SHARDS_KEPT),
     consoleShard: (ref, n) => read(ref.shards[n], SHARDS_KEPT),
     consoleText: (blobRef) => blobs.get(blobRef),
   };

@@ -5,13 +5,14 @@
 import { createHash } from 'node:crypto';
 import { ACTIVE } from './state.js';
 import { withLoaded } from './decode.js';
+import { groupFindings } from '../console-findings.js';
 
 // The shape of the stored digest; a stored digest of another version is recomputed (read.js).
 // Version 2 adds the console's products (`entry.console`).
 export const DIGEST_VERSION = 2;
 // The layout of the console's stored products: products of another layout are recomputed (the
 // fingerprint includes it, so the recompute job does not take them for current).
-export const CONSOLE_LAYOUT = 3;
+export const CONSOLE_LAYOUT = 4;
 // Account detail records per stored shard: a detail answer reads one shard.
 export const SHARD = 25;
 const SHARD_CHARS = 900 * 1024;
@@ -111,7 +112,15 @@ export function createSnapshotStore({ blobs, store, log, projects = null }) {
     const options = `{"scan":${JSON.stringify({ calls: scan.calls ?? 0, points: scan.points ?? 0, complete: scan.complete ?? false })}${previousSummary ? `,"previous":${previousSummary}` : ''}}`;
     const began = Date.now();
     const base = { rev, layout: CONSOLE_LAYOUT, reason, asOf: policy.now, fingerprint: policy.fingerprint, computedAt: new Date().toISOString() };
-    let text = loaded.console(policy.registry, policy.settings, policy.now, options);
+    let text;
+    try {
+      text = loaded.console(policy.registry, policy.settings, policy.now, options);
+    } catch (error) {
+      // The core ran out of memory or time on a large site: kept as the products' error, which
+      // the resolvers answer, rather than a job that fails again at each retry.
+      log(`steward: the console's products of scan ${scanId} could not be computed: ${error.message}`);
+      return { ...base, error: { code: 'console-failed', message: `the core could not compute them: ${error.message}` } };
+    }
     if (text.startsWith('{"type":"failure"')) {
       const [error] = JSON.parse(text).errors;
       log(`steward: the console's products of scan ${scanId} could not be computed: ${error.message}`);
@@ -152,6 +161,9 @@ export function createSnapshotStore({ blobs, store, log, projects = null }) {
     const stored = {
       main: await put('console', JSON.stringify(main)),
       findings: await put('findings', JSON.stringify(findings)),
+      // The Findings view unfiltered, grouped once: its first answer reads a few hundred KB, not
+      // every finding.
+      findingsGroups: await put('findings-groups', JSON.stringify(groupFindings(findings.findings))),
       schemes: await put('schemes', JSON.stringify(schemes)),
       summary: await put('summary', JSON.stringify(summary)),
       shards,
@@ -200,7 +212,7 @@ export function createSnapshotStore({ blobs, store, log, projects = null }) {
   // Every blob id a kept snapshot's entry names.
   const namedBy = (s) => [
     s.blob.id, s.digest?.id, s.matrix?.id,
-    ...(s.console ? [s.console.main?.id, s.console.findings?.id, s.console.schemes?.id, s.console.summary?.id, ...(s.console.shards ?? []).map((r) => r.id), ...Object.values(s.console.exports ?? {}).map((r) => r.id)] : []),
+    ...(s.console ? [s.console.main?.id, s.console.findings?.id, s.console.findingsGroups?.id, s.console.schemes?.id, s.console.summary?.id, ...(s.console.shards ?? []).map((r) => r.id), ...Object.values(s.console.exports ?? {}).map((r) => r.id)] : []),
   ].filter(Boolean);
 
   // Deletes the blobs of this scan and older ones that no kept snapshot and no live checkpoint
