@@ -20,6 +20,7 @@ import { core } from '../core.js';
 import { answer, failure, noSnapshot, success } from '../envelope.js';
 import { jiraHost } from '../jira-host.js';
 import { ACCOUNT_ID } from '../registry.js';
+import { findingsByProject } from '../scans/projects.js';
 import { createStore } from '../storage.js';
 import { applyMemberships } from '../writes.js';
 import { forProjectAdmins } from './auth.js';
@@ -73,12 +74,11 @@ async function pageOf(scans, key) {
   if (read.type !== 'success') return { error: read };
   if (!read.result) return { error: noSnapshot() };
   const { page, stored, data, console: products } = read.result;
-  if (page && products?.rev > 0 && products.main && !products.error) {
+  if (page && products?.rev > 0 && products.findings && !products.error) {
     // The registry or settings changed since the scan and the console's findings were recomputed
     // (revision > 0): theirs are newer than those stored with the page.
     try {
-      const main = await scans.consoleMain(products);
-      page.findings = (main.findings?.findings ?? []).filter((f) => f.project === key);
+      page.findings = findingsByProject(await scans.consoleFindings(products)).get(key) ?? [];
       page.findingsKnown = true;
     } catch {
       // the page's own findings stand

@@ -27,13 +27,24 @@ const CREATE = `CREATE TABLE IF NOT EXISTS ${PAGES_TABLE} (
   PRIMARY KEY (scan_id, project_key, seq)
 )`;
 
-// The findings that concern a project, by project key: those naming it.
-function findingsByProject(report) {
+// The findings that concern a project, by project key: those naming it, and those about an
+// account across projects (one finding a bot, e.g. outside-service-role) whose evidence lines
+// start with the project's key (`KEY PERMISSION ← path`).
+export function findingsByProject(report) {
   const by = new Map();
+  const add = (key, finding) => {
+    if (!by.has(key)) by.set(key, []);
+    if (!by.get(key).includes(finding)) by.get(key).push(finding);
+  };
   for (const finding of report?.findings ?? []) {
-    if (!finding.project) continue;
-    if (!by.has(finding.project)) by.set(finding.project, []);
-    by.get(finding.project).push(finding);
+    if (finding.project) {
+      add(finding.project, finding);
+      continue;
+    }
+    for (const line of finding.evidence ?? []) {
+      const key = /^([A-Z][A-Z0-9_]{0,254}) [A-Z_]+ ← /.exec(line)?.[1];
+      if (key) add(key, finding);
+    }
   }
   return by;
 }
