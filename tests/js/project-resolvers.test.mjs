@@ -15,6 +15,7 @@ import { openSqlite } from '../../host/sqlite.mjs';
 import { createStore } from '../../src/forge/storage.js';
 import { startSimulator } from '../../sim/server.mjs';
 import { demoRegistry } from '../../sim/registry.mjs';
+import { findingsByProject } from '../../src/forge/scans/projects.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const steward = await import(join(root, 'pkg/steward.js'));
@@ -325,4 +326,16 @@ test('Jira\'s refusal reaches the page as a clear message, and is recorded', asy
   } finally {
     platform.close();
   }
+});
+
+test('a finding concerns the project it names, or the projects its evidence lines start with', () => {
+  const named = { rule: 'direct-user-grant', project: 'PAY', evidence: ['APP EDIT_ISSUES ← x'] };
+  const across = { rule: 'outside-service-role', evidence: ['APP BROWSE_PROJECTS ← scheme "S" [1] grant 2 → anyone', 'WEB EDIT_ISSUES ← y', 'APP EDIT_ISSUES ← z', '(paths shown for the first 10 projects)'] };
+  const site = { rule: 'service-account-quota', evidence: ['6 of 5 service accounts'] };
+  const by = findingsByProject({ findings: [named, across, site] });
+  assert.deepEqual([...by.keys()].sort(), ['APP', 'PAY', 'WEB']);
+  assert.deepEqual(by.get('PAY'), [named]);
+  assert.deepEqual(by.get('APP'), [across], 'once, however many lines name it');
+  assert.deepEqual(by.get('WEB'), [across]);
+  assert.equal(findingsByProject(null).size, 0);
 });
