@@ -151,10 +151,14 @@ fn bad_settings_are_refused_naming_the_field() {
 #[test]
 fn a_persons_account_confirmed_as_a_shadow_bot_is_on_the_pages_of_its_projects() {
     let plain = pages("");
-    assert!(page(&plain, "CCC")["accounts"].as_array().unwrap().iter().all(|a| a["accountId"] != "p1"), "people are not bots");
+    assert!(
+        page(&plain, "CCC")["accounts"].as_array().unwrap().iter().all(|a| a["accountId"] != "p1"),
+        "people are not bots"
+    );
     let confirmed = pages(r#"{"shadowBots": {"confirmed": ["p1"]}}"#);
     let ccc = page(&confirmed, "CCC");
-    let p1 = ccc["accounts"].as_array().unwrap().iter().find(|a| a["accountId"] == "p1").unwrap_or_else(|| panic!("{ccc}"));
+    let p1 =
+        ccc["accounts"].as_array().unwrap().iter().find(|a| a["accountId"] == "p1").unwrap_or_else(|| panic!("{ccc}"));
     assert_eq!(p1["kind"], "shadow");
     // Without people in the load there is nobody to suspect.
     let bots_only = pages_of(r#"{"shadowBots": {"confirmed": ["p1"]}}"#, true);
