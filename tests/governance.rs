@@ -454,3 +454,22 @@ fn a_request_is_neither_governed_nor_reviewed_until_approved() {
     let text = serde_json::to_string(request).unwrap();
     assert!(text.contains(r#""status":"requested""#), "{text}");
 }
+
+#[test]
+fn shadow_suspects_are_the_accounts_shadow_signals_has_a_signal_for() {
+    for name in ["shadow-bot", "outside-service-role", "broad-access"] {
+        let input = fixture(name);
+        let suspects = steward::governance::shadow_suspects(&input.site, &input.settings);
+        let signalled: std::collections::BTreeSet<String> = input
+            .site
+            .accounts
+            .values()
+            .filter(|a| !steward::governance::shadow_signals(&input.site, &input.settings, a).is_empty())
+            .map(|a| a.account_id.clone())
+            .collect();
+        assert_eq!(suspects, signalled, "fixture {name}");
+    }
+    assert!(
+        !steward::governance::shadow_suspects(&fixture("shadow-bot").site, &fixture("shadow-bot").settings).is_empty()
+    );
+}

@@ -15,7 +15,7 @@
 //!   scheme's grants to it, the issue security levels it sees, its actors as the scan read them,
 //!   or why it gives nothing (no such role, a team-managed project, no grant in the scheme).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -118,16 +118,13 @@ impl LoadedSnapshot {
         let site = &loaded.site;
         // The non-human accounts, and the people's accounts used as integrations: confirmed by an
         // admin or suspected by the shadow-bot heuristics (a load without people has none).
-        let shadow: BTreeSet<String> = site
-            .accounts
-            .values()
-            .filter(|a| a.kind() == AccountKind::Human)
-            .filter(|a| {
-                settings.shadow_bots.confirmed.contains(&a.account_id)
-                    || !crate::governance::shadow_signals(site, &settings, a).is_empty()
-            })
-            .map(|a| a.account_id.clone())
-            .collect();
+        let mut shadow = crate::governance::shadow_suspects(site, &settings);
+        shadow.extend(
+            site.accounts
+                .values()
+                .filter(|a| a.kind() == AccountKind::Human && settings.shadow_bots.confirmed.contains(&a.account_id))
+                .map(|a| a.account_id.clone()),
+        );
         let accounts = if shadow.is_empty() {
             AccountSelection::NonHuman
         } else {
