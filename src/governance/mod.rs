@@ -92,9 +92,8 @@ impl<'a> Scope<'a> {
             .chain(settings.shadow_bots.confirmed.iter())
             .filter(|id| site.accounts.get(*id).is_some_and(|a| a.kind() == AccountKind::Human))
             .collect();
-        extra.extend(
-            site.accounts.values().filter(|a| !shadow_signals(site, settings, a).is_empty()).map(|a| &a.account_id),
-        );
+        let suspects = shadow_suspects(site, settings);
+        extra.extend(site.accounts.keys().filter(|id| suspects.contains(*id)));
         extra.sort();
         extra.dedup();
         for id in extra {
