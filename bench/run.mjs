@@ -587,6 +587,19 @@ if (pagesSize) {
   }
 }
 
+// A full scan through the local queue (bench/queue.mjs): QUEUE_SIZE (default XL; empty to skip).
+const queueSize = (env.QUEUE_SIZE ?? 'XL').trim().toUpperCase();
+if (queueSize) {
+  log(`queue: a full scan of the size ${queueSize} site through the local queue`);
+  const { queueBench } = await import('./queue.mjs');
+  try {
+    const { section } = await queueBench({ size: queueSize, log });
+    lines.push(section, '');
+  } catch (error) {
+    lines.push('## Scan through the queue (local Forge platform)', '', `Not measured: ${error.message}`, '');
+  }
+}
+
 const out = env.BENCH_OUT ? resolve(env.BENCH_OUT) : join(root, 'BENCHMARKS.md');
 writeFileSync(out, lines.join('\n'));
 mkdirSync(data, { recursive: true });

@@ -50,11 +50,32 @@ export function readManifest(manifestPath = join(root, 'manifest.yml')) {
     if (!fn) throw new Error(`consumer \`${consumer.key}\` names no function module \`${consumer.function}\``);
     consumers.set(consumer.queue, { key: consumer.key, ...fn });
   }
-  return { functions, consumers };
+  // Product-event triggers (event type → the functions it invokes) and scheduled triggers.
+  const triggers = new Map();
+  for (const trigger of manifest.modules?.trigger ?? []) {
+    const fn = functions.get(trigger.function);
+    if (!fn) throw new Error(`trigger \`${trigger.key}\` names no function module \`${trigger.function}\``);
+    for (const event of trigger.events ?? []) {
+      const type = typeof event === 'string' ? event : event.eventType;
+      triggers.set(type, [...(triggers.get(type) ?? []), { key: trigger.key, ...fn }]);
+    }
+  }
+  const schedules = new Map();
+  for (const scheduled of manifest.modules?.scheduledTrigger ?? []) {
+    const fn = functions.get(scheduled.function);
+    if (!fn) throw new Error(`scheduledTrigger \`${scheduled.key}\` names no function module \`${scheduled.function}\``);
+    schedules.set(scheduled.key, { interval: scheduled.interval, ...fn });
+  }
+  return { functions, consumers, triggers, schedules };
 }
 
 // The Authorization of the person an invocation plays, for its asUser() calls.
 const caller = new AsyncLocalStorage();
+// A scheduled trigger's interval (manifest `interval`).
+export const INTERVAL_MS = { fiveMinute: 300_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
+// Forge's cap on one event's body for a consumer whose function runs longer than 55 s
+// (limits-async-events: "100 KB per event for functions with timeout > 55 s").
+const LONG_CONSUMER_EVENT_BYTES = 100 * 1024;
 
 // Reads that Jira answers with POST. Everything else that is not a GET is a write.
 const READS_BY_POST = [/^\/rest\/api\/3\/permissions\/check$/];
@@ -93,6 +114,9 @@ function createQueue({ consumers, exportsOf, clock, log, events: kept = null }) 
   let paused = false;
   clock.attach?.(() => running > 0);
   let waiters = [];
+  // Forge delivers an event at least once: with `duplicates` on, every event is delivered twice
+  // (same eventId), as a redelivery would.
+  let duplicates = false;
 
   const settle = () => {
     if (active === 0) {
@@ -208,8 +232,13 @@ function createQueue({ consumers, exportsOf, clock, log, events: kept = null }) 
     }
     const events = request.payload ?? [];
     if (!Array.isArray(events) || events.length === 0 || events.length > 50) return json(400, { message: 'a push holds 1 to 50 events' });
+    const consumer = consumers.get(request.queueName);
+    if (consumer.timeoutSeconds > 55) {
+      const big = events.findIndex((e) => Buffer.byteLength(JSON.stringify(e.body ?? null), 'utf8') > LONG_CONSUMER_EVENT_BYTES);
+      if (big >= 0) return json(413, { errorMessage: `event ${big} is over ${LONG_CONSUMER_EVENT_BYTES / 1024} KB, the most a consumer running longer than 55 s takes` });
+    }
     const now = clock.now();
-    jobs.set(request.jobId, { success: 0, inProgress: events.length, failed: 0, cancelled: false });
+    jobs.set(request.jobId, { success: 0, inProgress: events.length * (duplicates ? 2 : 1), failed: 0, cancelled: false });
     for (const pushed of events) {
       const delay = Math.min(MAX_DELAY_SECONDS, Math.max(0, pushed.delayInSeconds ?? 0));
       const event = {
@@ -218,6 +247,7 @@ function createQueue({ consumers, exportsOf, clock, log, events: kept = null }) 
         queueName: request.queueName, jobId: request.jobId, eventId: randomUUID(), enqueuedAt: now,
       };
       schedule(event, delay * 1000);
+      if (duplicates) schedule(event, delay * 1000 + 1);
     }
     return json(201, {});
   }
@@ -236,6 +266,10 @@ function createQueue({ consumers, exportsOf, clock, log, events: kept = null }) 
     answer,
     delivered,
     restore,
+    // Every event delivered twice from now on (true) or once (false).
+    setDuplicates(on) {
+      duplicates = Boolean(on);
+    },
     // Holds events (their delays start when resumed); for tests that must act between a push and
     // its delivery.
     pause() {
@@ -290,7 +324,7 @@ export function createPlatform({ jira, allowWrites = false, bundlePath, log = ()
   };
   const previousEnv = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
   Object.assign(process.env, env);
-  const { consumers } = readManifest(manifestPath);
+  const { consumers, triggers, schedules } = readManifest(manifestPath);
   let bundle = null;
   const queue = createQueue({ consumers, exportsOf: () => bundle, clock, log, events: storage ? keptEvents(storage.client) : null });
 
@@ -326,11 +360,56 @@ export function createPlatform({ jira, allowWrites = false, bundlePath, log = ()
   const { handler } = bundle;
   const restored = queue.restore().catch((error) => log(`queue: could not restore events: ${error.message}`));
 
+  // Product events and scheduled triggers: Forge calls the function with the event and a context
+  // without a user. A trigger's function has 25 s, a scheduled one its `timeoutSeconds`.
+  const context = { installContext: 'ari:cloud:jira::site/local', license: { isActive: true } };
+  async function callFunction(fn, event, limitMs) {
+    let timer;
+    const limit = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`function \`${fn.exportName}\` ran past its ${limitMs / 1000} s limit`)), limitMs);
+    });
+    try {
+      return await Promise.race([Promise.resolve().then(() => bundle[fn.exportName](event, context)), limit]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  const scheduleTimers = [];
+
   return {
     queue,
     // Settles once the events a previous platform left are scheduled again.
     restored,
+    // Sends a product event (e.g. `avi:jira:updated:user` with `{user: {accountId}}`) to the
+    // functions whose trigger lists it, as Jira would; answers what each returned.
+    async fireTrigger(eventType, payload = {}) {
+      const targets = triggers.get(eventType) ?? [];
+      if (!targets.length) throw new Error(`no trigger in manifest.yml listens to \`${eventType}\``);
+      const event = { ...payload, eventType, timestamp: payload.timestamp ?? new Date(clock.now()).toISOString() };
+      const answers = [];
+      for (const fn of targets) answers.push(await callFunction(fn, event, RESOLVER_LIMIT_MS));
+      return answers;
+    },
+    // Runs a scheduled trigger now (its manifest key).
+    async runSchedule(key) {
+      const fn = schedules.get(key);
+      if (!fn) throw new Error(`no scheduledTrigger \`${key}\` in manifest.yml; known: ${[...schedules.keys()].join(', ')}`);
+      return callFunction(fn, { context: { cloudId: 'local', moduleKey: key }, contextToken: 'local' }, fn.timeoutSeconds * 1000);
+    },
+    schedules: () => [...schedules.entries()].map(([key, { interval }]) => ({ key, interval })),
+    // Runs every scheduled trigger on its interval on the platform's clock, first one interval from now.
+    startScheduler() {
+      for (const [key, { interval }] of schedules) {
+        const every = INTERVAL_MS[interval];
+        const arm = () => scheduleTimers.push(clock.setTimer(() => {
+          this.runSchedule(key).catch((error) => log(`scheduled trigger ${key} failed: ${error.stack ?? error}`));
+          arm();
+        }, every));
+        arm();
+      }
+    },
     close() {
+      for (const cancel of scheduleTimers.splice(0)) cancel();
       queue.close();
       for (const [name, value] of Object.entries(previousEnv)) {
         if (value === undefined) delete process.env[name];

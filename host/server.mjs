@@ -109,9 +109,10 @@ function playerOf(req, url, players) {
 // `database`: the SQLite file behind the app's storage (in memory when null). `env`: the app's
 // environment variables (scan pacing, see docs/forge-app.md); `clock`: the platform's clock (tests).
 // `size`: serve one of the simulator's generated sites (S, M, L, XL; sim/sized.mjs) instead of the
-// demo company. `allowWrites`: let writes reach Jira; by default the simulator takes them and a
-// real site does not.
-export async function startHost({ port = 8080, jira = null, size = null, allowWrites = null, bundlePath = join(root, 'host/.build/index.cjs'), log = () => {}, database = null, env = {}, clock } = {}) {
+// demo company. `schedule`: run the manifest's scheduled triggers on their intervals (the CLI
+// does; tests fire them). `allowWrites`: let writes reach Jira; by default the simulator takes them
+// and a real site does not.
+export async function startHost({ port = 8080, jira = null, size = null, allowWrites = null, bundlePath = join(root, 'host/.build/index.cjs'), log = () => {}, database = null, env = {}, clock, schedule = false } = {}) {
   let simulator = null;
   // The embedded simulator has no burst limit to respect, so the demo's scan need not space its
   // calls at Jira Cloud's 10 a second; a real site keeps the default. A generated site's scan
@@ -135,7 +136,11 @@ export async function startHost({ port = 8080, jira = null, size = null, allowWr
       }
     }
   }
-  const platform = createPlatform({ jira, allowWrites: allowWrites ?? !jira.real, bundlePath, log, storage, env: appEnv, ...(clock ? { clock } : {}) });
+  // Writes reach the embedded simulator; a real site only with STEWARD_ALLOW_WRITES=1, and the
+  // handlers are told so they can say why (STEWARD_LOCAL_READ_ONLY).
+  const writes = allowWrites ?? !jira.real;
+  const platform = createPlatform({ jira, allowWrites: writes, bundlePath, log, storage, env: { ...appEnv, ...(writes ? {} : { STEWARD_LOCAL_READ_ONLY: '1' }) }, ...(clock ? { clock } : {}) });
+  if (schedule) platform.startScheduler();
   const jiraGet = async (path) => {
     const response = await globalThis.__forge_fetch__({ remote: 'jira', provider: 'user' }, path, {});
     if (!response.ok) throw new Error(`jira answered ${response.status} for ${path}`);
@@ -211,6 +216,34 @@ export async function startHost({ port = 8080, jira = null, size = null, allowWr
         res.writeHead(200, { 'content-type': TYPES['.js'] });
         return res.end(await readFile(join(root, 'host', path.slice('/__host/'.length))));
       }
+      // host/fire.mjs: a person leaves (the simulator deactivates them — a deleted account stays
+      // as an inactive one, as Jira's "Former user" — and Jira's user event is sent unless
+      // `event: false`), or a scheduled trigger runs now.
+      if (req.method === 'POST' && path === '/__host/fire') {
+        const call = await readJson(req);
+        const json = (status, body) => {
+          res.writeHead(status, { 'content-type': TYPES['.json'] });
+          res.end(JSON.stringify(body));
+        };
+        if (call.schedule) {
+          const key = { daily: 'daily-reconcile', hourly: 'hourly-refresh' }[call.schedule] ?? call.schedule;
+          return json(200, { schedule: key, answer: await platform.runSchedule(key) });
+        }
+        const eventType = { 'user-deactivated': 'avi:jira:updated:user', 'user-deleted': 'avi:jira:deleted:user', 'user-updated': 'avi:jira:updated:user' }[call.what];
+        if (!eventType || typeof call.accountId !== 'string') return json(400, { error: 'give `what` (user-deactivated, user-deleted, user-updated) and `accountId`, or `schedule`' });
+        let user = { accountId: call.accountId };
+        if (call.what !== 'user-updated') {
+          if (!simulator) return json(400, { error: 'only the embedded simulator can deactivate a person; on a real site do it in Atlassian administration' });
+          try {
+            user = simulator.setActive(call.accountId, false);
+          } catch (error) {
+            return json(404, { error: error.message });
+          }
+        }
+        if (call.event === false) return json(200, { deactivated: call.accountId, event: null });
+        const answer = await platform.fireTrigger(eventType, { user: { accountId: user.accountId, ...(call.what === 'user-deleted' ? {} : { active: user.active }) } });
+        return json(200, { eventType, accountId: call.accountId, answer });
+      }
       if (req.method === 'POST' && path === '/__host/invoke') {
         const call = await readJson(req);
         const module = MODULES[call.moduleKey];
@@ -281,6 +314,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       bundlePath: resolve(arg('bundle', join(root, 'host/.build/index.cjs'))),
       log: process.env.STEWARD_VERBOSE ? (line) => console.log(`  ${line}`) : () => {},
       database: resolve(process.env.STEWARD_DB ?? join(root, size ? `.steward/steward-${size}.sqlite` : '.steward/steward.sqlite')),
+      schedule: true,
     });
     console.log(`Steward is running on ${host.origin} against ${host.jira.real ? host.jira.url : `the embedded Jira simulator (${host.jira.url}${size ? `, size ${size}` : ''})`}${host.jira.real && process.env.STEWARD_ALLOW_WRITES !== '1' ? ', read-only' : ''}`);
     console.log(`  Apps → Service Accounts:       ${host.urls.admin}`);

@@ -52,7 +52,7 @@ const IDENTITY = /\/(user|users|group|role|permission|permissions|mypermissions|
  * @param {string} [options.checkPricing] what `POST /permissions/check` costs: 'flat' (1 point, the
  *   default: a POST's base cost) or 'objects' (1 + 2 per permission and per project in the answer,
  *   one reading of "2 points per identity and access object" Atlassian has not confirmed)
- * @param {object} [options.faults] {seed, error5xxRate, errorStatus (of those errors: 503 unless given),
+ * @param {object} [options.faults] {seed, failWritesAfter (writes that pass before one write fails with 503), error5xxRate, errorStatus (of those errors: 503 unless given),
  *   throttleRate, retryAfter, forbiddenProjects: [keys],
  *   quotaPoints (points until a `jira-quota-global-based` 429; resetQuota() starts a new hour; every
  *   answer then carries Jira's quota headers: `RateLimit-Policy`, `RateLimit` once under half is
@@ -163,6 +163,15 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
   };
   const visible = (user) => world.projects.filter((p) => isAdmin(user) || holdsProject(world, user, p, 'BROWSE_PROJECTS') || administers(user, p));
 
+  function setActive(accountId, active) {
+    const user = userBy(accountId);
+    if (!user) throw new Error(`no account ${accountId} in the simulator`);
+    user.active = active;
+    audit(world.users[0], active ? 'User activated' : 'User deactivated', 'user management', userItem(user), [],
+      [{ fieldName: 'active', changedFrom: String(!active), changedTo: String(active) }]);
+    return userBody(user);
+  }
+
   const routes = [
     ['GET', /^\/rest\/api\/3\/myself$/, (req, res, user) => send(res, 200, { ...userBody(user), locale: 'en_US' })],
     ['GET', /^\/rest\/api\/3\/permissions$/, (req, res) => {
@@ -258,6 +267,36 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
       audit(user, 'User removed from group', 'group management', groupItem(group), [userItem(member)]);
       send(res, 200);
     })],
+    // Users by account id (PageBeanUser), as Jira answers: ids it does not know are left out.
+    ['GET', /^\/rest\/api\/3\/user\/bulk$/, (req, res, user, _m, url) => {
+      const ids = url.searchParams.getAll('accountId');
+      if (!ids.length) return errors(res, 400, 'The accountId parameter is required.');
+      if (ids.length > 200) return errors(res, 400, 'A maximum of 200 accountId values can be requested.');
+      send(res, 200, page(url, ids.map(userBy).filter(Boolean).map(userBody), { max: 200, fallback: 10 }));
+    }],
+    // Comments on an issue of a project the caller can browse and comment in. The simulator keeps
+    // no issues, only the comments written: any key of a known project is an issue here.
+    ['POST', /^\/rest\/api\/3\/issue\/([A-Z][A-Z0-9_]*)-(\d+)\/comment$/, (req, res, user, match, _u, body) => {
+      const project = projectBy(match[1]);
+      if (!project) return errors(res, 404, 'Issue does not exist or you do not have permission to see it.');
+      if (!holdsProject(world, user, project, 'BROWSE_PROJECTS') && !isAdmin(user)) return errors(res, 404, 'Issue does not exist or you do not have permission to see it.');
+      if (body?.body?.type !== 'doc' || body.body.version !== 1 || !Array.isArray(body.body.content)) {
+        return send(res, 400, { errorMessages: [], errors: { comment: 'Comment body is not valid Atlassian Document Format.' } });
+      }
+      world.comments ??= [];
+      const id = String(10000 + world.comments.length);
+      const key = `${match[1]}-${match[2]}`;
+      const now = jiraTime(clock());
+      const comment = { id, issueKey: key, self: `${base}/rest/api/3/issue/${key}/comment/${id}`, author: userBody(user), body: body.body, created: now, updated: now, jsdPublic: true };
+      world.comments.push(comment);
+      const { issueKey, ...shown } = comment;
+      send(res, 201, shown);
+    }],
+    ['GET', /^\/rest\/api\/3\/issue\/([A-Z][A-Z0-9_]*-\d+)\/comment$/, (req, res, user, match, url) => {
+      const comments = (world.comments ?? []).filter((c) => c.issueKey === match[1]).map(({ issueKey, ...c }) => c);
+      const body = page(url, comments, { max: 5000, fallback: 5000 });
+      send(res, 200, { startAt: body.startAt, maxResults: body.maxResults, total: body.total, comments: body.values });
+    }],
     ['GET', /^\/rest\/api\/3\/project\/([^/]+)\/role\/(\d+)$/, projectAdmin((req, res, user, match, _u, project) => {
       const role = roleBy(match[2]);
       return role ? send(res, 200, roleBody(project, role)) : errors(res, 404, `Can not retrieve a role actor for a null project role.`);
@@ -335,16 +374,21 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
       const max = Math.max(1, Math.min(Number.parseInt(url.searchParams.get('maxResults') ?? '50', 10) || 50, 1000, pageCap));
       send(res, 200, world.users.slice(startAt, startAt + max).map(userBody));
     }],
-    // Bulk get users (`PageBeanUser`): the accounts named by `accountId` (repeated), up to 200.
+    // bulkGetUsers: the users named by `accountId` (repeated), a PageBeanUser; unknown ids are left out.
     ['GET', /^\/rest\/api\/3\/user\/bulk$/, (req, res, user, _m, url) => {
       const ids = url.searchParams.getAll('accountId');
       if (!ids.length) return errors(res, 400, 'The accountId parameter is required.');
-      if (ids.length > 200) return errors(res, 400, 'A maximum of 200 accounts can be requested.');
+      send(res, 200, page(url, ids.map(userBy).filter(Boolean).map(userBody), { max: 200, fallback: 10 }));
+    }],
+    // findUsers: people and apps whose display name or email starts with the query (a word of it), active first.
+    ['GET', /^\/rest\/api\/3\/user\/search$/, (req, res, user, _m, url) => {
+      const query = (url.searchParams.get('query') ?? '').trim().toLowerCase();
+      if (!query) return errors(res, 400, 'The query parameter is required.');
       const startAt = Math.max(0, Number.parseInt(url.searchParams.get('startAt') ?? '0', 10) || 0);
-      const max = Math.max(1, Math.min(Number.parseInt(url.searchParams.get('maxResults') ?? '10', 10) || 10, 200));
-      const found = ids.map(userBy).filter(Boolean);
-      const values = found.slice(startAt, startAt + max).map(userBody);
-      send(res, 200, { self: `${base}${url.pathname}${url.search}`, maxResults: max, startAt, total: found.length, isLast: startAt + values.length >= found.length, values });
+      const max = Math.max(1, Math.min(Number.parseInt(url.searchParams.get('maxResults') ?? '50', 10) || 50, 1000, pageCap));
+      const words = (u) => [...u.displayName.toLowerCase().split(/\s+/), u.displayName.toLowerCase(), (u.email ?? '').toLowerCase()];
+      const found = world.users.filter((u) => words(u).some((w) => w.startsWith(query))).sort((a, b) => Number(b.active) - Number(a.active));
+      send(res, 200, found.slice(startAt, startAt + max).map(userBody));
     }],
     ['GET', /^\/rest\/api\/3\/user$/, (req, res, user, _m, url) => {
       const subject = userBy(url.searchParams.get('accountId'));
@@ -442,6 +486,12 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://sim.invalid');
     if (url.pathname === '/__sim/stats') return send(res, 200, stats);
+    const deactivate = url.pathname.match(/^\/__sim\/users\/([^/]+)\/(deactivate|activate)$/);
+    if (deactivate && req.method === 'POST') {
+      const user = userBy(decodeURIComponent(deactivate[1]));
+      if (!user) return errors(res, 404, 'The user does not exist.');
+      return send(res, 200, setActive(user.accountId, deactivate[2] === 'activate'));
+    }
     const chunks = [];
     for await (const chunk of req) chunks.push(chunk);
     if (state.latencyMs) await new Promise((r) => setTimeout(r, state.latencyMs));
@@ -494,6 +544,15 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
       const status = f.errorStatus ?? 503;
       return errors(res, status, status === 503 ? 'Service unavailable.' : 'Internal server error.');
     }
+    if (f.failWritesAfter !== undefined && req.method !== 'GET' && url.pathname !== '/rest/api/3/permissions/check') {
+      // A job that dies midway: the first `failWritesAfter` writes pass, the next one fails, then
+      // Jira is well again.
+      if (f.failWritesAfter <= 0) {
+        delete f.failWritesAfter;
+        return errors(res, 503, 'Service unavailable.');
+      }
+      f.failWritesAfter -= 1;
+    }
     if (!route) return errors(res, 404, `No route for ${req.method} ${url.pathname}`);
     let body = null;
     if (chunks.length) {
@@ -537,6 +596,10 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
         setLatency(ms) {
           state.latencyMs = ms;
         },
+        // A person leaves: the account is deactivated (or deleted), as Atlassian administration
+        // does, with Jira's audit record. Jira sends no event for it to the app; the local host
+        // sends `avi:jira:updated:user` itself when asked to (host/fire.mjs).
+        setActive,
         // A new quota hour: the points counted so far no longer count against `faults.quotaPoints`.
         resetQuota() {
           quotaBase = stats.points;

@@ -231,9 +231,17 @@ impl LoadedSnapshot {
             .map_err(|error| JsValue::from_str(&api::failure_text(error)))
     }
 
-    /// The leaver plan for an account that was deactivated or deleted.
-    pub fn leaver(&self, registry: &str, settings: &str, account_id: &str, now: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.loaded.leaver(registry, settings, account_id, now))
+    /// The leaver plan for an account that was deactivated or deleted; `gone` (optional) the JSON
+    /// array of account ids Jira answers are inactive or deleted now.
+    pub fn leaver(
+        &self,
+        registry: &str,
+        settings: &str,
+        account_id: &str,
+        now: &str,
+        gone: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&self.loaded.leaver(registry, settings, account_id, now, gone.as_deref().unwrap_or("")))
     }
 }
 

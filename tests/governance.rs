@@ -397,6 +397,21 @@ fn a_leaving_owner_hands_over_to_the_backup_and_opens_a_review() {
 }
 
 #[test]
+fn a_backup_jira_says_left_after_the_snapshot_is_not_handed_the_bot() {
+    let mut input = fixture("no-owner/clean");
+    input.site.accounts.get_mut("human-1").unwrap().active = false;
+    let gone: std::collections::BTreeSet<String> = ["human-2".to_owned()].into();
+    let plan = leaver::plan_knowing(&input.scope(), "human-1", &gone);
+    let actions = &plan.bots.first().unwrap().actions;
+    assert!(!actions.iter().any(|a| matches!(a, Action::HandOver { .. })), "{actions:?}");
+    assert!(
+        matches!(actions.first(), Some(Action::OpenReview { reviewer }) if reviewer.via == "admins"),
+        "{actions:?}"
+    );
+    assert!(actions.iter().any(|a| matches!(a, Action::Suspend { .. })), "{actions:?}");
+}
+
+#[test]
 fn a_leaving_owner_without_backup_means_suspend_now() {
     let input = fixture("owner-inactive");
     let plan = leaver::plan(&input.scope(), "human-1");

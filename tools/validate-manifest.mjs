@@ -58,7 +58,9 @@ export async function validateManifest(manifestPath) {
     LOCAL_CONF_V2_SWAGGER: empty, LOCAL_BB_SWAGGER: empty,
   });
   const coreCalls = join(scratch, 'core-endpoints.js');
-  writeFileSync(coreCalls, endpointsAsRoutes(await coreEndpoints()));
+  // The jobs' and the writes' endpoints, whose paths are built at run time too.
+  const { JOB_ENDPOINTS } = await import(join(root, 'src/forge/jobs/endpoints.js'));
+  writeFileSync(coreCalls, endpointsAsRoutes([...(await coreEndpoints()), ...JOB_ENDPOINTS]));
   const handlerFiles = readdirSync(join(root, 'src/forge'), { recursive: true }).filter((f) => f.endsWith('.js')).map((f) => join(root, 'src/forge', f));
   const { lint } = require('@forge/lint');
   const manifest = YAML.parse(readFileSync(manifestPath, 'utf8'));

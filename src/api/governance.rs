@@ -2,7 +2,7 @@
 //! leavers. Each call reads the registry, the settings and the day (`now`, the edges' clock) as
 //! JSON, and needs the whole snapshot loaded (people own bots).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -171,10 +171,18 @@ impl LoadedSnapshot {
         })
     }
 
-    /// The leaver plan for `account_id`.
-    pub fn leaver(&self, registry: &str, settings: &str, account_id: &str, now: &str) -> String {
+    /// The leaver plan for `account_id`. `gone`: a JSON array of the account ids Jira answers are
+    /// inactive or deleted now (empty text: none), so no bot is handed to one of them.
+    pub fn leaver(&self, registry: &str, settings: &str, account_id: &str, now: &str, gone: &str) -> String {
         self.governed(registry, settings, now, |scope, warnings| {
-            Ok((leaver::plan(scope, account_id), warnings.to_vec()))
+            let gone: BTreeSet<String> = if gone.trim().is_empty() {
+                BTreeSet::new()
+            } else {
+                serde_json::from_str(gone).map_err(|e| {
+                    ApiError::new("bad-input", format!("`gone` must be a JSON array of account ids: {e}"))
+                })?
+            };
+            Ok((leaver::plan_knowing(scope, account_id, &gone), warnings.to_vec()))
         })
     }
 

@@ -4,6 +4,8 @@
 //! Given a person who left, every bot they own or back up, the access at stake, and the actions
 //! the policy prescribes, as data the leaver trigger executes.
 
+use std::collections::BTreeSet;
+
 use serde::Serialize;
 
 use super::Scope;
@@ -74,16 +76,19 @@ fn access_at_stake(scope: &Scope<'_>, account_id: &str) -> AccessAtStake {
     }
 }
 
-fn usable(scope: &Scope<'_>, person: Option<&String>, leaver: &str) -> Option<String> {
+/// `gone`: people Jira answers are inactive or deleted now, which a snapshot taken before they
+/// left still shows active.
+fn usable(scope: &Scope<'_>, person: Option<&String>, leaver: &str, gone: &BTreeSet<String>) -> Option<String> {
     let person = person?;
     let account = scope.site.accounts.get(person)?;
-    (person != leaver && account.active && account.kind().may_be_person()).then(|| person.clone())
+    (person != leaver && !gone.contains(person) && account.active && account.kind().may_be_person())
+        .then(|| person.clone())
 }
 
-fn actions(scope: &Scope<'_>, entry: &Entry, leaver: &str) -> (&'static str, Vec<Action>) {
+fn actions(scope: &Scope<'_>, entry: &Entry, leaver: &str, gone: &BTreeSet<String>) -> (&'static str, Vec<Action>) {
     let mut actions = Vec::new();
     if entry.owner.as_deref() == Some(leaver) {
-        match usable(scope, entry.backup_owner.as_ref(), leaver) {
+        match usable(scope, entry.backup_owner.as_ref(), leaver, gone) {
             Some(backup) => {
                 actions.push(Action::HandOver { from: leaver.to_owned(), to: backup.clone() });
                 actions
@@ -91,7 +96,7 @@ fn actions(scope: &Scope<'_>, entry: &Entry, leaver: &str) -> (&'static str, Vec
             }
             None => {
                 let mut reviewer = review::reviewer(scope.site, scope.settings, entry);
-                if reviewer.via != "admins" {
+                if reviewer.via != "admins" || reviewer.account_ids.iter().any(|a| gone.contains(a)) {
                     reviewer = Reviewer { via: "admins", account_ids: scope.settings.review.admins.clone() };
                 }
                 actions.push(Action::OpenReview { reviewer });
@@ -111,10 +116,16 @@ fn actions(scope: &Scope<'_>, entry: &Entry, leaver: &str) -> (&'static str, Vec
 
 /// The plan for `leaver`; empty `bots` when they are responsible for none.
 pub fn plan(scope: &Scope<'_>, leaver: &str) -> LeaverPlan {
+    plan_knowing(scope, leaver, &BTreeSet::new())
+}
+
+/// [`plan`] when Jira answered, after the snapshot was taken, that the people in `gone` (the
+/// leaver among them, or not) are inactive or deleted: none of them is handed a bot.
+pub fn plan_knowing(scope: &Scope<'_>, leaver: &str, gone: &BTreeSet<String>) -> LeaverPlan {
     let person = scope.site.accounts.get(leaver);
     let state = match person {
         None => "deleted",
-        Some(p) if !p.active => "deactivated",
+        Some(p) if !p.active || gone.contains(leaver) => "deactivated",
         Some(_) => "active",
     };
     let mut bots = Vec::new();
@@ -122,7 +133,7 @@ pub fn plan(scope: &Scope<'_>, leaver: &str) -> LeaverPlan {
         if entry.owner.as_deref() != Some(leaver) && entry.backup_owner.as_deref() != Some(leaver) {
             continue;
         }
-        let (leaver_was, actions) = actions(scope, entry, leaver);
+        let (leaver_was, actions) = actions(scope, entry, leaver, gone);
         bots.push(BotImpact {
             account_id: entry.account_id.clone(),
             display_name: scope

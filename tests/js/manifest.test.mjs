@@ -63,3 +63,25 @@ test('the long-running scan function may not also serve a page', async () => {
   const problems = await validateManifest(variant('shared', original.replace(/resolver:\n {8}function: resolver/, 'resolver:\n        function: scan-job')));
   assert.ok(problems.some((p) => /Function "scan-job" is used by a consumer and jira:adminPage/.test(p)), problems.join('\n'));
 });
+
+test('the leaver flow\'s note on a request issue needs write:jira-work', async () => {
+  const problems = await validateManifest(variant('no-write-work', original.replace('    - write:jira-work\n', '')));
+  assert.ok(problems.some((p) => /POST \/rest\/api\/3\/issue\/\{issueIdOrKey\}\/comment requires "write:jira-work"/.test(p)), problems.join('\n'));
+});
+
+test('suspending a bot needs manage:jira-project (role actors) and manage:jira-configuration (groups)', async () => {
+  const noProject = await validateManifest(variant('no-manage-project', original.replace('    - manage:jira-project\n', '')));
+  assert.ok(noProject.some((p) => /DELETE \/rest\/api\/3\/project\/\{projectIdOrKey\}\/role\/\{id\} requires "manage:jira-project"/.test(p)), noProject.join('\n'));
+  const noConfiguration = await validateManifest(variant('no-manage-configuration', original.replace('    - manage:jira-configuration\n', '')));
+  assert.ok(noConfiguration.some((p) => /DELETE \/rest\/api\/3\/group\/user requires "manage:jira-configuration"/.test(p)), noConfiguration.join('\n'));
+});
+
+test('the trigger on user events needs read:jira-user', async () => {
+  const problems = await validateManifest(variant('no-read-user', original.replace('    - read:jira-user\n', '')));
+  assert.ok(problems.some((p) => /'avi:jira:updated:user' requires 'read:jira-user'/.test(p)), problems.join('\n'));
+});
+
+test('a scheduled trigger\'s interval is one Forge knows', async () => {
+  const problems = await validateManifest(variant('interval', original.replace('interval: hour', 'interval: minute')));
+  assert.ok(problems.some((p) => /interval/.test(p)), problems.join('\n'));
+});

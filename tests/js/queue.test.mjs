@@ -148,3 +148,39 @@ test('events waiting when the local host stops are delivered by the next one on 
     storage.close();
   }
 });
+
+test('the manifest\'s triggers and schedules are known to the platform, and a long consumer takes at most 100 KB an event', async () => {
+  const { triggers, schedules, consumers } = readManifest(join(root, 'manifest.yml'));
+  assert.deepEqual(triggers.get('avi:jira:updated:user').map((t) => t.exportName), ['userEvent']);
+  assert.deepEqual(triggers.get('avi:jira:deleted:user').map((t) => t.exportName), ['userEvent']);
+  assert.deepEqual([...schedules].map(([key, s]) => [key, s.interval, s.exportName]), [['daily-reconcile', 'day', 'dailyRun'], ['hourly-refresh', 'hour', 'hourlyRun']]);
+  assert.equal(consumers.get('steward-work').timeoutSeconds, 900);
+
+  // Forge's cap for a consumer running longer than 55 s, answered as Forge's proxy does (413).
+  const long = join(dir, 'long.yml');
+  writeFileSync(long, `modules:
+  consumer:
+    - key: test-consumer
+      queue: test-queue
+      function: consume-fn
+  function:
+    - key: resolver
+      handler: forge/index.handler
+    - key: consume-fn
+      handler: forge/index.consume
+      timeoutSeconds: 900
+`);
+  const clock = virtualClock('2026-11-23T08:00:00Z');
+  const p = createPlatform({ jira: { url: 'http://127.0.0.1:9', email: 'x', token: 'y' }, bundlePath: join(dir, 'bundle.cjs'), manifestPath: long, clock });
+  try {
+    const queue = new Queue({ key: 'test-queue' });
+    await assert.rejects(queue.push({ body: { pad: 'x'.repeat(101 * 1024) } }), (error) => error.constructor.name === 'PayloadTooBigError' || /100 KB/.test(error.message));
+    p.queue.setDuplicates(true);
+    await queue.push({ body: { n: 1 } });
+    await p.queue.idle();
+    assert.equal(p.queue.delivered.filter((d) => d.body.n === 1).length, 2, 'a duplicate delivery, as Forge may make');
+  } finally {
+    p.close();
+    clock.restore();
+  }
+});

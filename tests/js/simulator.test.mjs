@@ -32,8 +32,9 @@ const shapes = [
   ['/rest/api/3/permissions', '/rest/api/3/permissions'],
   ['/rest/api/3/role', '/rest/api/3/role'],
   ['/rest/api/3/users/search', '/rest/api/3/users/search?maxResults=1000'],
-  ['/rest/api/3/user', '/rest/api/3/user?accountId=5b10a2844c20165700000001&expand=groups,applicationRoles'],
+  ['/rest/api/3/user/search', '/rest/api/3/user/search?query=ada'],
   ['/rest/api/3/user/bulk', '/rest/api/3/user/bulk?accountId=5b10a2844c20165700000001&accountId=5b10a2844c20165700000002&maxResults=200'],
+  ['/rest/api/3/user', '/rest/api/3/user?accountId=5b10a2844c20165700000001&expand=groups,applicationRoles'],
   ['/rest/api/3/group/bulk', '/rest/api/3/group/bulk'],
   ['/rest/api/3/group/member', '/rest/api/3/group/member?groupId=a1b2c3d4-0000-4000-8000-000000000005&includeInactiveUsers=true'],
   ['/rest/api/3/applicationrole', '/rest/api/3/applicationrole'],
@@ -44,6 +45,8 @@ const shapes = [
   ['/rest/api/3/workflowscheme/project', '/rest/api/3/workflowscheme/project?projectId=10010&projectId=10011'],
   ['/rest/api/3/workflows/search', '/rest/api/3/workflows/search?expand=values.transitions'],
   ['/rest/api/3/auditing/record', '/rest/api/3/auditing/record'],
+  ['/rest/api/3/user/bulk', '/rest/api/3/user/bulk?accountId=5b10a2844c20165700000001&accountId=5b10a2844c20165700000002'],
+  ['/rest/api/3/issue/{issueIdOrKey}/comment', '/rest/api/3/issue/OPS-1/comment'],
 ];
 
 test('POST /rest/api/3/permissions/check fits the spec and answers from the world', async () => {
@@ -192,4 +195,17 @@ test('issues: POST /issue and POST /issue/{key}/comment fit the spec, as the cal
   assert.equal(refused.status, 400);
   assert.match(refused.body.errors.project, /permission/);
   assert.deepEqual(sim.writes.at(-1), { method: 'POST', path: '/rest/api/3/issue', by: viewer.accountId });
+test('a comment in Atlassian Document Format fits the spec, and a deactivated person shows in the bulk user read', async () => {
+  const auth = { authorization: `Basic ${Buffer.from(`${admin.email}:${admin.token}`).toString('base64')}`, 'content-type': 'application/json' };
+  const doc = { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'handed over' }] }] };
+  const response = await fetch(`${sim.url}/rest/api/3/issue/OPS-1/comment`, { method: 'POST', headers: auth, body: JSON.stringify({ body: doc }) });
+  assert.equal(response.status, 201);
+  assert.deepEqual(shapeErrors('POST', '/rest/api/3/issue/{issueIdOrKey}/comment', await response.json(), '201'), []);
+  const bad = await fetch(`${sim.url}/rest/api/3/issue/OPS-1/comment`, { method: 'POST', headers: auth, body: JSON.stringify({ body: 'plain text' }) });
+  assert.equal(bad.status, 400);
+  const person = sim.world.users.find((u) => u.displayName === 'Pat Projectlead');
+  sim.setActive(person.accountId, false);
+  const { body } = await get(`/rest/api/3/user/bulk?accountId=${person.accountId}&accountId=unknown-id`);
+  assert.deepEqual(body.values.map((u) => [u.accountId, u.active]), [[person.accountId, false]]);
+  sim.setActive(person.accountId, true);
 });

@@ -100,6 +100,26 @@ for (const [label, open] of [['local SQLite adapter', localAdapter], ['@forge/sq
       done();
     });
 
+    test('several records written in one statement: all of them, or none when one moved on', async () => {
+      const { store, done } = await open();
+      await store.put('registry', 'bot-2', { v: 1 }, meta(0));
+      const rows = (n) => Array.from({ length: n }, (_, i) => ({ id: `bulk-${String(i).padStart(4, '0')}`, value: { i }, expectedVersion: 0, action: 'import:register' }));
+      // 1,000 rows (an import's most) in one statement: 8,000 parameters.
+      const written = await store.putAll('registry', [...rows(999), { id: 'bot-2', value: { v: 2 }, expectedVersion: 1, action: 'import:update' }], { by: 'human-1', at: AT, why: 'the spreadsheet' });
+      assert.equal(written.length, 1000);
+      assert.deepEqual((await store.get('registry', 'bot-2')).value, { v: 2 });
+      assert.deepEqual((await store.get('registry', 'bulk-0998')), { id: 'bulk-0998', version: 1, value: { i: 998 }, at: AT, by: 'human-1', action: 'import:register', why: 'the spreadsheet' });
+      // bot-2 is at version 2 now: a batch expecting 1 writes nothing at all.
+      await assert.rejects(store.putAll('registry', [{ id: 'fresh', value: {}, expectedVersion: 0, action: 'import:register' }, { id: 'bot-2', value: { v: 'stale' }, expectedVersion: 1, action: 'import:update' }], { by: 'human-1', at: AT }), { code: 'conflict' });
+      assert.equal(await store.get('registry', 'fresh'), null);
+      await assert.rejects(store.putAll('registry', [{ id: 'a', value: 1, expectedVersion: 0, action: 'x' }, { id: 'a', value: 2, expectedVersion: 0, action: 'x' }], { by: 'h', at: AT }), { code: 'bad-input', message: /written twice/ });
+      // More than one Forge SQL request takes is refused before anything is written.
+      const big = Array.from({ length: 3 }, (_, i) => ({ id: `big-${i}`, value: { purpose: 'x'.repeat(400_000) }, expectedVersion: 0, action: 'import:register' }));
+      await assert.rejects(store.putAll('registry', big, { by: 'h', at: AT }), { code: 'too-large' });
+      assert.equal(await store.get('registry', 'big-0'), null);
+      done();
+    });
+
     test('bad input is refused with a message naming it', async () => {
       const { store, done } = await open();
       await assert.rejects(store.put('registry', '', {}, meta(0)), { code: 'bad-input', message: /^id must be/ });

@@ -266,7 +266,7 @@ fn run(command: FileCommand) -> Result<(String, bool), String> {
         }
         FileCommand::Leaver { account, snapshot, governance } => {
             let (snapshot, registry, settings, now) = governance.files(&snapshot)?;
-            pretty(&whole(&snapshot, &Default::default()).leaver(&registry, &settings, &account, &now))?
+            pretty(&whole(&snapshot, &Default::default()).leaver(&registry, &settings, &account, &now, ""))?
         }
         FileCommand::LeastPrivilege { account, snapshot, governance } => {
             let (snapshot, registry, settings, now) = governance.files(&snapshot)?;

@@ -12,6 +12,7 @@ import api from '@forge/api';
 import { Queue } from '@forge/events';
 import { sql } from '@forge/sql';
 import { createBlobStore } from '../blobs.js';
+import { createGovernanceJobs } from '../governance/jobs.js';
 import { jiraHost } from '../jira-host.js';
 import { createStore } from '../storage.js';
 import { createChain } from './chain.js';
@@ -35,17 +36,34 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
   const snapshots = createSnapshotStore({ blobs, store, log, projects });
   const chain = createChain({ state, snapshots, queue });
   const runJob = createRun({ state, chain, snapshots, blobs, host, env, log });
-  return {
+  const scanJob = createJobs({ state, chain, snapshots, blobs, store, runJob });
+  // Governance work that needs the snapshot (src/forge/governance/jobs.js) runs on this queue too.
+  // After a registry or settings write, the findings are recomputed without a rescan.
+  const governance = createGovernanceJobs({
+    store, blobs, state, snapshots, queue, log,
+    // The write is done whatever happens here: a failure only delays the recomputed findings.
+    afterWrite: async (reason) => {
+      try {
+        await service.recompute(reason);
+        await governance.requestDigest('steward-governance');
+      } catch (error) {
+        log(`steward: the findings could not be recomputed after "${reason}": ${error.message}`);
+      }
+    },
+  });
+  const service = {
     // Starts a scan unless one is running; answers the running (or new) scan's status.
     start: createStart({ state, chain, env }),
     // The scan in progress or the last one, and which data the pages show.
     status: state.status,
     ...createReads({ state, snapshots, blobs, projects, log }),
     // One job: the consumer's work for one event.
-    job: createJobs({ state, chain, snapshots, blobs, store, runJob }),
+    job: (event) => (typeof event?.body?.governance === 'string' ? governance.run(event.body.governance) : scanJob(event)),
+    governance,
     // Queues a job recomputing the console's products (findings, rows, details, exports) of the
     // latest snapshot with the current registry and settings, without a rescan; answers whether
     // it queued one. Call it after every registry or settings write.
     recompute: createRecompute({ state, queue, log }),
   };
+  return service;
 }

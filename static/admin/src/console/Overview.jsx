@@ -8,6 +8,7 @@ import { Box, Inline, KindLozenge, PageHeader, Panel, PermissionName, ScanBar, S
 import { formatDate, formatTime, plural } from '../../../shared/format.js';
 import { navigate } from '../../../shared/router.js';
 import { accountPath, Answer, AsOf } from './common.jsx';
+import { InboxSummary } from '../inbox/Inbox.jsx';
 
 const Bars = lazy(() => import('../../../shared/charts.jsx'));
 // The review states the core names, as words.
@@ -146,6 +147,7 @@ export function Overview() {
           <Box data-ready="overview" />
           <Grid>
             <Quota quota={o.quota} />
+            <InboxSummary />
             <Panel title="Accounts that are not people" testId="kinds">
               <Inline space="space.400" shouldWrap>
                 <Metric value={o.quota.used} label="service accounts" />
