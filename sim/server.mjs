@@ -331,7 +331,7 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
       send(res, 204);
     })],
     // Issues: only what a bot request files (POST /rest/api/3/issue, `IssueUpdateDetails` →
-    // `CreatedIssue`) and the comment its approval adds (`Comment`); read back by tests.
+    // `CreatedIssue`), read back by tests; comments on them are the comments above.
     ['POST', /^\/rest\/api\/3\/issue$/, (req, res, user, _m, _u, body) => {
       const fields = body?.fields ?? {};
       const project = fields.project?.key ? projectBy(fields.project.key) : fields.project?.id ? projectBy(String(fields.project.id)) : null;
@@ -341,7 +341,7 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
       if (!fields.issuetype?.name && !fields.issuetype?.id) return send(res, 400, { errorMessages: [], errors: { issuetype: 'Specify an issue type' } });
       world.issues ??= [];
       const number = world.issues.filter((i) => i.project === project.key).length + 1;
-      const issue = { id: String(20000 + world.issues.length), key: `${project.key}-${number}`, project: project.key, fields: { summary: fields.summary, description: fields.description ?? null, issuetype: fields.issuetype, reporter: user.accountId }, comments: [] };
+      const issue = { id: String(20000 + world.issues.length), key: `${project.key}-${number}`, project: project.key, fields: { summary: fields.summary, description: fields.description ?? null, issuetype: fields.issuetype, reporter: user.accountId } };
       world.issues.push(issue);
       send(res, 201, { id: issue.id, key: issue.key, self: `${base}/rest/api/3/issue/${issue.id}` });
     }],
@@ -349,17 +349,8 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
       const issue = (world.issues ?? []).find((i) => i.key === decodeURIComponent(match[1]) || i.id === match[1]);
       const project = issue && projectBy(issue.project);
       if (!issue || !holdsProject(world, user, project, 'BROWSE_PROJECTS') && !isAdmin(user)) return errors(res, 404, 'Issue does not exist or you do not have permission to see it.');
-      send(res, 200, { id: issue.id, key: issue.key, self: `${base}/rest/api/3/issue/${issue.id}`, fields: { ...issue.fields, project: { key: project.key, id: project.id }, comment: { comments: issue.comments, total: issue.comments.length, maxResults: 5000, startAt: 0 } } });
-    }],
-    ['POST', /^\/rest\/api\/3\/issue\/([^/]+)\/comment$/, (req, res, user, match, _u, body) => {
-      const issue = (world.issues ?? []).find((i) => i.key === decodeURIComponent(match[1]) || i.id === match[1]);
-      const project = issue && projectBy(issue.project);
-      if (!issue || !holdsProject(world, user, project, 'BROWSE_PROJECTS') && !isAdmin(user)) return errors(res, 404, 'Issue does not exist or you do not have permission to see it.');
-      if (!isAdmin(user) && !holdsProject(world, user, project, 'ADD_COMMENTS')) return errors(res, 403, 'You do not have permission to comment on this issue.');
-      if (!body?.body) return send(res, 400, { errorMessages: [], errors: { comment: 'Comment body can not be empty!' } });
-      const comment = { id: String(30000 + issue.comments.length), self: `${base}/rest/api/3/issue/${issue.id}/comment/${30000 + issue.comments.length}`, author: { accountId: user.accountId, displayName: user.displayName }, body: body.body, created: new Date().toISOString() };
-      issue.comments.push(comment);
-      send(res, 201, comment);
+      const comments = (world.comments ?? []).filter((c) => c.issueKey === issue.key).map(({ issueKey, ...c }) => c);
+      send(res, 200, { id: issue.id, key: issue.key, self: `${base}/rest/api/3/issue/${issue.id}`, fields: { ...issue.fields, project: { key: project.key, id: project.id }, comment: { comments, total: comments.length, maxResults: 5000, startAt: 0 } } });
     }],
     ['GET', /^\/rest\/api\/3\/project\/([^/]+)$/, (req, res, user, match) => {
       const project = projectBy(decodeURIComponent(match[1]));

@@ -197,7 +197,7 @@ test('a request creates the registry entry and the Jira issue; approval on the a
   await card.getByRole('button', { name: 'Approve' }).click();
   await admin.getByTestId('decision').getByText('Request approved').waitFor();
   assert.equal((await store.get('registry', entry.accountId)).value.status, 'active');
-  assert.equal(issue.comments.length, 1);
+  assert.equal(host.simulator.world.comments.filter((c) => c.issueKey === entry.requestIssue).length, 1);
 }));
 
 test('refusals render a clear message: another project, no right at all, and Jira refusing the write', { timeout: 240_000 }, async () => {

@@ -294,8 +294,9 @@ test('a request is recorded in the registry and filed as a Jira issue by the req
   const now = (await demo.store.get('registry', id)).value;
   assert.equal(now.status, 'active');
   assert.equal(now.approver, demo.users.ada.accountId);
-  assert.equal(issue.comments.length, 1);
-  assert.equal(issue.comments[0].author.accountId, demo.users.ada.accountId);
+  const comments = demo.sim.world.comments.filter((c) => c.issueKey === requestIssue);
+  assert.equal(comments.length, 1);
+  assert.equal(comments[0].author.accountId, demo.users.ada.accountId);
   assert.equal((await demo.call('ada')('requestApprove', { id })).errors[0].code, 'not-open');
   // Declining needs a reason.
   const second = (await pat('projectRequestBot', { purpose: 'p', tool: 't', needTemplate: 'read-only' })).result.request.id;

@@ -189,12 +189,14 @@ test('issues: POST /issue and POST /issue/{key}/comment fit the spec, as the cal
   const comment = await post(`/rest/api/3/issue/${created.body.key}/comment`, { body: doc });
   assert.equal(comment.status, 201);
   assert.deepEqual(shapeErrors('POST', '/rest/api/3/issue/{issueIdOrKey}/comment', comment.body, '201'), []);
-  assert.equal(issue.comments.length, 1);
+  assert.equal(sim.world.comments.filter((c) => c.issueKey === created.body.key).length, 1);
   // Nobody may create issues in COM (its scheme grants CREATE_ISSUES to no one): Jira says so in the field's error.
   const refused = await post('/rest/api/3/issue', { fields: { project: { key: 'COM' }, issuetype: { name: 'Task' }, summary: 'x' } }, viewer);
   assert.equal(refused.status, 400);
   assert.match(refused.body.errors.project, /permission/);
   assert.deepEqual(sim.writes.at(-1), { method: 'POST', path: '/rest/api/3/issue', by: viewer.accountId });
+});
+
 test('a comment in Atlassian Document Format fits the spec, and a deactivated person shows in the bulk user read', async () => {
   const auth = { authorization: `Basic ${Buffer.from(`${admin.email}:${admin.token}`).toString('base64')}`, 'content-type': 'application/json' };
   const doc = { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'handed over' }] }] };
