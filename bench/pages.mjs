@@ -194,7 +194,7 @@ export async function pagesBench({ size = 'XL', log = console.error } = {}) {
       return ready.why ? ready : timeFilter(page, query);
     }));
     results.push(await measure(`An account (${widest.displayName}, ${widest.projectCount.toLocaleString('en-US')} projects)`, RUNS, () => timeTo(page, go(`${admin}#/accounts/${encodeURIComponent(widest.accountId)}`), '[data-ready="account"]')));
-    results.push(await measure(`A project (${project.key})`, RUNS, () => timeTo(page, go(project.url), '[data-ready="project"]')));
+    results.push(await measure(`A project (${project.key})`, RUNS, () => timeTo(page, go(project.url), '[data-ready="project"][data-view="bots"]')));
   } finally {
     await browser?.close();
     await host.close();

@@ -55,3 +55,14 @@
     reply(m.id, true, undefined); // other bridge calls (flags, resize, history) are no-ops here
   });
 })();
+// "Viewing as": the local host plays another person (a cookie the host reads on every call).
+(function () {
+  var select = document.getElementById('steward-as');
+  if (!select) return;
+  select.addEventListener('change', function () {
+    document.cookie = 'steward_as=' + encodeURIComponent(select.value) + '; path=/; SameSite=Strict';
+    var url = new URL(window.location.href);
+    url.searchParams.delete('as');
+    window.location.href = url.toString();
+  });
+})();

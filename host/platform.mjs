@@ -3,6 +3,7 @@
 // `__forge_fetch__` for @forge/api's requestJira (here: fetch to a Jira site with an API token),
 // for @forge/sql (the local SQLite) and for @forge/events (the queue below), `__forge_runtime__`,
 // the invocation shape @forge/resolver expects, and the app's environment variables.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -68,6 +69,8 @@ export function readManifest(manifestPath = join(root, 'manifest.yml')) {
   return { functions, consumers, triggers, schedules };
 }
 
+// The Authorization of the person an invocation plays, for its asUser() calls.
+const caller = new AsyncLocalStorage();
 // A scheduled trigger's interval (manifest `interval`).
 export const INTERVAL_MS = { fiveMinute: 300_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
 // Forge's cap on one event's body for a consumer whose function runs longer than 55 s
@@ -310,7 +313,8 @@ function keptEvents(client) {
 // `storage` (host/sqlite.mjs) answers Forge SQL's API, so `@forge/sql` in the handlers works as on Forge.
 // `env`: the app's environment variables (Forge: `forge variables set`), set while the platform runs.
 export function createPlatform({ jira, allowWrites = false, bundlePath, log = () => {}, storage = null, manifestPath, clock = realClock, env = {} }) {
-  const authorization = `Basic ${Buffer.from(`${jira.email}:${jira.token}`).toString('base64')}`;
+  const basic = ({ email, token }) => `Basic ${Buffer.from(`${email}:${token}`).toString('base64')}`;
+  const authorization = basic(jira);
   const base = jira.url.replace(/\/+$/, '');
 
   globalThis.__forge_runtime__ = {
@@ -339,7 +343,8 @@ export function createPlatform({ jira, allowWrites = false, bundlePath, log = ()
       }), { status: 403, headers: { 'content-type': 'application/json' } });
     }
     const headers = new Headers(init.headers);
-    headers.set('authorization', authorization);
+    // asUser() calls go as the person the invocation plays (invoke's `user`), as on Forge.
+    headers.set('authorization', provider === 'user' ? (caller.getStore() ?? authorization) : authorization);
     headers.set('accept', 'application/json');
     const started = Date.now();
     const response = await fetch(`${base}${path}`, { ...init, method, headers });
@@ -412,7 +417,9 @@ export function createPlatform({ jira, allowWrites = false, bundlePath, log = ()
       }
     },
     // Calls a resolver function the way Forge does; rejects like a failed invocation would.
-    async invoke({ functionKey, payload, context, accountId }) {
+    // `user` ({email, token}): whom its asUser() calls act as (default: the host's Jira account).
+    async invoke({ functionKey, payload, context, accountId, user = null }) {
+      if (user) return caller.run(basic(user), () => this.invoke({ functionKey, payload, context, accountId }));
       let timer;
       const timeout = new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`resolver \`${functionKey}\` ran past Forge's 25 s limit`)), RESOLVER_LIMIT_MS);

@@ -34,7 +34,7 @@ export function jiraFromEnv(env = process.env) {
   return { url, email: JIRA_EMAIL, token: JIRA_API_TOKEN, real: true };
 }
 
-function framePage({ moduleKey, context, user, projects }) {
+function framePage({ moduleKey, context, user, projects, players = [] }) {
   const module = MODULES[moduleKey];
   const project = context.extension.project;
   const sidebar = module.type === 'jira:adminPage'
@@ -59,7 +59,9 @@ function framePage({ moduleKey, context, user, projects }) {
   html[data-color-mode=dark] nav a.active { background: #1c2b41; color: #579dff; }
 </style></head>
 <body>
-<header><span class="logo">Jira</span><span>${module.type === 'jira:adminPage' ? 'Settings › Apps' : `Projects › ${escapeHtml(project.key)} › Project settings`}</span><button type="button" id="theme" aria-pressed="false">Dark theme</button><span class="who">${escapeHtml(user.displayName)} · local host</span></header>
+<header><span class="logo">Jira</span><span>${module.type === 'jira:adminPage' ? 'Settings › Apps' : `Projects › ${escapeHtml(project.key)} › Project settings`}</span><button type="button" id="theme" aria-pressed="false">Dark theme</button><span class="who">${players.length > 1
+    ? `<label>Viewing as <select id="steward-as">${players.map((p) => `<option value="${escapeHtml(p.accountId)}"${p.accountId === user.accountId ? ' selected' : ''}>${escapeHtml(p.displayName)}${p.role ? ` (${escapeHtml(p.role)})` : ''}</option>`).join('')}</select></label>`
+    : escapeHtml(user.displayName)} · local host</span></header>
 <nav>${sidebar}</nav>
 <main><iframe id="app" title="${escapeHtml(module.title)}" data-src="/ui/${module.app}/index.html"></iframe></main>
 <script>window.STEWARD_FRAME = ${scriptJson({ moduleKey, context })};</script>
@@ -86,12 +88,31 @@ async function readJson(req, limit = 1_000_000) {
   return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
 }
 
+// The people the local host can play: the simulator's users that have an API token, so that its
+// asUser() calls go to Jira as them; on a real site, only the account of JIRA_EMAIL.
+const ROLES_IN_DEMO = { 'Ada Admin': 'Jira admin', 'Pat Projectlead': 'admin of projects PAY and HR', 'Vic Viewer': 'neither right' };
+function playersOf(simulator, me, jira) {
+  if (!simulator) return [{ accountId: me.accountId, displayName: me.displayName, user: null }];
+  return simulator.world.users.filter((u) => u.token && u.active).map((u) => ({
+    accountId: u.accountId, displayName: u.displayName, role: ROLES_IN_DEMO[u.displayName] ?? null, user: { email: u.email, token: u.token },
+  })).sort((a, b) => (a.accountId === me.accountId ? -1 : b.accountId === me.accountId ? 1 : 0));
+}
+
+// The player a request names: `?as=` (account id or first name), else the `steward_as` cookie.
+function playerOf(req, url, players) {
+  const cookie = /(?:^|;\s*)steward_as=([^;]*)/.exec(req.headers.cookie ?? '')?.[1];
+  const wanted = url.searchParams.get('as') ?? (cookie ? decodeURIComponent(cookie) : null);
+  const found = wanted && players.find((p) => p.accountId === wanted || p.displayName.split(' ')[0].toLowerCase() === wanted.toLowerCase());
+  return found ?? players[0];
+}
+
 // `database`: the SQLite file behind the app's storage (in memory when null). `env`: the app's
 // environment variables (scan pacing, see docs/forge-app.md); `clock`: the platform's clock (tests).
 // `size`: serve one of the simulator's generated sites (S, M, L, XL; sim/sized.mjs) instead of the
 // demo company. `schedule`: run the manifest's scheduled triggers on their intervals (the CLI
-// does; tests fire them).
-export async function startHost({ port = 8080, jira = null, size = null, allowWrites = false, bundlePath = join(root, 'host/.build/index.cjs'), log = () => {}, database = null, env = {}, clock, schedule = false } = {}) {
+// does; tests fire them). `allowWrites`: let writes reach Jira; by default the simulator takes them
+// and a real site does not.
+export async function startHost({ port = 8080, jira = null, size = null, allowWrites = null, bundlePath = join(root, 'host/.build/index.cjs'), log = () => {}, database = null, env = {}, clock, schedule = false } = {}) {
   let simulator = null;
   // The embedded simulator has no burst limit to respect, so the demo's scan need not space its
   // calls at Jira Cloud's 10 a second; a real site keeps the default. A generated site's scan
@@ -117,7 +138,7 @@ export async function startHost({ port = 8080, jira = null, size = null, allowWr
   }
   // Writes reach the embedded simulator; a real site only with STEWARD_ALLOW_WRITES=1, and the
   // handlers are told so they can say why (STEWARD_LOCAL_READ_ONLY).
-  const writes = allowWrites || !jira.real;
+  const writes = allowWrites ?? !jira.real;
   const platform = createPlatform({ jira, allowWrites: writes, bundlePath, log, storage, env: { ...appEnv, ...(writes ? {} : { STEWARD_LOCAL_READ_ONLY: '1' }) }, ...(clock ? { clock } : {}) });
   if (schedule) platform.startScheduler();
   const jiraGet = async (path) => {
@@ -126,6 +147,8 @@ export async function startHost({ port = 8080, jira = null, size = null, allowWr
     return response.json();
   };
   const me = await jiraGet('/rest/api/3/myself');
+  const players = playersOf(simulator, me, jira);
+  const withPlayer = (res, player) => res.setHeader('set-cookie', `steward_as=${encodeURIComponent(player.accountId)}; Path=/; SameSite=Strict`);
 
   async function listProjects() {
     const page = await jiraGet('/rest/api/3/project/search?maxResults=50');
@@ -164,9 +187,11 @@ export async function startHost({ port = 8080, jira = null, size = null, allowWr
         return res.end(indexPage(pageUrls(projects), jira.real ? jira.url : 'embedded simulator'));
       }
       if (req.method === 'GET' && path === '/jira/settings/apps/steward') {
-        const context = { accountId: me.accountId, moduleKey: 'steward-admin', extension: { type: 'jira:adminPage' }, siteUrl: jira.url, locale: 'en_US', environmentType: 'DEVELOPMENT' };
+        const player = playerOf(req, url, players);
+        const context = { accountId: player.accountId, moduleKey: 'steward-admin', extension: { type: 'jira:adminPage' }, siteUrl: jira.url, locale: 'en_US', environmentType: 'DEVELOPMENT' };
+        withPlayer(res, player);
         res.writeHead(200, { 'content-type': TYPES['.html'] });
-        return res.end(framePage({ moduleKey: 'steward-admin', context, user: me, projects: await listProjects() }));
+        return res.end(framePage({ moduleKey: 'steward-admin', context, user: player, projects: await listProjects(), players }));
       }
       const projectPage = path.match(/^\/jira\/software\/projects\/([^/]+)\/settings\/apps\/steward$/);
       if (req.method === 'GET' && projectPage) {
@@ -176,12 +201,14 @@ export async function startHost({ port = 8080, jira = null, size = null, allowWr
         } catch {
           return notFound(res, 'no such project');
         }
+        const player = playerOf(req, url, players);
         const context = {
-          accountId: me.accountId, moduleKey: 'steward-project', siteUrl: jira.url, locale: 'en_US', environmentType: 'DEVELOPMENT',
+          accountId: player.accountId, moduleKey: 'steward-project', siteUrl: jira.url, locale: 'en_US', environmentType: 'DEVELOPMENT',
           extension: { type: 'jira:projectSettingsPage', project: { id: project.id, key: project.key, type: project.projectTypeKey, name: project.name } },
         };
+        withPlayer(res, player);
         res.writeHead(200, { 'content-type': TYPES['.html'] });
-        return res.end(framePage({ moduleKey: 'steward-project', context, user: me, projects: [] }));
+        return res.end(framePage({ moduleKey: 'steward-project', context, user: player, projects: [], players }));
       }
       const ui = path.match(/^\/ui\/(admin|project)\/(.*)$/);
       if (req.method === 'GET' && ui) return serveStatic(res, ui[1], ui[2]);
@@ -224,7 +251,8 @@ export async function startHost({ port = 8080, jira = null, size = null, allowWr
         const context = { moduleKey: call.moduleKey, extension: { ...call.extension, type: module.type }, siteUrl: jira.url };
         let answer;
         try {
-          answer = { ok: true, value: await platform.invoke({ functionKey: call.functionKey, payload: call.payload ?? {}, context, accountId: me.accountId }) };
+          const player = playerOf(req, url, players);
+          answer = { ok: true, value: await platform.invoke({ functionKey: call.functionKey, payload: call.payload ?? {}, context, accountId: player.accountId, user: player.user }) };
         } catch (error) {
           log(`resolver ${call.functionKey} failed: ${error.stack ?? error}`);
           answer = { ok: false, error: String(error.message ?? error) };
@@ -256,6 +284,8 @@ export async function startHost({ port = 8080, jira = null, size = null, allowWr
     jira,
     simulator,
     platform,
+    // The app's storage (tests read what the handlers stored).
+    storage,
     urls: pageUrls(await listProjects()),
     close: async () => {
       await new Promise((r) => server.close(r));
@@ -280,7 +310,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       port: Number(arg('port', process.env.PORT ?? 8080)),
       jira: jiraFromEnv(),
       size,
-      allowWrites: process.env.STEWARD_ALLOW_WRITES === '1',
+      allowWrites: process.env.STEWARD_ALLOW_WRITES === '1' ? true : null,
       bundlePath: resolve(arg('bundle', join(root, 'host/.build/index.cjs'))),
       log: process.env.STEWARD_VERBOSE ? (line) => console.log(`  ${line}`) : () => {},
       database: resolve(process.env.STEWARD_DB ?? join(root, size ? `.steward/steward-${size}.sqlite` : '.steward/steward.sqlite')),
@@ -290,6 +320,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.log(`  Apps → Service Accounts:       ${host.urls.admin}`);
     const first = host.urls.projects[0];
     if (first) console.log(`  Project settings → Bot access: ${first.url}  (any project key works)`);
+    if (!host.jira.real) {
+      console.log('  Play another person with "Viewing as" in the frame\'s header, or add ?as=NAME to a page address:');
+      console.log('    ?as=ada  the demo Jira admin · ?as=pat  a project admin (PAY, HR) · ?as=vic  a person with neither right');
+    }
     console.log('Press Ctrl+C to stop.');
   } catch (error) {
     console.error(`steward: ${error.message}`);

@@ -73,6 +73,7 @@ export const permissionName = (key) => PERMISSION_NAMES[key]
 export function startSimulator({ port = 0, size, world = size ? sizedWorld(size) : generateWorld(), pageCap = 100, latencyMs = 0, faults = {}, clock = Date.now, checkPricing = 'flat' } = {}) {
   const base = world.site;
   const stats = { calls: 0, points: 0, byEndpoint: {} };
+  const writes = [];
   let chance = rng(faults.seed ?? 7);
   let quotaBase = 0;
   const state = { faults, latencyMs };
@@ -329,6 +330,28 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
         [{ fieldName: 'Users/Groups in role', changedFrom: describeActors(actors), changedTo: describeActors(project.actors[match[2]]) }]);
       send(res, 204);
     })],
+    // Issues: only what a bot request files (POST /rest/api/3/issue, `IssueUpdateDetails` →
+    // `CreatedIssue`), read back by tests; comments on them are the comments above.
+    ['POST', /^\/rest\/api\/3\/issue$/, (req, res, user, _m, _u, body) => {
+      const fields = body?.fields ?? {};
+      const project = fields.project?.key ? projectBy(fields.project.key) : fields.project?.id ? projectBy(String(fields.project.id)) : null;
+      if (!project) return send(res, 400, { errorMessages: [], errors: { project: 'Specify a valid project ID or key' } });
+      if (!holdsProject(world, user, project, 'CREATE_ISSUES')) return send(res, 400, { errorMessages: [], errors: { project: 'You do not have permission to create issues in this project.' } });
+      if (typeof fields.summary !== 'string' || !fields.summary.trim()) return send(res, 400, { errorMessages: [], errors: { summary: 'You must specify a summary of the issue.' } });
+      if (!fields.issuetype?.name && !fields.issuetype?.id) return send(res, 400, { errorMessages: [], errors: { issuetype: 'Specify an issue type' } });
+      world.issues ??= [];
+      const number = world.issues.filter((i) => i.project === project.key).length + 1;
+      const issue = { id: String(20000 + world.issues.length), key: `${project.key}-${number}`, project: project.key, fields: { summary: fields.summary, description: fields.description ?? null, issuetype: fields.issuetype, reporter: user.accountId } };
+      world.issues.push(issue);
+      send(res, 201, { id: issue.id, key: issue.key, self: `${base}/rest/api/3/issue/${issue.id}` });
+    }],
+    ['GET', /^\/rest\/api\/3\/issue\/([^/]+)$/, (req, res, user, match) => {
+      const issue = (world.issues ?? []).find((i) => i.key === decodeURIComponent(match[1]) || i.id === match[1]);
+      const project = issue && projectBy(issue.project);
+      if (!issue || !holdsProject(world, user, project, 'BROWSE_PROJECTS') && !isAdmin(user)) return errors(res, 404, 'Issue does not exist or you do not have permission to see it.');
+      const comments = (world.comments ?? []).filter((c) => c.issueKey === issue.key).map(({ issueKey, ...c }) => c);
+      send(res, 200, { id: issue.id, key: issue.key, self: `${base}/rest/api/3/issue/${issue.id}`, fields: { ...issue.fields, project: { key: project.key, id: project.id }, comment: { comments, total: comments.length, maxResults: 5000, startAt: 0 } } });
+    }],
     ['GET', /^\/rest\/api\/3\/project\/([^/]+)$/, (req, res, user, match) => {
       const project = projectBy(decodeURIComponent(match[1]));
       if (!project || !visible(user).includes(project)) return errors(res, 404, 'No project could be found.');
@@ -530,6 +553,8 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
         return errors(res, 400, 'The request body is not valid JSON.');
       }
     }
+    // Who asked for each change (tests check a page's write went as the person, not the app).
+    if (!['GET', 'HEAD'].includes(req.method) && !/\/permissions\/check$/.test(url.pathname)) writes.push({ method: req.method, path: url.pathname + url.search, by: user.accountId });
     return route[2](req, res, user, url.pathname.match(route[1]), url, body);
   });
 
@@ -554,6 +579,7 @@ export function startSimulator({ port = 0, size, world = size ? sizedWorld(size)
         world,
         data: world,
         stats,
+        writes,
         setFaults(next) {
           state.faults = next;
           chance = rng(next.seed ?? 7);

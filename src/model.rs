@@ -82,6 +82,16 @@ pub struct Site {
     pub checks: BTreeMap<AccountId, PermissionChecks>,
     /// Why parts are missing, as the collector recorded it: (part, key) → reason.
     pub gaps: BTreeMap<(String, String), String>,
+    /// With a load that kept only the non-human accounts: the people it dropped, counted (what
+    /// telling a broad group needs). `None` when people were kept: count them in `accounts`.
+    pub people_counts: Option<PeopleCounts>,
+}
+
+/// Active people (activity unknown counts as active), and how many of them each group lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PeopleCounts {
+    pub active: usize,
+    pub by_group: BTreeMap<GroupId, usize>,
 }
 
 impl Site {

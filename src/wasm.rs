@@ -221,6 +221,16 @@ impl LoadedSnapshot {
         to_js(&self.loaded.least_privilege(registry, settings, account_id, now))
     }
 
+    /// Every project's page (see `api::pages`), cut one project at a time from one engine run.
+    /// Throws the failure envelope's text when the settings are not valid.
+    #[wasm_bindgen(js_name = projectPages)]
+    pub fn project_pages(&self, settings: &str) -> Result<ProjectPages, JsValue> {
+        self.loaded
+            .project_pages(settings)
+            .map(|pages| ProjectPages { pages })
+            .map_err(|error| JsValue::from_str(&api::failure_text(error)))
+    }
+
     /// The leaver plan for an account that was deactivated or deleted; `gone` (optional) the JSON
     /// array of account ids Jira answers are inactive or deleted now.
     pub fn leaver(
@@ -232,6 +242,34 @@ impl LoadedSnapshot {
         gone: Option<String>,
     ) -> Result<JsValue, JsValue> {
         to_js(&self.loaded.leaver(registry, settings, account_id, now, gone.as_deref().unwrap_or("")))
+    }
+}
+
+/// The pages of every project of a loaded snapshot; `page(i)` is project `i`'s as JSON text.
+#[wasm_bindgen]
+pub struct ProjectPages {
+    pages: api::ProjectPages,
+}
+
+#[wasm_bindgen]
+impl ProjectPages {
+    pub fn count(&self) -> usize {
+        self.pages.count()
+    }
+
+    /// The key of project `index` (sorted by key).
+    pub fn key(&self, index: usize) -> Option<String> {
+        self.pages.key(index).map(str::to_owned)
+    }
+
+    /// Every account the pages refer to by place, once, as JSON text.
+    pub fn directory(&self) -> String {
+        self.pages.directory()
+    }
+
+    /// Project `index`'s page as JSON text; `undefined` past the last.
+    pub fn page(&self, index: usize) -> Option<String> {
+        self.pages.page(index)
     }
 }
 

@@ -450,3 +450,41 @@ fn least_privilege_claims_a_global_need_missing_only_where_jira_was_asked() {
     let assessment = least_privilege::compare(&input.site, &access.accounts[0], &need);
     assert_eq!(assessment.global_missing, ["USER_PICKER"], "BULK_CHANGE was not asked: {assessment:?}");
 }
+
+#[test]
+fn a_request_is_neither_governed_nor_reviewed_until_approved() {
+    let registry = Registry::from_json(
+        r#"{"registryVersion": 1, "accounts": [
+          {"accountId": "request-1", "owner": "o", "purpose": "reports", "status": "requested", "need": {"projects": ["PAY"], "permissions": ["BROWSE_PROJECTS"]}},
+          {"accountId": "request-2", "owner": "o", "status": "declined"},
+          {"accountId": "bot", "owner": "o", "status": "active", "lastReview": "2026-10-01"}]}"#,
+    )
+    .unwrap();
+    let governed: Vec<&str> = registry.in_force().map(|e| e.account_id.as_str()).collect();
+    assert_eq!(governed, ["bot"]);
+    let request = registry.entry("request-1").unwrap();
+    assert_eq!(request.status, Status::Requested);
+    assert!(request.status.is_request() && Status::Declined.is_request() && !Status::Suspended.is_request());
+    assert_eq!(request.due(), None, "a request has no review date");
+    let text = serde_json::to_string(request).unwrap();
+    assert!(text.contains(r#""status":"requested""#), "{text}");
+}
+
+#[test]
+fn shadow_suspects_are_the_accounts_shadow_signals_has_a_signal_for() {
+    for name in ["shadow-bot", "outside-service-role", "broad-access"] {
+        let input = fixture(name);
+        let suspects = steward::governance::shadow_suspects(&input.site, &input.settings);
+        let signalled: std::collections::BTreeSet<String> = input
+            .site
+            .accounts
+            .values()
+            .filter(|a| !steward::governance::shadow_signals(&input.site, &input.settings, a).is_empty())
+            .map(|a| a.account_id.clone())
+            .collect();
+        assert_eq!(suspects, signalled, "fixture {name}");
+    }
+    assert!(
+        !steward::governance::shadow_suspects(&fixture("shadow-bot").site, &fixture("shadow-bot").settings).is_empty()
+    );
+}

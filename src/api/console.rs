@@ -434,12 +434,11 @@ impl LoadedSnapshot {
 /// and suspected shadow bots.
 fn console_accounts(scope: &Scope<'_>) -> BTreeSet<String> {
     let site = scope.site;
+    let suspects = crate::governance::shadow_suspects(site, scope.settings);
     site.accounts
         .values()
         .filter(|a| {
-            a.kind() != AccountKind::Human
-                || scope.confirmed_shadow(&a.account_id)
-                || !shadow_signals(site, scope.settings, a).is_empty()
+            a.kind() != AccountKind::Human || scope.confirmed_shadow(&a.account_id) || suspects.contains(&a.account_id)
         })
         .map(|a| a.account_id.clone())
         .collect()
@@ -530,6 +529,8 @@ fn products<'a>(scope: &'a Scope<'a>, m: &'a Matrix, o: &ConsoleOptions) -> Resu
                 crate::governance::registry::Status::Active => "active",
                 crate::governance::registry::Status::Suspended => "suspended",
                 crate::governance::registry::Status::Retired => "retired",
+                crate::governance::registry::Status::Requested => "requested",
+                crate::governance::registry::Status::Declined => "declined",
             })
         };
         rows.push(Row {

@@ -45,6 +45,7 @@ impl From<DecisionError> for ApiError {
             DecisionError::AlreadyApplied { .. } => "already-applied",
             DecisionError::StaleDue { .. } | DecisionError::WrongSuspension { .. } => "stale-decision",
             DecisionError::Retired { .. } => "retired",
+            DecisionError::Request { .. } => "not-approved",
             DecisionError::NotSuspended { .. } => "not-suspended",
             DecisionError::Plan(_) => "no-plan",
             DecisionError::Apply { .. } => "bad-change",

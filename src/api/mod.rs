@@ -23,6 +23,7 @@ pub mod console;
 pub mod governance;
 pub mod live;
 pub mod loaded;
+pub mod pages;
 pub mod scan;
 
 pub use console::{compare_json, csv_json};
@@ -32,6 +33,7 @@ pub use governance::{
 };
 pub use live::{AdminOverview, admin_overview, check_permission, endpoints, project_overview};
 pub use loaded::{AnalysisForm, AnalyzeOptions, LoadedSnapshot, SnapshotReader, analyze_json};
+pub use pages::ProjectPages;
 pub use scan::collect_json;
 
 /// One error in a failure envelope: a stable code, a lowercase message naming the input.
@@ -104,6 +106,11 @@ pub(crate) fn options<T: for<'de> Deserialize<'de> + Default>(json: &str) -> Res
         return Ok(T::default());
     }
     serde_json::from_str(json).map_err(|e| ApiError::new("bad-options", format!("the options are not valid: {e}")))
+}
+
+/// The failure envelope of `error` as text, for the edges that throw it.
+pub fn failure_text(error: ApiError) -> String {
+    failure_json(error)
 }
 
 pub(crate) fn failure_json(error: ApiError) -> String {

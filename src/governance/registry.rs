@@ -99,6 +99,17 @@ pub enum Status {
     Active,
     Suspended,
     Retired,
+    /// Asked for (from a project's page) and not yet approved: not governed yet.
+    Requested,
+    /// A request an admin turned down; kept for the record.
+    Declined,
+}
+
+impl Status {
+    /// A request, open or turned down, rather than a bot the registry governs.
+    pub fn is_request(self) -> bool {
+        matches!(self, Status::Requested | Status::Declined)
+    }
 }
 
 /// What the bot is declared to need (an integration's usual list: browse, create, comment, edit,
@@ -188,7 +199,7 @@ impl Entry {
     /// When the next review is due: the recorded date, else one cadence after the last review.
     /// `None` for a bot never reviewed (it is due at once) and for a retired one (never again).
     pub fn due(&self) -> Option<Date> {
-        if self.status == Status::Retired {
+        if self.status == Status::Retired || self.status.is_request() {
             return None;
         }
         self.next_due.or_else(|| self.last_review.map(|d| self.cadence.after(d)))
@@ -292,9 +303,10 @@ impl RegistryError {
 }
 
 impl Registry {
-    /// The entries still governed: every one but the retired (a suspended bot is still reviewed).
+    /// The entries still governed: active and suspended bots (a suspended bot is still reviewed);
+    /// not the retired ones, nor requests (open or declined), which govern no account yet.
     pub fn in_force(&self) -> impl Iterator<Item = &Entry> {
-        self.accounts.iter().filter(|e| e.status != Status::Retired)
+        self.accounts.iter().filter(|e| matches!(e.status, Status::Active | Status::Suspended))
     }
 
     /// Parses a registry file: strict shape, a supported version, one entry per account, sorted.

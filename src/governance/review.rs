@@ -255,15 +255,40 @@ pub fn default_decision(settings: &Settings, entry: &Entry) -> Option<Decision> 
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecisionError {
-    NotRegistered { account: String },
-    WrongAccount { decision: String, account: String },
-    AlreadyApplied { decision: String },
-    StaleDue { decision: String, answered: Option<Date>, current: Option<Date> },
-    Retired { account: String },
-    NotSuspended { account: String },
-    WrongSuspension { decision: String, expected: String, found: String },
+    NotRegistered {
+        account: String,
+    },
+    WrongAccount {
+        decision: String,
+        account: String,
+    },
+    AlreadyApplied {
+        decision: String,
+    },
+    StaleDue {
+        decision: String,
+        answered: Option<Date>,
+        current: Option<Date>,
+    },
+    Retired {
+        account: String,
+    },
+    /// The entry is a request (open or declined): an admin approves it before it is reviewed.
+    Request {
+        account: String,
+    },
+    NotSuspended {
+        account: String,
+    },
+    WrongSuspension {
+        decision: String,
+        expected: String,
+        found: String,
+    },
     Plan(PlanError),
-    Apply { message: String },
+    Apply {
+        message: String,
+    },
 }
 
 impl fmt::Display for DecisionError {
@@ -285,6 +310,9 @@ impl fmt::Display for DecisionError {
             }
             DecisionError::Retired { account } => {
                 write!(f, "account `{account}` is retired; decisions no longer apply")
+            }
+            DecisionError::Request { account } => {
+                write!(f, "`{account}` is a request an admin has not approved; it is not reviewed")
             }
             DecisionError::NotSuspended { account } => {
                 write!(f, "account `{account}` is not suspended, so there is nothing to restore")
@@ -387,6 +415,9 @@ pub fn apply(scope: &Scope<'_>, entry: &Entry, decision: &Decision) -> Result<Ou
     }
     if entry.status == Status::Retired {
         return Err(DecisionError::Retired { account: entry.account_id.clone() });
+    }
+    if entry.status.is_request() {
+        return Err(DecisionError::Request { account: entry.account_id.clone() });
     }
     let mut next = entry.clone();
     let mut jira_changes = Vec::new();

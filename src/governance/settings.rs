@@ -96,6 +96,9 @@ pub struct Settings {
     pub shadow_bots: ShadowBotSettings,
     /// What one user licence costs a month, to price the shadow-bot saving; omitted when unknown.
     pub licence_cost_per_month: Option<f64>,
+    /// The Jira project (key) where a request for a new bot is also filed as an issue; none: the
+    /// request is kept in the registry only.
+    pub request_project: Option<String>,
 }
 
 impl Default for Settings {
@@ -109,6 +112,7 @@ impl Default for Settings {
             review: ReviewSettings::default(),
             shadow_bots: ShadowBotSettings::default(),
             licence_cost_per_month: None,
+            request_project: None,
         }
     }
 }
@@ -124,6 +128,13 @@ impl Settings {
         }
         if self.service_account_role.trim().is_empty() {
             return Err("`serviceAccountRole` must name a role".to_owned());
+        }
+        if let Some(key) = &self.request_project
+            && !(key.len() <= 255
+                && key.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && key.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+        {
+            return Err(format!("`requestProject` must be a project key like OPS, not `{key}`"));
         }
         if self.licence_cost_per_month.is_some_and(|c| !c.is_finite() || c < 0.0) {
             return Err("`licenceCostPerMonth` must be a positive amount".to_owned());

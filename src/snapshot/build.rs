@@ -12,8 +12,9 @@ use super::Scope;
 use super::document::{CheckExchange, Decoded, RoleActor, RoleBody, SnapshotDoc};
 use crate::jira::{self, decode_each, decode_one};
 use crate::model::{
-    Account, AccountKind, Actor, AppRole, ConditionGroup, Grant, Group, Holder, PermissionChecks, PermissionDef,
-    PermissionKind, Project, Role, Rule, Scheme, SecurityLevel, SecurityScheme, Site, Transition, Workflow,
+    Account, AccountKind, Actor, AppRole, ConditionGroup, Grant, Group, Holder, PeopleCounts, PermissionChecks,
+    PermissionDef, PermissionKind, Project, Role, Rule, Scheme, SecurityLevel, SecurityScheme, Site, Transition,
+    Workflow,
 };
 use crate::warning::{Warning, WarningCode};
 
@@ -46,6 +47,9 @@ pub(super) struct Builder {
     /// With [`Scope::non_human_only`], the accounts some element said are people's and that were
     /// not read: another element of the same account that says nothing must not make it unknown.
     pub(super) people: rustc_hash::FxHashSet<String>,
+    /// With [`Scope::non_human_only`], the people seen active (or of unknown activity), counted
+    /// into `site.people_counts`.
+    pub(super) active_people: rustc_hash::FxHashSet<String>,
     pub(super) warnings: Vec<Warning>,
     pub(super) scope: Scope,
 }
@@ -374,7 +378,14 @@ impl Builder {
                 self.site.incomplete_groups.insert(id.clone());
             }
             let mut listed = Vec::with_capacity(users.len());
+            let mut people = 0usize;
             for user in users {
+                if self.scope.non_human_only
+                    && (user.says_person() || self.people.contains(&user.account_id))
+                    && user.active != Some(false)
+                {
+                    people += 1;
+                }
                 if self.accounts.contains_key(&user.account_id) {
                     listed.push(user.account_id);
                 } else if self.keeps(&user) {
@@ -382,9 +393,11 @@ impl Builder {
                     self.account_from(user);
                 }
             }
-            lists.push((id, listed));
+            lists.push((id, listed, people));
         }
         if self.scope.non_human_only {
+            let by_group = lists.iter().map(|(id, _, people)| (id.clone(), *people)).collect();
+            self.site.people_counts = Some(PeopleCounts { active: self.active_people.len(), by_group });
             let people = std::mem::take(&mut self.people);
             self.accounts.retain(|id, account| match account.kind() {
                 AccountKind::Human => false,
@@ -392,7 +405,7 @@ impl Builder {
                 AccountKind::Service | AccountKind::App => true,
             });
         }
-        for (id, mut listed) in lists {
+        for (id, mut listed, _) in lists {
             if self.scope.non_human_only {
                 listed.retain(|member| self.accounts.contains_key(member));
             }
@@ -410,6 +423,9 @@ impl Builder {
         let person = user.says_person();
         if self.scope.non_human_only && person {
             self.people.insert(user.account_id.clone());
+            if user.active != Some(false) {
+                self.active_people.insert(user.account_id.clone());
+            }
         }
         !self.scope.non_human_only || !person
     }

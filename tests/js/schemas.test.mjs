@@ -1,4 +1,4 @@
-// The two documented contracts: every scenario snapshot fits schema/snapshot-v1.schema.json, and
+// The documented contracts: every scenario snapshot fits schema/snapshot-v1.schema.json, and
 // the analysis the wasm core produces for it fits schema/analysis-v1.schema.json (and its matrix form
 // schema/analysis-matrix-v1.schema.json). The warning
 // codes in the schema are exactly the codes the core can emit.
@@ -54,4 +54,29 @@ test('the schema lists exactly the warning codes the core defines', () => {
   const body = source.slice(source.indexOf('pub enum WarningCode'), source.indexOf('}', source.indexOf('pub enum WarningCode')));
   const variants = [...body.matchAll(/^\s{4}([A-Z][A-Za-z]+),$/gm)].map((m) => m[1].replace(/[A-Z]/g, (c, i) => (i ? '-' : '') + c.toLowerCase()));
   assert.deepEqual([...analysisJson.definitions.warning.properties.code.enum].sort(), variants.sort());
+});
+
+// The registry's schema and the core's reader agree: the demo registry and a request fit both; a
+// status the core does not know is refused by both.
+test('the registry schema and the core read the same registry, requests included', async () => {
+  const registrySchema = ajv.compile(JSON.parse(readFileSync(join(root, 'schema/registry-v1.schema.json'), 'utf8')));
+  const { demoRegistry } = await import('../../sim/registry.mjs');
+  const { generateWorld } = await import('../../sim/world.mjs');
+  const registry = demoRegistry(generateWorld());
+  registry.accounts.push({
+    accountId: 'request-0b6f2f8e-3c1e-4a8e-9d47-2f1b8a1c9e11', owner: registry.accounts[0].owner, requester: registry.accounts[0].owner,
+    purpose: 'posts payout reports', tool: 'payout-reporter', need: { projects: ['PAY'], permissions: ['BROWSE_PROJECTS', 'ADD_COMMENTS'] },
+    cadence: 'quarterly', status: 'requested', requestIssue: 'OPS-1',
+  });
+  const core = (r) => steward.reviewEvents(JSON.stringify(r), '{}', '2026-11-01', '2026-11-23');
+  assert.ok(registrySchema(registry), JSON.stringify(registrySchema.errors));
+  assert.equal(core(registry).type, 'success', JSON.stringify(core(registry).errors));
+  const bogus = structuredClone(registry);
+  bogus.accounts.at(-1).status = 'pending';
+  assert.equal(registrySchema(bogus), false);
+  assert.equal(core(bogus).type, 'failure');
+  const extra = structuredClone(registry);
+  extra.accounts[0].nickname = 'x';
+  assert.equal(registrySchema(extra), false);
+  assert.equal(core(extra).type, 'failure');
 });

@@ -166,6 +166,37 @@ test('the sized worlds are deterministic, keep the benchmark proportions, and S 
   }
 });
 
+// What a bot request files and its approval adds: the project page's only writes besides roles.
+test('issues: POST /issue and POST /issue/{key}/comment fit the spec, as the caller, within their rights', async () => {
+  const post = async (path, body, user = admin) => {
+    const response = await fetch(sim.url + path, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${user.email}:${user.token}`).toString('base64')}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+  const doc = { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'a bot for reports' }] }] };
+  const created = await post('/rest/api/3/issue', { fields: { project: { key: 'OPS' }, issuetype: { name: 'Task' }, summary: 'Bot request', description: doc } });
+  assert.equal(created.status, 201);
+  assert.deepEqual(shapeErrors('POST', '/rest/api/3/issue', created.body, '201'), []);
+  assert.match(created.body.key, /^OPS-\d+$/);
+  const issue = sim.world.issues.find((i) => i.key === created.body.key);
+  assert.equal(issue.fields.reporter, admin.accountId);
+  const missing = await post('/rest/api/3/issue', { fields: { project: { key: 'OPS' }, issuetype: { name: 'Task' } } });
+  assert.equal(missing.status, 400);
+  assert.ok(missing.body.errors.summary);
+  const comment = await post(`/rest/api/3/issue/${created.body.key}/comment`, { body: doc });
+  assert.equal(comment.status, 201);
+  assert.deepEqual(shapeErrors('POST', '/rest/api/3/issue/{issueIdOrKey}/comment', comment.body, '201'), []);
+  assert.equal(sim.world.comments.filter((c) => c.issueKey === created.body.key).length, 1);
+  // Nobody may create issues in COM (its scheme grants CREATE_ISSUES to no one): Jira says so in the field's error.
+  const refused = await post('/rest/api/3/issue', { fields: { project: { key: 'COM' }, issuetype: { name: 'Task' }, summary: 'x' } }, viewer);
+  assert.equal(refused.status, 400);
+  assert.match(refused.body.errors.project, /permission/);
+  assert.deepEqual(sim.writes.at(-1), { method: 'POST', path: '/rest/api/3/issue', by: viewer.accountId });
+});
+
 test('a comment in Atlassian Document Format fits the spec, and a deactivated person shows in the bulk user read', async () => {
   const auth = { authorization: `Basic ${Buffer.from(`${admin.email}:${admin.token}`).toString('base64')}`, 'content-type': 'application/json' };
   const doc = { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'handed over' }] }] };

@@ -19,7 +19,7 @@ pub const RULE: Rule = Rule {
 fn check(scope: &Scope<'_>) -> Vec<Hit> {
     let mut hits = Vec::new();
     for entry in &scope.registry.accounts {
-        if entry.status == Status::Active {
+        if !matches!(entry.status, Status::Suspended | Status::Retired) {
             continue;
         }
         let Some(access) = scope.access(&entry.account_id) else { continue };

@@ -7,6 +7,7 @@ import { consoleResolvers } from './console.js';
 import { governanceResolvers } from './governance.js';
 import { jobsResolvers } from './jobs.js';
 import { projectResolvers } from './project.js';
+import { requestResolvers } from './requests.js';
 import { scanResolvers } from './scan.js';
 
 // One scan service per container, made at the first call that needs it: its caches of answers
@@ -15,6 +16,6 @@ let scanService = null;
 const scans = () => (scanService ??= createScans());
 
 export function defineResolvers(resolver) {
-  const handlers = { ...adminResolvers(scans), ...consoleResolvers(scans), ...governanceResolvers(scans), ...projectResolvers(scans), ...scanResolvers(scans), ...jobsResolvers(scans) };
+  const handlers = { ...adminResolvers(scans), ...consoleResolvers(scans), ...governanceResolvers(scans), ...projectResolvers(scans), ...requestResolvers(scans), ...scanResolvers(scans), ...jobsResolvers(scans) };
   for (const [name, handler] of Object.entries(handlers)) resolver.define(name, handler);
 }

@@ -17,6 +17,7 @@ import { jiraHost } from '../jira-host.js';
 import { createStore } from '../storage.js';
 import { createChain } from './chain.js';
 import { createJobs } from './jobs.js';
+import { createProjectPages } from './projects.js';
 import { createReads } from './read.js';
 import { createRun } from './run.js';
 import { createRecompute } from './recompute.js';
@@ -29,9 +30,10 @@ export { ScanError, scanSettings } from './settings.js';
 
 export const QUEUE = 'steward-scans';
 
-export function createScans({ store = createStore(sql), blobs = createBlobStore(sql), queue = new Queue({ key: QUEUE }), host = () => jiraHost(api.asApp()), env = process.env, log = console.log } = {}) {
+export function createScans({ store = createStore(sql), blobs = createBlobStore(sql), pagesSql = sql, queue = new Queue({ key: QUEUE }), host = () => jiraHost(api.asApp()), env = process.env, log = console.log } = {}) {
   const state = createScanState({ store, log });
-  const snapshots = createSnapshotStore({ blobs, store, log });
+  const projects = createProjectPages({ sql: pagesSql, store, log });
+  const snapshots = createSnapshotStore({ blobs, store, log, projects });
   const chain = createChain({ state, snapshots, queue });
   const runJob = createRun({ state, chain, snapshots, blobs, host, env, log });
   const scanJob = createJobs({ state, chain, snapshots, blobs, store, runJob });
@@ -54,7 +56,7 @@ export function createScans({ store = createStore(sql), blobs = createBlobStore(
     start: createStart({ state, chain, env }),
     // The scan in progress or the last one, and which data the pages show.
     status: state.status,
-    ...createReads({ state, snapshots, blobs, log }),
+    ...createReads({ state, snapshots, blobs, projects, log }),
     // One job: the consumer's work for one event.
     job: (event) => (typeof event?.body?.governance === 'string' ? governance.run(event.body.governance) : scanJob(event)),
     governance,

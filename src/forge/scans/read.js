@@ -1,27 +1,10 @@
-// What the pages read of the latest stored snapshot: the project page's analysis of one project,
+// What the pages read of the latest stored snapshot: the project page's stored answer (projects.js),
 // the admin page's digest, and its access matrix. Small answers derived from a snapshot are kept
 // per container by blob id (blobs never change, so they stay valid); the snapshot itself is not
 // kept: at XL its text alone is 416 MB.
 import { dataShown } from './state.js';
 import { DIGEST_VERSION, computeDigest } from './store.js';
-
-// Project answers a container keeps (a few tens of KB each): the project pages opened lately.
-const PROJECT_ANSWERS_KEPT = 16;
-
-// The project page's analysis of one project (every bot, transitions included) from a snapshot
-// entry, kept for the last few projects asked about.
-function createProjectAnswers({ snapshots }) {
-  const kept = new Map();
-  return async function projectAnalysis(entry, project) {
-    const key = `${entry.blob.id} ${project}`;
-    if (!kept.has(key)) {
-      const analysis = await snapshots.withSnapshot(entry, project, (loaded) => JSON.parse(loaded.analyze(JSON.stringify({ skipTransitions: false, project }))));
-      kept.set(key, analysis);
-      while (kept.size > PROJECT_ANSWERS_KEPT) kept.delete(kept.keys().next().value);
-    }
-    return kept.get(key);
-  };
-}
+import { PAGE_VERSION } from './projects.js';
 
 // The digest of a snapshot entry (store.js): the stored one, or computed from the snapshot when
 // there is none of this version or it is unreadable. Kept for the last snapshot asked about.
@@ -95,18 +78,23 @@ function createConsoleReads({ state, blobs }) {
   };
 }
 
-export function createReads({ state, snapshots, blobs, log }) {
-  const projectAnalysis = createProjectAnswers({ snapshots });
+export function createReads({ state, snapshots, blobs, projects, log }) {
   const loadDigest = createDigests({ snapshots, blobs, log });
   const loadMatrix = createMatrices({ blobs, log });
   return {
     ...createConsoleReads({ state, blobs }),
-    // The latest stored snapshot analysed for one project (core `analyze` with `project`,
-    // transitions included) with what the pages show about it, or null.
+    // The project page's stored answer for `project` in the latest snapshot (projects.js: one
+    // row read, never the snapshot) with what the pages show about it; null before the first
+    // scan. `page` is null when that scan stored no page for the project: an older version, a
+    // failed write, or a project created since. `console`: the console's products' reference
+    // (their findings are newer than the page's after a recompute).
     async latestProject(project) {
       const entry = await state.latest();
       if (!entry) return null;
-      return { analysis: await projectAnalysis(entry, project), data: dataShown(entry) };
+      // Pages of another shape (an older version stored them) count as none.
+      const stored = entry.pages?.version === PAGE_VERSION;
+      const page = stored ? await projects.read(entry.scanId, project) : null;
+      return { page, stored, data: dataShown(entry), console: entry.console ?? null };
     },
 
     // The digest of the latest stored snapshot with what the pages show about it, or null when no

@@ -96,11 +96,11 @@ function overviewOf(p, scan) {
   };
 }
 
-export function createSnapshotStore({ blobs, store, log }) {
+export function createSnapshotStore({ blobs, store, log, projects = null }) {
   // The console's products of a loaded (whole) snapshot, stored as blobs of revision `rev`;
   // answers the reference to keep in the snapshot's entry. A failure of the core is kept as the
   // reference's `error`, which the resolvers answer.
-  async function storeConsole(scanId, loaded, { rev, reason, previous, scan, policy }) {
+  async function storeConsole(scanId, loaded, { rev, reason, previous, scan, policy, findingsOut }) {
     let previousSummary = null;
     if (previous?.console?.summary) {
       try {
@@ -129,6 +129,7 @@ export function createSnapshotStore({ blobs, store, log }) {
     const answer = JSON.parse(text);
     text = null;
     const { details, schemes, summary, exports, ...products } = answer.result;
+    findingsOut?.(products.findings); // the project pages' findings (projects.js)
     const at = (part) => `${scanId}/c${rev}/${part}`;
     // Shards of at most SHARD accounts and about SHARD_CHARS characters (one stored chunk), so an
     // account's page reads one small blob however wide the site's bots are.
@@ -190,13 +191,15 @@ export function createSnapshotStore({ blobs, store, log }) {
       const matrixText = loaded.analyze(JSON.stringify({ form: 'matrix', skipTransitions: true }));
       const refs = { digest };
       if (!matrixText.startsWith('{"type":"failure"')) refs.matrix = await blobs.put(`${scanId}/matrix`, matrixText);
+      let findings = null;
       if (context) {
         try {
-          refs.console = await storeConsole(scanId, loaded, { rev: 0, reason: 'scan', ...context, policy: context.policy ?? await currentPolicy(store) });
+          refs.console = await storeConsole(scanId, loaded, { rev: 0, reason: 'scan', ...context, policy: context.policy ?? await currentPolicy(store), findingsOut: (f) => { findings = f; } });
         } catch (error) {
           log(`steward: could not store the console's products of scan ${scanId}: ${error.message}`);
         }
       }
+      refs.pages = await projects?.storeOrLog(scanId, loaded, { findings }); // each project's page: projects.js
       return refs;
     });
   }

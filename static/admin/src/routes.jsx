@@ -11,6 +11,7 @@ import { WhatIf } from './governance/WhatIf.jsx';
 import { Settings } from './governance/Settings.jsx';
 import { Shadow } from './governance/Shadow.jsx';
 import { Inbox } from './inbox/Inbox.jsx';
+import { Requests } from './requests/Requests.jsx';
 
 export const routes = [
   { path: '/', nav: 'Overview', view: Overview },
@@ -27,5 +28,6 @@ export const routes = [
   { path: '/what-if', nav: 'What-if', view: WhatIf },
   { path: '/shadow-bots', nav: 'Shadow bots', view: Shadow },
   { path: '/exports', nav: 'Exports', view: Exports },
+  { path: '/requests', nav: 'Requests', view: Requests },
   { path: '/settings', nav: 'Settings', view: Settings },
 ];

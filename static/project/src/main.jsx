@@ -1,0 +1,4 @@
+import { startPage } from '../../shared/start.jsx';
+import { App } from './App.jsx';
+
+startPage(App);
