@@ -16,7 +16,8 @@
 //   - a project: the project settings page, to `[data-ready="project"]`.
 // Each is the median of RUNS navigations after one that is not counted (a cold container). A view
 // that never renders its element is reported "not measured", with the reason, not as a failure.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeSection } from './sections.mjs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -222,27 +223,13 @@ export async function pagesBench({ size = 'XL', log = console.error } = {}) {
   return { section: lines.join('\n'), results, resolvers, size };
 }
 
-// Puts `section` into BENCHMARKS.md in place of the previous pages section (or at the end).
-export function writeSection(section, file = join(root, 'BENCHMARKS.md')) {
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = text.indexOf('## Pages (Chromium on the local host)');
-  let out;
-  if (start < 0) {
-    out = `${text.trimEnd()}\n\n${section}`;
-  } else {
-    const next = text.indexOf('\n## ', start + 3);
-    out = `${text.slice(0, start)}${section}${next < 0 ? '' : `\n${text.slice(next + 1)}`}`;
-  }
-  writeFileSync(file, out.endsWith('\n') ? out : `${out}\n`);
-}
-
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const at = process.argv.indexOf('--size');
   const size = (at > 0 ? process.argv[at + 1] : process.env.PAGES_SIZE || 'XL').toUpperCase();
   const { section } = await pagesBench({ size });
   console.log(section);
   if (process.argv.includes('--write')) {
-    writeSection(section);
+    writeSection('## Pages (Chromium on the local host)', section);
     console.error('pages: wrote its section into BENCHMARKS.md');
   }
 }

@@ -11,8 +11,8 @@
 // and the wall time is real), and the peak memory. The simulator runs in a child process so its
 // world is not counted; the local SQLite (sql.js, in this process, as Forge SQL is remote) holds
 // the stored chunks and is counted, and its size is reported beside.
+import { writeSection } from './sections.mjs';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -167,27 +167,13 @@ export async function queueBench({ size = 'XL', log = console.error } = {}) {
   return { section: lines.join('\n'), jobs, stats, hours, seconds };
 }
 
-// Puts `section` into BENCHMARKS.md in place of the previous one (or at the end).
-export function writeSection(section, file = join(root, 'BENCHMARKS.md')) {
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = text.indexOf(SECTION);
-  let out;
-  if (start < 0) {
-    out = `${text.trimEnd()}\n\n${section}`;
-  } else {
-    const next = text.indexOf('\n## ', start + 3);
-    out = `${text.slice(0, start)}${section}${next < 0 ? '' : `\n${text.slice(next + 1)}`}`;
-  }
-  writeFileSync(file, out.endsWith('\n') ? out : `${out}\n`);
-}
-
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const at = process.argv.indexOf('--size');
   const size = (at > 0 ? process.argv[at + 1] : process.env.QUEUE_SIZE || 'XL').toUpperCase();
   const { section } = await queueBench({ size });
   console.log(section);
   if (process.argv.includes('--write')) {
-    writeSection(section);
+    writeSection(SECTION, section);
     console.error('queue: wrote its section into BENCHMARKS.md');
   }
 }

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 use super::governance::FindingsReport;
@@ -177,24 +178,12 @@ impl ProjectSet {
                 *byte |= 1 << (i % 8);
             }
         }
-        ProjectSet { count: indices.len(), list: None, bits: Some(base64(&bytes)) }
+        ProjectSet {
+            count: indices.len(),
+            list: None,
+            bits: Some(base64::engine::general_purpose::STANDARD.encode(&bytes)),
+        }
     }
-}
-
-/// Standard base64 with padding (RFC 4648 §4), what a page's `atob` reads.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let symbol = |index: u32| char::from(ALPHABET.get((index & 63) as usize).copied().unwrap_or(b'='));
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
-        let triple = (b(0) << 16) | (b(1) << 8) | b(2);
-        out.push(symbol(triple >> 18));
-        out.push(symbol(triple >> 12));
-        out.push(if chunk.len() > 1 { symbol(triple >> 6) } else { '=' });
-        out.push(if chunk.len() > 2 { symbol(triple) } else { '=' });
-    }
-    out
 }
 
 // ---- one account's detail ---------------------------------------------------------------------

@@ -20,6 +20,7 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
+use super::console::path_data;
 use super::governance::parse_settings;
 use super::{ApiError, LoadedSnapshot};
 use crate::analysis::matrix::{AccessSet, Matrix};
@@ -510,42 +511,4 @@ pub fn role_in(site: &Site, project: &Project, settings: &Settings) -> RoleInPro
     }
     out.users.sort();
     out
-}
-
-/// A path as data: where it starts and through whom, names and ids apart, for a page to phrase;
-/// `text` is the core's one-line rendering. The same shape as the admin console's paths.
-pub fn path_data(entry: &PathEntry) -> serde_json::Value {
-    use serde_json::json;
-    let Path { origin, via } = &*entry.typed;
-    let origin = match origin {
-        Origin::Grant { scheme_id, scheme_name, grant } => {
-            json!({"kind": "grant", "schemeId": scheme_id, "schemeName": scheme_name, "grant": grant})
-        }
-        Origin::Level { scheme_name, level_name } => {
-            json!({"kind": "level", "schemeName": scheme_name, "levelName": level_name})
-        }
-        Origin::JiraCheck => json!({"kind": "jira-check"}),
-    };
-    let via = match via {
-        Via::Anyone => json!({"kind": "anyone"}),
-        Via::AnyLoggedIn => json!({"kind": "any-logged-in"}),
-        Via::ApplicationRole { key, group } => json!({"kind": "application-role", "key": key, "group": group}),
-        Via::Group { name, id } => json!({"kind": "group", "name": name, "id": id}),
-        Via::User => json!({"kind": "user"}),
-        Via::Role { id, name, actor } => {
-            let actor = match actor {
-                RoleActorVia::User => json!({"kind": "user"}),
-                RoleActorVia::Group { name, id } => json!({"kind": "group", "name": name, "id": id}),
-            };
-            json!({"kind": "role", "id": id, "name": name, "actor": actor})
-        }
-        Via::ProjectLead => json!({"kind": "project-lead"}),
-        Via::Reporter => json!({"kind": "reporter"}),
-        Via::Assignee => json!({"kind": "assignee"}),
-        Via::UserCustomField(field) => json!({"kind": "user-field", "field": field}),
-        Via::GroupCustomField(field) => json!({"kind": "group-field", "field": field}),
-        Via::CustomerPortal => json!({"kind": "customer-portal"}),
-        Via::Origin => json!({"kind": "origin"}),
-    };
-    json!({"text": &*entry.path, "conditional": entry.conditional, "origin": origin, "via": via})
 }

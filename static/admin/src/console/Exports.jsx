@@ -7,6 +7,7 @@ import SectionMessage from '@atlaskit/section-message';
 import Textfield from '@atlaskit/textfield';
 import { Box, Inline, PageHeader, Panel, Stack, Text } from '../../../shared/components.jsx';
 import { call } from '../../../shared/bridge.js';
+import { saveFile } from '../../../shared/download.js';
 
 // Fetches every part of an export and joins them.
 async function fetchExport(payload) {
@@ -22,16 +23,7 @@ async function fetchExport(payload) {
   return { type: 'success', result: { ...first.result, text: texts.join('') } };
 }
 
-function save({ fileName, mimeType, text }) {
-  const url = URL.createObjectURL(new Blob([text], { type: mimeType }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+const save = ({ fileName, mimeType, text }) => saveFile(fileName, mimeType, text);
 
 const EXPORTS = [
   { kind: 'inventory', title: 'Inventory', text: 'One row per account: kind, status, owner, highest finding, projects, global permissions, next review.', formats: ['csv', 'json'] },

@@ -8,18 +8,10 @@ import SectionMessage from '@atlaskit/section-message';
 import TextArea from '@atlaskit/textarea';
 import { Box, Inline, Panel, Stack, Text } from '../../../shared/components.jsx';
 import { call } from '../../../shared/bridge.js';
+import { saveFile } from '../../../shared/download.js';
 import { FieldRow, Table, runJob } from './common.jsx';
 
-function save({ filename, format, text }) {
-  const url = URL.createObjectURL(new Blob([text], { type: format === 'csv' ? 'text/csv' : 'application/json' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+const save = ({ filename, format, text }) => saveFile(filename, format === 'csv' ? 'text/csv' : 'application/json', text);
 
 export function ImportExport({ onImported }) {
   const [format, setFormat] = useState('csv');
