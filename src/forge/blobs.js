@@ -43,7 +43,7 @@ function checkId(id) {
 }
 
 // Bytes the chunk adds to a request: @forge/sql sends the parameters JSON-encoded.
-const encodedBytes = (text) => Buffer.byteLength(JSON.stringify(text), 'utf8');
+export const encodedBytes = (text) => Buffer.byteLength(JSON.stringify(text), 'utf8');
 
 // Cuts `text` into pieces whose JSON encoding fits `budget` bytes, never inside a surrogate pair.
 export function cutIntoChunks(text, budget = REQUEST_BUDGET - 4096) {

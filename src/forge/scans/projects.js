@@ -8,14 +8,15 @@
 // 10,000 projects a scan would grow them for ever; blobs are one per id and the sweep knows only
 // the snapshot's parts. Rows here are deleted with the scan they belong to, and a page is one
 // SELECT by primary key. A page larger than one row's share of a request is cut into chunks.
-import { cutIntoChunks } from '../blobs.js';
+import { REQUEST_BUDGET, cutIntoChunks, encodedBytes } from '../blobs.js';
 
 export const PAGES_TABLE = 'steward_project_pages';
 export const PAGE_VERSION = 2;
 // The row of a scan that holds its directory of accounts (the pages name them by place): not a
 // Jira project key, so it cannot collide with one.
 const DIRECTORY = '*accounts';
-// Bytes of the rows one INSERT carries: several small pages a statement, under Forge SQL's 1 MiB.
+// Bytes of the rows one INSERT carries: several small pages a statement, under Forge SQL's 1 MiB
+// (a chunk of a large page, up to a request's budget, goes alone).
 const BATCH_BYTES = 512 * 1024;
 const ROWS_PER_INSERT = 100;
 
@@ -117,14 +118,17 @@ export function createProjectPages({ sql, store, log = () => {} }) {
           const text = i < 0 ? core : `${core.slice(0, -1)},"findings":${JSON.stringify(byProject.get(key) ?? [])},"findingsKnown":${report !== null}}`;
           bytes += text.length;
           if (i >= 0 && text.length > largest.bytes) largest = { key, bytes: text.length };
-          for (const [seq, chunk] of cutIntoChunks(text).entries()) {
-            batch.push([scanId, key, seq, chunk]);
-            batchBytes += chunk.length;
-            if (batchBytes >= BATCH_BYTES || batch.length >= ROWS_PER_INSERT) {
+          for (const [seq, chunk] of cutIntoChunks(text, REQUEST_BUDGET - 8192).entries()) {
+            // Flushed before a chunk would take the statement past a request: a batch of small
+            // pages plus one large page's chunk made 1.3 MB statements on the L site.
+            const size = encodedBytes(chunk) + 256;
+            if (batch.length && (batchBytes + size > BATCH_BYTES || batch.length >= ROWS_PER_INSERT)) {
               await insert(batch);
               batch = [];
               batchBytes = 0;
             }
+            batch.push([scanId, key, seq, chunk]);
+            batchBytes += size;
           }
         }
         await insert(batch);
