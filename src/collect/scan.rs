@@ -36,9 +36,6 @@ use crate::jira::{self, BulkPermissionGrants, BulkPermissionsRequest, Permission
 use crate::snapshot::SNAPSHOT_VERSION;
 use crate::warning::Warning;
 
-/// (project key, permission): one cell of Jira's permission check.
-type Cell = (String, String);
-
 /// `BulkPermissionsRequestBean`, as sent.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -54,6 +51,32 @@ struct CheckRequest<'a> {
 struct CheckProjects<'a> {
     permissions: &'a [String],
     projects: &'a [i64],
+}
+
+/// One bot's (project, permission) cells as a dense table, reused from bot to bot.
+struct Cells {
+    width: usize,
+    cells: Vec<bool>,
+}
+
+impl Cells {
+    fn new(rows: usize, width: usize) -> Self {
+        Cells { width, cells: vec![false; rows * width] }
+    }
+
+    fn clear(&mut self) {
+        self.cells.fill(false);
+    }
+
+    fn set(&mut self, row: usize, column: usize) {
+        if let Some(cell) = self.cells.get_mut(row * self.width + column) {
+            *cell = true;
+        }
+    }
+
+    fn get(&self, row: usize, column: usize) -> bool {
+        self.cells.get(row * self.width + column).copied().unwrap_or(false)
+    }
 }
 
 /// Projects per permission check: Jira's documented maximum.
@@ -574,51 +597,84 @@ impl<'c, 'h, H: Host> Scanner<'c, 'h, H> {
             }
             return pairs;
         }
-        let key_by_id: BTreeMap<&str, &str> = projects.iter().map(|(id, key)| (id.as_str(), key.as_str())).collect();
-        // Per bot: what was asked and what Jira said it holds, as (project key, permission).
-        let mut bots: Vec<(BTreeSet<Cell>, BTreeSet<Cell>)> = Vec::new();
+        // One bot at a time over dense tables: a set of (project, permission) strings per bot costs
+        // gigabytes on a 10,000-project site (every bot is asked every permission everywhere).
+        let project_index: BTreeMap<&str, usize> =
+            projects.iter().enumerate().map(|(index, (id, _))| (id.as_str(), index)).collect();
+        let mut permission_index: BTreeMap<&str, usize> = BTreeMap::new();
+        // Per scheme: each role it grants something to, with the permissions' indices.
+        let mut roles_of_scheme: BTreeMap<&str, Vec<(&str, Vec<usize>)>> = BTreeMap::new();
+        for (scheme, grants) in &role_grants {
+            let mut by_role: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+            for (permission, role) in grants {
+                let next = permission_index.len();
+                let index = *permission_index.entry(permission.as_str()).or_insert(next);
+                by_role.entry(role.as_str()).or_default().push(index);
+            }
+            roles_of_scheme.insert(scheme.as_str(), by_role.into_iter().collect());
+        }
+        let width = permission_index.len();
+        let mut telling = vec![false; width];
+        for (permission, index) in &permission_index {
+            if let Some(cell) = telling.get_mut(*index) {
+                *cell = crate::model::tells_role_membership(permission);
+            }
+        }
+        let tells = |permission: usize| telling.get(permission).copied().unwrap_or(false);
+        let roles_of_project: Vec<&[(&str, Vec<usize>)]> = projects
+            .iter()
+            .map(|(_, key)| {
+                scheme_of.get(key).and_then(|s| roles_of_scheme.get(s.as_str())).map_or(&[][..], Vec::as_slice)
+            })
+            .collect();
+        let mut explains: Vec<Vec<bool>> = roles_of_project.iter().map(|roles| vec![false; roles.len()]).collect();
+        // Per bot: what was asked and what Jira said it holds.
+        let mut asked = Cells::new(projects.len(), width);
+        let mut held = Cells::new(projects.len(), width);
         for exchanges in self.out.permission_checks.values() {
-            let (mut asked, mut held) = (BTreeSet::new(), BTreeSet::new());
+            asked.clear();
+            held.clear();
             for exchange in exchanges {
                 let request = serde_json::from_str::<BulkPermissionsRequest>(exchange.request.get());
                 let response = serde_json::from_str::<BulkPermissionGrants>(exchange.response.get());
                 let (Ok(request), Ok(response)) = (request, response) else { continue };
                 for part in request.project_permissions {
+                    let permissions: Vec<usize> =
+                        part.permissions.iter().filter_map(|p| permission_index.get(p.as_str()).copied()).collect();
                     for project_id in &part.projects {
-                        let Some(key) = key_by_id.get(project_id.as_str()) else { continue };
-                        asked.extend(part.permissions.iter().map(|p| ((*key).to_owned(), p.clone())));
+                        let Some(project) = project_index.get(project_id.as_str()) else { continue };
+                        for permission in &permissions {
+                            asked.set(*project, *permission);
+                        }
                     }
                 }
                 for granted in response.project_permissions {
+                    let Some(permission) = permission_index.get(granted.permission.as_str()) else { continue };
                     for project_id in &granted.projects {
-                        let Some(key) = key_by_id.get(project_id.as_str()) else { continue };
-                        held.insert(((*key).to_owned(), granted.permission.clone()));
+                        let Some(project) = project_index.get(project_id.as_str()) else { continue };
+                        held.set(*project, *permission);
                     }
                 }
             }
-            bots.push((asked, held));
-        }
-        for (_, key) in projects {
-            let Some(grants) = scheme_of.get(key).and_then(|s| role_grants.get(s)) else { continue };
-            let mut by_role: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-            for (permission, role) in grants {
-                by_role.entry(role.as_str()).or_default().push(permission.as_str());
-            }
-            for (role, granted) in by_role {
-                let could_be_actor = bots.iter().any(|(asked, held)| {
-                    let pair = |p: &str| (key.clone(), p.to_owned());
-                    let shown: Vec<&str> = granted.iter().copied().filter(|p| asked.contains(&pair(p))).collect();
-                    let telling: Vec<&str> =
-                        shown.iter().copied().filter(|p| crate::model::tells_role_membership(p)).collect();
-                    if telling.is_empty() {
-                        // Nothing the role grants tells membership apart: read it where it explains anything held.
-                        shown.iter().any(|p| held.contains(&pair(p)))
-                    } else {
-                        telling.iter().all(|p| held.contains(&pair(p)))
+            for (project, (roles, explains)) in roles_of_project.iter().zip(explains.iter_mut()).enumerate() {
+                for ((_, granted), explains) in roles.iter().zip(explains.iter_mut()) {
+                    if *explains {
+                        continue;
                     }
-                });
-                if could_be_actor {
-                    pairs.insert((key.clone(), role.to_owned()));
+                    let shown = || granted.iter().copied().filter(|p| asked.get(project, *p));
+                    *explains = if shown().any(tells) {
+                        shown().filter(|p| tells(*p)).all(|p| held.get(project, p))
+                    } else {
+                        // Nothing the role grants tells membership apart: read it where it explains anything held.
+                        shown().any(|p| held.get(project, p))
+                    };
+                }
+            }
+        }
+        for (((_, key), roles), explains) in projects.iter().zip(&roles_of_project).zip(&explains) {
+            for ((role, _), explains) in roles.iter().zip(explains) {
+                if *explains {
+                    pairs.insert((key.clone(), (*role).to_owned()));
                 }
             }
         }
