@@ -73,6 +73,18 @@ pub async fn collect_snapshot(host: JsValue, options: String) -> Result<String, 
     Ok(api::collect_json(&host, &options).await)
 }
 
+/// The same scan as `collectSnapshot`, answered as `[header, body]`: the envelope with the snapshot
+/// cut to its `meta` (parsed, small), and the checkpoint's or the snapshot's JSON text (stored as
+/// it is, never parsed by the host; absent on failure). What the scan jobs use on large sites.
+#[wasm_bindgen(js_name = collectSnapshotParts)]
+pub async fn collect_snapshot_parts(host: JsValue, options: String) -> Result<js_sys::Array, JsValue> {
+    let host = JsHost::new(host)?;
+    let parts = api::collect_parts(&host, &options).await;
+    let header = to_js(&parts.header)?;
+    let body = parts.body.map_or(JsValue::UNDEFINED, |body| JsValue::from_str(&body));
+    Ok(js_sys::Array::of2(&header, &body))
+}
+
 /// `analyze` of a small snapshot given whole (a large one goes through `SnapshotReader`). Options
 /// that are not a string read as none; a snapshot that is not one is a failure envelope.
 #[wasm_bindgen]

@@ -248,6 +248,52 @@ fn a_job_whose_time_is_up_stops_and_the_next_job_goes_on() {
     assert_eq!(result["snapshot"], whole["snapshot"]);
 }
 
+/// `collect_parts`, as the scan jobs run it: a small header to read, and one text to store as it
+/// is — the checkpoint while the scan goes on, the snapshot at its end.
+fn parts(host: &impl steward::host::Host, options: &str) -> (Value, Value) {
+    let parts = run(api::collect_parts(host, options));
+    let header: Value = serde_json::from_str(&parts.header).unwrap();
+    assert_eq!(header["type"], "success", "{header}");
+    (header["result"].clone(), serde_json::from_str(&parts.body.unwrap()).unwrap())
+}
+
+#[test]
+fn the_two_part_answer_carries_the_checkpoint_or_the_snapshot_once_and_a_header_without_them() {
+    let whole = collect(&site(), LEAN);
+    let host = Clocked::new(site(), 480_000 * HOUR_MS, 20_000);
+    let mut options = paced(1.0, Some(90));
+    let (header, body) = parts(&host, &options.to_string());
+    assert_eq!(header["complete"], false);
+    assert_eq!(header["checkpoint"]["stoppedBy"], "time");
+    assert_eq!(header["checkpoint"]["jobs"], 1);
+    assert!(header.get("snapshot").is_none() && header["checkpoint"].get("snapshot").is_none(), "{header}");
+    assert!(
+        header["meta"]["gaps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["reason"].as_str().unwrap().starts_with("not read yet")),
+        "the header's meta says what is not read yet: {header}"
+    );
+    assert_eq!(body["stoppedBy"], "time", "the body is the checkpoint itself");
+    let mut body = body;
+    let mut header = header;
+    let mut jobs = 1;
+    while header["complete"] == false {
+        options["resume"] = body;
+        (header, body) = parts(&host, &options.to_string());
+        jobs += 1;
+        assert!(jobs < 20, "the scan makes progress");
+    }
+    assert!(header.get("checkpoint").is_none());
+    assert_eq!(header["meta"], whole["snapshot"]["meta"]);
+    assert_eq!(body, whole["snapshot"], "the body at the end is the snapshot one uninterrupted scan writes");
+
+    let failed = run(api::collect_parts(&site(), r#"{"sekurity": false}"#));
+    assert!(failed.header.contains(r#""type":"failure""#) && failed.header.contains("sekurity"), "{}", failed.header);
+    assert!(failed.body.is_none());
+}
+
 #[test]
 fn with_time_left_in_the_job_the_scan_waits_for_the_next_hour_instead_of_stopping() {
     let whole = collect(&site(), LEAN);

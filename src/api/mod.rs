@@ -34,7 +34,7 @@ pub use governance::{
 pub use live::{AdminOverview, admin_overview, check_permission, endpoints, project_overview};
 pub use loaded::{AnalysisForm, AnalyzeOptions, LoadedSnapshot, SnapshotReader, analyze_json};
 pub use pages::ProjectPages;
-pub use scan::collect_json;
+pub use scan::{ScanParts, collect_json, collect_parts};
 
 /// One error in a failure envelope: a stable code, a lowercase message naming the input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -3,8 +3,12 @@
 
 use super::{Answer, ApiError, options};
 use crate::collect;
-use crate::collect::budget::Pacer;
+use serde::Serialize;
+
+use crate::collect::budget::{Pacer, StopReason};
+use crate::collect::client::Ledger;
 use crate::collect::client::{Client, RetryPolicy};
+use crate::collect::plan::{MetaOut, RefreshReport, Scan};
 use crate::host::Host;
 
 /// Runs a full scan through `host` and answers `{snapshot, ledger, complete, checkpoint?}`; what
@@ -13,22 +17,99 @@ use crate::host::Host;
 /// `resume` it continues a checkpoint, with `refresh` it updates a previous snapshot from the
 /// audit log.
 pub async fn collect_json<H: Host>(host: &H, options_json: &str) -> String {
-    let options = match options::<collect::plan::ScanOptions>(options_json) {
-        Ok(options) => options,
-        Err(error) => return Answer::<()>::from_result(Err(error), Vec::new()).to_json(),
+    match run(host, options_json).await {
+        Ok(scan) => {
+            let warnings = scan.warnings.clone();
+            Answer::Success { result: scan, warnings }.to_json()
+        }
+        Err(error) => Answer::<()>::from_result(Err(error), Vec::new()).to_json(),
+    }
+}
+
+/// The scan's answer in two texts, so a host stores the large one without decoding it: `header`
+/// is `collect_json`'s envelope with the snapshot cut to its `meta` and the checkpoint to what the
+/// next job needs to be queued; `body` is the checkpoint's JSON when the scan stopped, else the
+/// snapshot's (absent on failure). Only one of the two large texts is ever made.
+pub async fn collect_parts<H: Host>(host: &H, options_json: &str) -> ScanParts {
+    let scan = match run(host, options_json).await {
+        Ok(scan) => scan,
+        Err(error) => {
+            return ScanParts { header: Answer::<()>::from_result(Err(error), Vec::new()).to_json(), body: None };
+        }
     };
+    let Scan { snapshot, ledger, complete, checkpoint, refresh, warnings } = scan;
+    let stop = checkpoint.as_ref().map(|c| CheckpointHeader {
+        stopped_by: c.stopped_by,
+        resume_after_seconds: c.resume_after_seconds,
+        jobs: c.jobs,
+        calls: c.calls,
+        points: c.points,
+    });
+    let header =
+        ScanHeader { meta: &snapshot.meta, ledger: &ledger, complete, checkpoint: stop, refresh: refresh.as_ref() };
+    let header = Answer::Success { result: header, warnings }.to_json();
+    let body = match checkpoint {
+        Some(checkpoint) => {
+            // The partial snapshot is in the checkpoint already: free it before writing the text.
+            drop(snapshot);
+            serde_json::to_string(&checkpoint)
+        }
+        None => serde_json::to_string(&snapshot),
+    };
+    match body {
+        Ok(body) => ScanParts { header, body: Some(body) },
+        Err(error) => ScanParts {
+            header: Answer::<()>::from_result(
+                Err(ApiError::new("encode", format!("the scan could not be encoded: {error}"))),
+                Vec::new(),
+            )
+            .to_json(),
+            body: None,
+        },
+    }
+}
+
+/// `collect_parts`'s answer.
+pub struct ScanParts {
+    pub header: String,
+    pub body: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ScanHeader<'a> {
+    meta: &'a MetaOut,
+    ledger: &'a Ledger,
+    complete: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checkpoint: Option<CheckpointHeader>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh: Option<&'a RefreshReport>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CheckpointHeader {
+    stopped_by: StopReason,
+    resume_after_seconds: u64,
+    jobs: u32,
+    calls: u64,
+    points: u64,
+}
+
+async fn run<H: Host>(host: &H, options_json: &str) -> Result<Scan, ApiError> {
+    let options = options::<collect::plan::ScanOptions>(options_json)?;
     let policy = RetryPolicy { max_retries: options.max_retries, ..RetryPolicy::default() };
     let client = match &options.pacing {
         None => Client::new(host, policy),
         Some(pacing) => {
             if let Err(error) = pacing.validate() {
-                return Answer::<()>::from_result(Err(ApiError::new("bad-options", error.to_string())), Vec::new())
-                    .to_json();
+                return Err(ApiError::new("bad-options", error.to_string()));
             }
             let Some(now) = host.now_ms() else {
                 let error =
                     ApiError::new("no-clock", "pacing needs the host's clock, and the host has none (host.now)");
-                return Answer::<()>::from_result(Err(error), Vec::new()).to_json();
+                return Err(error);
             };
             let spent = options.resume.as_ref().and_then(|c| c.hour_spend);
             Client::paced(host, policy, Pacer::new(pacing.clone(), now, spent))
@@ -40,10 +121,8 @@ pub async fn collect_json<H: Host>(host: &H, options_json: &str) -> String {
                 "bad-checkpoint",
                 format!("checkpoint version {} is not one this core reads", checkpoint.checkpoint_version),
             );
-            return Answer::<()>::from_result(Err(error), Vec::new()).to_json();
+            return Err(error);
         }
     }
-    let scan = collect::refresh::refresh(&client, options).await;
-    let warnings = scan.warnings.clone();
-    Answer::Success { result: scan, warnings }.to_json()
+    Ok(collect::refresh::refresh(&client, options).await)
 }

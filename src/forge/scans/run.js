@@ -42,9 +42,9 @@ export function createRun({ state, chain, snapshots, blobs, host, env, log }) {
   }
 
   // The job stopped before the scan's end: its checkpoint stored, the next job queued.
-  async function checkpointed(at, scan, { jobs, calls, points, refreshed }, checkpoint) {
+  async function checkpointed(at, scan, { jobs, calls, points, refreshed }, checkpoint, text) {
     const now = Date.now();
-    const ref = await snapshots.storeCheckpoint(scan.scanId, jobs, checkpoint);
+    const ref = await snapshots.storeCheckpoint(scan.scanId, jobs, text);
     const waits = checkpoint.stoppedBy !== 'time';
     const next = {
       ...scan, status: waits ? 'waiting-for-quota' : 'queued', jobs, calls, points, checkpoint: ref, stoppedBy: checkpoint.stoppedBy,
@@ -65,9 +65,8 @@ export function createRun({ state, chain, snapshots, blobs, host, env, log }) {
 
   // The scan's end: the snapshot stored (with its digest when there is time left, else by a job of
   // its own) and made the first of the kept ones.
-  async function finished(at, scan, { jobs, calls, points, refreshed }, { snapshot, complete, refresh }, settings) {
+  async function finished(at, scan, { jobs, calls, points, refreshed }, { meta, complete, refresh }, text, settings) {
     const now = Date.now();
-    const text = JSON.stringify(snapshot);
     const ref = await snapshots.storeSnapshot(scan.scanId, text);
     const inline = Date.now() - Date.parse(scan.claimedAt) < settings.digestInlineSeconds * 1000;
     let digest = {};
@@ -79,8 +78,8 @@ export function createRun({ state, chain, snapshots, blobs, host, env, log }) {
       }
     }
     const entry = {
-      scanId: scan.scanId, collectedAt: snapshot.meta.collectedAt ?? scan.startedAt, finishedAt: iso(now), blob: ref, ...digest,
-      calls, points, jobs, gaps: snapshot.meta.gaps.length, complete, mode: refresh?.mode ?? 'full', trigger: scan.trigger,
+      scanId: scan.scanId, collectedAt: meta.collectedAt ?? scan.startedAt, finishedAt: iso(now), blob: ref, ...digest,
+      calls, points, jobs, gaps: meta.gaps.length, complete, mode: refresh?.mode ?? 'full', trigger: scan.trigger,
     };
     const done = {
       ...scan, status: 'done', jobs, calls, points, complete, gaps: entry.gaps, finishedAt: entry.finishedAt, updatedAt: entry.finishedAt,
@@ -104,17 +103,19 @@ export function createRun({ state, chain, snapshots, blobs, host, env, log }) {
   // Runs the claimed job `scan`; `at` is the state with the claim written.
   return async function runJob(at, scan) {
     const settings = scanSettings(env); // a bad value set mid-scan fails the scan, naming it
-    const answer = JSON.parse(await core().collectSnapshot(host(), await jobOptions(scan, at.state, settings)));
+    // The checkpoint or snapshot comes as text and is stored as it is: at XL it is hundreds of MB,
+    // and parsing it into objects would take several times that.
+    const [answer, body] = await core().collectSnapshotParts(host(), await jobOptions(scan, at.state, settings));
     if (answer.type !== 'success') {
       const [first] = answer.errors ?? [];
       await chain.fail(at, scan, first?.code ?? 'scan', first?.message ?? 'the scan failed');
       return { failed: first?.message };
     }
-    const { snapshot, ledger, checkpoint, refresh } = answer.result;
+    const { meta, ledger, checkpoint, refresh } = answer.result;
     const jobs = scan.jobs + 1;
     const calls = scan.calls + ledger.calls;
     const points = scan.points + ledger.points;
-    const unreadable = snapshot.meta.gaps.filter((g) => ESSENTIAL.includes(g.part) && !g.key && !/^not read yet/.test(g.reason));
+    const unreadable = meta.gaps.filter((g) => ESSENTIAL.includes(g.part) && !g.key && !/^not read yet/.test(g.reason));
     if (unreadable.length) {
       const message = `the scan could not read what every answer needs: ${unreadable.map((g) => `${g.part} (${g.reason})`).join('; ')}`;
       await chain.fail(at, { ...scan, jobs, calls, points }, 'jira-unreadable', message);
@@ -122,7 +123,7 @@ export function createRun({ state, chain, snapshots, blobs, host, env, log }) {
     }
     const refreshed = refresh ? { mode: refresh.mode, records: refresh.records, stale: refresh.stale.length, ...(refresh.fallback ? { fallback: refresh.fallback } : {}) } : (scan.refresh ?? null);
     const progress = { jobs, calls, points, refreshed };
-    if (checkpoint) return checkpointed(at, scan, progress, checkpoint);
-    return finished(at, scan, progress, answer.result, settings);
+    if (checkpoint) return checkpointed(at, scan, progress, checkpoint, body);
+    return finished(at, scan, progress, answer.result, body, settings);
   };
 }

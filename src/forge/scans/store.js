@@ -237,7 +237,7 @@ export function createSnapshotStore({ blobs, store, log, projects = null }) {
   }
 
   return {
-    storeCheckpoint: (scanId, jobs, checkpoint) => blobs.put(`${scanId}/checkpoint-${jobs}`, JSON.stringify(checkpoint)),
+    storeCheckpoint: (scanId, jobs, text) => blobs.put(`${scanId}/checkpoint-${jobs}`, text),
     storeSnapshot: (scanId, text) => blobs.put(`${scanId}/snapshot`, text),
     storeDigest,
     recomputeConsole,
