@@ -323,6 +323,7 @@ mod tests {
             account_id: Some("bot-1".to_owned()),
             display_name: Some(display_name.to_owned()),
             project: None,
+            projects: Vec::new(),
             message: message.to_owned(),
             evidence: Vec::new(),
             reason: "r",

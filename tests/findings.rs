@@ -122,6 +122,7 @@ fn text_form_escapes_control_characters() {
         account_id: Some("bot-1".to_owned()),
         display_name: Some("ci\nhigh no-owner bot-2: forged".to_owned()),
         project: None,
+        projects: Vec::new(),
         message: "has no owner".to_owned(),
         evidence: vec!["path\r\nhigh forged".to_owned()],
         reason: "r",
@@ -167,4 +168,23 @@ fn outside_service_role_is_one_finding_per_bot_however_many_projects() {
         )
     );
     assert_eq!(finding.evidence.last().map(String::as_str), Some("(paths shown for the first 12 projects)"));
+}
+
+// A level in a scheme many projects share is one finding per bot and level, listing every project
+// (the project page shows it on each), with a path shared by them shown once.
+#[test]
+fn restricted_security_level_is_one_finding_per_bot_and_level_listing_every_project() {
+    let dir = root().join("restricted-security-level");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let input =
+        GovernanceInput::parse(&read("snapshot.json"), &read("registry.json"), &read("settings.json"), NOW).unwrap();
+    let found: Vec<Finding> =
+        findings::findings_in(&input.scope()).into_iter().filter(|f| f.rule == "restricted-security-level").collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].project, None);
+    assert_eq!(found[0].projects, ["ABC", "XYZ"]);
+    assert_eq!(found[0].severity, Severity::High);
+    assert_eq!(found[0].evidence.len(), 1, "the scheme's one path, once: {:?}", found[0].evidence);
+    let json = serde_json::to_value(&found[0]).unwrap();
+    assert_eq!(json["projects"], serde_json::json!(["ABC", "XYZ"]));
 }

@@ -78,6 +78,8 @@ pub struct Hit {
     pub severity: Option<Severity>,
     pub account_id: Option<String>,
     pub project: Option<String>,
+    /// Every project the finding concerns, when it is one finding for several.
+    pub projects: Vec<String>,
     pub message: String,
     pub evidence: Vec<String>,
 }
@@ -110,6 +112,9 @@ pub struct Finding {
     pub display_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
+    /// Every project the finding concerns, when it is one finding for several (its message names a few).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub projects: Vec<String>,
     pub message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<String>,
@@ -136,6 +141,7 @@ pub fn findings_in(scope: &Scope<'_>) -> Vec<Finding> {
                 account_id: hit.account_id,
                 display_name,
                 project: hit.project,
+                projects: hit.projects,
                 message: hit.message,
                 evidence: hit.evidence,
                 reason: rule.reason,

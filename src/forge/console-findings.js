@@ -8,7 +8,9 @@ export const GROUP_ITEMS = 200;
 
 export function groupFindings(findings, { severity = null, project = null } = {}) {
   const least = severity ? SEVERITIES.indexOf(severity) : 0;
-  const kept = findings.filter((f) => SEVERITIES.indexOf(f.severity) >= least && (!project || f.project === project));
+  // A finding concerns its `project`, or each of its `projects` (one finding for several).
+  const concerns = (f) => f.project === project || (f.projects ?? []).includes(project);
+  const kept = findings.filter((f) => SEVERITIES.indexOf(f.severity) >= least && (!project || concerns(f)));
   const groups = new Map();
   for (const f of kept) {
     let group = groups.get(f.rule);
@@ -20,6 +22,7 @@ export function groupFindings(findings, { severity = null, project = null } = {}
     if (SEVERITIES.indexOf(f.severity) > SEVERITIES.indexOf(group.severity)) group.severity = f.severity;
     if (f.accountId) group.accounts.set(f.accountId, f.displayName ?? f.accountId);
     if (f.project) group.projects.add(f.project);
+    for (const key of f.projects ?? []) group.projects.add(key);
     if (group.items.length < GROUP_ITEMS) group.items.push({ accountId: f.accountId ?? null, displayName: f.displayName ?? null, project: f.project ?? null, severity: f.severity, message: f.message, evidence: f.evidence ?? [] });
   }
   const list = [...groups.values()]

@@ -386,3 +386,13 @@ test('someone who is not a Jira admin is refused by every console resolver, what
     }
   });
 });
+
+test('the findings of a project include those that list it among several', () => {
+  const finding = (rule, extra) => ({ rule, title: rule, severity: 'high', reason: 'r', fix: 'f', message: 'm', accountId: 'bot', ...extra });
+  const listed = finding('restricted-security-level', { projects: ['OPS', 'PAY'] });
+  const named = finding('direct-user-grant', { project: 'WEB' });
+  const pay = groupFindings([listed, named], { project: 'PAY' });
+  assert.deepEqual(pay.groups.map((g) => g.rule), ['restricted-security-level']);
+  assert.deepEqual(pay.groups[0].projects, ['OPS', 'PAY'], 'the group names every project its findings concern');
+  assert.deepEqual(groupFindings([listed, named], { project: 'WEB' }).groups.map((g) => g.rule), ['direct-user-grant']);
+});

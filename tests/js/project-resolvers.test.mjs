@@ -329,14 +329,16 @@ test('Jira\'s refusal reaches the page as a clear message, and is recorded', asy
   }
 });
 
-test('a finding concerns the project it names, or the projects its evidence lines start with', () => {
+test('a finding concerns the project it names, the projects it lists, or the projects its evidence lines start with', () => {
   const named = { rule: 'direct-user-grant', project: 'PAY', evidence: ['APP EDIT_ISSUES ← x'] };
+  const listed = { rule: 'restricted-security-level', projects: ['OPS', 'WEB'], evidence: ['OPS (yes): security scheme "C" level "Secret" → anyone'] };
   const across = { rule: 'outside-service-role', evidence: ['APP BROWSE_PROJECTS ← scheme "S" [1] grant 2 → anyone', 'WEB EDIT_ISSUES ← y', 'APP EDIT_ISSUES ← z', '(paths shown for the first 10 projects)'] };
   const site = { rule: 'service-account-quota', evidence: ['6 of 5 service accounts'] };
-  const by = findingsByProject({ findings: [named, across, site] });
-  assert.deepEqual([...by.keys()].sort(), ['APP', 'PAY', 'WEB']);
+  const by = findingsByProject({ findings: [named, listed, across, site] });
+  assert.deepEqual([...by.keys()].sort(), ['APP', 'OPS', 'PAY', 'WEB']);
   assert.deepEqual(by.get('PAY'), [named]);
   assert.deepEqual(by.get('APP'), [across], 'once, however many lines name it');
-  assert.deepEqual(by.get('WEB'), [across]);
+  assert.deepEqual(by.get('OPS'), [listed]);
+  assert.deepEqual(by.get('WEB'), [listed, across]);
   assert.equal(findingsByProject(null).size, 0);
 });

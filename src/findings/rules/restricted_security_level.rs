@@ -16,12 +16,28 @@ pub const RULE: Rule = Rule {
     check,
 };
 
+// Projects named in the message; every one is in the finding's `projects`. One finding per bot and
+// level, not per project: a level in a scheme many projects share is one thing to fix, and a finding
+// per project made half a million findings on the largest sites.
+const PROJECTS_NAMED: usize = 5;
+
+/// One level a bot can see: its id and name, the projects, the worst access, the paths.
+struct Seen<'a> {
+    id: &'a str,
+    name: &'a str,
+    projects: Vec<&'a str>,
+    severity: Severity,
+    evidence: Vec<String>,
+}
+
 fn check(scope: &Scope<'_>) -> Vec<Hit> {
     let mut hits = Vec::new();
     for account in working_bots(scope) {
         let Some(access) = scope.access(&account.account_id) else { continue };
         let declared =
             scope.registry.entry(&account.account_id).and_then(|e| e.need.as_ref()).map(|n| &n.security_levels);
+        // Per level, in the order first met.
+        let mut levels: Vec<Seen<'_>> = Vec::new();
         for project in &access.projects {
             for level in &project.security_levels {
                 if declared.is_some_and(|d| d.iter().any(|l| *l == level.name || *l == level.id)) {
@@ -32,18 +48,44 @@ fn check(scope: &Scope<'_>) -> Vec<Hit> {
                     "conditional" => Severity::Medium,
                     _ => continue,
                 };
-                let mut hit = Hit::about(
-                    &account.account_id,
-                    format!(
-                        "can see issues in security level \"{}\" of {} ({})",
-                        level.name, project.key, level.access
-                    ),
-                )
-                .severity(severity)
-                .evidence(level.paths.iter().map(|p| p.path.to_string()).collect());
-                hit.project = Some(project.key.clone());
-                hits.push(hit);
+                let at = match levels.iter().position(|seen| seen.id == level.id.as_str()) {
+                    Some(at) => at,
+                    None => {
+                        let name = level.name.as_str();
+                        levels.push(Seen { id: &level.id, name, projects: Vec::new(), severity, evidence: Vec::new() });
+                        levels.len() - 1
+                    }
+                };
+                let Some(Seen { projects, severity: worst, evidence, .. }) = levels.get_mut(at) else { continue };
+                projects.push(project.key.as_str());
+                *worst = (*worst).max(severity);
+                for path in &level.paths {
+                    let line = format!("{} ({}): {}", project.key, level.access, path.path);
+                    // The same path in every project of a shared scheme is shown once.
+                    let shared = format!(": {}", path.path);
+                    if !evidence.iter().any(|e| e.ends_with(&shared)) {
+                        evidence.push(line);
+                    }
+                }
             }
+        }
+        for Seen { name, projects, severity, evidence, .. } in levels {
+            let Some(first) = projects.first() else { continue };
+            let message = if projects.len() == 1 {
+                format!("can see issues in security level \"{name}\" of {first}")
+            } else {
+                let named = projects.iter().take(PROJECTS_NAMED).copied().collect::<Vec<_>>().join(", ");
+                let rest = projects.len().saturating_sub(PROJECTS_NAMED);
+                let more = if rest > 0 { format!(" and {rest} more") } else { String::new() };
+                format!("can see issues in security level \"{name}\" in {} projects ({named}{more})", projects.len())
+            };
+            let mut hit = Hit::about(&account.account_id, message).severity(severity).evidence(evidence);
+            if projects.len() == 1 {
+                hit.project = Some((*first).to_owned());
+            } else {
+                hit.projects = projects.iter().map(|p| (*p).to_owned()).collect();
+            }
+            hits.push(hit);
         }
     }
     hits

@@ -28,9 +28,10 @@ const CREATE = `CREATE TABLE IF NOT EXISTS ${PAGES_TABLE} (
   PRIMARY KEY (scan_id, project_key, seq)
 )`;
 
-// The findings that concern a project, by project key: those naming it, and those about an
-// account across projects (one finding a bot, e.g. outside-service-role) whose evidence lines
-// start with the project's key (`KEY PERMISSION ← path`).
+// The findings that concern a project, by project key: those naming it, those listing it among
+// their `projects` (one finding for several, e.g. restricted-security-level), and those about an
+// account across projects (outside-service-role) whose evidence lines start with the project's key
+// (`KEY PERMISSION ← path`).
 export function findingsByProject(report) {
   const by = new Map();
   const add = (key, finding) => {
@@ -42,6 +43,7 @@ export function findingsByProject(report) {
       add(finding.project, finding);
       continue;
     }
+    for (const key of finding.projects ?? []) add(key, finding);
     for (const line of finding.evidence ?? []) {
       const key = /^([A-Z][A-Z0-9_]{0,254}) [A-Z_]+ ← /.exec(line)?.[1];
       if (key) add(key, finding);
