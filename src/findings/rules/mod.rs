@@ -80,3 +80,14 @@ fn cap(mut lines: Vec<String>) -> Vec<String> {
     }
     lines
 }
+
+/// How many projects a finding for several names in its message; the rest are counted.
+const PROJECTS_NAMED: usize = 5;
+
+/// "N projects (A, B, C, D, E and K more)": several projects in one finding's message.
+fn several_projects(keys: &[&str]) -> String {
+    let named = keys.iter().take(PROJECTS_NAMED).copied().collect::<Vec<_>>().join(", ");
+    let rest = keys.len().saturating_sub(PROJECTS_NAMED);
+    let more = if rest > 0 { format!(" and {rest} more") } else { String::new() };
+    format!("{} projects ({named}{more})", keys.len())
+}

@@ -3,7 +3,7 @@ use crate::analysis::path::Via;
 use crate::findings::{Hit, Rule, Severity};
 use crate::governance::Scope;
 
-use super::{cap, service_roles, working_bots};
+use super::{cap, service_roles, several_projects, working_bots};
 
 pub const RULE: Rule = Rule {
     id: "outside-service-role",
@@ -22,7 +22,6 @@ pub const RULE: Rule = Rule {
 // per project: a bot reaching 10,000 projects outside the role is one thing to fix, and a finding
 // per project made millions of findings on the largest sites.
 const PROJECTS_WITH_EVIDENCE: usize = 12;
-const PROJECTS_NAMED: usize = 5;
 
 fn check(scope: &Scope<'_>) -> Vec<Hit> {
     let roles = service_roles(scope);
@@ -63,10 +62,7 @@ fn check(scope: &Scope<'_>) -> Vec<Hit> {
         let message = if outside.len() == 1 {
             format!("holds {permissions} permissions in {first} {missing}")
         } else {
-            let named = outside.iter().take(PROJECTS_NAMED).copied().collect::<Vec<_>>().join(", ");
-            let rest = outside.len().saturating_sub(PROJECTS_NAMED);
-            let more = if rest > 0 { format!(" and {rest} more") } else { String::new() };
-            format!("holds permissions in {} projects ({named}{more}) {missing}", outside.len())
+            format!("holds permissions in {} {missing}", several_projects(&outside))
         };
         let mut lines = cap(lines);
         if outside.len() > PROJECTS_WITH_EVIDENCE {

@@ -1,7 +1,7 @@
 use crate::findings::{Hit, Rule, Severity};
 use crate::governance::Scope;
 
-use super::working_bots;
+use super::{several_projects, working_bots};
 
 pub const RULE: Rule = Rule {
     id: "restricted-security-level",
@@ -16,11 +16,9 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-// Projects named in the message; every one is in the finding's `projects`. One finding per bot and
-// level, not per project: a level in a scheme many projects share is one thing to fix, and a finding
-// per project made half a million findings on the largest sites.
-const PROJECTS_NAMED: usize = 5;
-
+// One finding per bot and level, every project in its `projects`, not one per project: a level in a
+// scheme many projects share is one thing to fix, and a finding per project made half a million
+// findings on the largest sites.
 /// One level a bot can see: its id and name, the projects, the worst access, the paths.
 struct Seen<'a> {
     id: &'a str,
@@ -74,10 +72,7 @@ fn check(scope: &Scope<'_>) -> Vec<Hit> {
             let message = if projects.len() == 1 {
                 format!("can see issues in security level \"{name}\" of {first}")
             } else {
-                let named = projects.iter().take(PROJECTS_NAMED).copied().collect::<Vec<_>>().join(", ");
-                let rest = projects.len().saturating_sub(PROJECTS_NAMED);
-                let more = if rest > 0 { format!(" and {rest} more") } else { String::new() };
-                format!("can see issues in security level \"{name}\" in {} projects ({named}{more})", projects.len())
+                format!("can see issues in security level \"{name}\" in {}", several_projects(&projects))
             };
             let mut hit = Hit::about(&account.account_id, message).severity(severity).evidence(evidence);
             if projects.len() == 1 {
