@@ -61,6 +61,15 @@ export async function queueBench({ size = 'XL', log = console.error } = {}) {
     }
     return realSetTimeout(fn, ms, ...rest);
   };
+  // The core's wasm memory, apart from the local SQLite's (sql.js, also wasm, in this process): the
+  // bundle instantiates the core synchronously (initSync), sql.js asynchronously.
+  const cores = [];
+  const RealInstance = WebAssembly.Instance;
+  WebAssembly.Instance = function Instance(module, imports) {
+    const instance = new RealInstance(module, imports);
+    if (instance.exports.memory instanceof WebAssembly.Memory) cores.push(instance.exports.memory);
+    return instance;
+  };
   const storage = await openSqlite(null);
   const store = createStore(storage.client);
   // Burst pacing against the simulator is not what is measured: the hour's share of the quota is.
@@ -72,19 +81,33 @@ export async function queueBench({ size = 'XL', log = console.error } = {}) {
   // Samples of the RSS, attributed to the delivery that ends next.
   const peaks = [];
   const starts = [];
+  const wasmPeaks = [];
+  const heapPeaks = [];
   let seen = 0;
   let started = performance.now();
   const walls = [];
+  const record = (at) => {
+    const { rss, heapUsed } = process.memoryUsage();
+    peaks[at] = Math.max(peaks[at] ?? 0, rss);
+    starts[at] ??= rss;
+    wasmPeaks[at] = Math.max(wasmPeaks[at] ?? 0, ...cores.map((m) => m.buffer.byteLength));
+    heapPeaks[at] = Math.max(heapPeaks[at] ?? 0, heapUsed);
+  };
   const sampler = setInterval(() => {
-    const rss = process.memoryUsage().rss;
     while (seen < deliveries.length) {
       walls[seen] = performance.now() - started;
       started = performance.now();
       seen += 1;
     }
-    peaks[seen] = Math.max(peaks[seen] ?? 0, rss);
-    starts[seen] ??= rss;
+    record(seen);
   }, SAMPLE_MS);
+  // A job's work in wasm holds the event loop, so the interval may not fire before the delivery
+  // ends: a sample is also taken as each delivery is recorded, for it.
+  const deliveredPush = deliveries.push.bind(deliveries);
+  deliveries.push = (...items) => {
+    record(deliveries.length);
+    return deliveredPush(...items);
+  };
   const wall = performance.now();
   let status;
   // A trap in the core (out of wasm memory) can surface outside the consumer's promise and end
@@ -132,12 +155,14 @@ export async function queueBench({ size = 'XL', log = console.error } = {}) {
   storage.close();
   clock.restore();
   globalThis.setTimeout = realSetTimeout;
+  WebAssembly.Instance = RealInstance;
   await sim.close();
 
   // Samples taken while delivery i ran carry index i (the count of deliveries ended before it).
   const jobs = deliveries.map((d, i) => ({
     kind: d.body.digest ? 'digest' : 'wait', outcome: d.outcome, at: d.at, wallS: (walls[i] ?? 0) / 1000,
     startMB: Number(mb(starts[i] ?? 0).replace(/,/g, '')), peakMB: Number(mb(peaks[i] ?? 0).replace(/,/g, '')),
+    wasmMB: Number(mb(wasmPeaks[i] ?? 0).replace(/,/g, '')), heapMB: Number(mb(heapPeaks[i] ?? 0).replace(/,/g, '')),
   }));
   // A delivery that wrote a checkpoint or the finished scan ran a job; the others were hops of
   // a wait for the next quota hour (or repeats). Matched by time: the first delivery to end
@@ -156,11 +181,11 @@ export async function queueBench({ size = 'XL', log = console.error } = {}) {
   lines.push('| Size | Jobs (scan + digest) | Calls | Points | Simulated hours | Wall time | Peak RSS |', '|---|---:|---:|---:|---:|---:|---:|');
   lines.push(`| ${size} | ${jobs.filter((j) => j.kind === 'scan job').length} + ${jobs.filter((j) => j.kind === 'digest').length} (${deliveries.length} deliveries) | ${n(stats.calls)} | ${n(stats.points)} | ${hours.toFixed(1)} | ${n(seconds)} s | ${n(Math.max(...jobs.map((j) => j.peakMB)))} MB |`, '');
   lines.push('Per delivery of a queue event: calls and points of each scan job from the scan\'s own ledger (the core\'s count and price estimate; the totals above are the simulator\'s count, which also has the resolver calls around the scan).', '');
-  lines.push('| Delivery | Kind | Outcome | Calls | Points | Wall time (since the previous delivery ended) | RSS at its start | Peak RSS while it ran |', '|---:|---|---|---:|---:|---:|---:|---:|');
+  lines.push('| Delivery | Kind | Outcome | Calls | Points | Wall time (since the previous delivery ended) | RSS at its start | Peak RSS while it ran | Core wasm memory | Peak JS heap |', '|---:|---|---|---:|---:|---:|---:|---:|---:|---:|');
   // A delivery shorter than the sampling interval has no sample: "—".
   const rss = (x) => (x ? `${n(x)} MB` : '—');
-  jobs.forEach((j, i) => lines.push(`| ${i + 1} | ${j.kind === 'wait' ? 'hop (waiting for the next quota hour)' : j.kind} | ${j.outcome} | ${j.calls === undefined ? '' : n(j.calls)} | ${j.points === undefined ? '' : n(j.points)} | ${j.wallS.toFixed(1)} s | ${rss(j.startMB)} | ${rss(j.peakMB)} |`));
-  lines.push('', 'One process runs every job, as a warm Forge container would: the core\'s wasm memory grows to what the largest job needed and does not shrink, so a job\'s RSS at its start carries what the jobs before it left.');
+  jobs.forEach((j, i) => lines.push(`| ${i + 1} | ${j.kind === 'wait' ? 'hop (waiting for the next quota hour)' : j.kind} | ${j.outcome} | ${j.calls === undefined ? '' : n(j.calls)} | ${j.points === undefined ? '' : n(j.points)} | ${j.wallS.toFixed(1)} s | ${rss(j.startMB)} | ${rss(j.peakMB)} | ${rss(j.wasmMB)} | ${rss(j.heapMB)} |`));
+  lines.push('', 'One process runs every job, as a warm Forge container would: the core\'s wasm memory grows to what the largest job needed and does not shrink, so a job\'s RSS at its start carries what the jobs before it left. The RSS also holds the local SQLite (sql.js keeps the whole database in its own wasm memory, which does not shrink either), where Forge\'s storage is a remote service: the core\'s wasm memory (its size at the delivery\'s end; it only grows) and the JS heap are what a Forge function itself would hold.');
   lines.push('', crashed
     ? `The scan did not finish: the process ended in job ${jobs.length} with \`${String(crashed.message ?? crashed).split('\n')[0]}\`${/unreachable/.test(crashed.message) && /rust_oom/.test(crashed.stack ?? '') ? ' (the core ran out of wasm memory: `alloc::rust_oom`)' : ''}; the figures above are up to that point.`
     : `The scan ${scan.status === 'done' ? 'finished' : `ended ${scan.status}`}: complete ${scan.complete}, ${scan.gaps ?? 0} gap(s).`, '');
