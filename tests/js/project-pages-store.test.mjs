@@ -41,3 +41,22 @@ test('small pages then a page near a request long are stored, each readable whol
     db.close();
   }
 });
+
+test('a core that cannot compute the findings leaves every page stored, its findings unknown', async () => {
+  const db = await openSqlite(null);
+  try {
+    const logged = [];
+    const projects = createProjectPages({ sql: db.client, store: createStore(db.client), log: (line) => logged.push(line) });
+    const loaded = { ...loadedWith([{ key: 'ABC', size: 10 }, { key: 'XYZ', size: 10 }]), findings() { throw new Error('unreachable'); } };
+    const stored = await projects.store('scan-1', loaded);
+    assert.equal(stored.projects, 2);
+    assert.equal(stored.findings, false);
+    const rows = await db.client.prepare('SELECT chunk FROM steward_project_pages WHERE scan_id = ? AND project_key = ? ORDER BY seq').bindParams('scan-1', 'XYZ').execute();
+    const page = JSON.parse(rows.rows.map((r) => r.chunk).join(''));
+    assert.equal(page.findingsKnown, false);
+    assert.deepEqual(page.findings, []);
+    assert.match(logged.join('\n'), /findings could not be computed: unreachable/);
+  } finally {
+    db.close();
+  }
+});

@@ -86,10 +86,17 @@ export function createProjectPages({ sql, store, log = () => {} }) {
   }
 
   // The findings from the loaded snapshot itself when the caller has none (a whole load answers
-  // them; a load without people cannot: owners are people), else null.
+  // them; a load without people cannot: owners are people), else null. A core that cannot compute
+  // them (out of memory on a very large site) leaves the pages saying their findings are unknown
+  // rather than leaving every project without its page.
   function ownFindings(loaded, settings, registry) {
-    const answer = loaded.findings(registry, settings || '{}', new Date().toISOString().slice(0, 10));
-    return answer.type === 'success' ? answer.result : null;
+    try {
+      const answer = loaded.findings(registry, settings || '{}', new Date().toISOString().slice(0, 10));
+      return answer.type === 'success' ? answer.result : null;
+    } catch (error) {
+      log(`steward: the project pages' findings could not be computed: ${error.message}`);
+      return null;
+    }
   }
 
   return {
