@@ -135,3 +135,18 @@ test('options that are not a string read as empty, and a snapshot that is not on
     assert.equal(steward.analyze(value, '{}').type, 'failure', String(value));
   }
 });
+
+test('withLoaded answers the error of its use, not a free that fails after it', async () => {
+  const { withLoaded } = await import(join(root, 'src/forge/scans/decode.js'));
+  const text = readFileSync(join(root, 'tests/findings/no-owner/snapshot.json'), 'utf8');
+  await assert.rejects(
+    withLoaded([text], {}, (loaded) => {
+      // As after a trap in the core: the object is left borrowed and cannot be freed.
+      loaded.free = () => {
+        throw new Error('attempted to take ownership of Rust value while it was borrowed');
+      };
+      throw new Error('unreachable');
+    }),
+    /^Error: unreachable$/,
+  );
+});

@@ -31,7 +31,14 @@ export async function withLoaded(chunks, { project, nonHuman } = {}, use) {
     loaded = reader.finish(project ?? undefined, nonHuman ?? false);
     return await use(loaded);
   } finally {
-    loaded?.free();
-    reader.free();
+    // After a trap in the core (out of memory) the objects cannot be freed: the error that
+    // matters is the trap's, not the free's.
+    for (const object of [loaded, reader]) {
+      try {
+        object?.free();
+      } catch {
+        // the core's own error is the one thrown
+      }
+    }
   }
 }
