@@ -79,7 +79,7 @@ pub async fn collect_snapshot(host: JsValue, options: String) -> Result<String, 
 #[wasm_bindgen(js_name = collectSnapshotParts)]
 pub async fn collect_snapshot_parts(host: JsValue, options: String) -> Result<js_sys::Array, JsValue> {
     let host = JsHost::new(host)?;
-    let parts = api::collect_parts(&host, &options).await;
+    let parts = api::collect_parts(&host, options).await;
     let header = to_js(&parts.header)?;
     let body = parts.body.map_or(JsValue::UNDEFINED, |body| JsValue::from_str(&body));
     Ok(js_sys::Array::of2(&header, &body))

@@ -251,7 +251,7 @@ fn a_job_whose_time_is_up_stops_and_the_next_job_goes_on() {
 /// `collect_parts`, as the scan jobs run it: a small header to read, and one text to store as it
 /// is — the checkpoint while the scan goes on, the snapshot at its end.
 fn parts(host: &impl steward::host::Host, options: &str) -> (Value, Value) {
-    let parts = run(api::collect_parts(host, options));
+    let parts = run(api::collect_parts(host, options.to_owned()));
     let header: Value = serde_json::from_str(&parts.header).unwrap();
     assert_eq!(header["type"], "success", "{header}");
     (header["result"].clone(), serde_json::from_str(&parts.body.unwrap()).unwrap())
@@ -289,7 +289,7 @@ fn the_two_part_answer_carries_the_checkpoint_or_the_snapshot_once_and_a_header_
     assert_eq!(header["meta"], whole["snapshot"]["meta"]);
     assert_eq!(body, whole["snapshot"], "the body at the end is the snapshot one uninterrupted scan writes");
 
-    let failed = run(api::collect_parts(&site(), r#"{"sekurity": false}"#));
+    let failed = run(api::collect_parts(&site(), r#"{"sekurity": false}"#.to_owned()));
     assert!(failed.header.contains(r#""type":"failure""#) && failed.header.contains("sekurity"), "{}", failed.header);
     assert!(failed.body.is_none());
 }

@@ -17,7 +17,7 @@ use crate::host::Host;
 /// `resume` it continues a checkpoint, with `refresh` it updates a previous snapshot from the
 /// audit log.
 pub async fn collect_json<H: Host>(host: &H, options_json: &str) -> String {
-    match run(host, options_json).await {
+    match run(host, options_json.to_owned()).await {
         Ok(scan) => {
             let warnings = scan.warnings.clone();
             Answer::Success { result: scan, warnings }.to_json()
@@ -30,7 +30,7 @@ pub async fn collect_json<H: Host>(host: &H, options_json: &str) -> String {
 /// is `collect_json`'s envelope with the snapshot cut to its `meta` and the checkpoint to what the
 /// next job needs to be queued; `body` is the checkpoint's JSON when the scan stopped, else the
 /// snapshot's (absent on failure). Only one of the two large texts is ever made.
-pub async fn collect_parts<H: Host>(host: &H, options_json: &str) -> ScanParts {
+pub async fn collect_parts<H: Host>(host: &H, options_json: String) -> ScanParts {
     let scan = match run(host, options_json).await {
         Ok(scan) => scan,
         Err(error) => {
@@ -97,8 +97,10 @@ struct CheckpointHeader {
     points: u64,
 }
 
-async fn run<H: Host>(host: &H, options_json: &str) -> Result<Scan, ApiError> {
-    let options = options::<collect::plan::ScanOptions>(options_json)?;
+/// Takes the options' text to free it once parsed: it holds the checkpoint, hundreds of MB at XL.
+async fn run<H: Host>(host: &H, options_json: String) -> Result<Scan, ApiError> {
+    let options = options::<collect::plan::ScanOptions>(&options_json)?;
+    drop(options_json);
     let policy = RetryPolicy { max_retries: options.max_retries, ..RetryPolicy::default() };
     let client = match &options.pacing {
         None => Client::new(host, policy),

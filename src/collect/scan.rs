@@ -112,10 +112,12 @@ fn refused(error: &CollectError) -> bool {
 /// Runs the whole plan, or what a checkpoint says is left of it. Never fails: what cannot be read
 /// becomes a gap, and a stop returns a checkpoint.
 pub async fn scan<H: Host>(client: &Client<'_, H>, mut options: ScanOptions) -> Scan {
-    let resume = options.resume.take();
-    let mut scanner = Scanner::new(client, options, resume.as_deref().cloned());
+    // Moved into the scanner, not copied: at XL a checkpoint is hundreds of MB.
+    let resume = options.resume.take().map(|c| *c);
+    let (previous_jobs, previous_calls, previous_points) =
+        resume.as_ref().map_or((0, 0, 0), |c| (c.jobs, c.calls, c.points));
+    let mut scanner = Scanner::new(client, options, resume);
     scanner.full().await;
-    let (previous_jobs, previous_calls, previous_points) = resume.map_or((0, 0, 0), |c| (c.jobs, c.calls, c.points));
     scanner.finish(previous_jobs, previous_calls, previous_points)
 }
 
