@@ -550,14 +550,10 @@ impl<'c, 'h, H: Host> Scanner<'c, 'h, H> {
         }
         // Each answer is decoded and stored as it comes, in order: holding every raw answer until the
         // last (10,000 checks at XL) doubled what the checks cost in memory.
-        let mut rest = stream::iter(requests).map(check).buffered(self.options.concurrency.max(1));
+        let rest = stream::iter(requests).map(check).buffered(self.options.concurrency.max(1));
+        let mut results = stream::iter(first_result).chain(rest);
         let mut left: BTreeSet<String> = BTreeSet::new();
-        loop {
-            let next = match first_result.take() {
-                Some(first) => Some(first),
-                None => rest.next().await,
-            };
-            let Some((account, index, body, response)) = next else { break };
+        while let Some((account, index, body, response)) = results.next().await {
             let key = format!("{account}/{index}");
             if left.contains(&account) {
                 // An earlier chunk of this account is left for the next job: keep the order.
