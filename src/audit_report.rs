@@ -12,7 +12,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::analysis::{AccountAccess, Analysis, Coverage, JiraAdmin};
+use crate::analysis::view::AccountView;
+use crate::analysis::{Analysis, Coverage, JiraAdmin};
 use crate::api::FindingsReport;
 use crate::collect::plan::GapOut;
 use crate::findings::{Finding, Severity};
@@ -152,7 +153,8 @@ pub fn markdown_cell(raw: &str) -> String {
 }
 
 /// The Markdown report: title, scan summary, findings by severity, per-bot access, coverage gaps.
-pub fn to_markdown(analysis: &Analysis, audit: &AuditSection) -> String {
+/// `accounts`: the bots' access, read in place (from a matrix on the console's side).
+pub fn to_markdown(accounts: &[AccountView<'_>], audit: &AuditSection) -> String {
     let mut out = String::new();
     let when = audit.collected_at.as_deref().unwrap_or("unknown time");
     let _ = writeln!(out, "# Steward audit of {}\n", markdown_cell(&audit.site));
@@ -164,8 +166,8 @@ pub fn to_markdown(analysis: &Analysis, audit: &AuditSection) -> String {
     let _ = writeln!(out, "| {} | {} | {complete} | {} |\n", scan.calls, scan.points, scan.gaps.len());
 
     findings_section(&mut out, audit);
-    bots_section(&mut out, analysis);
-    coverage_section(&mut out, analysis, &scan.gaps);
+    bots_section(&mut out, accounts);
+    coverage_section(&mut out, accounts, &scan.gaps);
     out
 }
 
@@ -206,19 +208,19 @@ fn findings_section(out: &mut String, audit: &AuditSection) {
     }
 }
 
-fn bots_section(out: &mut String, analysis: &Analysis) {
+fn bots_section(out: &mut String, accounts: &[AccountView<'_>]) {
     out.push_str("## Bot access\n\n");
-    if analysis.accounts.is_empty() {
+    if accounts.is_empty() {
         out.push_str("No bot accounts.\n\n");
         return;
     }
     out.push_str("| bot | kind | global | projects with access | top permissions |\n|---|---|---|---|---|\n");
-    for account in &analysis.accounts {
+    for account in accounts {
         // Reporter, assignee and custom-field grants hold only on some issues: counted apart.
         let mut with_access: Vec<&str> = Vec::new();
         let mut conditional_only = 0usize;
         let mut held: BTreeMap<&str, usize> = BTreeMap::new();
-        for project in &account.projects {
+        for project in account.projects() {
             let mut any = false;
             for (permission, paths) in project.permissions.iter() {
                 if paths.iter().any(|p| !p.conditional) {
@@ -227,7 +229,7 @@ fn bots_section(out: &mut String, analysis: &Analysis) {
                 }
             }
             if any {
-                with_access.push(&project.key);
+                with_access.push(project.key);
             } else if !project.permissions.is_empty() {
                 conditional_only += 1;
             }
@@ -253,7 +255,7 @@ fn bots_section(out: &mut String, analysis: &Analysis) {
         let _ = writeln!(
             out,
             "| {}{inactive} | {} | {global} | {projects} | {} |",
-            markdown_cell(&account.display_name),
+            markdown_cell(account.display_name),
             account.kind,
             top.join(", ")
         );
@@ -263,7 +265,7 @@ fn bots_section(out: &mut String, analysis: &Analysis) {
 
 /// The global permissions as far as Jira's check was asked: "none" only where it was asked about
 /// every one, and Jira administration (every project's `ADMINISTER_PROJECTS`) said when unknown.
-fn global_cell(account: &AccountAccess) -> String {
+fn global_cell(account: &AccountView<'_>) -> String {
     let held = account.global.iter().map(|g| markdown_cell(g)).collect::<Vec<_>>().join(", ");
     let mut cell = match (account.global_coverage, account.global.is_empty()) {
         (Coverage::None, _) => return "not checked; Jira administrator: unknown".to_owned(),
@@ -278,10 +280,10 @@ fn global_cell(account: &AccountAccess) -> String {
     cell
 }
 
-fn coverage_section(out: &mut String, analysis: &Analysis, gaps: &[GapOut]) {
+fn coverage_section(out: &mut String, accounts: &[AccountView<'_>], gaps: &[GapOut]) {
     out.push_str("## Coverage gaps\n\n");
     let (mut partial, mut none) = (0usize, 0usize);
-    for project in analysis.accounts.iter().flat_map(|a| &a.projects) {
+    for project in accounts.iter().flat_map(|a| a.projects()) {
         match project.coverage {
             Coverage::Partial => partial += 1,
             Coverage::None => none += 1,
@@ -314,6 +316,7 @@ fn coverage_section(out: &mut String, analysis: &Analysis, gaps: &[GapOut]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::AccountAccess;
 
     fn finding(display_name: &str, message: &str) -> Finding {
         Finding {
@@ -412,7 +415,7 @@ mod tests {
             jira_admin,
             projects: Vec::new(),
         };
-        let cell = |global: &[&str], coverage, admin| global_cell(&account(global, coverage, admin));
+        let cell = |global: &[&str], coverage, admin| global_cell(&account(global, coverage, admin).view());
         assert_eq!(cell(&[], Coverage::None, JiraAdmin::Unknown), "not checked; Jira administrator: unknown");
         assert_eq!(cell(&[], Coverage::Complete, JiraAdmin::No), "none");
         assert_eq!(cell(&["ADMINISTER", "BULK_CHANGE"], Coverage::Complete, JiraAdmin::Yes), "ADMINISTER, BULK_CHANGE");
@@ -426,13 +429,6 @@ mod tests {
 
     #[test]
     fn markdown_findings_rows_keep_their_column_count() {
-        let analysis = Analysis {
-            analysis_version: 1,
-            site: None,
-            collected_at: None,
-            accounts: Vec::new(),
-            warnings: Vec::new(),
-        };
         let mut counts = BTreeMap::new();
         counts.insert(Severity::Critical, 1);
         let audit = AuditSection {
@@ -448,7 +444,7 @@ mod tests {
             fail_on: Some(Severity::High),
             gate_failed: true,
         };
-        let md = to_markdown(&analysis, &audit);
+        let md = to_markdown(&[], &audit);
         assert!(md.starts_with("# Steward audit of https://x.atlassian.net\n"), "{md}");
         assert!(md.contains("The gate at `high` fails."), "{md}");
         let row = md.lines().find(|l| l.starts_with("| global-admin")).unwrap();

@@ -192,10 +192,13 @@ impl LoadedSnapshot {
         to_js(&self.loaded.what_if(changes))
     }
 
-    /// The admin console's stored products as JSON text (docs/admin-console.md): text, as the
-    /// job stores most of it as it is.
-    pub fn console(&self, registry: &str, settings: &str, now: &str, options: &str) -> String {
-        self.loaded.console(registry, settings, now, options)
+    /// The admin console's stored products (docs/admin-console.md), each account's detail written
+    /// when asked. Throws the failure envelope's text when the input is not valid.
+    pub fn console(&self, registry: &str, settings: &str, now: &str, options: &str) -> Result<Console, JsValue> {
+        self.loaded
+            .console(registry, settings, now, options)
+            .map(|console| Console { console })
+            .map_err(|error| JsValue::from_str(&api::failure_text(error)))
     }
 
     /// Every finding: `{now, counts, findings}`.
@@ -282,6 +285,30 @@ impl ProjectPages {
     /// Project `index`'s page as JSON text; `undefined` past the last.
     pub fn page(&self, index: usize) -> Option<String> {
         self.pages.page(index)
+    }
+}
+
+/// The admin console's products of a loaded snapshot: `products()` the envelope's JSON text,
+/// `detail(i)` row `i`'s detail as JSON text.
+#[wasm_bindgen]
+pub struct Console {
+    console: api::Console,
+}
+
+#[wasm_bindgen]
+impl Console {
+    pub fn products(&self) -> String {
+        self.console.products().to_owned()
+    }
+
+    pub fn count(&self) -> usize {
+        self.console.count()
+    }
+
+    /// Row `index`'s detail as JSON text; `undefined` past the last. Throws the failure
+    /// envelope's text when it cannot be written.
+    pub fn detail(&self, index: usize) -> Result<Option<String>, JsValue> {
+        self.console.detail(index).transpose().map_err(|error| JsValue::from_str(&api::failure_text(error)))
     }
 }
 

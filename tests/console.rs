@@ -16,13 +16,21 @@ fn dir(rule: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/findings").join(rule)
 }
 
+/// The products, with `details` added: every account's detail, parsed, in `rows` order.
 fn console(rule: &str, options: &str) -> Value {
     let read = |name: &str| std::fs::read_to_string(dir(rule).join(name)).unwrap();
     let loaded = LoadedSnapshot::from_text(&read("snapshot.json"), &Scope::default());
-    let answer: Value =
-        serde_json::from_str(&loaded.console(&read("registry.json"), &read("settings.json"), NOW, options)).unwrap();
+    let console = loaded.console(&read("registry.json"), &read("settings.json"), NOW, options).unwrap();
+    let answer: Value = serde_json::from_str(console.products()).unwrap();
     assert_eq!(answer["type"], "success", "{answer}");
-    answer["result"].clone()
+    let mut products = answer["result"].clone();
+    assert_eq!(products["detailCount"], products["rows"].as_array().unwrap().len());
+    assert_eq!(console.count(), products["rows"].as_array().unwrap().len());
+    let details: Vec<Value> =
+        (0..console.count()).map(|i| serde_json::from_str(&console.detail(i).unwrap().unwrap()).unwrap()).collect();
+    assert!(console.detail(console.count()).is_none(), "no detail past the last row");
+    products["details"] = Value::Array(details);
+    products
 }
 
 #[test]
@@ -34,7 +42,7 @@ fn rows_carry_the_highest_finding_and_details_the_paths_as_data() {
     let (at, row) = rows.iter().enumerate().find(|(_, r)| r["accountId"] == hit["accountId"]).unwrap();
     assert!(row["rules"].as_array().unwrap().iter().any(|r| r == "direct-user-grant"));
     assert!(row["highest"]["severity"].is_string());
-    let detail: Value = serde_json::from_str(p["details"][at].as_str().unwrap()).unwrap();
+    let detail = &p["details"][at];
     assert_eq!(detail["account"]["accountId"], hit["accountId"]);
     let paths = detail["access"]["paths"].as_array().unwrap();
     assert!(paths.iter().any(|p| p["via"]["kind"] == "user" && p["origin"]["kind"] == "grant"), "{paths:?}");
@@ -73,9 +81,9 @@ fn a_summary_compared_with_itself_shows_no_change_and_bad_options_are_refused() 
     }
     let read = |name: &str| std::fs::read_to_string(dir("broad-access").join(name)).unwrap();
     let loaded = LoadedSnapshot::from_text(&read("snapshot.json"), &Scope::default());
-    let bad: Value = serde_json::from_str(&loaded.console("", "", NOW, r#"{"previos":null}"#)).unwrap();
-    assert_eq!(bad["type"], "failure");
-    assert_eq!(bad["errors"][0]["code"], "bad-options");
+    let Err(bad) = loaded.console("", "", NOW, r#"{"previos":null}"#) else { panic!("unknown options are refused") };
+    assert_eq!(bad.code, "bad-options");
+    assert!(bad.message.contains("previos"), "{}", bad.message);
 }
 
 /// A probe, not a check: `STEWARD_CONSOLE_SNAPSHOT=bench/.data/snapshot-L.json cargo test --release
@@ -90,20 +98,28 @@ fn console_products_on_a_large_snapshot() {
     let loaded = LoadedSnapshot::from_text(&text, &Scope::default());
     drop(text);
     let loaded_at = started.elapsed();
-    let answer = loaded.console("", "", NOW, "");
+    let console = loaded.console("", "", NOW, "").unwrap();
+    let products = console.products().len();
+    let mut details = 0;
+    let mut largest = 0;
+    for i in 0..console.count() {
+        let text = console.detail(i).unwrap().unwrap();
+        details += text.len();
+        largest = largest.max(text.len());
+    }
     let total = started.elapsed();
-    let value: Value = serde_json::from_str(&answer).unwrap();
+    let value: Value = serde_json::from_str(console.products()).unwrap();
     let p = &value["result"];
     let size = |v: &Value| serde_json::to_string(v).map(|s| s.len()).unwrap_or(0);
-    let details: usize = p["details"].as_array().map_or(0, |d| d.iter().map(|x| x.as_str().map_or(0, str::len)).sum());
     println!(
-        "{path}: load {loaded_at:?}, console {:?}; answer {} MB; rows {} ({} KB), projectSets {} KB, details {} MB, findings {} ({} MB), summary {} MB, access CSV {} MB",
+        "{path}: load {loaded_at:?}, console {:?}; products {} MB; rows {} ({} KB), projectSets {} KB, details {} MB (largest {} KB), findings {} ({} MB), summary {} MB, access CSV {} MB",
         total - loaded_at,
-        answer.len() >> 20,
+        products >> 20,
         p["rows"].as_array().map_or(0, Vec::len),
         size(&p["rows"]) >> 10,
         size(&p["projectSets"]) >> 10,
         details >> 20,
+        largest >> 10,
         p["findings"]["findings"].as_array().map_or(0, Vec::len),
         size(&p["findings"]) >> 20,
         size(&p["summary"]) >> 20,

@@ -267,7 +267,7 @@ fn least_privilege_never_claims_missing_where_the_snapshot_cannot_tell() {
         },
     );
     let need = input.registry.accounts[0].need.clone().unwrap();
-    let assessment = least_privilege::compare(&site, access.accounts.first().unwrap(), &need);
+    let assessment = least_privilege::compare(&site, &access.accounts.first().unwrap().view(), &need);
     let gap = assessment.projects.first().unwrap();
     // No grant of CREATE_ISSUES exists at all, so that one is missing for sure; the role grants
     // could not be evaluated, so those are unknown.
@@ -282,13 +282,13 @@ fn least_privilege_never_claims_missing_where_the_snapshot_cannot_tell() {
     let checked =
         analyze(&site, &Selection { accounts: AccountSelection::One("bot-1".into()), ..Selection::default() });
     assert_eq!(checked.accounts[0].jira_admin, JiraAdmin::No);
-    let known = least_privilege::compare(&site, &checked.accounts[0], &need);
+    let known = least_privilege::compare(&site, &checked.accounts[0].view(), &need);
     assert!(known.projects[0].missing.contains(&"ADMINISTER_PROJECTS".to_owned()), "{known:?}");
     site.checks.clear();
     let unchecked =
         analyze(&site, &Selection { accounts: AccountSelection::One("bot-1".into()), ..Selection::default() });
     assert_eq!(unchecked.accounts[0].jira_admin, JiraAdmin::Unknown);
-    let unknown = least_privilege::compare(&site, &unchecked.accounts[0], &need);
+    let unknown = least_privilege::compare(&site, &unchecked.accounts[0].view(), &need);
     assert!(unknown.projects[0].missing.contains(&"ADMINISTER_PROJECTS".to_owned()), "{unknown:?}");
     assert!(!unknown.projects[0].unknown.contains(&"ADMINISTER_PROJECTS".to_owned()), "{unknown:?}");
 }
@@ -447,7 +447,7 @@ fn least_privilege_claims_a_global_need_missing_only_where_jira_was_asked() {
         analyze(&input.site, &Selection { accounts: AccountSelection::One("bot-1".into()), ..Selection::default() });
     let mut need = input.registry.accounts[0].need.clone().unwrap();
     need.global = vec!["BULK_CHANGE".into(), "USER_PICKER".into()];
-    let assessment = least_privilege::compare(&input.site, &access.accounts[0], &need);
+    let assessment = least_privilege::compare(&input.site, &access.accounts[0].view(), &need);
     assert_eq!(assessment.global_missing, ["USER_PICKER"], "BULK_CHANGE was not asked: {assessment:?}");
 }
 

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 pub mod matrix;
 pub mod path;
+pub mod view;
 
 use crate::warning::Warning;
 use path::Path;

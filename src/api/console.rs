@@ -1,7 +1,8 @@
 //! The admin console's stored products (docs/admin-console.md): what the scan's job computes once
 //! per snapshot and per registry or settings change, so the page's resolvers only read. One call
-//! over a whole loaded snapshot answers them all as one JSON text; each account's detail is a JSON
-//! text of its own inside it, which the job stores in shards without parsing.
+//! over a whole loaded snapshot answers a [`Console`]: the products as one JSON text, and each
+//! account's detail as a JSON text of its own, written when asked, which the job stores in shards
+//! as it goes. On the largest sites the details together are gigabytes; one at a time they fit.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,7 +18,6 @@ use crate::analysis::{Coverage, JiraAdmin, PathEntry, TransitionAccess, Unresolv
 use crate::audit_report::{AUDIT_VERSION, AuditSection, ScanSummary, table_csv, to_csv, to_markdown};
 use crate::collect::plan::GapOut;
 use crate::date::Date;
-use crate::engine::{AccountSelection, Selection, matrix};
 use crate::findings::{self, Finding, Severity};
 use crate::governance::compare::{self, AccessSummary, Changes, PersonSummary};
 use crate::governance::registry::Entry;
@@ -68,8 +68,8 @@ pub struct ConsoleProducts<'a> {
     pub shadow: Vec<ShadowSuspect>,
     pub reviews: Vec<DueItem>,
     pub findings: FindingsReport,
-    /// One JSON text per account, in `rows` order.
-    pub details: Vec<String>,
+    /// How many account details [`Console::detail`] answers, one per row, in `rows` order.
+    pub detail_count: usize,
     pub schemes: BTreeMap<String, SchemeGrants>,
     pub summary: AccessSummary,
     pub changes: Option<Changes>,
@@ -192,15 +192,29 @@ impl ProjectSet {
 #[serde(rename_all = "camelCase")]
 struct Detail<'a> {
     account: DetailAccount<'a>,
-    registry: Option<DetailRegistry<'a>>,
+    registry: Option<&'a DetailRegistry>,
     /// At most [`DETAIL_FINDINGS`] per rule (rules that fire once per project can fire thousands
     /// of times for a bot on a large site); `findingsOmitted` counts the rest.
     findings: Vec<DetailFinding<'a>>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    findings_omitted: BTreeMap<&'static str, usize>,
+    findings_omitted: &'a BTreeMap<&'static str, usize>,
     /// Each rule's title, severity, reason and fix, once.
-    rules: BTreeMap<&'static str, RuleText>,
+    rules: &'a BTreeMap<&'static str, RuleText>,
     access: DetailAccess<'a>,
+}
+
+/// What one account's detail needs besides the matrix, kept while the details are written.
+struct DetailFacts {
+    /// Index of the account's row in the matrix.
+    row: usize,
+    kind: &'static str,
+    active: bool,
+    shadow: Option<&'static str>,
+    signals: Vec<String>,
+    registry: Option<DetailRegistry>,
+    findings: Vec<Finding>,
+    findings_omitted: BTreeMap<&'static str, usize>,
+    rules: BTreeMap<&'static str, RuleText>,
 }
 
 /// Findings of one rule a detail record keeps.
@@ -237,23 +251,23 @@ struct DetailAccount<'a> {
     global: &'a [String],
     global_coverage: Coverage,
     shadow: Option<&'static str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    signals: Vec<String>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    signals: &'a [String],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct DetailRegistry<'a> {
-    entry: &'a Entry,
+struct DetailRegistry {
+    entry: Entry,
     next_due: Option<Date>,
     request_issue_url: Option<String>,
-    people: BTreeMap<&'a str, Person<'a>>,
+    people: BTreeMap<String, Person>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Person<'a> {
-    display_name: &'a str,
+struct Person {
+    display_name: String,
     active: bool,
 }
 
@@ -393,48 +407,53 @@ fn cell_state(set: &AccessSet) -> (bool, bool) {
     (any, unconditional)
 }
 
+/// The console's products of one snapshot: the products at once ([`Console::products`]), each
+/// account's detail when asked ([`Console::detail`]), from the matrix it keeps.
+pub struct Console {
+    products: String,
+    matrix: Matrix,
+    accounts: Vec<DetailFacts>,
+}
+
+impl Console {
+    /// The products but the details: the JSON envelope's text.
+    pub fn products(&self) -> &str {
+        &self.products
+    }
+
+    /// How many details there are: one per row of the products, in their order.
+    pub fn count(&self) -> usize {
+        self.accounts.len()
+    }
+
+    /// Row `index`'s detail as JSON text; `None` past the last.
+    pub fn detail(&self, index: usize) -> Option<Result<String, ApiError>> {
+        let facts = self.accounts.get(index)?;
+        let row = self.matrix.accounts.get(facts.row)?;
+        Some(
+            serde_json::to_string(&detail(&self.matrix, row, facts))
+                .map_err(|e| ApiError::new("encode", e.to_string())),
+        )
+    }
+}
+
 impl LoadedSnapshot {
-    /// The console's products (see the module's documentation) as JSON text.
-    pub fn console(&self, registry: &str, settings: &str, now: &str, options_json: &str) -> String {
-        let console_options = match options::<ConsoleOptions>(options_json) {
-            Ok(o) => o,
-            Err(error) => return super::failure_json(error),
-        };
-        self.governed(registry, settings, now, |scope, warnings| {
-            let selection = Selection {
-                accounts: AccountSelection::Some(console_accounts(scope)),
-                project: None,
-                skip_transitions: console_options.skip_transitions,
-                exhaustive: false,
-            };
-            let m = matrix(scope.site, &selection);
-            let products = products(scope, &m, &console_options).map_err(|e| ApiError::new("encode", e))?;
-            // Written here, while the matrix it borrows lives; carried as it is into the envelope.
-            let text = serde_json::to_string(&products)
-                .and_then(serde_json::value::RawValue::from_string)
-                .map_err(|e| ApiError::new("encode", e.to_string()))?;
+    /// The console's products (see the module's documentation).
+    pub fn console(&self, registry: &str, settings: &str, now: &str, options_json: &str) -> Result<Console, ApiError> {
+        let console_options = options::<ConsoleOptions>(options_json)?;
+        let transitions = !console_options.skip_transitions;
+        self.scoped(registry, settings, now, transitions, |scope, warnings| {
+            let (products, accounts) = products(&scope, &console_options).map_err(|e| ApiError::new("encode", e))?;
+            let text = super::Answer::from_result(Ok::<_, ApiError>(&products), warnings.to_vec()).to_json();
             drop(products);
-            Ok((text, warnings.to_vec()))
+            Ok(Console { products: text, matrix: scope.into_matrix(), accounts })
         })
     }
 }
 
-/// The accounts the console shows: every non-human one, people registered or confirmed as bots,
-/// and suspected shadow bots.
-fn console_accounts(scope: &Scope<'_>) -> BTreeSet<String> {
+fn products<'a>(scope: &'a Scope<'a>, o: &ConsoleOptions) -> Result<(ConsoleProducts<'a>, Vec<DetailFacts>), String> {
     let site = scope.site;
-    let suspects = crate::governance::shadow_suspects(site, scope.settings);
-    site.accounts
-        .values()
-        .filter(|a| {
-            a.kind() != AccountKind::Human || scope.confirmed_shadow(&a.account_id) || suspects.contains(&a.account_id)
-        })
-        .map(|a| a.account_id.clone())
-        .collect()
-}
-
-fn products<'a>(scope: &'a Scope<'a>, m: &'a Matrix, o: &ConsoleOptions) -> Result<ConsoleProducts<'a>, String> {
-    let site = scope.site;
+    let m = &scope.matrix;
     let found = findings::findings_in(scope);
     let mut counts: BTreeMap<Severity, usize> = Severity::ALL.iter().map(|s| (*s, 0)).collect();
     for f in &found {
@@ -464,7 +483,7 @@ fn products<'a>(scope: &'a Scope<'a>, m: &'a Matrix, o: &ConsoleOptions) -> Resu
     let mut rows = Vec::new();
     let mut details = Vec::new();
     let mut shadow = Vec::new();
-    for row in &m.accounts {
+    for (at, row) in m.accounts.iter().enumerate() {
         let Some(account) = site.accounts.get(&row.account_id) else { continue };
         let entry = scope.registry.entry(&row.account_id);
         let signals = shadow_signals(site, scope.settings, account);
@@ -541,8 +560,7 @@ fn products<'a>(scope: &'a Scope<'a>, m: &'a Matrix, o: &ConsoleOptions) -> Resu
             jira_admin: row.jira_admin,
             next_review: entry.and_then(Entry::due),
         });
-        let detail = detail(site, m, row, account, entry, mine, shadow_state, signals);
-        details.push(serde_json::to_string(&detail).map_err(|e| e.to_string())?);
+        details.push(facts(site, at, account, entry, &mine, shadow_state, signals));
     }
 
     let permission_names = site
@@ -599,8 +617,8 @@ fn products<'a>(scope: &'a Scope<'a>, m: &'a Matrix, o: &ConsoleOptions) -> Resu
         fail_on: None,
         gate_failed: false,
     };
-    let report_markdown = to_markdown(&scope.analysis, &audit);
-    Ok(ConsoleProducts {
+    let report_markdown = to_markdown(&m.views().collect::<Vec<_>>(), &audit);
+    let products = ConsoleProducts {
         console_version: CONSOLE_VERSION,
         as_of: scope.now,
         site: site.site.clone(),
@@ -615,13 +633,14 @@ fn products<'a>(scope: &'a Scope<'a>, m: &'a Matrix, o: &ConsoleOptions) -> Resu
         shadow,
         reviews: review::due_list(site, scope.registry, scope.settings, scope.now),
         findings: report,
-        details,
+        detail_count: details.len(),
         schemes,
         summary,
         changes,
         gaps,
         exports: Exports { findings_csv, inventory_csv, access_csv, report_markdown },
-    })
+    };
+    Ok((products, details))
 }
 
 /// The summary the next scan compares with: the bots' unconditional holdings (suspected shadow
@@ -630,7 +649,7 @@ fn summary_of(scope: &Scope<'_>, rows: &[Row]) -> AccessSummary {
     let site = scope.site;
     let kinds: BTreeMap<&str, &str> =
         rows.iter().filter(|r| r.shadow != Some("suspect")).map(|r| (r.account_id.as_str(), r.kind)).collect();
-    let bots = scope.analysis.accounts.iter().filter_map(|a| kinds.get(a.account_id.as_str()).map(|k| (a, *k)));
+    let bots = scope.matrix.views().filter_map(|a| kinds.get(a.account_id).map(|k| (a, *k)));
     let mut people: BTreeMap<String, PersonSummary> = BTreeMap::new();
     for entry in &scope.registry.accounts {
         for id in entry.owner.iter().chain(entry.backup_owner.iter()) {
@@ -646,17 +665,62 @@ fn summary_of(scope: &Scope<'_>, rows: &[Row]) -> AccessSummary {
     compare::summarize(site.collected_at.clone(), bots, people)
 }
 
-#[expect(clippy::too_many_arguments, reason = "one account's facts, each from another place")]
-fn detail<'a>(
-    site: &'a Site,
-    m: &'a Matrix,
-    row: &'a crate::analysis::matrix::AccountRow,
-    account: &'a Account,
-    entry: Option<&'a Entry>,
-    findings: Vec<&'a Finding>,
+/// What `account`'s detail needs besides the matrix: its registry entry and people, its findings.
+fn facts(
+    site: &Site,
+    row: usize,
+    account: &Account,
+    entry: Option<&Entry>,
+    findings: &[&Finding],
     shadow: Option<&'static str>,
     signals: Vec<String>,
-) -> Detail<'a> {
+) -> DetailFacts {
+    let registry = entry.map(|e| {
+        let mut people = BTreeMap::new();
+        for person in [&e.owner, &e.backup_owner, &e.requester, &e.approver].into_iter().flatten() {
+            if let Some(a) = site.accounts.get(person) {
+                people.insert(person.clone(), Person { display_name: a.display_name.clone(), active: a.active });
+            }
+        }
+        DetailRegistry {
+            entry: e.clone(),
+            next_due: e.due(),
+            request_issue_url: e
+                .request_issue
+                .as_ref()
+                .and_then(|key| site.site.as_ref().map(|s| format!("{}/browse/{key}", s.trim_end_matches('/')))),
+            people,
+        }
+    });
+    let mut kept_of: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut findings_omitted: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut rules = BTreeMap::new();
+    let mut kept = Vec::new();
+    for f in findings {
+        rules.entry(f.rule).or_insert(RuleText { title: f.title, severity: f.severity, reason: f.reason, fix: f.fix });
+        let n = kept_of.entry(f.rule).or_default();
+        if *n < DETAIL_FINDINGS {
+            *n += 1;
+            kept.push((*f).clone());
+        } else {
+            *findings_omitted.entry(f.rule).or_default() += 1;
+        }
+    }
+    DetailFacts {
+        row,
+        kind: console_kind(account),
+        active: account.active,
+        shadow,
+        signals,
+        registry,
+        findings: kept,
+        findings_omitted,
+        rules,
+    }
+}
+
+/// One account's detail: its facts, and its access read from its matrix row.
+fn detail<'a>(m: &'a Matrix, row: &'a crate::analysis::matrix::AccountRow, facts: &'a DetailFacts) -> Detail<'a> {
     // The row's sets and projects, numbered in their order; paths numbered as met.
     let mut set_at: BTreeMap<u32, u32> = BTreeMap::new();
     let mut cells: Vec<CellOut> = Vec::new();
@@ -719,59 +783,32 @@ fn detail<'a>(
             transitions: &set.transitions,
         });
     }
-    let registry = entry.map(|e| {
-        let mut people = BTreeMap::new();
-        for person in [&e.owner, &e.backup_owner, &e.requester, &e.approver].into_iter().flatten() {
-            if let Some(a) = site.accounts.get(person) {
-                people.insert(person.as_str(), Person { display_name: &a.display_name, active: a.active });
-            }
-        }
-        DetailRegistry {
-            entry: e,
-            next_due: e.due(),
-            request_issue_url: e
-                .request_issue
-                .as_ref()
-                .and_then(|key| site.site.as_ref().map(|s| format!("{}/browse/{key}", s.trim_end_matches('/')))),
-            people,
-        }
-    });
-    let mut kept: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let mut findings_omitted: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let mut rules = BTreeMap::new();
-    let mut slim = Vec::new();
-    for f in findings {
-        rules.entry(f.rule).or_insert(RuleText { title: f.title, severity: f.severity, reason: f.reason, fix: f.fix });
-        let n = kept.entry(f.rule).or_default();
-        if *n < DETAIL_FINDINGS {
-            *n += 1;
-            slim.push(DetailFinding {
+    Detail {
+        account: DetailAccount {
+            account_id: &row.account_id,
+            display_name: &row.display_name,
+            kind: facts.kind,
+            active: facts.active,
+            jira_admin: row.jira_admin,
+            global: &row.global,
+            global_coverage: row.global_coverage,
+            shadow: facts.shadow,
+            signals: &facts.signals,
+        },
+        registry: facts.registry.as_ref(),
+        findings: facts
+            .findings
+            .iter()
+            .map(|f| DetailFinding {
                 rule: f.rule,
                 severity: f.severity,
                 project: &f.project,
                 message: &f.message,
                 evidence: &f.evidence,
-            });
-        } else {
-            *findings_omitted.entry(f.rule).or_default() += 1;
-        }
-    }
-    Detail {
-        account: DetailAccount {
-            account_id: &row.account_id,
-            display_name: &row.display_name,
-            kind: console_kind(account),
-            active: account.active,
-            jira_admin: row.jira_admin,
-            global: &row.global,
-            global_coverage: row.global_coverage,
-            shadow,
-            signals,
-        },
-        registry,
-        findings: slim,
-        findings_omitted,
-        rules,
+            })
+            .collect(),
+        findings_omitted: &facts.findings_omitted,
+        rules: &facts.rules,
         access: DetailAccess { permissions: permissions.into_iter().collect(), projects, paths, sets, cells },
     }
 }

@@ -129,18 +129,33 @@ impl LoadedSnapshot {
         now: &str,
         run: impl FnOnce(&Scope<'_>, &[Warning]) -> Result<(T, Vec<Warning>), ApiError>,
     ) -> String {
-        let result = self.loaded().and_then(|loaded| {
-            if loaded.scope != LoadScope::default() {
-                return Err(ApiError::new("bad-options", "governance needs the whole snapshot loaded"));
-            }
-            let policy = Policy::parse(registry, settings, now)?;
-            let scope = Scope::new(&loaded.site, &policy.registry, &policy.settings, policy.now);
-            run(&scope, &loaded.warnings)
-        });
-        match result {
+        match self.scoped(registry, settings, now, false, |scope, warnings| run(&scope, warnings)) {
             Ok((result, warnings)) => Answer::from_result(Ok::<_, ApiError>(result), warnings).to_json(),
             Err(error) => failure_json(error),
         }
+    }
+
+    /// What [`Self::governed`] wraps: `run`'s answer itself. The scope holds each cell's workflow
+    /// transitions when `transitions`.
+    pub(super) fn scoped<R>(
+        &self,
+        registry: &str,
+        settings: &str,
+        now: &str,
+        transitions: bool,
+        run: impl FnOnce(Scope<'_>, &[Warning]) -> Result<R, ApiError>,
+    ) -> Result<R, ApiError> {
+        let loaded = self.loaded()?;
+        if loaded.scope != LoadScope::default() {
+            return Err(ApiError::new("bad-options", "governance needs the whole snapshot loaded"));
+        }
+        let policy = Policy::parse(registry, settings, now)?;
+        let scope = if transitions {
+            Scope::with_transitions(&loaded.site, &policy.registry, &policy.settings, policy.now)
+        } else {
+            Scope::new(&loaded.site, &policy.registry, &policy.settings, policy.now)
+        };
+        run(scope, &loaded.warnings)
     }
 
     /// `findings`: `{now, counts, findings}`, most severe first.

@@ -26,7 +26,7 @@ pub mod loaded;
 pub mod pages;
 pub mod scan;
 
-pub use console::{compare_json, csv_json};
+pub use console::{Console, compare_json, csv_json};
 pub use governance::{
     FindingsReport, GovernanceInput, RuleSummary, catalogue, findings_report, parse_now, parse_registry,
     parse_settings, review_events_json,

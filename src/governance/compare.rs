@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::AccountAccess;
+use crate::analysis::view::AccountView;
 
 pub const SUMMARY_VERSION: u32 = 1;
 
@@ -50,7 +50,7 @@ pub struct PersonSummary {
 /// Builds a summary from the bots' access (`kind` as the console names it) and the people.
 pub fn summarize<'a>(
     collected_at: Option<String>,
-    bots: impl IntoIterator<Item = (&'a AccountAccess, &'a str)>,
+    bots: impl IntoIterator<Item = (AccountView<'a>, &'a str)>,
     people: BTreeMap<String, PersonSummary>,
 ) -> AccessSummary {
     let mut sets: Vec<Vec<String>> = Vec::new();
@@ -58,7 +58,7 @@ pub fn summarize<'a>(
     let mut out: Vec<BotSummary> = Vec::new();
     for (access, kind) in bots {
         let mut by_set: BTreeMap<u32, Vec<String>> = BTreeMap::new();
-        for project in &access.projects {
+        for project in access.projects() {
             let held: Vec<String> = project
                 .permissions
                 .iter()
@@ -72,11 +72,11 @@ pub fn summarize<'a>(
                 sets.push(held);
                 u32::try_from(sets.len() - 1).unwrap_or(u32::MAX)
             });
-            by_set.entry(at).or_default().push(project.key.clone());
+            by_set.entry(at).or_default().push(project.key.to_owned());
         }
         out.push(BotSummary {
-            account_id: access.account_id.clone(),
-            display_name: access.display_name.clone(),
+            account_id: access.account_id.to_owned(),
+            display_name: access.display_name.to_owned(),
             kind: kind.to_owned(),
             held: by_set.into_iter().collect(),
         });
@@ -307,7 +307,7 @@ mod tests {
     #[test]
     fn summaries_keep_only_unconditional_holdings() {
         use crate::analysis::path::{Origin, Path, Via};
-        use crate::analysis::{Coverage, JiraAdmin, PathEntry, ProjectAccess};
+        use crate::analysis::{AccountAccess, Coverage, JiraAdmin, PathEntry, ProjectAccess};
         use std::rc::Rc;
         let path = |via| {
             PathEntry::new(Path {
@@ -341,7 +341,7 @@ mod tests {
             jira_admin: JiraAdmin::No,
             projects: vec![project("A"), project("B")],
         };
-        let summary = summarize(None, [(&access, "service")], BTreeMap::new());
+        let summary = summarize(None, [(access.view(), "service")], BTreeMap::new());
         assert_eq!(summary.permission_sets, vec![vec!["BROWSE_PROJECTS".to_owned()]]);
         assert_eq!(summary.bots[0].held, vec![(0, vec!["A".to_owned(), "B".to_owned()])]);
     }

@@ -11,7 +11,8 @@ use super::Scope;
 use super::changes::{Membership, change_set};
 use super::registry::Need;
 use crate::analysis::path::{RoleActorVia, Via};
-use crate::analysis::{AccountAccess, Coverage, ProjectAccess};
+use crate::analysis::view::{AccountView, ProjectView};
+use crate::analysis::{AccountAccess, Coverage};
 use crate::engine::what_if::{self, AccessChange};
 use crate::engine::{AccountSelection, Selection, analyze};
 use crate::model::{Actor, Holder, Site};
@@ -50,7 +51,7 @@ impl Assessment {
     }
 }
 
-fn held(project: &ProjectAccess) -> BTreeSet<String> {
+fn held(project: &ProjectView<'_>) -> BTreeSet<String> {
     project
         .permissions
         .iter()
@@ -59,22 +60,22 @@ fn held(project: &ProjectAccess) -> BTreeSet<String> {
         .collect()
 }
 
-fn unresolved(project: &ProjectAccess, permission: &str) -> bool {
+fn unresolved(project: &ProjectView<'_>, permission: &str) -> bool {
     project.coverage == Coverage::None
         || project.unresolved.iter().any(|u| u.permission == "*" || u.permission == permission)
 }
 
 /// Compares what `access` holds with `need`, project by project.
-pub fn compare(site: &Site, access: &AccountAccess, need: &Need) -> Assessment {
+pub fn compare(site: &Site, access: &AccountView<'_>, need: &Need) -> Assessment {
     let needed: BTreeSet<&String> = need.permissions.iter().collect();
-    let by_key: BTreeMap<&str, &ProjectAccess> = access.projects.iter().map(|p| (p.key.as_str(), p)).collect();
+    let by_key: BTreeMap<&str, ProjectView<'_>> = access.projects().map(|p| (p.key, p)).collect();
     let mut keys: BTreeSet<&str> = by_key.keys().copied().collect();
     keys.extend(site.projects.keys().map(String::as_str).filter(|k| need.covers_project(k)));
     let mut projects = Vec::new();
     for key in keys {
         let in_scope = need.covers_project(key);
         let (holds, project) = match by_key.get(key) {
-            Some(p) => (held(p), Some(*p)),
+            Some(p) => (held(p), Some(p)),
             None => (BTreeSet::new(), None),
         };
         let mut gap = ProjectGap { key: key.to_owned(), ..ProjectGap::default() };
@@ -102,20 +103,20 @@ pub fn compare(site: &Site, access: &AccountAccess, need: &Need) -> Assessment {
     let global: BTreeSet<&String> = access.global.iter().collect();
     let global_excess = access.global.iter().filter(|k| !need.global.contains(k)).cloned().collect();
     // Missing only where Jira's check was asked about it and said no.
-    let asked = site.checks.get(&access.account_id).map(|c| &c.global_asked);
+    let asked = site.checks.get(access.account_id).map(|c| &c.global_asked);
     let global_missing = if access.global_coverage == Coverage::None || !access.active {
         Vec::new()
     } else {
         need.global.iter().filter(|k| !global.contains(k) && asked.is_some_and(|a| a.contains(*k))).cloned().collect()
     };
-    Assessment { account_id: access.account_id.clone(), projects, global_excess, global_missing }
+    Assessment { account_id: access.account_id.to_owned(), projects, global_excess, global_missing }
 }
 
 /// The assessment of a registered bot with a declared need; `None` without one.
 pub fn assess(scope: &Scope<'_>, account_id: &str) -> Option<Assessment> {
     let need = scope.registry.entry(account_id)?.need.as_ref()?;
     let access = scope.access(account_id)?;
-    Some(compare(scope.site, access, need))
+    Some(compare(scope.site, &access, need))
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -179,6 +180,7 @@ fn analyse_one(site: &Site, account_id: &str, project: Option<&str>) -> Option<A
 /// (missing, excess) counts: what the search minimises, missing first (a broken integration is
 /// worse than an excess), then the number of changes.
 fn score(site: &Site, access: &AccountAccess, need: &Need, project: Option<&str>) -> (usize, usize) {
+    let access = &access.view();
     let assessment = compare(site, access, need);
     assessment
         .projects
@@ -290,7 +292,7 @@ pub fn plan(scope: &Scope<'_>, account_id: &str) -> Result<Plan, PlanError> {
     let site = scope.site;
     let access = analyse_one(site, account_id, None)
         .ok_or_else(|| PlanError::NotInSnapshot { account: account_id.to_owned() })?;
-    let before = compare(site, &access, need);
+    let before = compare(site, &access.view(), need);
 
     let mut changes = Vec::new();
     for gap in &before.projects {
@@ -319,7 +321,7 @@ pub fn plan(scope: &Scope<'_>, account_id: &str) -> Result<Plan, PlanError> {
 
     // Group memberships reach every project at once: drop one only if that loses nothing needed.
     if let Some(mut current) = try_changes(site, &changes).and_then(|s| analyse_one(&s, account_id, None)) {
-        let current_assessment = compare(site, &current, need);
+        let current_assessment = compare(site, &current.view(), need);
         let mut current_score = score(site, &current, need, None);
         for group in excess_groups(&current, &current_assessment) {
             let mut trial = changes.clone();
@@ -343,7 +345,7 @@ pub fn plan(scope: &Scope<'_>, account_id: &str) -> Result<Plan, PlanError> {
     })?;
     let after_access = analyse_one(&applied, account_id, None)
         .ok_or_else(|| PlanError::NotInSnapshot { account: account_id.to_owned() })?;
-    let after = compare(&applied, &after_access, need);
+    let after = compare(&applied, &after_access.view(), need);
     let diff =
         what_if::what_if(site, &change_set(&changes)).map_err(|e| PlanError::WhatIf { message: e.to_string() })?;
     // What-if and the plan must agree on the bot: everything it loses was excess, everything it

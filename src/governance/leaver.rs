@@ -66,13 +66,13 @@ pub struct LeaverPlan {
 fn access_at_stake(scope: &Scope<'_>, account_id: &str) -> AccessAtStake {
     let Some(access) = scope.access(account_id) else { return AccessAtStake::default() };
     let mut permissions: Vec<String> =
-        access.projects.iter().flat_map(|p| p.permissions.keys().map(|k| k.to_string())).collect();
+        access.projects().flat_map(|p| p.permissions.keys().map(|k| k.to_string())).collect();
     permissions.sort();
     permissions.dedup();
     AccessAtStake {
-        projects: access.projects.iter().filter(|p| !p.permissions.is_empty()).map(|p| p.key.clone()).collect(),
+        projects: access.projects().filter(|p| !p.permissions.is_empty()).map(|p| p.key.to_owned()).collect(),
         permissions,
-        global: access.global.clone(),
+        global: access.global.to_vec(),
     }
 }
 

@@ -10,10 +10,11 @@ pub mod registry;
 pub mod review;
 pub mod settings;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::analysis::{AccountAccess, Analysis};
-use crate::engine::{AccountSelection, Selection, analyze};
+use crate::analysis::matrix::Matrix;
+use crate::analysis::view::AccountView;
+use crate::engine::{AccountSelection, Selection, matrix};
 use crate::model::{Account, AccountKind, Site};
 use crate::warning::Warning;
 
@@ -46,13 +47,15 @@ impl BotKind {
 }
 
 /// Everything the governance functions look at, with the effective access of every bot and
-/// every suspected shadow bot computed once.
+/// every suspected shadow bot computed once, as the compact matrix: rules read one account at a
+/// time from it ([`Scope::access`]), so nothing grows with accounts × projects.
 pub struct Scope<'a> {
     pub site: &'a Site,
     pub registry: &'a Registry,
     pub settings: &'a Settings,
     pub now: Date,
-    pub analysis: Analysis,
+    /// Every governed or suspected account's row, sorted by account id.
+    pub matrix: Matrix,
     by_id: BTreeMap<String, usize>,
 }
 
@@ -75,47 +78,48 @@ const SHADOW_WORDS: [&str; 14] = [
 ];
 
 impl<'a> Scope<'a> {
+    /// The scope the rules need: workflow transitions are left out (no rule reads them).
     pub fn new(site: &'a Site, registry: &'a Registry, settings: &'a Settings, now: Date) -> Scope<'a> {
-        let selection = Selection {
-            accounts: AccountSelection::NonHuman,
-            project: None,
-            skip_transitions: true,
-            exhaustive: false,
-        };
-        let mut analysis = analyze(site, &selection);
-        // People registered as bots and suspected shadow bots are analysed one by one: analysing
-        // every person would cost as much as the rest of the site together.
-        let mut extra: Vec<&String> = registry
-            .accounts
-            .iter()
-            .map(|e| &e.account_id)
-            .chain(settings.shadow_bots.confirmed.iter())
-            .filter(|id| site.accounts.get(*id).is_some_and(|a| a.kind() == AccountKind::Human))
-            .collect();
-        let suspects = shadow_suspects(site, settings);
-        extra.extend(site.accounts.keys().filter(|id| suspects.contains(*id)));
-        extra.sort();
-        extra.dedup();
-        for id in extra {
-            let one = Selection {
-                accounts: AccountSelection::One(id.clone()),
-                project: None,
-                skip_transitions: true,
-                exhaustive: false,
-            };
-            let more = analyze(site, &one);
-            analysis.accounts.extend(more.accounts);
-            analysis.warnings.extend(more.warnings);
-        }
-        analysis.accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
-        analysis.warnings.sort();
-        analysis.warnings.dedup();
-        let by_id = analysis.accounts.iter().enumerate().map(|(i, a)| (a.account_id.clone(), i)).collect();
-        Scope { site, registry, settings, now, analysis, by_id }
+        Scope::build(site, registry, settings, now, false)
     }
 
-    pub fn access(&self, account_id: &str) -> Option<&AccountAccess> {
-        self.by_id.get(account_id).and_then(|&i| self.analysis.accounts.get(i))
+    /// [`Scope::new`] with each cell's workflow transitions, for the console's account details.
+    pub fn with_transitions(site: &'a Site, registry: &'a Registry, settings: &'a Settings, now: Date) -> Scope<'a> {
+        Scope::build(site, registry, settings, now, true)
+    }
+
+    fn build(
+        site: &'a Site,
+        registry: &'a Registry,
+        settings: &'a Settings,
+        now: Date,
+        transitions: bool,
+    ) -> Scope<'a> {
+        // Every non-human account, people registered or confirmed as bots, and suspected shadow
+        // bots; never every person (at 100,000 people that would cost more than the rest).
+        let suspects = shadow_suspects(site, settings);
+        let confirmed =
+            |id: &String| registry.entry(id).is_some() || settings.shadow_bots.confirmed.iter().any(|c| c == id);
+        let ids: BTreeSet<String> = site
+            .accounts
+            .values()
+            .filter(|a| a.kind() != AccountKind::Human || confirmed(&a.account_id) || suspects.contains(&a.account_id))
+            .map(|a| a.account_id.clone())
+            .collect();
+        let selection = Selection {
+            accounts: AccountSelection::Some(ids),
+            project: None,
+            skip_transitions: !transitions,
+            exhaustive: false,
+        };
+        let matrix = matrix(site, &selection);
+        let by_id = matrix.accounts.iter().enumerate().map(|(i, a)| (a.account_id.clone(), i)).collect();
+        Scope { site, registry, settings, now, matrix, by_id }
+    }
+
+    /// One account's access, read in place from the matrix.
+    pub fn access(&self, account_id: &str) -> Option<AccountView<'_>> {
+        self.by_id.get(account_id).and_then(|&i| self.matrix.accounts.get(i)).map(|row| self.matrix.view(row))
     }
 
     /// Whether and why `account` is governed as a bot.
@@ -139,8 +143,13 @@ impl<'a> Scope<'a> {
         self.site.accounts.values().filter_map(|a| self.bot_kind(a).map(|k| (a, k))).collect()
     }
 
+    /// The matrix, for what outlives the scope (the console's account details).
+    pub fn into_matrix(self) -> Matrix {
+        self.matrix
+    }
+
     pub fn warnings(&self) -> Vec<Warning> {
-        self.analysis.warnings.clone()
+        self.matrix.warnings.clone()
     }
 }
 
@@ -191,9 +200,9 @@ pub fn shadow_signals(site: &Site, settings: &Settings, account: &Account) -> Ve
 /// Every account [`shadow_signals`] has a signal for, in one pass over the roles' actors: asking
 /// it of each account reads every role of every project once per person (at 10,000 projects and
 /// 100,000 people, minutes).
-pub fn shadow_suspects(site: &Site, settings: &Settings) -> std::collections::BTreeSet<String> {
+pub fn shadow_suspects(site: &Site, settings: &Settings) -> BTreeSet<String> {
     let service_roles = service_role_ids(site, settings);
-    let mut in_role = std::collections::BTreeSet::new();
+    let mut in_role = BTreeSet::new();
     for roles in site.role_actors.values() {
         for (id, actors) in roles {
             if !service_roles.contains(&id) {

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use futures_util::future::{Either, select};
+use steward::analysis::AccountAccess;
 use steward::api::{self, AnalyzeOptions, GovernanceInput};
 use steward::audit_report::{
     AUDIT_VERSION, AuditReport, AuditSection, ScanSummary, narrow_analysis, narrow_findings, to_csv, to_markdown,
@@ -342,7 +343,9 @@ fn audit(args: AuditArgs) -> Result<u8, AuditError> {
             let report = AuditReport { analysis, audit: &section };
             serde_json::to_string_pretty(&report).map_err(|e| AuditError::Report(e.to_string()))? + "\n"
         }
-        (Some(analysis), Format::Markdown) => to_markdown(analysis, &section),
+        (Some(analysis), Format::Markdown) => {
+            to_markdown(&analysis.accounts.iter().map(AccountAccess::view).collect::<Vec<_>>(), &section)
+        }
         _ => to_csv(&section.findings.findings).map_err(|e| AuditError::Report(e.to_string()))?,
     };
     match &options.output {

@@ -1,9 +1,11 @@
+use std::collections::BTreeMap;
+
 use crate::analysis::path::{RoleActorVia, Via};
 use crate::findings::{Hit, Rule, Severity};
 use crate::governance::Scope;
 use crate::model::AccountKind;
 
-use super::{cap, working_bots};
+use super::{Evidence, working_bots};
 
 pub const RULE: Rule = Rule {
     id: "broad-access",
@@ -18,48 +20,69 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn is_broad(scope: &Scope<'_>, name: &str, id: &str) -> bool {
-    let settings = scope.settings;
-    if settings.broad_groups.iter().any(|g| g == name || g == id) {
-        return true;
+/// Whether a group is broad: named in the settings, or holding at least the settings' share of
+/// the active people. Answered once per group: a bot meets the same group in every project.
+struct Broad<'s> {
+    scope: &'s Scope<'s>,
+    people: usize,
+    known: BTreeMap<String, bool>,
+}
+
+impl<'s> Broad<'s> {
+    fn new(scope: &'s Scope<'s>) -> Self {
+        let people = scope.site.accounts.values().filter(|a| a.active && a.kind() == AccountKind::Human).count();
+        Broad { scope, people, known: BTreeMap::new() }
     }
-    let people = scope.site.accounts.values().filter(|a| a.active && a.kind() == AccountKind::Human).count();
-    let members = scope.site.group_members.get(id).map_or(0, |m| {
-        m.iter()
-            .filter(|a| scope.site.accounts.get(*a).is_some_and(|a| a.active && a.kind() == AccountKind::Human))
-            .count()
-    });
-    people > 0 && members as f64 >= settings.broad_group_share * people as f64
+
+    fn is_broad(&mut self, name: &str, id: &str) -> bool {
+        if let Some(&broad) = self.known.get(id) {
+            return broad;
+        }
+        let (site, settings) = (self.scope.site, self.scope.settings);
+        let named = settings.broad_groups.iter().any(|g| g == name || g == id);
+        let members = site.group_members.get(id).map_or(0, |m| {
+            m.iter()
+                .filter(|a| site.accounts.get(*a).is_some_and(|a| a.active && a.kind() == AccountKind::Human))
+                .count()
+        });
+        let broad = named || (self.people > 0 && members as f64 >= settings.broad_group_share * self.people as f64);
+        self.known.insert(id.to_owned(), broad);
+        broad
+    }
 }
 
 fn check(scope: &Scope<'_>) -> Vec<Hit> {
     let mut hits = Vec::new();
+    let mut groups = Broad::new(scope);
     for account in working_bots(scope) {
         let Some(access) = scope.access(&account.account_id) else { continue };
         let mut membership = false;
-        let mut lines = Vec::new();
-        for project in &access.projects {
+        // Projects come in key order, permissions and paths sorted: lines are met in the order
+        // `cap` sorts them, so only the ones it keeps are written (a bot can reach 10,000
+        // projects through anyone).
+        let mut lines = Evidence::default();
+        for project in access.projects() {
             for (permission, entries) in project.permissions.iter() {
                 for entry in entries {
                     let broad = match &entry.typed.via {
                         Via::Anyone | Via::AnyLoggedIn | Via::ApplicationRole { .. } => true,
                         Via::Group { name, id } | Via::Role { actor: RoleActorVia::Group { name, id }, .. } => {
-                            let broad = is_broad(scope, name, id);
+                            let broad = groups.is_broad(name, id);
                             membership |= broad;
                             broad
                         }
                         _ => false,
                     };
                     if broad {
-                        lines.push(format!("{} {permission} ← {}", project.key, entry.path));
+                        lines.push_with(|| format!("{} {permission} ← {}", project.key, entry.path));
                     }
                 }
             }
         }
-        if lines.is_empty() {
+        if lines.total() == 0 {
             continue;
         }
-        let count = lines.len();
+        let count = lines.total();
         // A public or every-user grant is the scheme's problem more than the bot's: it is listed,
         // but the bot's own membership of a broad group is what makes this worth acting on.
         let (what, severity) = if membership {
@@ -70,7 +93,7 @@ fn check(scope: &Scope<'_>) -> Vec<Hit> {
         hits.push(
             Hit::about(&account.account_id, format!("holds {count} permissions through {what}"))
                 .severity(severity)
-                .evidence(cap(lines)),
+                .evidence(lines.into_lines()),
         );
     }
     hits

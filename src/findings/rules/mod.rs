@@ -81,6 +81,35 @@ fn cap(mut lines: Vec<String>) -> Vec<String> {
     lines
 }
 
+/// Evidence lines met already sorted and distinct: the ones [`cap`] keeps are written, the rest
+/// only counted, which is what `cap` answers for the same lines.
+#[derive(Default)]
+struct Evidence {
+    lines: Vec<String>,
+    total: usize,
+}
+
+impl Evidence {
+    fn push_with(&mut self, line: impl FnOnce() -> String) {
+        self.total += 1;
+        if self.lines.len() < EVIDENCE_LINES {
+            self.lines.push(line());
+        }
+    }
+
+    fn total(&self) -> usize {
+        self.total
+    }
+
+    fn into_lines(self) -> Vec<String> {
+        let mut lines = cap(self.lines);
+        if self.total > EVIDENCE_LINES {
+            lines.push(format!("… and {} more", self.total - EVIDENCE_LINES));
+        }
+        lines
+    }
+}
+
 /// How many projects a finding for several names in its message; the rest are counted.
 const PROJECTS_NAMED: usize = 5;
 

@@ -32,7 +32,7 @@ fn check(scope: &Scope<'_>) -> Vec<Hit> {
         let mut outside: Vec<&str> = Vec::new();
         let mut permissions = 0;
         let mut lines = Vec::new();
-        for project in &access.projects {
+        for project in access.projects() {
             let unconditional: Vec<(&str, &PathEntry)> = project
                 .permissions
                 .iter()
@@ -51,7 +51,7 @@ fn check(scope: &Scope<'_>) -> Vec<Hit> {
                 lines.extend(unconditional.iter().map(|(k, entry)| format!("{} {k} ← {}", project.key, entry.path)));
             }
             permissions += project.permissions.len();
-            outside.push(&project.key);
+            outside.push(project.key);
         }
         let Some(first) = outside.first() else { continue };
         let missing = if roles.is_empty() {

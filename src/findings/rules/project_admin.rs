@@ -23,9 +23,9 @@ fn check(scope: &Scope<'_>) -> Vec<Hit> {
         let Some(access) = scope.access(&account.account_id) else { continue };
         let need = scope.registry.entry(&account.account_id).and_then(|e| e.need.as_ref());
         let mut lines = Vec::new();
-        for project in &access.projects {
+        for project in access.projects() {
             if need.is_some_and(|n| {
-                n.covers_project(&project.key) && n.permissions.iter().any(|p| p == ADMINISTER_PROJECTS)
+                n.covers_project(project.key) && n.permissions.iter().any(|p| p == ADMINISTER_PROJECTS)
             }) {
                 continue;
             }

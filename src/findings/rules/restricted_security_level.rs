@@ -36,8 +36,8 @@ fn check(scope: &Scope<'_>) -> Vec<Hit> {
             scope.registry.entry(&account.account_id).and_then(|e| e.need.as_ref()).map(|n| &n.security_levels);
         // Per level, in the order first met.
         let mut levels: Vec<Seen<'_>> = Vec::new();
-        for project in &access.projects {
-            for level in &project.security_levels {
+        for project in access.projects() {
+            for level in project.security_levels {
                 if declared.is_some_and(|d| d.iter().any(|l| *l == level.name || *l == level.id)) {
                     continue;
                 }
@@ -55,7 +55,7 @@ fn check(scope: &Scope<'_>) -> Vec<Hit> {
                     }
                 };
                 let Some(Seen { projects, severity: worst, evidence, .. }) = levels.get_mut(at) else { continue };
-                projects.push(project.key.as_str());
+                projects.push(project.key);
                 *worst = (*worst).max(severity);
                 for path in &level.paths {
                     let line = format!("{} ({}): {}", project.key, level.access, path.path);

@@ -27,7 +27,7 @@ fn check(scope: &Scope<'_>) -> Vec<Hit> {
             continue;
         }
         let mut lines: Vec<String> = access.global.iter().map(|k| format!("global {k}")).collect();
-        for project in &access.projects {
+        for project in access.projects() {
             for (permission, paths) in project.permissions.iter() {
                 for path in paths.iter().filter(|p| !p.conditional) {
                     lines.push(format!("{} {permission} ← {}", project.key, path.path));

@@ -23,6 +23,13 @@ export const PLANS = { free: 5, guardStandard: 250, enterprise: 1000 };
 
 const scanOf = (blobId) => blobId.split('/')[0];
 
+// Frees a core object; after a trap the core refuses, and the trap's error is the one to keep.
+function release(object) {
+  try {
+    object?.free();
+  } catch { /* the instance trapped */ }
+}
+
 // What the admin page shows first, computed once per snapshot (the analysis of a stored snapshot
 // never changes): the inventory (one line per account, core `inventory`) and the overview of
 // the permission schemes (the loaded snapshot's `overview`), each the core's envelope. A scan stores it
@@ -112,36 +119,47 @@ export function createSnapshotStore({ blobs, store, log, projects = null }) {
     const options = `{"scan":${JSON.stringify({ calls: scan.calls ?? 0, points: scan.points ?? 0, complete: scan.complete ?? false })}${previousSummary ? `,"previous":${previousSummary}` : ''}}`;
     const began = Date.now();
     const base = { rev, layout: CONSOLE_LAYOUT, reason, asOf: policy.now, fingerprint: policy.fingerprint, computedAt: new Date().toISOString() };
-    let text;
+    let run;
+    let answer;
     try {
-      text = loaded.console(policy.registry, policy.settings, policy.now, options);
+      run = loaded.console(policy.registry, policy.settings, policy.now, options);
+      answer = JSON.parse(run.products());
     } catch (error) {
-      // The core ran out of memory or time on a large site: kept as the products' error, which
-      // the resolvers answer, rather than a job that fails again at each retry.
-      log(`steward: the console's products of scan ${scanId} could not be computed: ${error.message}`);
-      return { ...base, error: { code: 'console-failed', message: `the core could not compute them: ${error.message}` } };
+      release(run);
+      // Bad input throws the core's failure envelope; running out of memory or time on a large
+      // site throws too. Either is kept as the products' error, which the resolvers answer,
+      // rather than a job that fails again at each retry.
+      const failure = typeof error === 'string' && error.startsWith('{"type":"failure"') ? JSON.parse(error).errors[0] : null;
+      const message = failure?.message ?? `the core could not compute them: ${error.message ?? error}`;
+      log(`steward: the console's products of scan ${scanId} could not be computed: ${message}`);
+      return { ...base, error: failure ?? { code: 'console-failed', message } };
     }
-    if (text.startsWith('{"type":"failure"')) {
-      const [error] = JSON.parse(text).errors;
-      log(`steward: the console's products of scan ${scanId} could not be computed: ${error.message}`);
-      return { ...base, error };
-    }
-    const answer = JSON.parse(text);
-    text = null;
-    const { details, schemes, summary, exports, ...products } = answer.result;
+    const { schemes, summary, exports, detailCount, ...products } = answer.result;
     findingsOut?.(products.findings); // the project pages' findings (projects.js)
     const at = (part) => `${scanId}/c${rev}/${part}`;
     // Shards of at most SHARD accounts and about SHARD_CHARS characters (one stored chunk), so an
-    // account's page reads one small blob however wide the site's bots are.
+    // account's page reads one small blob however wide the site's bots are. Each detail is
+    // written by the core when asked and stored with its shard: together they can be gigabytes.
     const shards = [];
     const shardStarts = [];
-    for (let from = 0; from < details.length;) {
-      let to = from + 1;
-      let size = details[from].length;
-      while (to < details.length && to - from < SHARD && size + details[to].length <= SHARD_CHARS) size += details[to++].length;
-      shardStarts.push(from);
-      shards.push(await blobs.put(at(`account-${shards.length}`), `[${details.slice(from, to).join(',')}]`));
-      from = to;
+    try {
+      let pending = [];
+      let size = 0;
+      const flush = async () => {
+        shards.push(await blobs.put(at(`account-${shards.length}`), `[${pending.join(',')}]`));
+        pending = [];
+        size = 0;
+      };
+      for (let i = 0; i < detailCount; i++) {
+        const detail = run.detail(i);
+        if (pending.length > 0 && (pending.length >= SHARD || size + detail.length > SHARD_CHARS)) await flush();
+        if (pending.length === 0) shardStarts.push(i);
+        pending.push(detail);
+        size += detail.length;
+      }
+      if (pending.length > 0) await flush();
+    } finally {
+      release(run);
     }
     // The findings (with reason and fix each: MBs on a large site) in a blob of their own, which
     // only the findings view and its export read; the rest keeps the rule of each.
