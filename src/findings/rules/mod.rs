@@ -120,3 +120,21 @@ fn several_projects(keys: &[&str]) -> String {
     let more = if rest > 0 { format!(" and {rest} more") } else { String::new() };
     format!("{} projects ({named}{more})", keys.len())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{EVIDENCE_LINES, Evidence, cap};
+
+    #[test]
+    fn evidence_met_sorted_is_what_cap_answers_for_the_same_lines() {
+        for n in [0, 1, EVIDENCE_LINES, EVIDENCE_LINES + 1, 40] {
+            let lines: Vec<String> = (0..n).map(|i| format!("P{i:03} BROWSE_PROJECTS ← anyone")).collect();
+            let mut evidence = Evidence::default();
+            for line in &lines {
+                evidence.push_with(|| line.clone());
+            }
+            assert_eq!(evidence.total(), n);
+            assert_eq!(evidence.into_lines(), cap(lines), "{n} lines");
+        }
+    }
+}
