@@ -6,11 +6,23 @@ export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
 // Items a findings group carries; the export has them all.
 export const GROUP_ITEMS = 200;
 
+// The projects a finding concerns, for the findings view's project filter and each project's page
+// alike: the project it names; else those it lists among its `projects` (one finding for several,
+// e.g. restricted-security-level) and those its evidence lines start with (`KEY PERMISSION ←
+// path`: a finding about an account across projects, e.g. outside-service-role).
+export function projectsOf(finding) {
+  if (finding.project) return [finding.project];
+  const keys = new Set(finding.projects ?? []);
+  for (const line of finding.evidence ?? []) {
+    const key = /^([A-Z][A-Z0-9_]{0,254}) [A-Z_]+ ← /.exec(line)?.[1];
+    if (key) keys.add(key);
+  }
+  return [...keys];
+}
+
 export function groupFindings(findings, { severity = null, project = null } = {}) {
   const least = severity ? SEVERITIES.indexOf(severity) : 0;
-  // A finding concerns its `project`, or each of its `projects` (one finding for several).
-  const concerns = (f) => f.project === project || (f.projects ?? []).includes(project);
-  const kept = findings.filter((f) => SEVERITIES.indexOf(f.severity) >= least && (!project || concerns(f)));
+  const kept = findings.filter((f) => SEVERITIES.indexOf(f.severity) >= least && (!project || projectsOf(f).includes(project)));
   const groups = new Map();
   for (const f of kept) {
     let group = groups.get(f.rule);
@@ -21,8 +33,7 @@ export function groupFindings(findings, { severity = null, project = null } = {}
     group.count += 1;
     if (SEVERITIES.indexOf(f.severity) > SEVERITIES.indexOf(group.severity)) group.severity = f.severity;
     if (f.accountId) group.accounts.set(f.accountId, f.displayName ?? f.accountId);
-    if (f.project) group.projects.add(f.project);
-    for (const key of f.projects ?? []) group.projects.add(key);
+    for (const key of projectsOf(f)) group.projects.add(key);
     if (group.items.length < GROUP_ITEMS) group.items.push({ accountId: f.accountId ?? null, displayName: f.displayName ?? null, project: f.project ?? null, severity: f.severity, message: f.message, evidence: f.evidence ?? [] });
   }
   const list = [...groups.values()]

@@ -395,4 +395,11 @@ test('the findings of a project include those that list it among several', () =>
   assert.deepEqual(pay.groups.map((g) => g.rule), ['restricted-security-level']);
   assert.deepEqual(pay.groups[0].projects, ['OPS', 'PAY'], 'the group names every project its findings concern');
   assert.deepEqual(groupFindings([listed, named], { project: 'WEB' }).groups.map((g) => g.rule), ['direct-user-grant']);
+  // One finding about a bot across projects: the projects its evidence lines start with, as on
+  // each project's page (findingsByProject).
+  const across = finding('outside-service-role', { evidence: ['APP BROWSE_PROJECTS ← anyone', 'WEB EDIT_ISSUES ← y', '(paths shown for the first 12 projects)'] });
+  const app = groupFindings([listed, named, across], { project: 'APP' });
+  assert.deepEqual(app.groups.map((g) => g.rule), ['outside-service-role']);
+  assert.deepEqual(app.groups[0].projects, ['APP', 'WEB']);
+  assert.deepEqual(groupFindings([listed, named, across], { project: 'WEB' }).groups.map((g) => g.rule).sort(), ['direct-user-grant', 'outside-service-role']);
 });

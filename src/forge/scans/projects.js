@@ -9,6 +9,7 @@
 // the snapshot's parts. Rows here are deleted with the scan they belong to, and a page is one
 // SELECT by primary key. A page larger than one row's share of a request is cut into chunks.
 import { REQUEST_BUDGET, cutIntoChunks, encodedBytes } from '../blobs.js';
+import { projectsOf } from '../console-findings.js';
 
 export const PAGES_TABLE = 'steward_project_pages';
 export const PAGE_VERSION = 2;
@@ -28,25 +29,14 @@ const CREATE = `CREATE TABLE IF NOT EXISTS ${PAGES_TABLE} (
   PRIMARY KEY (scan_id, project_key, seq)
 )`;
 
-// The findings that concern a project, by project key: those naming it, those listing it among
-// their `projects` (one finding for several, e.g. restricted-security-level), and those about an
-// account across projects (outside-service-role) whose evidence lines start with the project's key
-// (`KEY PERMISSION ← path`).
+// The findings that concern a project, by project key (`projectsOf` decides, as for the findings
+// view's project filter).
 export function findingsByProject(report) {
   const by = new Map();
-  const add = (key, finding) => {
-    if (!by.has(key)) by.set(key, []);
-    if (!by.get(key).includes(finding)) by.get(key).push(finding);
-  };
   for (const finding of report?.findings ?? []) {
-    if (finding.project) {
-      add(finding.project, finding);
-      continue;
-    }
-    for (const key of finding.projects ?? []) add(key, finding);
-    for (const line of finding.evidence ?? []) {
-      const key = /^([A-Z][A-Z0-9_]{0,254}) [A-Z_]+ ← /.exec(line)?.[1];
-      if (key) add(key, finding);
+    for (const key of projectsOf(finding)) {
+      if (!by.has(key)) by.set(key, []);
+      by.get(key).push(finding);
     }
   }
   return by;
