@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::analysis::matrix::Matrix;
 use crate::analysis::view::AccountView;
 use crate::analysis::{Analysis, Coverage, JiraAdmin};
 use crate::api::FindingsReport;
@@ -68,6 +69,17 @@ pub fn narrow_analysis(analysis: &mut Analysis, projects: &[String]) {
     }
     for account in &mut analysis.accounts {
         account.projects.retain(|p| projects.contains(&p.key));
+    }
+}
+
+/// [`narrow_analysis`] of the matrix: each account's cells in `projects` only.
+pub fn narrow_matrix(matrix: &mut Matrix, projects: &[String]) {
+    if projects.is_empty() {
+        return;
+    }
+    let keep: Vec<bool> = matrix.projects.iter().map(|p| projects.contains(&p.key)).collect();
+    for row in &mut matrix.accounts {
+        row.cells.retain(|&(p, _)| keep.get(p as usize).copied().unwrap_or(false));
     }
 }
 

@@ -14,10 +14,12 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use futures_util::future::{Either, select};
-use steward::analysis::AccountAccess;
+use steward::analysis::Analysis;
+use steward::analysis::matrix::Matrix;
 use steward::api::{self, AnalyzeOptions, GovernanceInput};
 use steward::audit_report::{
-    AUDIT_VERSION, AuditReport, AuditSection, ScanSummary, narrow_analysis, narrow_findings, to_csv, to_markdown,
+    AUDIT_VERSION, AuditReport, AuditSection, ScanSummary, narrow_analysis, narrow_findings, narrow_matrix, to_csv,
+    to_markdown,
 };
 use steward::collect::budget::{Pacer, Pacing, Traffic};
 use steward::collect::client::{Client, RetryPolicy};
@@ -303,14 +305,22 @@ fn audit(args: AuditArgs) -> Result<u8, AuditError> {
     }
     let failed =
         |e: api::ApiError| AuditError::Report(format!("the collected snapshot cannot be analysed: {}", e.message));
-    let analysis = match options.format {
-        Format::Csv => None,
-        Format::Json | Format::Markdown => {
-            let every_bot = AnalyzeOptions::default();
+    // The JSON report is the `analyze` contract (every account × project); the Markdown one reads
+    // the compact matrix, which does not grow with accounts × projects.
+    let every_bot = AnalyzeOptions::default();
+    let access = match options.format {
+        Format::Csv => Access::None,
+        Format::Json => {
             let mut analysis =
                 api::LoadedSnapshot::from_text(&snapshot, &every_bot.scope()).analysis(&every_bot).map_err(failed)?;
             narrow_analysis(&mut analysis, &options.projects);
-            Some(analysis)
+            Access::Analysis(analysis)
+        }
+        Format::Markdown => {
+            let mut matrix =
+                api::LoadedSnapshot::from_text(&snapshot, &every_bot.scope()).matrix(&every_bot).map_err(failed)?;
+            narrow_matrix(&mut matrix, &options.projects);
+            Access::Matrix(matrix)
         }
     };
     let (site_model, warnings) = steward::snapshot::load(&snapshot).map_err(|e| failed(e.into()))?;
@@ -338,15 +348,13 @@ fn audit(args: AuditArgs) -> Result<u8, AuditError> {
         fail_on: options.fail_on,
         gate_failed,
     };
-    let text = match (&analysis, options.format) {
-        (Some(analysis), Format::Json) => {
+    let text = match &access {
+        Access::Analysis(analysis) => {
             let report = AuditReport { analysis, audit: &section };
             serde_json::to_string_pretty(&report).map_err(|e| AuditError::Report(e.to_string()))? + "\n"
         }
-        (Some(analysis), Format::Markdown) => {
-            to_markdown(&analysis.accounts.iter().map(AccountAccess::view).collect::<Vec<_>>(), &section)
-        }
-        _ => to_csv(&section.findings.findings).map_err(|e| AuditError::Report(e.to_string()))?,
+        Access::Matrix(matrix) => to_markdown(&matrix.views().collect::<Vec<_>>(), &section),
+        Access::None => to_csv(&section.findings.findings).map_err(|e| AuditError::Report(e.to_string()))?,
     };
     match &options.output {
         Some(path) => write_file(path, &text)?,
@@ -515,6 +523,13 @@ impl Drop for Simulator {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The access a report shows, in the form its format reads.
+enum Access {
+    None,
+    Analysis(Analysis),
+    Matrix(Matrix),
 }
 
 #[cfg(test)]
