@@ -5,7 +5,7 @@
 //     `{query, params, method}`), so the local platform adapter can serve `@forge/sql` itself and
 //     handlers make the same storage calls as on Forge.
 // Every change is written to the file before the call returns (a temporary file renamed over it).
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -23,12 +23,40 @@ const READS = /^\s*(SELECT|WITH|SHOW|EXPLAIN)\b/i;
 export const REQUEST_LIMIT = 1024 * 1024;
 export const RESPONSE_LIMIT = 4 * 1024 * 1024;
 
+// The database file, read and written a piece at a time: Node's readFileSync and one writeSync
+// stop at 2 GiB, and an XL site's scan stores more than that.
+const PIECE = 256 << 20;
+
+function readWhole(file) {
+  const bytes = Buffer.allocUnsafe(statSync(file).size);
+  const fd = openSync(file, 'r');
+  try {
+    for (let at = 0; at < bytes.length;) {
+      const read = readSync(fd, bytes, at, Math.min(PIECE, bytes.length - at), at);
+      if (read === 0) throw new Error(`${file} ended after ${at} of ${bytes.length} bytes`);
+      at += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return bytes;
+}
+
+function writeWhole(file, bytes) {
+  const fd = openSync(file, 'w');
+  try {
+    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, Math.min(PIECE, bytes.length - at));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 // `persistDelayMs`: write the file at most that often (and on `flush`/`close`) instead of after
 // every write: a large site's snapshot is hundreds of writes of 1 MiB, each of which would write
 // the whole database file again.
 export async function openSqlite(file = null, { persistDelayMs = 0 } = {}) {
   const sqlite = await engine();
-  const db = file && existsSync(file) ? new sqlite.Database(readFileSync(file)) : new sqlite.Database();
+  const db = file && existsSync(file) ? new sqlite.Database(readWhole(file)) : new sqlite.Database();
   let timer = null;
 
   function persist() {
@@ -49,7 +77,7 @@ export async function openSqlite(file = null, { persistDelayMs = 0 } = {}) {
     timer = null;
     mkdirSync(dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, Buffer.from(db.export()));
+    writeWhole(temporary, db.export());
     renameSync(temporary, file);
   }
 

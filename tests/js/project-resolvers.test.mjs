@@ -336,9 +336,13 @@ test('a finding concerns the project it names, the projects it lists, or the pro
   const site = { rule: 'service-account-quota', evidence: ['6 of 5 service accounts'] };
   const by = findingsByProject({ findings: [named, listed, across, site] });
   assert.deepEqual([...by.keys()].sort(), ['APP', 'OPS', 'PAY', 'WEB']);
-  assert.deepEqual(by.get('PAY'), [named]);
-  assert.deepEqual(by.get('APP'), [across], 'once, however many lines name it');
-  assert.deepEqual(by.get('OPS'), [listed]);
-  assert.deepEqual(by.get('WEB'), [listed, across]);
+  const rules = (key) => by.get(key).map((f) => f.rule);
+  assert.deepEqual(rules('PAY'), ['direct-user-grant']);
+  assert.deepEqual(rules('APP'), ['outside-service-role'], 'once, however many lines name it');
+  assert.deepEqual(rules('OPS'), ['restricted-security-level']);
+  assert.deepEqual(rules('WEB'), ['restricted-security-level', 'outside-service-role']);
+  // What the page shows, without the lists of projects and lines it does not.
+  assert.deepEqual(Object.keys(by.get('OPS')[0]).sort(), ['accountId', 'displayName', 'fix', 'message', 'project', 'rule', 'severity', 'title']);
+  assert.equal(by.get('OPS')[0].projects, undefined);
   assert.equal(findingsByProject(null).size, 0);
 });

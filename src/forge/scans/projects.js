@@ -30,13 +30,16 @@ const CREATE = `CREATE TABLE IF NOT EXISTS ${PAGES_TABLE} (
 )`;
 
 // The findings that concern a project, by project key (`projectsOf` decides, as for the findings
-// view's project filter).
+// view's project filter), each cut to what the page shows: one finding can list 500 projects, and
+// on the XL site each page repeated about 50 such lists (2 GB over 10,000 pages).
 export function findingsByProject(report) {
   const by = new Map();
   for (const finding of report?.findings ?? []) {
+    const { rule, title, severity, accountId, displayName, project, message, fix } = finding;
+    const shown = { rule, title, severity, accountId, displayName, project, message, fix };
     for (const key of projectsOf(finding)) {
       if (!by.has(key)) by.set(key, []);
-      by.get(key).push(finding);
+      by.get(key).push(shown);
     }
   }
   return by;
