@@ -6,7 +6,7 @@
 // replayed, and raced.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
@@ -132,6 +132,32 @@ for (const [label, open] of [['local SQLite adapter', localAdapter], ['@forge/sq
     });
   });
 }
+
+test('the local adapter writes its file only when a statement changed something', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'steward-store-'));
+  const file = join(dir, 'steward.sqlite');
+  try {
+    const db = await openSqlite(file);
+    const sql = (query, ...params) => db.client.prepare(query).bindParams(...params).execute();
+    // Each write replaces the file (a temporary file renamed over it): a new inode.
+    const written = () => statSync(file).ino;
+    await db.client.executeDDL('CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY, v TEXT)');
+    const created = written();
+    await db.client.executeDDL('CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY, v TEXT)');
+    await sql('DELETE FROM t WHERE k = ?', 'nobody');
+    await sql('UPDATE t SET v = ? WHERE k = ?', 'x', 'nobody');
+    assert.equal(written(), created, 'statements that changed nothing leave the file alone');
+    await sql('INSERT INTO t (k, v) VALUES (?, ?)', 'a', '1');
+    const inserted = written();
+    assert.notEqual(inserted, created, 'an insert is written');
+    await db.client.executeDDL('CREATE INDEX IF NOT EXISTS t_v ON t (v)');
+    assert.notEqual(written(), inserted, 'a schema change is written');
+    const again = await openSqlite(file);
+    assert.deepEqual((await again.client.prepare('SELECT k, v FROM t').execute()).rows, [{ k: 'a', v: '1' }]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('the local adapter keeps everything in its file across a restart', async () => {
   const { store, reopen, file, done } = await localAdapter();
