@@ -18,6 +18,8 @@ async function engine() {
 }
 
 const READS = /^\s*(SELECT|WITH|SHOW|EXPLAIN)\b/i;
+// A statement that changes the file's header without moving total_changes() or the schema's version.
+const SETS_PRAGMA = /^\s*PRAGMA\s+[\w.]+\s*=/i;
 // Forge SQL's per-query limits (Forge's "Platform quotas and limits"), enforced here too so that code which
 // would fail on Forge fails locally: a request of at most 1 MiB, an answer of at most 4 MiB.
 export const REQUEST_LIMIT = 1024 * 1024;
@@ -45,7 +47,11 @@ function readWhole(file) {
 function writeWhole(file, bytes) {
   const fd = openSync(file, 'w');
   try {
-    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, Math.min(PIECE, bytes.length - at));
+    for (let at = 0; at < bytes.length;) {
+      const written = writeSync(fd, bytes, at, Math.min(PIECE, bytes.length - at));
+      if (written === 0) throw new Error(`${file}: nothing written after ${at} of ${bytes.length} bytes`);
+      at += written;
+    }
   } finally {
     closeSync(fd);
   }
@@ -58,6 +64,8 @@ export async function openSqlite(file = null, { persistDelayMs = 0 } = {}) {
   const sqlite = await engine();
   const db = file && existsSync(file) ? new sqlite.Database(readWhole(file)) : new sqlite.Database();
   let timer = null;
+  // A change not yet in the file.
+  let dirty = false;
 
   function persist() {
     if (!file) return;
@@ -75,10 +83,19 @@ export async function openSqlite(file = null, { persistDelayMs = 0 } = {}) {
     if (!file) return;
     if (timer) clearTimeout(timer);
     timer = null;
+    let bytes;
+    try {
+      bytes = db.export();
+    } catch (error) {
+      // Inside a transaction: written when it ends (the statement that ends it sees `dirty`).
+      if (/busy or locked/.test(error.message)) return;
+      throw error;
+    }
     mkdirSync(dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
-    writeWhole(temporary, db.export());
+    writeWhole(temporary, bytes);
     renameSync(temporary, file);
+    dirty = false;
   }
 
   // Changes since the database was opened and the schema's version: equal before and after a
@@ -115,7 +132,8 @@ export async function openSqlite(file = null, { persistDelayMs = 0 } = {}) {
     // Only a statement that changed rows or the schema is written out: every container runs its
     // CREATE TABLE IF NOT EXISTS, and writing an XL site's 1.7 GB file for it stalled the host
     // (and the pages it serves) for 8 s.
-    if (mark() !== before) persist();
+    if (mark() !== before || SETS_PRAGMA.test(query)) dirty = true;
+    if (dirty) persist();
     return { rows: { affectedRows, fieldCount: 0, info: '', insertId: 0, serverStatus: 0, warningStatus: 0 } };
   }
 

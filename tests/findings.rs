@@ -188,3 +188,34 @@ fn restricted_security_level_is_one_finding_per_bot_and_level_listing_every_proj
     let json = serde_json::to_value(&found[0]).unwrap();
     assert_eq!(json["projects"], serde_json::json!(["ABC", "XYZ"]));
 }
+
+// A group the scan did not list is named by each grant's own holder name: two grants naming one
+// group id differently are judged each by its own name (the settings name one of them broad), not
+// by whichever the rule met first.
+#[test]
+fn broad_access_judges_an_unlisted_group_by_each_grants_name() {
+    let dir = root().join("broad-access");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let mut snapshot: serde_json::Value = serde_json::from_str(&read("snapshot.json")).unwrap();
+    snapshot["groups"][0]["values"] = serde_json::json!([]);
+    snapshot["groups"][0]["total"] = serde_json::json!(0);
+    let grants = snapshot["permissionSchemes"]["permissionSchemes"][0]["permissions"].as_array_mut().unwrap();
+    let mut second = grants.last().unwrap().clone();
+    second["id"] = serde_json::json!(10105);
+    second["permission"] = serde_json::json!("CREATE_ISSUES");
+    second["holder"]["parameter"] = serde_json::json!("ops-robots");
+    grants.push(second);
+    // Broad by name only: no group holds every person of the site.
+    let settings = r#"{"plan":"enterprise","broadGroups":["ops-robots"],"broadGroupShare":1.0}"#;
+    snapshot["users"][0].as_array_mut().unwrap().push(serde_json::json!({
+        "accountId": "human-9", "accountType": "atlassian", "active": true, "displayName": "Nina Nobody"
+    }));
+    let input = GovernanceInput::parse(&snapshot.to_string(), &read("registry.json"), settings, NOW).unwrap();
+    let found: Vec<Finding> =
+        findings::findings_in(&input.scope()).into_iter().filter(|f| f.rule == "broad-access").collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    let lines: Vec<&str> = found[0].evidence.iter().map(String::as_str).collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("ABC CREATE_ISSUES ← "), "{lines:?}");
+    assert!(lines[0].contains("ops-robots"), "{lines:?}");
+}

@@ -342,7 +342,29 @@ test('a finding concerns the project it names, the projects it lists, or the pro
   assert.deepEqual(rules('OPS'), ['restricted-security-level']);
   assert.deepEqual(rules('WEB'), ['restricted-security-level', 'outside-service-role']);
   // What the page shows, without the lists of projects and lines it does not.
-  assert.deepEqual(Object.keys(by.get('OPS')[0]).sort(), ['accountId', 'displayName', 'fix', 'message', 'project', 'rule', 'severity', 'title']);
+  assert.deepEqual(Object.keys(by.get('PAY')[0]).sort(), ['accountId', 'displayName', 'fix', 'message', 'project', 'rule', 'severity', 'title']);
   assert.equal(by.get('OPS')[0].projects, undefined);
   assert.equal(findingsByProject(null).size, 0);
+});
+
+test('a project\'s page never names the other projects a finding concerns', () => {
+  const levels = { rule: 'restricted-security-level', message: 'can see issues in security level "Secret" in 3 projects (OPS, WEB, HR)', projects: ['HR', 'OPS', 'WEB'], evidence: ['OPS (yes): security scheme "C" level "Secret" → anyone'] };
+  const admin = { rule: 'project-admin', message: 'administers APP, PAY', evidence: ['APP ADMINISTER_PROJECTS ← x', 'PAY ADMINISTER_PROJECTS ← y'] };
+  const broad = { rule: 'broad-access', message: 'holds 2 permissions through a broad group it is a member of', evidence: ['APP BROWSE_PROJECTS ← g', 'WEB BROWSE_PROJECTS ← g'] };
+  const by = findingsByProject({ findings: [levels, admin, broad] });
+  for (const [key, shown] of by) {
+    for (const f of shown) {
+      const others = ['APP', 'HR', 'OPS', 'PAY', 'WEB'].filter((k) => k !== key);
+      const text = JSON.stringify(f);
+      assert.ok(others.every((k) => !new RegExp(`\\b${k}\\b`).test(text)), `${key} shows ${text}`);
+    }
+  }
+  const ops = by.get('OPS')[0];
+  assert.equal(ops.message, 'concerns this project and 2 other projects');
+  assert.deepEqual(ops.lines, ['OPS (yes): security scheme "C" level "Secret" → anyone'], 'its own evidence lines');
+  assert.equal(ops.project, 'OPS');
+  assert.equal(by.get('HR')[0].lines.length, 0);
+  assert.equal(by.get('PAY')[0].message, 'concerns this project and 1 other project');
+  // A message that names no project is kept as the core wrote it.
+  assert.equal(by.get('WEB').find((f) => f.rule === 'broad-access').message, broad.message);
 });

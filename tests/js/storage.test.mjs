@@ -152,8 +152,14 @@ test('the local adapter writes its file only when a statement changed something'
     assert.notEqual(inserted, created, 'an insert is written');
     await db.client.executeDDL('CREATE INDEX IF NOT EXISTS t_v ON t (v)');
     assert.notEqual(written(), inserted, 'a schema change is written');
+    // Rows written in a transaction are in the file once it commits.
+    const indexed = written();
+    await sql('BEGIN');
+    await sql('INSERT INTO t (k, v) VALUES (?, ?)', 'b', '2');
+    await sql('COMMIT');
+    assert.notEqual(written(), indexed, 'a commit is written');
     const again = await openSqlite(file);
-    assert.deepEqual((await again.client.prepare('SELECT k, v FROM t').execute()).rows, [{ k: 'a', v: '1' }]);
+    assert.deepEqual((await again.client.prepare('SELECT k, v FROM t ORDER BY k').execute()).rows, [{ k: 'a', v: '1' }, { k: 'b', v: '2' }]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -35,17 +35,22 @@ impl<'s> Broad<'s> {
     }
 
     fn is_broad(&mut self, name: &str, id: &str) -> bool {
+        // The name is a grant's own where the group was not read: checked each time, not cached.
+        self.scope.settings.broad_groups.iter().any(|g| g == name || g == id) || self.has_most_people(id)
+    }
+
+    /// Whether the group's active people reach the settings' share of the site's: counted once a group.
+    fn has_most_people(&mut self, id: &str) -> bool {
         if let Some(&broad) = self.known.get(id) {
             return broad;
         }
         let (site, settings) = (self.scope.site, self.scope.settings);
-        let named = settings.broad_groups.iter().any(|g| g == name || g == id);
         let members = site.group_members.get(id).map_or(0, |m| {
             m.iter()
                 .filter(|a| site.accounts.get(*a).is_some_and(|a| a.active && a.kind() == AccountKind::Human))
                 .count()
         });
-        let broad = named || (self.people > 0 && members as f64 >= settings.broad_group_share * self.people as f64);
+        let broad = self.people > 0 && members as f64 >= settings.broad_group_share * self.people as f64;
         self.known.insert(id.to_owned(), broad);
         broad
     }

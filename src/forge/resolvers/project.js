@@ -127,7 +127,9 @@ function registryLine(entry, key) {
     nextDue: nextReview(entry),
     lastReview: entry.lastReview ?? null,
     cadence: entry.cadence ?? 'quarterly',
-    need: entry.need ?? null,
+    // What it needs, without the other projects of its declared scope: this page's admin may not
+    // see them.
+    needPermissions: entry.need?.permissions ?? [],
     inScope: projects.includes('*') || projects.includes(key),
   };
 }
@@ -259,7 +261,7 @@ async function plan(scans, store, key, context, payload, { forApply = false } = 
     if (inRole === true) return { error: failure('already-in-role', `${name} is already in the role “${role.name}” here`) };
     const line = registryLine(entry, key);
     if (!line.inScope) {
-      warnings.push({ code: 'outside-scope', message: `${name}'s registered project scope is ${(entry.need?.projects ?? []).join(', ') || 'empty'}, not ${key}: adding it here gives it access beyond what it was approved for` });
+      warnings.push({ code: 'outside-scope', message: `${name} is not registered for ${key}: adding it here gives it access beyond what it was approved for` });
     }
   } else if (inRole === false) {
     return { error: failure('not-in-role', `${name} is not in the role “${role.name}” here`) };

@@ -31,13 +31,28 @@ const CREATE = `CREATE TABLE IF NOT EXISTS ${PAGES_TABLE} (
 
 // The findings that concern a project, by project key (`projectsOf` decides, as for the findings
 // view's project filter), each cut to what the page shows: one finding can list 500 projects, and
-// on the XL site each page repeated about 50 such lists (2 GB over 10,000 pages).
+// on the XL site each page repeated about 50 such lists (2 GB over 10,000 pages). A project's
+// admin may not see the other projects: a finding whose message names one of them is shown with
+// a message of its own and the evidence lines about this project only.
+const PROJECT_KEY = /\b[A-Z][A-Z0-9_]{0,254}\b/g;
+const LINES_SHOWN = 12;
+
 export function findingsByProject(report) {
   const by = new Map();
   for (const finding of report?.findings ?? []) {
     const { rule, title, severity, accountId, displayName, project, message, fix } = finding;
-    const shown = { rule, title, severity, accountId, displayName, project, message, fix };
-    for (const key of projectsOf(finding)) {
+    const keys = projectsOf(finding);
+    const concerned = new Set(keys);
+    const named = new Set(((message ?? '').match(PROJECT_KEY) ?? []).filter((word) => concerned.has(word)));
+    for (const key of keys) {
+      const others = [...named].some((k) => k !== key);
+      const shown = others
+        ? {
+          rule, title, severity, accountId, displayName, project: key, fix,
+          message: `concerns this project and ${keys.length - 1} other ${keys.length === 2 ? 'project' : 'projects'}`,
+          lines: (finding.evidence ?? []).filter((line) => line.startsWith(`${key} `)).slice(0, LINES_SHOWN),
+        }
+        : { rule, title, severity, accountId, displayName, project, message, fix };
       if (!by.has(key)) by.set(key, []);
       by.get(key).push(shown);
     }

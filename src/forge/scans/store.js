@@ -119,6 +119,16 @@ export function createSnapshotStore({ blobs, store, log, projects = null }) {
     const options = `{"scan":${JSON.stringify({ calls: scan.calls ?? 0, points: scan.points ?? 0, complete: scan.complete ?? false })}${previousSummary ? `,"previous":${previousSummary}` : ''}}`;
     const began = Date.now();
     const base = { rev, layout: CONSOLE_LAYOUT, reason, asOf: policy.now, fingerprint: policy.fingerprint, computedAt: new Date().toISOString() };
+    // Bad input throws the core's failure envelope; running out of memory or time on a large
+    // site throws too. Either is kept as the products' error, which the resolvers answer, rather
+    // than a job that fails again at each retry. `stored`: what was stored already (swept with
+    // the scan).
+    const failed = (error, stored = {}) => {
+      const failure = typeof error === 'string' && error.startsWith('{"type":"failure"') ? JSON.parse(error).errors[0] : null;
+      const message = failure?.message ?? `the core could not compute them: ${error?.message ?? error}`;
+      log(`steward: the console's products of scan ${scanId} could not be computed: ${message}`);
+      return { ...base, ...stored, error: failure ?? { code: 'console-failed', message } };
+    };
     let run;
     let answer;
     try {
@@ -126,13 +136,7 @@ export function createSnapshotStore({ blobs, store, log, projects = null }) {
       answer = JSON.parse(run.products());
     } catch (error) {
       release(run);
-      // Bad input throws the core's failure envelope; running out of memory or time on a large
-      // site throws too. Either is kept as the products' error, which the resolvers answer,
-      // rather than a job that fails again at each retry.
-      const failure = typeof error === 'string' && error.startsWith('{"type":"failure"') ? JSON.parse(error).errors[0] : null;
-      const message = failure?.message ?? `the core could not compute them: ${error.message ?? error}`;
-      log(`steward: the console's products of scan ${scanId} could not be computed: ${message}`);
-      return { ...base, error: failure ?? { code: 'console-failed', message } };
+      return failed(error);
     }
     const { schemes, summary, exports, detailCount, ...products } = answer.result;
     findingsOut?.(products.findings); // the project pages' findings (projects.js)
@@ -151,7 +155,13 @@ export function createSnapshotStore({ blobs, store, log, projects = null }) {
         size = 0;
       };
       for (let i = 0; i < detailCount; i++) {
-        const detail = run.detail(i);
+        let detail;
+        try {
+          detail = run.detail(i);
+          if (typeof detail !== 'string') throw new Error(`the core has no detail ${i} of ${detailCount}`);
+        } catch (error) {
+          return failed(error, { shards });
+        }
         if (pending.length > 0 && (pending.length >= SHARD || size + detail.length > SHARD_CHARS)) await flush();
         if (pending.length === 0) shardStarts.push(i);
         pending.push(detail);
@@ -258,6 +268,7 @@ export function createSnapshotStore({ blobs, store, log, projects = null }) {
     storeCheckpoint: (scanId, jobs, text) => blobs.put(`${scanId}/checkpoint-${jobs}`, text),
     storeSnapshot: (scanId, text) => blobs.put(`${scanId}/snapshot`, text),
     storeDigest,
+    storeConsole,
     recomputeConsole,
     sweep,
     // Answers `use(loaded)` of a kept snapshot's entry, decoded from its stored chunks.

@@ -231,6 +231,11 @@ function FindingLine({ finding }) {
         {finding.displayName ? <Text color="color.text.subtle">{finding.displayName}</Text> : null}
       </Inline>
       <Text>{finding.message}</Text>
+      {finding.lines?.length ? (
+        <Box as="ul" style={{ margin: 0, paddingInlineStart: token('space.250') }} aria-label="Its paths in this project">
+          {finding.lines.map((line) => <li key={line}><Text size="small" color="color.text.subtle">{line}</Text></li>)}
+        </Box>
+      ) : null}
       <Text color="color.text.subtle">Fix: {finding.fix}</Text>
     </Stack>
   );
