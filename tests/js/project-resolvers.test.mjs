@@ -15,7 +15,7 @@ import { openSqlite } from '../../host/sqlite.mjs';
 import { createStore } from '../../src/forge/storage.js';
 import { startSimulator } from '../../sim/server.mjs';
 import { demoRegistry } from '../../sim/registry.mjs';
-import { findingsByProject } from '../../src/forge/scans/projects.js';
+import { findingsByProject, findingsOfProject } from '../../src/forge/scans/projects.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const steward = await import(join(root, 'pkg/steward.js'));
@@ -367,4 +367,8 @@ test('a project\'s page never names the other projects a finding concerns', () =
   assert.equal(by.get('PAY')[0].message, 'concerns this project and 1 other project');
   // A message that names no project is kept as the core wrote it.
   assert.equal(by.get('WEB').find((f) => f.rule === 'broad-access').message, broad.message);
+  // One project's findings alone (a page's open after a recompute) are the same.
+  for (const key of ['APP', 'HR', 'OPS', 'PAY', 'WEB', 'ZZZ']) {
+    assert.deepEqual(findingsOfProject({ findings: [levels, admin, broad] }, key), by.get(key) ?? [], key);
+  }
 });

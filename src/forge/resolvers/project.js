@@ -20,7 +20,7 @@ import { core } from '../core.js';
 import { answer, failure, noSnapshot, success } from '../envelope.js';
 import { jiraHost } from '../jira-host.js';
 import { ACCOUNT_ID } from '../registry.js';
-import { findingsByProject } from '../scans/projects.js';
+import { findingsOfProject } from '../scans/projects.js';
 import { createStore } from '../storage.js';
 import { applyMemberships } from '../writes.js';
 import { forProjectAdmins } from './auth.js';
@@ -78,7 +78,7 @@ async function pageOf(scans, key) {
     // The registry or settings changed since the scan and the console's findings were recomputed
     // (revision > 0): theirs are newer than those stored with the page.
     try {
-      page.findings = findingsByProject(await scans.consoleFindings(products)).get(key) ?? [];
+      page.findings = findingsOfProject(await scans.consoleFindings(products), key);
       page.findingsKnown = true;
     } catch {
       // the page's own findings stand

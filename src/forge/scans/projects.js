@@ -40,24 +40,41 @@ const LINES_SHOWN = 12;
 export function findingsByProject(report) {
   const by = new Map();
   for (const finding of report?.findings ?? []) {
-    const { rule, title, severity, accountId, displayName, project, message, fix } = finding;
     const keys = projectsOf(finding);
-    const concerned = new Set(keys);
-    const named = new Set(((message ?? '').match(PROJECT_KEY) ?? []).filter((word) => concerned.has(word)));
+    const named = namedIn(finding, keys);
     for (const key of keys) {
-      const others = [...named].some((k) => k !== key);
-      const shown = others
-        ? {
-          rule, title, severity, accountId, displayName, project: key, fix,
-          message: `concerns this project and ${keys.length - 1} other ${keys.length === 2 ? 'project' : 'projects'}`,
-          lines: (finding.evidence ?? []).filter((line) => line.startsWith(`${key} `)).slice(0, LINES_SHOWN),
-        }
-        : { rule, title, severity, accountId, displayName, project, message, fix };
       if (!by.has(key)) by.set(key, []);
-      by.get(key).push(shown);
+      by.get(key).push(shownOn(finding, key, keys, named));
     }
   }
   return by;
+}
+
+// The findings that concern project `key` alone, as findingsByProject answers them for it (a
+// page's open after a recompute: one project, not 10,000).
+export function findingsOfProject(report, key) {
+  const shown = [];
+  for (const finding of report?.findings ?? []) {
+    const keys = projectsOf(finding);
+    if (keys.includes(key)) shown.push(shownOn(finding, key, keys, namedIn(finding, keys)));
+  }
+  return shown;
+}
+
+// The projects among `keys` that the finding's message names.
+function namedIn(finding, keys) {
+  const concerned = new Set(keys);
+  return new Set(((finding.message ?? '').match(PROJECT_KEY) ?? []).filter((word) => concerned.has(word)));
+}
+
+function shownOn(finding, key, keys, named) {
+  const { rule, title, severity, accountId, displayName, project, message, fix } = finding;
+  if (![...named].some((k) => k !== key)) return { rule, title, severity, accountId, displayName, project, message, fix };
+  return {
+    rule, title, severity, accountId, displayName, project: key, fix,
+    message: `concerns this project and ${keys.length - 1} other ${keys.length === 2 ? 'project' : 'projects'}`,
+    lines: (finding.evidence ?? []).filter((line) => line.startsWith(`${key} `)).slice(0, LINES_SHOWN),
+  };
 }
 
 export function createProjectPages({ sql, store, log = () => {} }) {
