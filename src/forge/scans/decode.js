@@ -31,14 +31,17 @@ export async function withLoaded(chunks, { project, nonHuman } = {}, use) {
     loaded = reader.finish(project ?? undefined, nonHuman ?? false);
     return await use(loaded);
   } finally {
-    // After a trap in the core (out of memory) the objects cannot be freed: the error that
-    // matters is the trap's, not the free's.
-    for (const object of [loaded, reader]) {
-      try {
-        object?.free();
-      } catch {
-        // the core's own error is the one thrown
-      }
-    }
+    release(loaded);
+    release(reader);
+  }
+}
+
+// Frees a core object if it can be: after a trap in the core (out of memory) it cannot, and the
+// error that matters is the trap's, not the free's.
+export function release(object) {
+  try {
+    object?.free();
+  } catch {
+    // the core's own error is the one thrown
   }
 }

@@ -10,6 +10,7 @@
 // SELECT by primary key. A page larger than one row's share of a request is cut into chunks.
 import { REQUEST_BUDGET, cutIntoChunks, encodedBytes } from '../blobs.js';
 import { projectsOf } from '../console-findings.js';
+import { release } from './decode.js';
 
 export const PAGES_TABLE = 'steward_project_pages';
 export const PAGE_VERSION = 2;
@@ -168,7 +169,7 @@ export function createProjectPages({ sql, store, log = () => {} }) {
         await insert(batch);
         return { version: PAGE_VERSION, projects: count, bytes, largest, findings: report !== null };
       } finally {
-        pages.free();
+        release(pages);
       }
     },
 

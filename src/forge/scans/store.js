@@ -4,7 +4,7 @@
 // snapshot or live checkpoint names.
 import { createHash } from 'node:crypto';
 import { ACTIVE } from './state.js';
-import { withLoaded } from './decode.js';
+import { release, withLoaded } from './decode.js';
 import { groupFindings } from '../console-findings.js';
 
 // The shape of the stored digest; a stored digest of another version is recomputed (read.js).
@@ -22,13 +22,6 @@ const OVERVIEW_GAPS = 20;
 export const PLANS = { free: 5, guardStandard: 250, enterprise: 1000 };
 
 const scanOf = (blobId) => blobId.split('/')[0];
-
-// Frees a core object; after a trap the core refuses, and the trap's error is the one to keep.
-function release(object) {
-  try {
-    object?.free();
-  } catch { /* the instance trapped */ }
-}
 
 // What the admin page shows first, computed once per snapshot (the analysis of a stored snapshot
 // never changes): the inventory (one line per account, core `inventory`) and the overview of
