@@ -98,12 +98,14 @@ impl<'a> Scope<'a> {
         // Every non-human account, people registered or confirmed as bots, and suspected shadow
         // bots; never every person (at 100,000 people that would cost more than the rest).
         let suspects = shadow_suspects(site, settings);
-        let confirmed =
-            |id: &String| registry.entry(id).is_some() || settings.shadow_bots.confirmed.iter().any(|c| c == id);
         let ids: BTreeSet<String> = site
             .accounts
             .values()
-            .filter(|a| a.kind() != AccountKind::Human || confirmed(&a.account_id) || suspects.contains(&a.account_id))
+            .filter(|a| {
+                a.kind() != AccountKind::Human
+                    || confirmed_shadow(registry, settings, &a.account_id)
+                    || suspects.contains(&a.account_id)
+            })
             .map(|a| a.account_id.clone())
             .collect();
         let selection = Selection {
@@ -135,7 +137,7 @@ impl<'a> Scope<'a> {
     }
 
     pub fn confirmed_shadow(&self, account_id: &str) -> bool {
-        self.registry.entry(account_id).is_some() || self.settings.shadow_bots.confirmed.iter().any(|c| c == account_id)
+        confirmed_shadow(self.registry, self.settings, account_id)
     }
 
     /// Every governed bot, sorted by account id.
@@ -195,6 +197,11 @@ pub fn shadow_signals(site: &Site, settings: &Settings, account: &Account) -> Ve
         signals.push(format!("it is an actor of the \"{role}\" role"));
     }
     signals
+}
+
+/// Whether a person's account is governed as a bot: registered, or confirmed as a shadow bot.
+fn confirmed_shadow(registry: &Registry, settings: &Settings, account_id: &str) -> bool {
+    registry.entry(account_id).is_some() || settings.shadow_bots.confirmed.iter().any(|c| c == account_id)
 }
 
 /// Every account [`shadow_signals`] has a signal for, in one pass over the roles' actors: asking

@@ -76,9 +76,14 @@ fn cap(mut lines: Vec<String>) -> Vec<String> {
     if lines.len() > EVIDENCE_LINES {
         let more = lines.len() - EVIDENCE_LINES;
         lines.truncate(EVIDENCE_LINES);
-        lines.push(format!("… and {more} more"));
+        lines.push(more_line(more));
     }
     lines
+}
+
+/// The line that counts the evidence lines left out.
+fn more_line(more: usize) -> String {
+    format!("… and {more} more")
 }
 
 /// Evidence lines met already sorted and distinct: the ones [`cap`] keeps are written, the rest
@@ -104,7 +109,7 @@ impl Evidence {
     fn into_lines(self) -> Vec<String> {
         let mut lines = cap(self.lines);
         if self.total > EVIDENCE_LINES {
-            lines.push(format!("… and {} more", self.total - EVIDENCE_LINES));
+            lines.push(more_line(self.total - EVIDENCE_LINES));
         }
         lines
     }
