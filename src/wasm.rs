@@ -288,8 +288,8 @@ impl ProjectPages {
     }
 }
 
-/// The admin console's products of a loaded snapshot: `products()` the envelope's JSON text,
-/// `detail(i)` row `i`'s detail as JSON text.
+/// The admin console's products of a loaded snapshot: `products()` the envelope's JSON text
+/// (its `detailCount` says how many details there are), `detail(i)` row `i`'s detail as JSON text.
 #[wasm_bindgen]
 pub struct Console {
     console: api::Console,
@@ -299,10 +299,6 @@ pub struct Console {
 impl Console {
     pub fn products(&self) -> String {
         self.console.products().to_owned()
-    }
-
-    pub fn count(&self) -> usize {
-        self.console.count()
     }
 
     /// Row `index`'s detail as JSON text; `undefined` past the last. Throws the failure
